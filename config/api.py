@@ -1,0 +1,27 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+
+from core.api import router as core_router
+from core.auth import api_auth
+
+api = NinjaAPI(
+    title="盘锦科技成果交易与知识产权登记平台 API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=api_auth,
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+
+
+api.add_router("/", core_router)

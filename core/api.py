@@ -1,0 +1,80 @@
+from http import HTTPStatus
+
+from django.db import DatabaseError, connection
+from ninja import Router, Schema, Status
+
+from core.selectors import organizations_for_user
+from search.selectors import search_backend_status
+
+router = Router(tags=["platform"])
+
+
+class DatabaseStatus(Schema):
+    ok: bool
+    vendor: str
+    error: str | None = None
+
+
+class SearchStatus(Schema):
+    ok: bool
+    backend: str
+    error: str | None = None
+    cluster_status: str | None = None
+
+
+class HealthOut(Schema):
+    status: str
+    database: DatabaseStatus
+    search: SearchStatus
+
+
+def _database_status() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+@router.get(
+    "/health",
+    auth=None,
+    response={HTTPStatus.OK: HealthOut, HTTPStatus.SERVICE_UNAVAILABLE: HealthOut},
+    summary="数据库与检索后端状态",
+)
+def health(request):
+    database = _database_status()
+    search = search_backend_status()
+    if not database["ok"]:
+        status = "down"
+    elif not search["ok"]:
+        status = "degraded"  # search falls back to the database; the site still serves
+    else:
+        status = "ok"
+    code = HTTPStatus.SERVICE_UNAVAILABLE if status == "down" else HTTPStatus.OK
+    return Status(code, {"status": status, "database": database, "search": search})
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    kind: str
+
+
+class MeOut(Schema):
+    username: str
+    roles: list[str]
+    organizations: list[OrganizationOut]
+
+
+@router.get("/me", response=MeOut, summary="当前用户、角色与所属机构")
+def me(request):
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "organizations": list(organizations_for_user(user=user)),
+    }

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+# The site's sections in menu order. A section appears once its app provides the URL,
+# so the menu never links to a page that does not exist.
+SECTIONS = [
+    ("科技成果", "marketplace:results"),
+    ("技术需求", "marketplace:demands"),
+    ("专利与企业", "ip_registry:index"),
+    ("合同登记", "contracts:index"),
+    ("数据统计", "stats:index"),
+]
+
+
+def _navigation(path: str) -> list[dict]:
+    items = []
+    for label, url_name in SECTIONS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": path.startswith(url)})
+    return items
+
+
+def site_frame(request):
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_name_en": settings.SITE_NAME_EN,
+        "nav_items": _navigation(request.path),
+    }

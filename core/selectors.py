@@ -1,0 +1,9 @@
+from django.db.models import QuerySet
+
+from core.models import Organization
+
+
+def organizations_for_user(*, user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user)

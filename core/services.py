@@ -1,0 +1,58 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from wagtail.models import APIToken
+
+from core.identifiers import validate_uscc
+from core.models import AuditEntry, Membership, Organization
+from core.roles import STAFF_ROLES, Role
+
+User = get_user_model()
+
+
+def audit_record(
+    *, actor, action: str, obj, changes: dict | None = None, note: str = ""
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        changes=changes or {},
+        note=note,
+    )
+
+
+@transaction.atomic
+def user_create_with_role(
+    *,
+    username: str,
+    role: Role,
+    password: str | None,
+    organization_uscc: str | None = None,
+    email: str = "",
+) -> User:
+    """Create or update a user with one role; members are attached to their organisation."""
+    organization = None
+    if organization_uscc:
+        organization = Organization.objects.get(uscc=validate_uscc(organization_uscc))
+    elif role == Role.ENTERPRISE_MEMBER:
+        raise ValueError("企业/机构成员必须指定所属机构（统一社会信用代码）")
+
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
+    if password:
+        user.set_password(password)
+    user.is_staff = role in STAFF_ROLES
+    user.is_superuser = role == Role.ADMINISTRATOR
+    if email:
+        user.email = email
+    user.save()
+    user.groups.add(Group.objects.get(name=role.value))
+    if organization:
+        Membership.objects.get_or_create(user=user, organization=organization)
+    return user
+
+
+def api_token_create(*, user, name: str = "") -> tuple[APIToken, str]:
+    """Return the stored token and the plaintext, which only this return value ever holds."""
+    return APIToken.create_token(user=user, name=name or "personal")

@@ -1,0 +1,19 @@
+"""The one place that builds the Elasticsearch client, so timeouts and retries are uniform."""
+
+from functools import cache
+
+from django.conf import settings
+from elasticsearch import Elasticsearch
+
+
+def elasticsearch_enabled() -> bool:
+    return bool(settings.ELASTICSEARCH_URL)
+
+
+@cache
+def _client_for(url: str, timeout: float) -> Elasticsearch:
+    return Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+
+
+def get_client() -> Elasticsearch:
+    return _client_for(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT)
