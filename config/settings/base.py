@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,3 +180,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"elastic_transport": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
 }
+
+# Technology contracts (contracts/) ------------------------------------------------------------
+# Review deadline from acceptance: "days30" = 30 days (2000 rules; a last day on a holiday or
+# rest day moves to the next working day), "working30" = 30 working days, "draft2024" = 15
+# working days, 30 when 技术交易额 ≥ ¥5 million (2024 draft). Chinese working-day calendar.
+CONTRACT_REVIEW_RULE = env("CONTRACT_REVIEW_RULE", default="days30")
+CONTRACT_UPLOAD_MAX_BYTES = env.int("CONTRACT_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Registration number: 4-digit year + division code + 2-digit office code + 4-digit serial.
+CONTRACT_NUMBER_FORMAT = env(
+    "CONTRACT_NUMBER_FORMAT", default="{year:04d}{division}{office}{serial:04d}"
+)
+CONTRACT_DIVISION_CODE = env("CONTRACT_DIVISION_CODE", default="211100")
+CONTRACT_OFFICE_CODE = env("CONTRACT_OFFICE_CODE", default="01")
+CONTRACT_OFFICE_NAME = env("CONTRACT_OFFICE_NAME", default="盘锦市技术合同认定登记站")
+# Base of the verification URL printed in the certificate's QR code; empty = the request's host.
+CONTRACT_PUBLIC_BASE_URL = env("CONTRACT_PUBLIC_BASE_URL", default="")

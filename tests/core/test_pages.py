@@ -17,9 +17,18 @@ def test_home_page_in_chinese(client):
     assert "登录" in html
 
 
-def test_english_is_available(client):
-    response = client.get("/", headers={"Accept-Language": "en"})
-    assert '<html lang="en">' in response.content.decode()
+def test_browser_language_does_not_switch_the_site(client):
+    response = client.get("/", headers={"Accept-Language": "en-US,en"})
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_english_is_available_through_the_switch(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == HTTPStatus.FOUND
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+    assert "Technology market (task 23)" in html
 
 
 def test_login_logout_and_account(client, make_user, organization):
