@@ -36,4 +36,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += [path("registry/", include("ip_registry.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]

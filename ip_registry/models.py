@@ -1,0 +1,338 @@
+"""The IP office's register: enterprises, yearly designations, patents, holders, legal status.
+
+Legal status is kept as dated events; `StatusPeriod` rows are derived from them (one row per
+interval during which a status held, expiry included) so that "in force on date D" is a range
+predicate the database answers with an index instead of a per-patent Python computation.
+"""
+
+import re
+import unicodedata
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from core.identifiers import PATENT_TYPES, patent_type_code
+from core.models import District, Industry, Organization
+
+PATENT_TYPE_LABELS = {
+    "1": "发明",
+    "2": "实用新型",
+    "3": "外观设计",
+    "8": "发明（PCT 进入国家阶段）",
+    "9": "实用新型（PCT 进入国家阶段）",
+}
+assert set(PATENT_TYPE_LABELS) == set(PATENT_TYPES)
+
+
+def name_key(value: str) -> str:
+    """Normalised exact name for holder matching: width-folded (（）→()), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).strip()
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def patent_term_years(type_code: str, filing_date: date) -> int:
+    if type_code in ("1", "8"):
+        return 20
+    if type_code in ("2", "9"):
+        return 10
+    # Designs: 15 years for applications filed from 2021-06-01 (amended Patent Law), 10 before.
+    return 15 if filing_date >= date(2021, 6, 1) else 10
+
+
+def patent_expiry(type_code: str, filing_date: date | None) -> date | None:
+    if filing_date is None:
+        return None
+    return add_years(filing_date, patent_term_years(type_code, filing_date))
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200)
+    name_key = models.CharField("名称（规范化）", max_length=200, db_index=True, editable=False)
+    former_names = models.JSONField("曾用名", default=list, blank=True)
+    district = models.ForeignKey(
+        District, verbose_name="所属区县", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    org_type = models.CharField(
+        "机构类型",
+        max_length=20,
+        choices=Organization.Kind.choices,
+        default=Organization.Kind.ENTERPRISE,
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "企业"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ip_registry:enterprise_detail", kwargs={"uscc": self.uscc})
+
+
+class DesignationType(models.Model):
+    """规上科技型企业, 高新技术企业, 小巨人企业, 创新型领军企业 … kept as data."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    aliases = models.CharField("别名（以；分隔）", max_length=200, blank=True)
+    is_coverage_base = models.BooleanField(
+        "专利覆盖率的分母",
+        default=False,
+        help_text="专利覆盖率以当年认定为此类型的企业为分母（默认：规模以上科技型企业）。",
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = verbose_name_plural = "认定类型"
+
+    def __str__(self):
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in re.split(r"[;；,，]", self.aliases) if a.strip()]
+
+
+class Designation(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, related_name="designations", on_delete=models.CASCADE, verbose_name="企业"
+    )
+    designation_type = models.ForeignKey(
+        DesignationType, on_delete=models.PROTECT, verbose_name="认定类型"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    source = models.CharField("来源", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "designation_type__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "designation_type", "year"], name="unique_designation"
+            )
+        ]
+        indexes = [models.Index(fields=["designation_type", "year"])]
+        verbose_name = verbose_name_plural = "企业认定"
+
+    def __str__(self):
+        return f"{self.year} {self.designation_type} {self.enterprise}"
+
+
+class LegalStatus(models.TextChoices):
+    PENDING = "pending", "审查中"
+    GRANTED = "granted", "授权"
+    LAPSED = "lapsed", "未缴年费终止"
+    ABANDONED = "abandoned", "放弃专利权"
+    INVALIDATED = "invalidated", "宣告无效"
+    EXPIRED = "expired", "期限届满"
+    WITHDRAWN = "withdrawn", "撤回"
+    REJECTED = "rejected", "驳回"
+    RESTORED = "restored", "权利恢复"
+
+
+IN_FORCE_STATUSES = frozenset({LegalStatus.GRANTED, LegalStatus.RESTORED})
+
+
+class Patent(models.Model):
+    application_number = models.CharField("申请号", max_length=16, unique=True)
+    patent_type = models.CharField(
+        "专利类型", max_length=1, choices=list(PATENT_TYPE_LABELS.items()), editable=False
+    )
+    title = models.CharField("名称", max_length=300)
+    filing_date = models.DateField("申请日", null=True, blank=True, db_index=True)
+    publication_number = models.CharField("公开号", max_length=20, blank=True)
+    publication_date = models.DateField("公开日", null=True, blank=True)
+    grant_number = models.CharField("授权公告号", max_length=20, blank=True)
+    grant_date = models.DateField("授权公告日", null=True, blank=True)
+    expiry_date = models.DateField("期限届满日", null=True, blank=True, editable=False)
+    fees_paid_until = models.DateField(
+        "年费缴至", null=True, blank=True, help_text="已缴年费覆盖的最后一个专利年度的截止日。"
+    )
+    ipc = models.CharField("IPC 分类号", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-filing_date", "application_number"]
+        indexes = [models.Index(fields=["patent_type", "filing_date"])]
+        verbose_name = verbose_name_plural = "专利"
+
+    def __str__(self):
+        return f"{self.application_number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ip_registry:patent_detail", kwargs={"number": self.application_number})
+
+    def fill_derived(self):
+        self.patent_type = patent_type_code(self.application_number)
+        self.expiry_date = patent_expiry(self.patent_type, self.filing_date)
+
+    @property
+    def patent_type_label(self) -> str:
+        return PATENT_TYPE_LABELS.get(self.patent_type, "")
+
+
+class PatentClassification(models.Model):
+    """One IPC symbol, split so that statistics can group by section, class or subclass."""
+
+    patent = models.ForeignKey(Patent, related_name="classifications", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    symbol = models.CharField("分类号", max_length=40)
+    section = models.CharField("部", max_length=1, db_index=True)
+    ipc_class = models.CharField("大类", max_length=3)
+    subclass = models.CharField("小类", max_length=4, db_index=True)
+    main_group = models.CharField("大组", max_length=4)
+    subgroup = models.CharField("小组", max_length=6)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = verbose_name_plural = "IPC 分类"
+
+    def __str__(self):
+        return self.symbol
+
+
+class Holding(models.Model):
+    """A patentee (co-owners each have a row) from `start_date` until `end_date` (exclusive)."""
+
+    patent = models.ForeignKey(Patent, related_name="holdings", on_delete=models.CASCADE)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        related_name="holdings",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="未能按统一社会信用代码或名称匹配到登记企业时为空。",
+    )
+    holder_name = models.CharField("权利人名称", max_length=200)
+    holder_uscc = models.CharField("权利人统一社会信用代码", max_length=18, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    start_date = models.DateField("起始日")
+    end_date = models.DateField("终止日", null=True, blank=True)
+
+    class Meta:
+        ordering = ["patent", "start_date", "position"]
+        indexes = [
+            models.Index(fields=["enterprise", "start_date"]),
+            models.Index(fields=["patent", "end_date"]),
+        ]
+        verbose_name = verbose_name_plural = "专利权人"
+
+    def __str__(self):
+        return f"{self.holder_name} {self.start_date}–{self.end_date or ''}"
+
+
+class LegalStatusEvent(models.Model):
+    patent = models.ForeignKey(Patent, related_name="status_events", on_delete=models.CASCADE)
+    status = models.CharField("法律状态", max_length=20, choices=LegalStatus.choices)
+    date = models.DateField("生效日")
+    source = models.CharField("来源", max_length=200, blank=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["patent", "date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patent", "status", "date"], name="unique_legal_status_event"
+            )
+        ]
+        verbose_name = verbose_name_plural = "法律状态事件"
+
+    def __str__(self):
+        return f"{self.date} {self.get_status_display()}"
+
+
+class StatusPeriod(models.Model):
+    """Derived from events and the term: the status in force from start_date until end_date."""
+
+    patent = models.ForeignKey(Patent, related_name="status_periods", on_delete=models.CASCADE)
+    status = models.CharField(max_length=20, choices=LegalStatus.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patent", "start_date"]),
+            models.Index(fields=["status", "start_date", "end_date"]),
+        ]
+        verbose_name = verbose_name_plural = "法律状态区间"
+
+    def __str__(self):
+        return f"{self.status} {self.start_date}–{self.end_date or ''}"
+
+
+class Indicator(models.Model):
+    """A target of the action plan; computed from the registry or entered by staff."""
+
+    class Source(models.TextChoices):
+        COVERAGE = "coverage", "专利覆盖率（系统计算）"
+        INVENTION_APPLICATIONS = "invention_applications", "发明专利申请量（系统计算）"
+        DESIGNATION_COUNT = "designation_count", "认定企业数（系统计算）"
+        MANUAL = "manual", "人工填报"
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("指标", max_length=100)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    source = models.CharField("数据来源", max_length=30, choices=Source.choices)
+    designation_type = models.ForeignKey(
+        DesignationType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="认定类型"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = verbose_name_plural = "规划指标"
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorYear(models.Model):
+    """The target for a year and, for indicators the registry cannot compute, the actual value."""
+
+    indicator = models.ForeignKey(Indicator, related_name="years", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField("年度")
+    target = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
+    actual = models.DecimalField(
+        "实际值（人工填报）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+
+    class Meta:
+        ordering = ["indicator__sort_order", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_year")
+        ]
+        verbose_name = verbose_name_plural = "指标年度值"
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}"
