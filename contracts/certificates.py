@@ -1,0 +1,76 @@
+"""The registration certificate (技术合同登记证明), rendered once with WeasyPrint, kept private."""
+
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.models import Contract, Status
+
+
+def verification_url(*, contract: Contract, base_url: str) -> str:
+    base = (settings.CONTRACT_PUBLIC_BASE_URL or base_url).rstrip("/")
+    query = urlencode({"number": contract.registration_number, "code": contract.verification_code})
+    return f"{base}{reverse('contracts:verify')}?{query}"
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=3, border=2)
+
+
+def certificate_html(*, contract: Contract, base_url: str) -> str:
+    url = verification_url(contract=contract, base_url=base_url)
+    return render_to_string(
+        "contracts/certificate.html",
+        {
+            "contract": contract,
+            "sellers": contract.sellers(),
+            "buyers": contract.buyers(),
+            "verify_url": url,
+            "qr": qr_svg(url),
+        },
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def certificate_pdf(*, contract: Contract, base_url: str) -> bytes:
+    return render_pdf(certificate_html(contract=contract, base_url=base_url))
+
+
+def contract_certificate_get_or_create(*, contract: Contract, base_url: str) -> Contract:
+    """Generate the certificate on first request and store it; later calls reuse the file.
+
+    Permission is checked by the caller (parties and officers only). The row lock keeps two
+    simultaneous first downloads from rendering twice.
+    """
+    if contract.certificate:
+        return contract
+    with transaction.atomic():
+        locked = (
+            Contract.objects.select_for_update()
+            .select_related("office", "organization")
+            .get(pk=contract.pk)
+        )
+        if locked.certificate:
+            return locked
+        if locked.status not in (Status.REGISTERED, Status.CANCELLED):
+            raise ValueError("only registered contracts have a certificate")
+        pdf = certificate_pdf(contract=locked, base_url=base_url)
+        locked.certificate.save(
+            f"{locked.registration_number}-{locked.amendment_count}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+        locked.certificate_generated_at = timezone.now()
+        locked.save(update_fields=["certificate", "certificate_generated_at", "updated_at"])
+        return locked

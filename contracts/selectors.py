@@ -1,0 +1,201 @@
+"""Reads: who sees which contract, the officers' queue, verification and statistics."""
+
+from collections import OrderedDict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.http import Http404
+from django.utils import timezone
+
+from contracts.deadlines import working_days_left
+from contracts.models import (
+    SUBTYPE_LABELS,
+    Contract,
+    ContractType,
+    IPType,
+    Party,
+    Status,
+    TechnologyField,
+)
+from contracts.services import user_is_officer
+from core.models import AuditEntry
+
+# Statistics count registered contracts; cancelled ones are out of the figures.
+COUNTED = [Status.REGISTERED]
+OPEN_STATUSES = [Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING]
+
+
+def contracts_visible_to(*, user) -> QuerySet[Contract]:
+    base = Contract.objects.select_related("organization", "office").prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("district"))
+    )
+    if user_is_officer(user):
+        return base
+    if not user.is_authenticated:
+        return base.none()
+    return base.filter(organization__memberships__user=user).distinct()
+
+
+def contract_get_for_user(*, user, pk) -> Contract:
+    """404 (not 403) for contracts of other organisations: their existence is not disclosed."""
+    try:
+        return contracts_visible_to(user=user).get(pk=pk)
+    except (Contract.DoesNotExist, ValueError) as exc:
+        raise Http404("合同不存在") from exc
+
+
+def contract_history(*, contract: Contract) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        object_type=contract._meta.label_lower, object_id=str(contract.pk)
+    ).select_related("actor")
+
+
+def officer_queue(*, status: str | None = None, today: date | None = None) -> list[Contract]:
+    today = today or timezone.localdate()
+    qs = contracts_visible_to_officer().filter(status__in=[status] if status else OPEN_STATUSES)
+    rows = list(qs.order_by("deadline", "submitted_at", "id"))
+    for contract in rows:
+        contract.days_left = (
+            working_days_left(contract.deadline, today) if contract.deadline else None
+        )
+        contract.is_overdue = bool(contract.deadline and contract.deadline < today)
+    return rows
+
+
+def contracts_visible_to_officer() -> QuerySet[Contract]:
+    return Contract.objects.select_related("organization", "office").prefetch_related("parties")
+
+
+def contract_verify(*, number: str, code: str) -> Contract | None:
+    number = (number or "").strip()
+    code = (code or "").strip().upper()
+    if not number or not code:
+        return None
+    contract = (
+        Contract.objects.select_related("office")
+        .prefetch_related("parties")
+        .filter(
+            registration_number=number,
+            status__in=[Status.REGISTERED, Status.CANCELLED],
+        )
+        .first()
+    )
+    if contract is None or contract.verification_code != code:
+        return None
+    return contract
+
+
+# Statistics ----------------------------------------------------------------------------------
+
+OUTSIDE = "盘锦市外/未填"
+PARTY_TYPE_LABELS = dict(Party.PartyType.choices)
+GROUPS = OrderedDict(
+    [
+        ("type", "合同类型"),
+        ("subtype", "合同子类"),
+        ("field", "技术领域"),
+        ("ip_type", "知识产权类型"),
+        ("party_type", "卖方主体类型"),
+        ("district", "卖方所在区县"),
+        ("month", "登记月份"),
+        ("output", "技术输出（按卖方区县）"),
+        ("absorb", "技术吸纳（按买方区县）"),
+    ]
+)
+
+
+def _counted(year: int | None) -> QuerySet[Contract]:
+    qs = Contract.objects.filter(status__in=COUNTED)
+    if year:
+        qs = qs.filter(registered_on__year=year)
+    return qs
+
+
+def _sums(prefix: str = "") -> dict:
+    zero = Value(Decimal("0"))
+    return {
+        "count": Count(f"{prefix}id", distinct=True) if prefix else Count("id"),
+        "total": Coalesce(Sum(f"{prefix}total_amount"), zero),
+        "technical": Coalesce(Sum(f"{prefix}technical_amount"), zero),
+    }
+
+
+def contract_stats(*, year: int | None, group_by: str) -> list[dict]:
+    """Aggregates only: [{key, label, count, total, technical}], computed in SQL."""
+    if group_by not in GROUPS:
+        raise ValueError(group_by)
+    contracts = _counted(year)
+    if group_by in ("party_type", "district", "output", "absorb"):
+        role = Party.Role.BUYER if group_by == "absorb" else Party.Role.SELLER
+        key = "party_type" if group_by == "party_type" else "district__name"
+        # Each contract counts once, under its lead party of that side.
+        rows = (
+            Party.objects.filter(contract__in=contracts, role=role, is_lead=True)
+            .values(key)
+            .annotate(**_sums("contract__"))
+            .order_by(key)
+        )
+        labels = PARTY_TYPE_LABELS if key == "party_type" else {}
+        result = [
+            {
+                "key": row[key] or "",
+                "label": labels.get(row[key], row[key]) if row[key] else OUTSIDE,
+                **{k: row[k] for k in ("count", "total", "technical")},
+            }
+            for row in rows
+        ]
+    elif group_by == "month":
+        rows = (
+            contracts.annotate(m=ExtractMonth("registered_on"))
+            .values("m")
+            .annotate(**_sums())
+            .order_by("m")
+        )
+        result = [
+            {
+                "key": str(r["m"]),
+                "label": f"{r['m']}月",
+                "count": r["count"],
+                "total": r["total"],
+                "technical": r["technical"],
+            }
+            for r in rows
+        ]
+    else:
+        field, labels = {
+            "type": ("contract_type", dict(ContractType.choices)),
+            "subtype": ("subtype", SUBTYPE_LABELS),
+            "field": ("technology_field", dict(TechnologyField.choices)),
+            "ip_type": ("ip_type", dict(IPType.choices)),
+        }[group_by]
+        rows = contracts.values(field).annotate(**_sums()).order_by(field)
+        result = [
+            {
+                "key": r[field],
+                "label": labels.get(r[field], r[field] or "未填"),
+                "count": r["count"],
+                "total": r["total"],
+                "technical": r["technical"],
+            }
+            for r in rows
+        ]
+    if group_by not in ("month",):
+        result.sort(key=lambda r: (-r["technical"], r["label"]))
+    return result
+
+
+def contract_stats_totals(*, year: int | None) -> dict:
+    return _counted(year).aggregate(**_sums())
+
+
+def contract_stats_years() -> list[int]:
+    years = Contract.objects.filter(status__in=COUNTED, registered_on__isnull=False).dates(
+        "registered_on", "year", order="DESC"
+    )
+    return [d.year for d in years]
+
+
+def contract_stats_month(*, year: int, month: int) -> QuerySet[Contract]:
+    return _counted(year).filter(registered_on__month=month)

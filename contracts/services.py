@@ -1,0 +1,731 @@
+"""Every write to a technology contract; each transition checks who may do it and is audited."""
+
+import hashlib
+import io
+import logging
+import secrets
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from contracts.deadlines import review_deadline
+from contracts.models import (
+    REFUSAL_GROUND_LABELS,
+    SUBTYPES,
+    Attachment,
+    Contract,
+    ContractType,
+    IPItem,
+    IPType,
+    NonTechnicalCost,
+    NumberSequence,
+    Party,
+    PaymentMethod,
+    RegistryOffice,
+    Status,
+    TechnologyField,
+)
+from contracts.prechecks import contract_fingerprint, contract_precheck
+from core.identifiers import normalize_patent_number, validate_uscc
+from core.models import District
+from core.roles import Role, user_has_role
+from core.services import audit_record
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I look-alikes
+
+
+# Permissions ----------------------------------------------------------------------------------
+
+
+def user_is_officer(user) -> bool:
+    return user_has_role(user, Role.REGISTRY_OFFICER)
+
+
+def user_is_applicant(user, contract: Contract) -> bool:
+    return bool(
+        user.is_authenticated and contract.organization.memberships.filter(user_id=user.pk).exists()
+    )
+
+
+def _require_officer(user):
+    if not user_is_officer(user):
+        raise PermissionDenied("只有合同登记员可以执行此操作")
+
+
+def _require_applicant(user, contract: Contract):
+    if not user_is_applicant(user, contract):
+        raise PermissionDenied("只有申请机构的成员可以执行此操作")
+
+
+def _require_status(contract: Contract, allowed: set, action: str):
+    if contract.status not in allowed:
+        raise ValidationError(
+            f"合同当前状态为“{contract.get_status_display()}”，不能{action}", code="bad_status"
+        )
+
+
+def _locked(contract: Contract) -> Contract:
+    """Re-read the row under a lock so two officers cannot act on a stale status."""
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def _transition(contract, *, user, action, old_status, note="", changes=None):
+    audit_record(
+        actor=user,
+        action=f"contract.{action}",
+        obj=contract,
+        changes={"status": [old_status, contract.status], **(changes or {})},
+        note=note,
+    )
+
+
+# Offices and numbering ------------------------------------------------------------------------
+
+
+def registry_office_default() -> RegistryOffice:
+    office, _ = RegistryOffice.objects.get_or_create(
+        code=settings.CONTRACT_OFFICE_CODE,
+        defaults={
+            "name": settings.CONTRACT_OFFICE_NAME,
+            "division_code": settings.CONTRACT_DIVISION_CODE,
+        },
+    )
+    return office
+
+
+def registration_number_allocate(*, office: RegistryOffice, year: int) -> str:
+    """Next number for office and year. Must run inside the registering transaction: the counter
+    row stays locked until commit, and a rollback gives the serial back (gapless)."""
+    # Create the counter once without racing: a concurrent insert is ignored, not an error.
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(office=office, year=year, last_serial=0)], ignore_conflicts=True
+    )
+    sequence = NumberSequence.objects.select_for_update().get(office=office, year=year)
+    sequence.last_serial += 1
+    sequence.save(update_fields=["last_serial"])
+    return settings.CONTRACT_NUMBER_FORMAT.format(
+        year=year,
+        division=office.division_code,
+        office=office.code,
+        serial=sequence.last_serial,
+    )
+
+
+# Field cleaning -------------------------------------------------------------------------------
+
+TEXT_FIELDS = {"name": 200, "payment_schedule": 5000, "summary": 5000}
+CHOICE_FIELDS = {
+    "contract_type": ContractType,
+    "technology_field": TechnologyField,
+    "ip_type": IPType,
+    "payment_method": PaymentMethod,
+}
+DATE_FIELDS = {"signed_on": "签订日期", "valid_from": "有效期起", "valid_until": "有效期止"}
+AMOUNT_FIELDS = {"total_amount": "合同成交额", "declared_technical_amount": "技术交易额"}
+CONTRACT_FIELDS = {
+    *TEXT_FIELDS,
+    *CHOICE_FIELDS,
+    *DATE_FIELDS,
+    *AMOUNT_FIELDS,
+    "subtype",
+    "is_import",
+}
+
+
+def _amount(value, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip() or "0")
+    except InvalidOperation as exc:
+        raise ValidationError(f"{label}“{value}”不是有效金额") from exc
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(f"{label}不能为负数")
+    if amount >= Decimal("1e12"):
+        raise ValidationError(f"{label}超出范围")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _date(value, label: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationError(f"{label}“{value}”不是有效日期（格式 YYYY-MM-DD）") from exc
+
+
+def _apply_fields(contract: Contract, data: dict) -> dict:
+    unknown = set(data) - CONTRACT_FIELDS
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{', '.join(sorted(unknown))}")
+    errors: dict[str, list[str]] = {}
+    changes = {}
+    for field, value in data.items():
+        try:
+            if field in TEXT_FIELDS:
+                value = (value or "").strip()
+                if len(value) > TEXT_FIELDS[field]:
+                    raise ValidationError(f"不能超过 {TEXT_FIELDS[field]} 个字")
+            elif field in CHOICE_FIELDS:
+                value = value or ""
+                if value and value not in CHOICE_FIELDS[field].values:
+                    raise ValidationError(f"“{value}”不是可选项")
+            elif field in DATE_FIELDS:
+                value = _date(value, DATE_FIELDS[field])
+            elif field in AMOUNT_FIELDS:
+                value = _amount(value, AMOUNT_FIELDS[field])
+            elif field == "is_import":
+                value = bool(value)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            continue
+        old = getattr(contract, field)
+        if old != value:
+            changes[field] = [str(old) if old is not None else None, str(value)]
+            setattr(contract, field, value)
+    if contract.subtype and contract.subtype not in dict(SUBTYPES.get(contract.contract_type, [])):
+        errors.setdefault("subtype", []).append(
+            f"子类“{contract.subtype}”不属于合同类型“{contract.get_contract_type_display()}”"
+        )
+    if contract.declared_technical_amount > contract.total_amount:
+        errors.setdefault("declared_technical_amount", []).append("技术交易额不能大于合同成交额")
+    if errors:
+        raise ValidationError(errors)
+    # Until an officer adjusts it, the effective amount is the declared one.
+    contract.technical_amount = contract.declared_technical_amount
+    return changes
+
+
+def _clean_party(row: dict, index: int) -> Party:
+    label = f"第 {index + 1} 个当事人"
+    role = row.get("role")
+    if role not in Party.Role.values:
+        raise ValidationError(f"{label}：角色须为卖方或买方")
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise ValidationError(f"{label}：请填写名称")
+    party_type = row.get("party_type") or Party.PartyType.ENTERPRISE
+    if party_type not in Party.PartyType.values:
+        raise ValidationError(f"{label}：主体类型“{party_type}”无效")
+    uscc = (row.get("uscc") or "").strip()
+    if uscc:
+        uscc = validate_uscc(uscc, field_label=f"{name}的统一社会信用代码")
+    elif party_type not in (Party.PartyType.INDIVIDUAL, Party.PartyType.FOREIGN):
+        raise ValidationError(f"{label}“{name}”：请填写统一社会信用代码")
+    district = row.get("district")
+    if district and not isinstance(district, District):
+        lookup = {"pk": district} if str(district).isdigit() else {"name": district}
+        district = District.objects.filter(**lookup).first()
+        if district is None:
+            raise ValidationError(f"{label}：区县“{row.get('district')}”不存在")
+    return Party(
+        role=role,
+        name=name,
+        uscc=uscc,
+        party_type=party_type,
+        district=district or None,
+        region=(row.get("region") or "").strip()[:100],
+    )
+
+
+def _replace_parties(contract: Contract, rows: list[dict]):
+    parties = [_clean_party(row, i) for i, row in enumerate(rows)]
+    contract.parties.all().delete()
+    seen = set()
+    for order, party in enumerate(parties):
+        party.contract = contract
+        party.sort_order = order
+        # The first party of each side is the lead one statistics count by.
+        party.is_lead = party.role not in seen
+        seen.add(party.role)
+    Party.objects.bulk_create(parties)
+
+
+def _replace_costs(contract: Contract, rows: list[dict]):
+    costs = []
+    for i, row in enumerate(rows):
+        kind = row.get("kind") or NonTechnicalCost.Kind.OTHER
+        if kind not in NonTechnicalCost.Kind.values:
+            raise ValidationError(f"第 {i + 1} 项非技术性费用：类别“{kind}”无效")
+        amount = _amount(row.get("amount"), f"第 {i + 1} 项非技术性费用金额")
+        costs.append(
+            NonTechnicalCost(
+                contract=contract,
+                kind=kind,
+                description=(row.get("description") or "").strip()[:200],
+                amount=amount,
+            )
+        )
+    contract.costs.all().delete()
+    NonTechnicalCost.objects.bulk_create(costs)
+
+
+def _replace_ip_items(contract: Contract, rows: list[dict]):
+    items = []
+    seen = set()
+    for i, row in enumerate(rows):
+        kind = row.get("kind") or IPItem.Kind.PATENT
+        if kind not in IPItem.Kind.values:
+            raise ValidationError(f"第 {i + 1} 项知识产权：类别“{kind}”无效")
+        number = (row.get("number") or "").strip()
+        if kind == IPItem.Kind.PATENT:
+            number = normalize_patent_number(number, field_label=f"第 {i + 1} 项专利申请号")
+        elif not number:
+            raise ValidationError(f"第 {i + 1} 项知识产权：请填写登记号")
+        if (kind, number) in seen:
+            continue
+        seen.add((kind, number))
+        items.append(
+            IPItem(
+                contract=contract,
+                kind=kind,
+                number=number[:40],
+                title=(row.get("title") or "").strip()[:200],
+            )
+        )
+    contract.ip_items.all().delete()
+    IPItem.objects.bulk_create(items)
+
+
+def _write_children(contract, *, parties, costs, ip_items) -> dict:
+    changes = {}
+    if parties is not None:
+        _replace_parties(contract, parties)
+        changes["parties"] = [f"{p['role']}:{p.get('name', '')}" for p in parties]
+    if costs is not None:
+        _replace_costs(contract, costs)
+        changes["costs"] = [str(c.get("amount")) for c in costs]
+    if ip_items is not None:
+        _replace_ip_items(contract, ip_items)
+        changes["ip_items"] = [str(i.get("number")) for i in ip_items]
+    return changes
+
+
+# Applicant ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    user,
+    organization,
+    data: dict,
+    parties: list[dict] | None = None,
+    costs: list[dict] | None = None,
+    ip_items: list[dict] | None = None,
+    source_inquiry_id: int | None = None,
+) -> Contract:
+    if not organization.memberships.filter(user_id=user.pk).exists():
+        raise PermissionDenied("只能为本人所属机构申请登记")
+    contract = Contract(
+        organization=organization,
+        created_by=user,
+        office=registry_office_default(),
+        source_inquiry_id=source_inquiry_id,
+    )
+    changes = _apply_fields(contract, dict(data))
+    contract.full_clean(exclude=["office", "organization", "certificate"], validate_unique=False)
+    contract.save()
+    changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
+    audit_record(actor=user, action="contract.create", obj=contract, changes=changes)
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    user,
+    contract: Contract,
+    data: dict | None = None,
+    parties: list[dict] | None = None,
+    costs: list[dict] | None = None,
+    ip_items: list[dict] | None = None,
+) -> Contract:
+    _require_applicant(user, contract)
+    contract = _locked(contract)
+    _require_status(contract, EDITABLE_STATUSES, "修改")
+    changes = _apply_fields(contract, dict(data or {}))
+    contract.save()
+    changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
+    if changes:
+        audit_record(actor=user, action="contract.update", obj=contract, changes=changes)
+    return contract
+
+
+def _check_upload(uploaded, *, kind: str) -> tuple[bytes, str]:
+    limit = settings.CONTRACT_UPLOAD_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            f"文件“{uploaded.name}”过大（{uploaded.size / 1048576:.1f} MB），"
+            f"上限为 {limit / 1048576:.1f} MB"
+        )
+    content = uploaded.read()
+    if len(content) > limit:
+        raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
+    if not content:
+        raise ValidationError(f"文件“{uploaded.name}”是空文件")
+    if content.startswith(b"%PDF-"):
+        _check_pdf(content, uploaded.name)
+        return content, ".pdf"
+    if kind == Attachment.Kind.SIGNED_CONTRACT:
+        raise ValidationError(
+            f"文件“{uploaded.name}”不是 PDF 文件（按文件内容判断，与扩展名无关），"
+            "请上传扫描或导出的 PDF"
+        )
+    if content.startswith(b"\xff\xd8\xff"):
+        return content, ".jpg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return content, ".png"
+    raise ValidationError(f"文件“{uploaded.name}”的格式不支持：附件只接受 PDF、JPEG 或 PNG")
+
+
+def _check_pdf(content: bytes, name: str):
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        pages = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise ValidationError(f"文件“{name}”已损坏，无法作为 PDF 打开") from exc
+    if pages < 1:
+        raise ValidationError(f"文件“{name}”没有页面")
+
+
+@transaction.atomic
+def attachment_add(*, user, contract: Contract, kind: str, uploaded) -> Attachment:
+    _require_applicant(user, contract)
+    contract = _locked(contract)
+    _require_status(contract, EDITABLE_STATUSES, "上传附件")
+    if kind not in Attachment.Kind.values:
+        raise ValidationError(f"附件类别“{kind}”无效")
+    content, extension = _check_upload(uploaded, kind=kind)
+    original = (uploaded.name or "upload").replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment(
+        contract=contract,
+        kind=kind,
+        original_name=original,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    # Stored under a random name: the user's file name never becomes a path.
+    attachment.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+    attachment.save()
+    audit_record(
+        actor=user,
+        action="contract.attachment_add",
+        obj=contract,
+        changes={"attachment": [None, original], "kind": [None, kind]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, user, attachment: Attachment):
+    contract = attachment.contract
+    _require_applicant(user, contract)
+    _require_status(_locked(contract), EDITABLE_STATUSES, "删除附件")
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    audit_record(
+        actor=user,
+        action="contract.attachment_delete",
+        obj=contract,
+        changes={"attachment": [name, None]},
+    )
+
+
+@transaction.atomic
+def contract_submit(*, user, contract: Contract, explanation: str = "") -> Contract:
+    """Run the pre-checks; errors block, warnings need the applicant's explanation."""
+    _require_applicant(user, contract)
+    contract = _locked(contract)
+    _require_status(contract, EDITABLE_STATUSES, "提交")
+    issues = contract_precheck(contract=contract)
+    errors = [i["message"] for i in issues if i["level"] == "error"]
+    if errors:
+        raise ValidationError(errors)
+    warnings = [i for i in issues if i["level"] == "warning"]
+    explanation = (explanation or "").strip()
+    if warnings and not explanation:
+        raise ValidationError(
+            ["登记库核对有以下提示，请逐项说明后再提交：", *[w["message"] for w in warnings]],
+            code="explanation_required",
+        )
+    old = contract.status
+    contract.precheck_warnings = warnings
+    contract.precheck_explanation = explanation if warnings else ""
+    contract.fingerprint = contract_fingerprint(contract=contract)
+    contract.status = Status.SUBMITTED
+    contract.submitted_at = timezone.now()
+    # A correction restarts the clock: acceptance and deadline are set again on acceptance.
+    contract.accepted_on = None
+    contract.deadline = None
+    contract.save()
+    _transition(
+        contract,
+        user=user,
+        action="submit" if old == Status.DRAFT else "resubmit",
+        old_status=old,
+        note=explanation,
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_withdraw(*, user, contract: Contract, reason: str = "") -> Contract:
+    _require_applicant(user, contract)
+    contract = _locked(contract)
+    _require_status(contract, {Status.SUBMITTED, Status.RETURNED}, "撤回（已受理的合同不能撤回）")
+    old = contract.status
+    contract.status = Status.WITHDRAWN
+    contract.decided_at = timezone.now()
+    contract.save()
+    _transition(contract, user=user, action="withdraw", old_status=old, note=reason)
+    return contract
+
+
+# Officer --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_accept(*, user, contract: Contract, on: date | None = None) -> Contract:
+    _require_officer(user)
+    contract = _locked(contract)
+    _require_status(contract, {Status.SUBMITTED}, "受理")
+    contract.status = Status.ACCEPTED
+    contract.accepted_on = on or timezone.localdate()
+    contract.deadline = review_deadline(
+        accepted_on=contract.accepted_on, technical_amount=contract.technical_amount
+    )
+    contract.save()
+    _transition(
+        contract,
+        user=user,
+        action="accept",
+        old_status=Status.SUBMITTED,
+        changes={"deadline": [None, contract.deadline.isoformat()]},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_start_review(*, user, contract: Contract) -> Contract:
+    _require_officer(user)
+    contract = _locked(contract)
+    _require_status(contract, {Status.ACCEPTED}, "开始审查")
+    contract.status = Status.REVIEWING
+    contract.save()
+    _transition(contract, user=user, action="start_review", old_status=Status.ACCEPTED)
+    return contract
+
+
+@transaction.atomic
+def contract_register(*, user, contract: Contract, on: date | None = None) -> Contract:
+    _require_officer(user)
+    contract = _locked(contract)
+    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "登记")
+    old = contract.status
+    contract.registered_on = on or timezone.localdate()
+    contract.registration_number = registration_number_allocate(
+        office=contract.office, year=contract.registered_on.year
+    )
+    contract.verification_code = "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(8))
+    contract.status = Status.REGISTERED
+    contract.decided_at = timezone.now()
+    contract.save()
+    _transition(
+        contract,
+        user=user,
+        action="register",
+        old_status=old,
+        changes={"registration_number": [None, contract.registration_number]},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_return(*, user, contract: Contract, reason: str) -> Contract:
+    _require_officer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["退回补正须写明需要补正的内容"]})
+    contract = _locked(contract)
+    _require_status(contract, {Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING}, "退回补正")
+    old = contract.status
+    contract.status = Status.RETURNED
+    contract.return_reason = reason
+    contract.save()
+    _transition(contract, user=user, action="return", old_status=old, note=reason)
+    return contract
+
+
+@transaction.atomic
+def contract_refuse(*, user, contract: Contract, grounds: list[str], note: str = "") -> Contract:
+    _require_officer(user)
+    grounds = list(dict.fromkeys(grounds or []))
+    if not grounds:
+        raise ValidationError({"grounds": ["不予登记须选择至少一项法定理由"]})
+    unknown = [g for g in grounds if g not in REFUSAL_GROUND_LABELS]
+    if unknown:
+        raise ValidationError({"grounds": [f"不是可选的不予登记理由：{', '.join(unknown)}"]})
+    contract = _locked(contract)
+    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "不予登记")
+    old = contract.status
+    contract.status = Status.REFUSED
+    contract.refusal_grounds = grounds
+    contract.refusal_note = (note or "").strip()
+    contract.decided_at = timezone.now()
+    contract.save()
+    _transition(
+        contract,
+        user=user,
+        action="refuse",
+        old_status=old,
+        note="；".join(REFUSAL_GROUND_LABELS[g] for g in grounds)
+        + (f"。{contract.refusal_note}" if contract.refusal_note else ""),
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: str) -> Contract:
+    """The officer's 核定技术交易额: never above the total, always with a reason."""
+    _require_officer(user)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ["核定技术交易额须写明理由"]})
+    amount = _amount(amount, "核定技术交易额")
+    contract = _locked(contract)
+    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "核定技术交易额")
+    if amount > contract.total_amount:
+        raise ValidationError({"amount": ["技术交易额不能大于合同成交额"]})
+    old = contract.technical_amount
+    contract.technical_amount = amount
+    contract.adjustment_note = note
+    contract.save()
+    audit_record(
+        actor=user,
+        action="contract.adjust_amount",
+        obj=contract,
+        changes={"technical_amount": [str(old), str(amount)]},
+        note=note,
+    )
+    return contract
+
+
+AMENDABLE = {
+    "name",
+    "valid_from",
+    "valid_until",
+    "total_amount",
+    "technical_amount",
+    "payment_method",
+    "payment_schedule",
+}
+
+
+@transaction.atomic
+def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contract:
+    """变更登记: the registry records agreed changes; the certificate is issued anew."""
+    _require_officer(user)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ["变更登记须写明变更依据"]})
+    unknown = set(data) - AMENDABLE
+    if unknown:
+        raise ValidationError(f"变更登记不能修改：{', '.join(sorted(unknown))}")
+    contract = _locked(contract)
+    _require_status(contract, {Status.REGISTERED}, "变更登记")
+    changes = {}
+    for field, value in data.items():
+        if field in ("total_amount", "technical_amount"):
+            value = _amount(value, "金额")
+        elif field in ("valid_from", "valid_until"):
+            value = _date(value, "有效期")
+        elif field == "payment_method" and value not in PaymentMethod.values:
+            raise ValidationError({"payment_method": ["支付方式无效"]})
+        old = getattr(contract, field)
+        if old != value:
+            changes[field] = [str(old), str(value)]
+            setattr(contract, field, value)
+    if contract.technical_amount > contract.total_amount:
+        raise ValidationError("技术交易额不能大于合同成交额")
+    if not changes:
+        raise ValidationError("没有需要变更的内容")
+    contract.amendment_count += 1
+    if contract.certificate:
+        contract.certificate.delete(save=False)
+    contract.certificate = ""
+    contract.certificate_generated_at = None
+    contract.save()
+    audit_record(actor=user, action="contract.amend", obj=contract, changes=changes, note=note)
+    return contract
+
+
+@transaction.atomic
+def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
+    """注销登记: the number stays taken (numbers are never reused), the status says 已注销."""
+    _require_officer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["注销登记须写明原因"]})
+    contract = _locked(contract)
+    _require_status(contract, {Status.REGISTERED}, "注销登记")
+    contract.status = Status.CANCELLED
+    contract.cancellation_reason = reason
+    contract.save()
+    _transition(contract, user=user, action="cancel", old_status=Status.REGISTERED, note=reason)
+    return contract
+
+
+@transaction.atomic
+def contract_set_national_number(*, user, contract: Contract, number: str) -> Contract:
+    _require_officer(user)
+    number = (number or "").strip()
+    if not number or len(number) > 40:
+        raise ValidationError({"national_number": ["请填写全国技术合同登记系统的登记号"]})
+    contract = _locked(contract)
+    _require_status(contract, {Status.REGISTERED}, "记录全国系统登记号")
+    old = contract.national_number
+    contract.national_number = number
+    contract.save(update_fields=["national_number", "updated_at"])
+    audit_record(
+        actor=user,
+        action="contract.national_number",
+        obj=contract,
+        changes={"national_number": [old, number]},
+    )
+    return contract
+
+
+REVIEW_ACTIONS = {"accept", "start_review", "register", "return", "refuse"}
+
+
+def contract_review(
+    *, user, contract: Contract, action: str, reason: str = "", grounds: list[str] | None = None
+) -> Contract:
+    """One entry point for the API's review endpoint."""
+    if action == "accept":
+        return contract_accept(user=user, contract=contract)
+    if action == "start_review":
+        return contract_start_review(user=user, contract=contract)
+    if action == "register":
+        return contract_register(user=user, contract=contract)
+    if action == "return":
+        return contract_return(user=user, contract=contract, reason=reason)
+    if action == "refuse":
+        return contract_refuse(user=user, contract=contract, grounds=grounds or [], note=reason)
+    raise ValidationError({"action": [f"未知操作“{action}”"]})
