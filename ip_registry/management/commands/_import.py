@@ -1,0 +1,63 @@
+"""Shared by import_enterprises, import_designations and import_patents."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ip_registry.imports import ImportFileError, registry_import
+
+
+class ImportCommand(BaseCommand):
+    kind = ""
+    columns_help = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="CSV（UTF-8、带 BOM 的 UTF-8 或 GB18030）或 XLSX 文件")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="导入有效行，报告并跳过无效行"
+        )
+        parser.add_argument("--max-errors", type=int, default=200, help="最多列出的错误条数")
+        parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+
+    def handle(self, *args, path, dry_run, skip_invalid, max_errors, no_progress, **options):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"找不到文件：{path}")
+
+        def progress(rows, total):
+            return tqdm(
+                rows,
+                total=total or None,
+                desc="导入",
+                unit="行",
+                disable=no_progress,
+                leave=False,
+                mininterval=0.5,
+            )
+
+        try:
+            report = registry_import(
+                kind=self.kind,
+                data=file.read_bytes(),
+                filename=file.name,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        for message in report.errors[:max_errors]:
+            self.stderr.write(f"错误 {message}")
+        if len(report.errors) > max_errors:
+            self.stderr.write(f"……另有 {len(report.errors) - max_errors} 条错误未列出")
+        for message in report.warnings[:max_errors]:
+            self.stdout.write(f"提示 {message}")
+        if len(report.warnings) > max_errors:
+            self.stdout.write(f"……另有 {len(report.warnings) - max_errors} 条提示未列出")
+        style = self.style.SUCCESS if report.committed or not report.errors else self.style.ERROR
+        self.stdout.write(style(report.summary()))
+        self.stdout.write(f"用时 {report.seconds:.2f} 秒（{report.rows_per_second:,.0f} 行/秒）")
+        if report.errors and not (report.committed and skip_invalid):
+            raise CommandError(f"{len(report.errors)} 处错误")
