@@ -37,4 +37,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("registry/", include("ip_registry.urls"))]
+urlpatterns += [path("market/", include("marketplace.urls"))]
+urlpatterns += [path("contracts/", include("contracts.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,126 @@
+"""Demand ↔ result matching with the reasons shown to both sides."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+# Weights: shared keywords count most, then industry; TRL and budget fit decide close calls.
+KEYWORD_WEIGHT = 3.0
+INDUSTRY_WEIGHT = 2.0
+TRL_WEIGHT = 1.0
+BUDGET_WEIGHT = 1.0
+MODE_WEIGHT = 0.5
+CANDIDATE_LIMIT = 400
+
+
+@dataclass
+class Match:
+    listing: object
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _text(listing) -> str:
+    return f"{listing.title} {listing.summary} {listing.keywords}".lower()
+
+
+def match_score(*, demand, result) -> Match | None:
+    """Score a (demand, result) pair; None when nothing ties them together."""
+    reasons, score = [], 0.0
+    demand_words = {w.lower() for w in demand.keyword_list}
+    result_words = {w.lower() for w in result.keyword_list}
+    shared = sorted(demand_words & result_words)
+    # A demand keyword that appears in the result's title or summary counts half.
+    result_text = _text(result)
+    loose = sorted(w for w in demand_words - result_words if len(w) >= 2 and w in result_text)
+    if shared:
+        score += KEYWORD_WEIGHT * len(shared)
+        reasons.append("共同关键词：" + "、".join(shared))
+    if loose:
+        score += KEYWORD_WEIGHT / 2 * len(loose)
+        reasons.append("成果介绍提到：" + "、".join(loose))
+    if not shared and not loose and demand.industry_id != result.industry_id:
+        return None
+    if demand.industry_id and demand.industry_id == result.industry_id:
+        score += INDUSTRY_WEIGHT
+        reasons.append(f"同属{demand.industry.name}行业")
+    if demand.trl and result.trl:
+        if result.trl >= demand.trl:
+            score += TRL_WEIGHT
+            reasons.append(f"成熟度满足：成果 TRL {result.trl} ≥ 需求 TRL {demand.trl}")
+        else:
+            score -= TRL_WEIGHT
+            reasons.append(f"成熟度不足：成果 TRL {result.trl} < 需求 TRL {demand.trl}")
+    budget = demand.budget_max_wan
+    if budget is not None and result.price_wan is not None:
+        if result.price_wan <= budget:
+            score += BUDGET_WEIGHT
+            reasons.append(f"价格 {result.price_display} 在预算 {demand.budget_display} 内")
+        elif result.price_wan <= budget * Decimal("1.5"):
+            reasons.append(f"价格 {result.price_display} 略超预算 {demand.budget_display}")
+        else:
+            score -= BUDGET_WEIGHT
+            reasons.append(f"价格 {result.price_display} 超出预算 {demand.budget_display}")
+    elif result.price_wan is None:
+        reasons.append("成果价格面议")
+    shared_modes = {m.pk for m in demand.modes.all()} & {m.pk for m in result.modes.all()}
+    if shared_modes:
+        score += MODE_WEIGHT
+        reasons.append("合作方式一致")
+    if score <= INDUSTRY_WEIGHT and not shared and not loose:
+        # Same industry alone is too weak to be called a match.
+        return None
+    return Match(listing=result, score=score, reasons=reasons)
+
+
+def _keyword_q(prefix_fields: list[str], words: list[str]) -> Q:
+    q = Q()
+    for word in words:
+        for name in prefix_fields:
+            q |= Q(**{f"{name}__icontains": word})
+    return q
+
+
+def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
+    from marketplace.models import TechnologyResultPage
+    from marketplace.selectors import listings_live
+
+    words = demand.keyword_list
+    live = listings_live(kind="technology").values("pk")
+    candidates = (
+        TechnologyResultPage.objects.filter(pk__in=live)
+        .filter(
+            Q(industry=demand.industry_id) | _keyword_q(["keywords", "title", "summary"], words)
+        )
+        .select_related("industry", "organization")
+        .prefetch_related("modes")
+        .order_by("-first_published_at")[:CANDIDATE_LIMIT]
+    )
+    scored = [m for m in (match_score(demand=demand, result=r) for r in candidates) if m]
+    scored.sort(key=lambda m: (-m.score, m.listing.pk))
+    return scored[:limit]
+
+
+def matches_for_result(*, result, limit: int = 5) -> list[Match]:
+    from marketplace.models import TechnologyDemandPage
+    from marketplace.selectors import listings_live
+
+    words = result.keyword_list
+    live = listings_live(kind="demand").values("pk")
+    candidates = (
+        TechnologyDemandPage.objects.filter(pk__in=live)
+        .filter(
+            Q(industry=result.industry_id) | _keyword_q(["keywords", "title", "summary"], words)
+        )
+        .select_related("industry", "organization")
+        .prefetch_related("modes")
+        .order_by("-first_published_at")[:CANDIDATE_LIMIT]
+    )
+    scored = []
+    for demand in candidates:
+        match = match_score(demand=demand, result=result)
+        if match:
+            scored.append(Match(listing=demand, score=match.score, reasons=match.reasons))
+    scored.sort(key=lambda m: (-m.score, m.listing.pk))
+    return scored[:limit]

@@ -1,0 +1,610 @@
+"""Technology market: taxonomies, listing pages, inquiries/deals, notices and subscriptions."""
+
+import re
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from core.identifiers import normalize_patent_number
+from marketplace.panels import PatentCheckPanel
+
+# GB/T 22900-2022《科学技术研究项目评价通则》技术就绪水平 (TRL) 1–9 级.
+TRL_LEVELS = {
+    1: "基本原理被发现和报道",
+    2: "形成技术概念或应用方案",
+    3: "关键功能和特性通过分析和实验得到概念验证",
+    4: "实验室环境中的部件或模块验证",
+    5: "相关环境中的部件或模块验证",
+    6: "相关环境中的系统或原型演示",
+    7: "实际环境中的系统原型演示",
+    8: "实际系统完成并通过试验验证（定型）",
+    9: "实际系统通过实际应用验证（产业化）",
+}
+TRL_CHOICES = [(level, f"{level} 级：{meaning}") for level, meaning in TRL_LEVELS.items()]
+
+# Slugs taken by the Django views mounted under /market/ (marketplace/urls.py); a listing page
+# with one of these slugs would be unreachable.
+RESERVED_SLUGS = {"results", "demands", "org", "inquiries", "mine", "notices", "stats", "new"}
+
+KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
+
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+@register_snippet
+class CooperationMode(models.Model):
+    """合作方式; `aliases` lets imports say 技术转让 for 转让 and so on."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    code = models.SlugField("代码", max_length=30, unique=True)
+    aliases = models.CharField(
+        "别名", max_length=200, blank=True, help_text="导入时可识别的其他写法，以逗号分隔"
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("aliases"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = verbose_name_plural = "合作方式"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a for a in KEYWORD_SPLIT.split(self.aliases) if a]
+
+
+@register_snippet
+class HolderType(models.Model):
+    """成果持有方类型：高校、院所、企业、个人."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    code = models.SlugField("代码", max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = verbose_name_plural = "持有方类型"
+
+    def __str__(self):
+        return self.name
+
+
+class MarketIndexPage(Page):
+    """/market/: all live listings with the filters; the kind pages live under it."""
+
+    intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["marketplace.TechnologyResultPage", "marketplace.TechnologyDemandPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "技术市场首页"
+
+    def serve(self, request, *args, **kwargs):
+        from marketplace.views import clean_query_redirect
+
+        return clean_query_redirect(request) or super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from marketplace.views import listing_browse_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_browse_context(request, kind=None))
+        return context
+
+
+class ListingBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(label="正文", features=RICH_TEXT_FEATURES)
+    image = ImageChooserBlock(label="图片")
+    document = DocumentChooserBlock(label="附件")
+
+    class Meta:
+        label = "详细介绍"
+
+
+class ListingPage(Page):
+    """Fields both kinds share; `kind` tells search and templates which one a page is."""
+
+    kind = ""
+    kind_label = ""
+
+    external_id = models.CharField(
+        "外部编号", max_length=64, blank=True, db_index=True, help_text="导入数据的唯一编号"
+    )
+    summary = models.CharField("一句话简介", max_length=300)
+    problem = models.TextField("解决的问题", blank=True)
+    body = StreamField(ListingBodyBlock(), verbose_name="详细介绍", blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="封面图片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attachment = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="附件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    industry = models.ForeignKey(
+        "core.Industry", verbose_name="行业", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    trl = models.PositiveSmallIntegerField(
+        "技术就绪水平 (TRL)",
+        null=True,
+        blank=True,
+        choices=TRL_CHOICES,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    modes = ParentalManyToManyField(CooperationMode, verbose_name="合作方式", blank=True)
+    price_wan = models.DecimalField(
+        "价格（万元）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="留空表示面议",
+    )
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name="发布机构",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder_type = models.ForeignKey(
+        HolderType,
+        verbose_name="持有方类型",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "core.District",
+        verbose_name="所在区县",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    keywords = models.CharField("关键词", max_length=500, blank=True, help_text="以逗号或空格分隔")
+    patents = models.TextField(
+        "关联专利申请号", blank=True, help_text="每行一个，如 201710601862.3；保存时校验并规范化"
+    )
+    valid_from = models.DateField("有效期起", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("problem"),
+        index.SearchField("keywords"),
+        index.SearchField("body"),
+        index.FilterField("industry"),
+        index.FilterField("trl"),
+        index.FilterField("price_wan"),
+        index.FilterField("district"),
+        index.FilterField("valid_until"),
+        index.RelatedFields("organization", [index.SearchField("name")]),
+    ]
+
+    listing_panels = [
+        PatentCheckPanel(heading="专利检查"),
+        FieldPanel("summary"),
+        FieldPanel("problem"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("cover_image"), FieldPanel("attachment")], heading="图片与附件"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("industry"),
+                FieldPanel("trl"),
+                FieldPanel("modes"),
+                FieldPanel("keywords"),
+                FieldPanel("patents"),
+            ],
+            heading="分类",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organization"),
+                FieldPanel("holder_type"),
+                FieldPanel("district"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("contact_name"),
+                        FieldPanel("contact_phone"),
+                        FieldPanel("contact_email"),
+                    ]
+                ),
+            ],
+            heading="发布方与联系方式",
+        ),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")], heading="有效期"),
+    ]
+    promote_panels = [*Page.promote_panels, FieldPanel("external_id")]
+
+    parent_page_types = ["marketplace.MarketIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="%(app_label)s_%(class)s_external_id_unique",
+            )
+        ]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        seen: list[str] = []
+        for word in KEYWORD_SPLIT.split(self.keywords or ""):
+            if word and word not in seen:
+                seen.append(word)
+        return seen
+
+    @property
+    def patent_numbers(self) -> list[str]:
+        return [line.strip() for line in (self.patents or "").splitlines() if line.strip()]
+
+    @property
+    def trl_meaning(self) -> str:
+        return TRL_LEVELS.get(self.trl, "")
+
+    @property
+    def price_display(self) -> str:
+        if self.price_wan is None:
+            return "面议"
+        return f"{self.price_wan.normalize():f} 万元"
+
+    def is_expired(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.valid_until is not None and self.valid_until < on
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"网址“{self.slug}”为系统保留，请换一个"
+        numbers, bad = [], []
+        for raw in re.split(r"[\n,，;；、]+", self.patents or ""):
+            if not raw.strip():
+                continue
+            try:
+                number = normalize_patent_number(raw.strip())
+            except ValidationError as exc:
+                bad.extend(exc.messages)
+                continue
+            if number not in numbers:
+                numbers.append(number)
+        if bad:
+            errors["patents"] = bad
+        else:
+            self.patents = "\n".join(numbers)
+        self.keywords = "，".join(self.keyword_list)
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = "有效期截止日不能早于起始日"
+        if self.external_id:
+            for model in (TechnologyResultPage, TechnologyDemandPage):
+                clash = model.objects.filter(external_id=self.external_id)
+                if self.pk:
+                    clash = clash.exclude(pk=self.pk)
+                if clash.exists():
+                    errors["external_id"] = f"外部编号“{self.external_id}”已被其他挂牌使用"
+        errors.update(self.clean_kind())
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_kind(self) -> dict:
+        return {}
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from marketplace.selectors import listing_member_can_edit
+
+        # An expired listing leaves the market; its owners still see it (to renew it).
+        if self.is_expired() and not (
+            request.user.is_staff or listing_member_can_edit(user=request.user, listing=self)
+        ):
+            raise Http404("挂牌已过期")
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from marketplace.views import listing_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_detail_context(request, self))
+        return context
+
+
+class TechnologyResultPage(ListingPage):
+    kind = "technology"
+    kind_label = "科技成果"
+
+    advantages = models.TextField("量化优势", blank=True, help_text="用数字说明性能、成本等优势")
+    applications = models.TextField("应用领域", blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("external_id"),
+        FieldPanel("advantages"),
+        FieldPanel("applications"),
+        *ListingPage.listing_panels,
+        FieldPanel("price_wan"),
+    ]
+    promote_panels = Page.promote_panels
+    search_fields = [
+        *ListingPage.search_fields,
+        index.SearchField("advantages"),
+        index.SearchField("applications"),
+    ]
+
+    class Meta(ListingPage.Meta):
+        verbose_name = verbose_name_plural = "科技成果"
+
+    def clean_kind(self) -> dict:
+        if self.trl is None:
+            return {"trl": "科技成果须填写技术就绪水平（1–9 级）"}
+        return {}
+
+
+class TechnologyDemandPage(ListingPage):
+    kind = "demand"
+    kind_label = "技术需求"
+
+    indicators = models.TextField("技术指标", blank=True)
+    budget_min_wan = models.DecimalField(
+        "预算下限（万元）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_max_wan = models.DecimalField(
+        "预算上限（万元）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    deadline = models.DateField("需求截止日期", null=True, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("external_id"),
+        FieldPanel("indicators"),
+        *ListingPage.listing_panels,
+        FieldRowPanel(
+            [FieldPanel("budget_min_wan"), FieldPanel("budget_max_wan"), FieldPanel("deadline")],
+            heading="预算与期限",
+        ),
+    ]
+    promote_panels = Page.promote_panels
+    search_fields = [*ListingPage.search_fields, index.SearchField("indicators")]
+
+    class Meta(ListingPage.Meta):
+        verbose_name = verbose_name_plural = "技术需求"
+
+    @property
+    def budget_display(self) -> str:
+        low, high = self.budget_min_wan, self.budget_max_wan
+        if low is None and high is None:
+            return "面议"
+        if low is not None and high is not None and low != high:
+            return f"{low.normalize():f}–{high.normalize():f} 万元"
+        return f"{(high if high is not None else low).normalize():f} 万元"
+
+    def clean_kind(self) -> dict:
+        low, high = self.budget_min_wan, self.budget_max_wan
+        if low is not None and high is not None and low > high:
+            return {"budget_max_wan": "预算上限不能低于下限"}
+        return {}
+
+
+LISTING_MODELS = (TechnologyResultPage, TechnologyDemandPage)
+KIND_MODELS = {model.kind: model for model in LISTING_MODELS}
+
+
+class ListingPatentCheck(models.Model):
+    """Latest registry check of a listing's patents; moderators see the flagged ones."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="market_patent_check"
+    )
+    flagged = models.BooleanField("专利存疑", default=False, db_index=True)
+    reason = models.TextField("原因", blank=True)
+    checked_at = models.DateTimeField("检查时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "挂牌专利检查"
+
+    def __str__(self):
+        return f"{self.page_id}: {'存疑' if self.flagged else '正常'}"
+
+
+class Inquiry(models.Model):
+    """A buyer's inquiry on a listing; the thread and the deal it may become."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "新建"
+        NEGOTIATING = "negotiating", "洽谈中"
+        DEAL = "deal", "已成交"
+        CLOSED = "closed", "已关闭"
+
+    listing = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="挂牌",
+        on_delete=models.CASCADE,
+        related_name="market_inquiries",
+    )
+    seller_organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name="挂牌机构",
+        on_delete=models.PROTECT,
+        related_name="market_inquiries_received",
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="询价人",
+        on_delete=models.PROTECT,
+        related_name="market_inquiries",
+    )
+    buyer_organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name="询价机构",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="market_inquiries_sent",
+    )
+    message = models.TextField("询价内容")
+    mode = models.ForeignKey(
+        CooperationMode,
+        verbose_name="意向合作方式",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    budget_wan = models.DecimalField(
+        "预算（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    deal_price_wan = models.DecimalField(
+        "成交价（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    deal_mode = models.ForeignKey(
+        CooperationMode,
+        verbose_name="成交合作方式",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("询价时间", default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    closed_at = models.DateTimeField("成交/关闭时间", null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["buyer", "created_at"])]
+        verbose_name = verbose_name_plural = "询价"
+
+    def __str__(self):
+        return f"询价 #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.NEW, self.Status.NEGOTIATING)
+
+
+class InquiryMessage(models.Model):
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("内容")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = verbose_name_plural = "询价留言"
+
+    def __str__(self):
+        return f"{self.inquiry_id}/{self.pk}"
+
+
+class Notice(models.Model):
+    """In-site notice list; e-mail goes out alongside (services.notice_send)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_notices"
+    )
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "站内通知"
+
+    def __str__(self):
+        return self.subject
+
+
+class MatchSubscription(models.Model):
+    """A demand owner asks to hear about new results that match the demand."""
+
+    demand = models.ForeignKey(
+        TechnologyDemandPage, on_delete=models.CASCADE, related_name="match_subscriptions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "user"], name="unique_match_subscription")
+        ]
+        verbose_name = verbose_name_plural = "匹配订阅"
+
+    def __str__(self):
+        return f"{self.user} ← {self.demand_id}"
+
+
+class ExpiryReminder(models.Model):
+    """One renewal reminder per listing and validity date, so the command can run daily."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    valid_until = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "valid_until"], name="unique_expiry_reminder")
+        ]
+        verbose_name = verbose_name_plural = "续期提醒"
+
+    def __str__(self):
+        return f"{self.page_id} {self.valid_until}"

@@ -1,0 +1,70 @@
+"""Live legal status of the patents a listing names, read from the IP registry."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ListingPatent:
+    number: str
+    snapshot: object | None  # ip_registry.selectors.PatentSnapshot, None when not registered
+    held_by_owner: bool
+
+    @property
+    def in_force(self) -> bool:
+        return bool(self.snapshot and self.snapshot.in_force)
+
+    @property
+    def ok(self) -> bool:
+        return self.in_force and self.held_by_owner
+
+    @property
+    def problem(self) -> str:
+        if self.snapshot is None:
+            return "登记库中无此专利，法律状态未知"
+        if not self.snapshot.in_force:
+            return f"专利已失效（{self.snapshot.status_label}）"
+        if not self.held_by_owner:
+            return "专利权人不是发布机构"
+        return ""
+
+
+def _snapshots(numbers: list[str], on: date | None) -> dict:
+    if not numbers:
+        return {}
+    # Imported here: the registry app is optional for the market's own tests and migrations.
+    from ip_registry.selectors import patents_status_on
+
+    return patents_status_on(numbers=numbers, on=on)
+
+
+def _held_by(snapshot, organization) -> bool:
+    if snapshot is None or organization is None:
+        return False
+    for holder in snapshot.holders:
+        if holder.uscc and holder.uscc == organization.uscc:
+            return True
+        if not holder.uscc and holder.name == organization.name:
+            return True
+    return False
+
+
+def listing_patents(*, listing, on: date | None = None) -> list[ListingPatent]:
+    numbers = listing.patent_numbers
+    snapshots = _snapshots(numbers, on)
+    return [
+        ListingPatent(
+            number=number,
+            snapshot=snapshots.get(number),
+            held_by_owner=_held_by(snapshots.get(number), listing.organization),
+        )
+        for number in numbers
+    ]
+
+
+def patents_flag(patents: list[ListingPatent]) -> tuple[bool, str]:
+    """Flag a listing when none of its patents is in force and held by its owner."""
+    if not patents or any(p.ok for p in patents):
+        return False, ""
+    reasons = [f"{p.number}：{p.problem}" for p in patents]
+    return True, "所列专利均已失效或不归发布机构所有：" + "；".join(reasons)

@@ -1,0 +1,719 @@
+"""Writes of the technology market: listings, moderation, inquiries, notices, matching."""
+
+import html
+import logging
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Page, WorkflowState
+from wagtail.rich_text import RichText
+
+from core.identifiers import make_uscc
+from core.models import District, Industry, Membership, Organization
+from core.roles import Role
+from core.selectors import organizations_for_user
+from core.services import audit_record
+from marketplace.models import (
+    KIND_MODELS,
+    RESERVED_SLUGS,
+    CooperationMode,
+    ExpiryReminder,
+    HolderType,
+    Inquiry,
+    InquiryMessage,
+    ListingPatentCheck,
+    MarketIndexPage,
+    MatchSubscription,
+    Notice,
+    TechnologyDemandPage,
+    TechnologyResultPage,
+)
+from marketplace.taxonomy import (
+    DISTRICT_ALIASES,
+    DISTRICTS_OUTSIDE,
+    HOLDER_TYPE_FOR_ORGANIZATION_KIND,
+    INDUSTRY_ALIASES,
+)
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+# At most this many inquiries per user per window; counted in the database so every worker
+# process sees the same numbers.
+INQUIRY_RATE_LIMITS = getattr(
+    settings, "MARKET_INQUIRY_RATE_LIMITS", [(5, timedelta(hours=1)), (20, timedelta(days=1))]
+)
+DEFAULT_VALIDITY = timedelta(days=365)
+
+
+# Taxonomy lookups ---------------------------------------------------------------------------
+
+
+def mode_resolve(name: str) -> CooperationMode:
+    name = (name or "").strip()
+    for mode in CooperationMode.objects.all():
+        if name in (mode.name, mode.code) or name in mode.alias_list:
+            return mode
+    raise ValidationError(f"合作方式“{name}”不存在")
+
+
+def industry_resolve(name: str) -> Industry:
+    name = (name or "").strip()
+    name = INDUSTRY_ALIASES.get(name, name)
+    industry = Industry.objects.filter(name=name).first()
+    if industry is None:
+        raise ValidationError(f"行业“{name}”不存在")
+    return industry
+
+
+def district_resolve(name: str | None) -> District | None:
+    name = (name or "").strip()
+    if name in DISTRICTS_OUTSIDE:
+        return None
+    name = DISTRICT_ALIASES.get(name, name)
+    district = District.objects.filter(name=name).first()
+    if district is None:
+        raise ValidationError(f"区县“{name}”不存在")
+    return district
+
+
+def holder_type_for_organization(organization: Organization) -> HolderType | None:
+    code = HOLDER_TYPE_FOR_ORGANIZATION_KIND.get(organization.kind, "enterprise")
+    return HolderType.objects.filter(code=code).first()
+
+
+def market_index() -> MarketIndexPage:
+    index = MarketIndexPage.objects.first()
+    if index is None:
+        raise ValidationError("技术市场首页不存在，请先运行数据库迁移")
+    return index
+
+
+def text_to_body(text: str) -> list:
+    """Plain text → one sanitised rich-text paragraph block per line."""
+    paragraphs = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not paragraphs:
+        return []
+    source = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return [("paragraph", RichText(source))]
+
+
+def body_text(page) -> str:
+    """The plain text of the body's paragraphs (what the front-end form edits)."""
+    from django.utils.html import strip_tags
+
+    parts = []
+    for block in page.body:
+        if block.block_type == "paragraph":
+            source = block.value.source.replace("</p>", "\n")
+            parts.append(html.unescape(strip_tags(source)).strip())
+    return "\n".join(p for p in parts if p)
+
+
+def _unique_slug(parent: Page, base: str, *, exclude_pk=None) -> str:
+    base = slugify(base, allow_unicode=True)[:60] or "listing"
+    slug, n = base, 1
+    siblings = parent.get_children()
+    if exclude_pk:
+        siblings = siblings.exclude(pk=exclude_pk)
+    while slug in RESERVED_SLUGS or siblings.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# Organisations ------------------------------------------------------------------------------
+
+
+def organization_for_import(*, name: str, district: District | None, industry: Industry):
+    """Find an organisation by name, or create one with a deterministic demo-range USCC."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("发布机构名称（owner_name）不能为空")
+    organization = Organization.objects.filter(name=name).order_by("pk").first()
+    if organization:
+        return organization, False
+    if any(word in name for word in ("大学", "学院")):
+        kind = Organization.Kind.UNIVERSITY
+    elif any(word in name for word in ("研究院", "研究所", "研究中心")):
+        kind = Organization.Kind.INSTITUTE
+    else:
+        kind = Organization.Kind.ENTERPRISE
+    uscc = _uscc_for_name(name, kind=kind, district=district)
+    organization = Organization.objects.create(
+        name=name, uscc=uscc, kind=kind, district=district, industry=industry
+    )
+    return organization, True
+
+
+def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
+    """A valid USCC derived from the name, so re-imports on another machine agree."""
+    import hashlib
+
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    digest = int(hashlib.sha256(name.encode()).hexdigest(), 16)
+    authority = "91" if kind == Organization.Kind.ENTERPRISE else "12"
+    region = (district.division_code if district and district.division_code else "") or "211100"
+    for attempt in range(50):
+        n = digest + attempt
+        body = ""
+        for _ in range(6):
+            n, r = divmod(n, len(alphabet))
+            body += alphabet[r]
+        uscc = make_uscc(authority + region, "MK" + body)
+        if not Organization.objects.filter(uscc=uscc).exists():
+            return uscc
+    raise ValidationError(f"无法为机构“{name}”生成统一社会信用代码")
+
+
+# Listing pages ------------------------------------------------------------------------------
+
+
+def _decimal(value, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationError(f"{label}“{value}”不是数字") from exc
+    if number < 0:
+        raise ValidationError(f"{label}不能为负数")
+    return number
+
+
+def _apply(page, values: dict, modes: list) -> None:
+    for name, value in values.items():
+        setattr(page, name, value)
+    page.modes = modes
+
+
+def _listing_state(page) -> dict:
+    return {
+        "title": page.title,
+        "summary": page.summary,
+        "industry_id": page.industry_id,
+        "trl": page.trl,
+        "price_wan": page.price_wan,
+        "organization_id": page.organization_id,
+        "holder_type_id": page.holder_type_id,
+        "district_id": page.district_id,
+        "keywords": page.keywords,
+        "patents": page.patents,
+        "body": body_text(page),
+        "modes": sorted(m.pk for m in page.modes.all()),
+        "budget_max_wan": getattr(page, "budget_max_wan", None),
+    }
+
+
+@transaction.atomic
+def listing_import_row(*, row: dict, user=None) -> str:
+    """Create or update one published listing from an import row; returns what happened."""
+    kind = (row.get("kind") or "").strip()
+    model = KIND_MODELS.get(kind)
+    if model is None:
+        raise ValidationError({"kind": f"类型“{kind}”无效，应为 technology 或 demand"})
+    external_id = str(row.get("external_id") or "").strip()
+    if not external_id:
+        raise ValidationError({"external_id": "external_id 不能为空"})
+    other = KIND_MODELS["demand" if kind == "technology" else "technology"]
+    if other.objects.filter(external_id=external_id).exists():
+        raise ValidationError({"external_id": f"“{external_id}”已作为另一类挂牌存在"})
+    errors = {}
+    title = str(row.get("title") or "").strip()
+    if not title:
+        errors["title"] = "标题不能为空"
+    values: dict = {"title": title, "summary": str(row.get("summary") or "").strip()}
+    if not values["summary"]:
+        errors["summary"] = "一句话简介不能为空"
+    try:
+        industry = industry_resolve(str(row.get("industry") or ""))
+    except ValidationError as exc:
+        errors["industry"] = exc.messages
+        industry = None
+    try:
+        district = district_resolve(row.get("district"))
+    except ValidationError as exc:
+        errors["district"] = exc.messages
+        district = None
+    trl = row.get("trl")
+    if trl in (None, ""):
+        trl = None
+    else:
+        try:
+            trl = int(trl)
+        except (TypeError, ValueError):
+            errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
+            trl = None
+        else:
+            if not 1 <= trl <= 9:
+                errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
+    try:
+        price = _decimal(row.get("price_wan"), "价格（万元）")
+    except ValidationError as exc:
+        errors["price_wan"] = exc.messages
+        price = None
+    modes = []
+    raw_modes = row.get("modes") or []
+    if isinstance(raw_modes, str):
+        raw_modes = [m for m in raw_modes.replace("，", ",").replace("、", ",").split(",") if m]
+    for name in raw_modes:
+        try:
+            mode = mode_resolve(str(name))
+        except ValidationError as exc:
+            errors.setdefault("modes", []).extend(exc.messages)
+            continue
+        if mode not in modes:
+            modes.append(mode)
+    keywords = row.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [keywords]
+    patents = row.get("patents") or []
+    if isinstance(patents, str):
+        patents = [patents]
+    if errors:
+        raise ValidationError(errors)
+    organization, _ = organization_for_import(
+        name=str(row.get("owner_name") or ""), district=district, industry=industry
+    )
+    values.update(
+        {
+            "external_id": external_id,
+            "industry": industry,
+            "district": district,
+            "trl": trl,
+            "price_wan": price,
+            "organization": organization,
+            "holder_type": holder_type_for_organization(organization),
+            "keywords": "，".join(str(k).strip() for k in keywords if str(k).strip()),
+            "patents": "\n".join(str(p) for p in patents),
+            "body": text_to_body(str(row.get("body") or "")),
+        }
+    )
+    if model is TechnologyDemandPage:
+        values["budget_max_wan"] = price
+    page = model.objects.filter(external_id=external_id).first()
+    if page is not None:
+        before = _listing_state(page)
+        draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        _apply(draft, values, modes)
+        # full_clean normalises keywords and patent numbers before the comparison.
+        draft.full_clean()
+        if page.live and not page.has_unpublished_changes and _listing_state(draft) == before:
+            return "unchanged"
+        revision = draft.save_revision(user=user, clean=False)
+        revision.publish(user=user)
+        listing_patents_check(listing=model.objects.get(pk=page.pk))
+        return "updated"
+    page = model(slug=_unique_slug(market_index(), external_id), live=True)
+    _apply(page, values, modes)
+    if page.valid_until is None:
+        page.valid_from = timezone.localdate()
+        page.valid_until = page.valid_from + DEFAULT_VALIDITY
+    market_index().add_child(instance=page)
+    page.save_revision(user=user).publish(user=user)
+    listing_patents_check(listing=page)
+    return "created"
+
+
+def _require_member(*, user, organization) -> None:
+    if not user.is_authenticated or not (
+        organizations_for_user(user=user).filter(pk=organization.pk).exists()
+    ):
+        raise PermissionDenied("只能管理本机构的挂牌")
+
+
+@transaction.atomic
+def listing_save_draft(*, user, organization, kind: str, data: dict, listing=None):
+    """Save the front-end form as a draft revision (never published here)."""
+    model = KIND_MODELS[kind]
+    if listing is not None:
+        organization = listing.organization
+    _require_member(user=user, organization=organization)
+    modes = list(data.pop("modes", []))
+    body = data.pop("body_text", None)
+    if listing is None:
+        page = model(live=False, organization=organization)
+        _apply(page, data, modes)
+        page.holder_type = page.holder_type or holder_type_for_organization(organization)
+        if body is not None:
+            page.body = text_to_body(body)
+        page.slug = _unique_slug(
+            market_index(), f"{'r' if kind == 'technology' else 'd'}-{page.title}"
+        )
+        if page.valid_until is None:
+            page.valid_from = page.valid_from or timezone.localdate()
+            page.valid_until = page.valid_from + DEFAULT_VALIDITY
+        market_index().add_child(instance=page)
+        page.save_revision(user=user, clean=False)
+        audit_record(actor=user, action="market.listing.create", obj=page)
+        return page
+    if not isinstance(listing, model):
+        raise ValidationError("挂牌类型不符")
+    draft = listing.get_latest_revision_as_object()
+    _apply(draft, data, modes)
+    draft.organization = organization
+    if body is not None:
+        draft.body = text_to_body(body)
+    draft.full_clean()
+    draft.save_revision(user=user, clean=False)
+    audit_record(actor=user, action="market.listing.edit", obj=listing)
+    return model.objects.get(pk=listing.pk)
+
+
+def listing_media_create(*, user, title: str, image_file=None, document_file=None) -> dict:
+    """Uploaded cover image and attachment become Wagtail images/documents."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    values = {}
+    if image_file is not None:
+        values["cover_image"] = get_image_model().objects.create(
+            title=title[:255], file=image_file, uploaded_by_user=user
+        )
+    if document_file is not None:
+        extension = document_file.name.rsplit(".", 1)[-1].lower()
+        if extension not in settings.WAGTAILDOCS_EXTENSIONS:
+            raise ValidationError({"attachment_file": f"不支持的附件类型 .{extension}"})
+        values["attachment"] = get_document_model().objects.create(
+            title=title[:255], file=document_file, uploaded_by_user=user
+        )
+    return values
+
+
+def _moderators():
+    return User.objects.filter(groups__name=Role.MARKET_MODERATOR.value, is_active=True).distinct()
+
+
+def _members(organization):
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(organization=organization).values("user"), is_active=True
+    )
+
+
+@transaction.atomic
+def listing_submit(*, user, listing):
+    """Submit the latest revision to the market's moderation workflow."""
+    _require_member(user=user, organization=listing.organization)
+    listing = type(listing).objects.get(pk=listing.pk)
+    workflow = listing.get_workflow()
+    if workflow is None:
+        raise ValidationError("未配置审核流程，请联系管理员")
+    current = listing.current_workflow_state
+    if current is not None and current.status in (
+        WorkflowState.STATUS_IN_PROGRESS,
+        WorkflowState.STATUS_NEEDS_CHANGES,
+    ):
+        current.cancel(user=user)
+    draft = listing.get_latest_revision_as_object()
+    state = workflow.start(listing, user)
+    check = listing_patents_check(listing=draft, page=listing)
+    audit_record(actor=user, action="market.listing.submit", obj=listing)
+    note = f"\n注意：{check.reason}" if check.flagged else ""
+    notice_send(
+        users=_moderators(),
+        subject=f"待审核挂牌：{draft.title}",
+        body=f"{listing.organization} 提交了{listing.kind_label}“{draft.title}”，请审核。{note}",
+        url=f"/admin/pages/{listing.pk}/edit/",
+    )
+    return state
+
+
+@transaction.atomic
+def listing_withdraw(*, user, listing) -> None:
+    """Owner takes a listing out of moderation and off the market."""
+    _require_member(user=user, organization=listing.organization)
+    current = listing.current_workflow_state
+    if current is not None and current.status in (
+        WorkflowState.STATUS_IN_PROGRESS,
+        WorkflowState.STATUS_NEEDS_CHANGES,
+    ):
+        current.cancel(user=user)
+    if listing.live:
+        listing.unpublish(user=user)
+    audit_record(actor=user, action="market.listing.withdraw", obj=listing)
+
+
+def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
+    """Record whether the listing's patents are all lapsed or not held by its owner."""
+    from marketplace.patents import listing_patents, patents_flag
+
+    page = page or listing
+    try:
+        flagged, reason = patents_flag(listing_patents(listing=listing))
+    except ImportError:
+        # The registry is not installed here: nothing can be verified, nothing is flagged.
+        flagged, reason = False, ""
+    check, _ = ListingPatentCheck.objects.update_or_create(
+        page_id=page.pk,
+        defaults={"flagged": flagged, "reason": reason, "checked_at": timezone.now()},
+    )
+    return check
+
+
+# Moderation outcomes (called from signal handlers) ------------------------------------------
+
+
+def listing_moderation_notify(*, listing, approved: bool, comment: str) -> None:
+    if approved:
+        subject = f"挂牌已通过审核：{listing.title}"
+        body = "您的挂牌已发布到技术市场。"
+    else:
+        subject = f"挂牌未通过审核：{listing.title}"
+        body = "审核意见：" + (comment or "（无）") + "\n请修改后重新提交。"
+    if approved and comment:
+        body += "\n审核意见：" + comment
+    notice_send(
+        users=_members(listing.organization), subject=subject, body=body, url="/market/mine/"
+    )
+
+
+# Expiry -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def listings_expiry_notify(*, on: date | None = None, days_ahead: int = 14) -> int:
+    """Tell owners about listings expired or expiring within `days_ahead`; once per date."""
+    on = on or timezone.localdate()
+    horizon = on + timedelta(days=days_ahead)
+    sent = 0
+    for model in KIND_MODELS.values():
+        pages = model.objects.live().filter(valid_until__lte=horizon).select_related("organization")
+        for page in pages:
+            _, created = ExpiryReminder.objects.get_or_create(
+                page_id=page.pk, valid_until=page.valid_until
+            )
+            if not created:
+                continue
+            if page.valid_until < on:
+                subject = f"挂牌已过期：{page.title}"
+                body = (
+                    f"有效期至 {page.valid_until:%Y-%m-%d}，已不在市场中显示。"
+                    "请修改有效期并重新提交审核以续期。"
+                )
+            else:
+                subject = f"挂牌即将过期：{page.title}"
+                body = f"有效期至 {page.valid_until:%Y-%m-%d}。如需继续展示，请及时续期。"
+            notice_send(
+                users=_members(page.organization), subject=subject, body=body, url="/market/mine/"
+            )
+            sent += 1
+    return sent
+
+
+# Notices ------------------------------------------------------------------------------------
+
+
+def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
+    """In-site notice for each user, plus an e-mail to those with an address."""
+    count = 0
+    for user in users:
+        Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
+        if user.email:
+            link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{url}" if url else ""
+            send_mail(
+                subject=f"[{settings.SITE_NAME}] {subject}",
+                message=f"{body}{link}",
+                from_email=None,
+                recipient_list=[user.email],
+                fail_silently=True,
+            )
+        count += 1
+    return count
+
+
+def notices_mark_read(*, user) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# Inquiries ----------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    Inquiry.Status.NEW: {Inquiry.Status.NEGOTIATING, Inquiry.Status.CLOSED},
+    Inquiry.Status.NEGOTIATING: {Inquiry.Status.DEAL, Inquiry.Status.CLOSED},
+    Inquiry.Status.DEAL: set(),
+    Inquiry.Status.CLOSED: set(),
+}
+
+
+def _inquiry_rate_check(*, user, now) -> None:
+    # Lock the buyer's row so two workers cannot both pass the count at the same time.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    for limit, window in INQUIRY_RATE_LIMITS:
+        recent = Inquiry.objects.filter(buyer=user, created_at__gte=now - window).count()
+        if recent >= limit:
+            hours = int(window.total_seconds() // 3600)
+            span = f"{hours} 小时" if hours < 24 else f"{hours // 24} 天"
+            raise ValidationError(f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试")
+
+
+@transaction.atomic
+def inquiry_create(
+    *, buyer, listing, message: str, mode=None, budget_wan: Decimal | None = None, now=None
+) -> Inquiry:
+    from marketplace.selectors import listings_live
+
+    now = now or timezone.now()
+    if not buyer.is_authenticated:
+        raise PermissionDenied("请先登录")
+    if not listings_live().filter(pk=listing.pk).exists():
+        raise ValidationError("该挂牌已下架或已过期，不能询价")
+    if organizations_for_user(user=buyer).filter(pk=listing.organization_id).exists():
+        raise ValidationError("不能对本机构的挂牌询价")
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": "请填写询价内容"})
+    if mode is not None and not listing.modes.filter(pk=mode.pk).exists():
+        raise ValidationError({"mode": f"该挂牌不提供“{mode}”合作方式"})
+    _inquiry_rate_check(user=buyer, now=now)
+    inquiry = Inquiry.objects.create(
+        listing_id=listing.pk,
+        seller_organization=listing.organization,
+        buyer=buyer,
+        buyer_organization=organizations_for_user(user=buyer).first(),
+        message=message,
+        mode=mode,
+        budget_wan=budget_wan,
+        created_at=now,
+    )
+    InquiryMessage.objects.create(inquiry=inquiry, author=buyer, body=message, created_at=now)
+    audit_record(actor=buyer, action="market.inquiry.create", obj=inquiry)
+    notice_send(
+        users=_members(listing.organization),
+        subject=f"新询价：{listing.title}",
+        body=f"{inquiry.buyer_organization or buyer.username}：{message[:200]}",
+        url=f"/market/inquiries/{inquiry.pk}/",
+    )
+    return inquiry
+
+
+def _other_side(*, user, inquiry):
+    from marketplace.selectors import inquiry_is_seller
+
+    if inquiry_is_seller(user=user, inquiry=inquiry) and inquiry.buyer_id != user.pk:
+        return User.objects.filter(pk=inquiry.buyer_id)
+    return _members(inquiry.seller_organization)
+
+
+@transaction.atomic
+def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
+    from marketplace.selectors import inquiry_can_read, inquiry_is_seller
+
+    if not inquiry_can_read(user=user, inquiry=inquiry):
+        raise PermissionDenied("无权查看该询价")
+    inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    if not inquiry.is_open:
+        raise ValidationError("该询价已结束，不能再回复")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "请填写回复内容"})
+    message = InquiryMessage.objects.create(inquiry=inquiry, author=user, body=body)
+    if inquiry.status == Inquiry.Status.NEW and inquiry_is_seller(user=user, inquiry=inquiry):
+        # The seller's first answer opens the negotiation.
+        inquiry.status = Inquiry.Status.NEGOTIATING
+        inquiry.save(update_fields=["status", "updated_at"])
+    notice_send(
+        users=_other_side(user=user, inquiry=inquiry),
+        subject=f"询价 #{inquiry.pk} 有新回复",
+        body=body[:300],
+        url=f"/market/inquiries/{inquiry.pk}/",
+    )
+    return message
+
+
+@transaction.atomic
+def inquiry_transition(
+    *,
+    user,
+    inquiry: Inquiry,
+    status: str,
+    deal_price_wan: Decimal | None = None,
+    deal_mode=None,
+    note: str = "",
+) -> Inquiry:
+    """新建 → 洽谈中 → 已成交 / 已关闭. The seller moves it; the buyer may only close it."""
+    from marketplace.selectors import inquiry_can_read, inquiry_is_seller
+
+    if not inquiry_can_read(user=user, inquiry=inquiry):
+        raise PermissionDenied("无权操作该询价")
+    inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    seller = inquiry_is_seller(user=user, inquiry=inquiry)
+    if not seller and status != Inquiry.Status.CLOSED:
+        raise PermissionDenied("只有挂牌机构可以推进询价状态")
+    if status not in TRANSITIONS[inquiry.status]:
+        raise ValidationError(
+            f"不能从“{inquiry.get_status_display()}”变为“{Inquiry.Status(status).label}”"
+        )
+    changes = {"status": [inquiry.status, status]}
+    if status == Inquiry.Status.DEAL:
+        errors = {}
+        if deal_price_wan is None or deal_price_wan <= 0:
+            errors["deal_price_wan"] = "成交须填写成交价（万元）"
+        if deal_mode is None:
+            errors["deal_mode"] = "成交须选择合作方式"
+        if errors:
+            raise ValidationError(errors)
+        inquiry.deal_price_wan = deal_price_wan
+        inquiry.deal_mode = deal_mode
+        changes["deal"] = [str(deal_price_wan), deal_mode.name]
+    inquiry.status = status
+    if status in (Inquiry.Status.DEAL, Inquiry.Status.CLOSED):
+        inquiry.closed_at = timezone.now()
+    inquiry.save()
+    label = Inquiry.Status(status).label
+    text = f"状态变更为“{label}”" + (f"：{note}" if note else "")
+    if status == Inquiry.Status.DEAL:
+        text += f"（成交价 {deal_price_wan} 万元，{deal_mode.name}）"
+    InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
+    audit_record(
+        actor=user, action="market.inquiry.status", obj=inquiry, changes=changes, note=note
+    )
+    notice_send(
+        users=_other_side(user=user, inquiry=inquiry),
+        subject=f"询价 #{inquiry.pk} {label}",
+        body=text,
+        url=f"/market/inquiries/{inquiry.pk}/",
+    )
+    return inquiry
+
+
+# Matching subscriptions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def demand_subscribe(*, user, demand: TechnologyDemandPage, subscribe: bool = True) -> bool:
+    _require_member(user=user, organization=demand.organization)
+    if subscribe:
+        MatchSubscription.objects.get_or_create(demand=demand, user=user)
+    else:
+        MatchSubscription.objects.filter(demand=demand, user=user).delete()
+    return subscribe
+
+
+def matches_notify_new_result(*, result: TechnologyResultPage) -> int:
+    """Tell subscribed demand owners about a newly published result that matches."""
+    from marketplace.matching import match_score
+
+    sent = 0
+    subscriptions = MatchSubscription.objects.select_related("demand", "user")
+    for subscription in subscriptions:
+        demand = subscription.demand.specific
+        if not demand.live or demand.is_expired():
+            continue
+        match = match_score(demand=demand, result=result)
+        if match is None:
+            continue
+        notice_send(
+            users=[subscription.user],
+            subject=f"新成果匹配您的需求“{demand.title}”",
+            body=f"{result.title}\n匹配理由：" + "；".join(match.reasons),
+            url=result.url or "",
+        )
+        sent += 1
+    return sent

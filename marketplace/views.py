@@ -1,0 +1,425 @@
+"""Thin views over marketplace.selectors/services; each checks who may see what."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from core.models import Organization
+from core.roles import Role, user_has_role
+from core.selectors import organizations_for_user
+from marketplace import selectors, services
+from marketplace.forms import (
+    InquiryForm,
+    ListingFilterForm,
+    ListingForm,
+    ReplyForm,
+    TransitionForm,
+)
+from marketplace.models import KIND_MODELS, Inquiry, MatchSubscription, TechnologyDemandPage
+
+PAGE_SIZE = 20
+
+
+def clean_query_redirect(request):
+    """Drop empty GET parameters so shared URLs carry only the filters in use."""
+    if not request.GET:
+        return None
+    pairs = [(k, v) for k in request.GET for v in request.GET.getlist(k) if v != ""]
+    if len(pairs) == sum(len(request.GET.getlist(k)) for k in request.GET):
+        return None
+    query = urlencode(pairs)
+    return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+
+
+def _query_without(request, *names) -> str:
+    pairs = [
+        (k, v) for k in request.GET if k not in names for v in request.GET.getlist(k) if v != ""
+    ]
+    return urlencode(pairs)
+
+
+def listing_browse_context(request, *, kind: str | None) -> dict:
+    form = ListingFilterForm(request.GET or None, fixed_kind=kind)
+    filters = form.filters()
+    paginator = Paginator(selectors.listings_browse(filters=filters), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.object_list = [p.specific for p in page_obj.object_list]
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "page_obj": page_obj,
+        "listings": page_obj.object_list,
+        "base_query": _query_without(request, "page"),
+        "browse_kind": kind,
+    }
+
+
+def _browse(request, kind: str):
+    redirect_response = clean_query_redirect(request)
+    if redirect_response:
+        return redirect_response
+    context = listing_browse_context(request, kind=kind)
+    context["heading"] = KIND_MODELS[kind].kind_label
+    return render(request, "marketplace/listing_index.html", context)
+
+
+def results(request):
+    return _browse(request, "technology")
+
+
+def demands(request):
+    return _browse(request, "demand")
+
+
+def listing_detail_context(request, page) -> dict:
+    from marketplace.matching import matches_for_demand, matches_for_result
+    from marketplace.patents import listing_patents, patents_flag
+
+    user = request.user
+    try:
+        patents = listing_patents(listing=page)
+        flagged, flag_reason = patents_flag(patents)
+        registry_available = True
+    except ImportError:
+        patents, flagged, flag_reason, registry_available = [], False, "", False
+    is_member = selectors.listing_member_can_edit(user=user, listing=page)
+    context = {
+        "listing": page,
+        "show_contact": user.is_authenticated,
+        "patent_rows": patents,
+        "patent_flagged": flagged,
+        "patent_flag_reason": flag_reason,
+        "registry_available": registry_available,
+        "related": selectors.listings_related(listing=page),
+        "is_owner_member": is_member,
+        "expired": page.is_expired(),
+    }
+    if page.kind == "demand":
+        context["matches"] = matches_for_demand(demand=page)
+        context["subscribed"] = (
+            user.is_authenticated
+            and MatchSubscription.objects.filter(demand=page, user=user).exists()
+        )
+    else:
+        context["matches"] = matches_for_result(result=page)
+    if user.is_authenticated and not is_member:
+        context["inquiry_form"] = InquiryForm(listing=page)
+    return context
+
+
+def organization(request, pk: int):
+    org = get_object_or_404(Organization, pk=pk)
+    listings = selectors.listings_of_organization(organization=org)
+    return render(
+        request,
+        "marketplace/organization.html",
+        {
+            "organization": org,
+            "results": [p for p in listings if p.kind == "technology"],
+            "demands": [p for p in listings if p.kind == "demand"],
+        },
+    )
+
+
+# Owner's side -------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    return render(
+        request,
+        "marketplace/mine.html",
+        {
+            "rows": selectors.listings_of_member(user=request.user),
+            "organizations": organizations_for_user(user=request.user),
+        },
+    )
+
+
+def _own_listing(request, pk: int):
+    for model in KIND_MODELS.values():
+        page = model.objects.filter(pk=pk).first()
+        if page is not None:
+            if not selectors.listing_member_can_edit(user=request.user, listing=page):
+                raise PermissionDenied("只能管理本机构的挂牌")
+            return page
+    raise Http404
+
+
+def _save_listing(request, *, kind, form, organization, listing=None):
+    data = form.page_values()
+    media = services.listing_media_create(
+        user=request.user,
+        title=data["title"],
+        image_file=form.cleaned_data.get("cover_image_file"),
+        document_file=form.cleaned_data.get("attachment_file"),
+    )
+    data.update(media)
+    page = services.listing_save_draft(
+        user=request.user, organization=organization, kind=kind, data=data, listing=listing
+    )
+    if "submit" in request.POST:
+        services.listing_submit(user=request.user, listing=page)
+        messages.success(request, "已保存并提交审核，审核通过后发布。")
+    else:
+        messages.success(request, "草稿已保存。")
+    return page
+
+
+@login_required
+def listing_create(request, kind: str):
+    if kind not in KIND_MODELS:
+        raise Http404
+    organizations = organizations_for_user(user=request.user)
+    if not organizations.exists():
+        raise PermissionDenied("只有企业、高校和院所的成员可以发布挂牌")
+    org_pk = request.POST.get("organization") or request.GET.get("organization")
+    organization = organizations.filter(pk=org_pk).first() if org_pk else organizations.first()
+    if organization is None:
+        raise PermissionDenied("只能为本机构发布挂牌")
+    form = ListingForm(request.POST or None, request.FILES or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_listing(request, kind=kind, form=form, organization=organization)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("marketplace:mine")
+    return render(
+        request,
+        "marketplace/listing_form.html",
+        {
+            "form": form,
+            "kind_label": KIND_MODELS[kind].kind_label,
+            "organization": organization,
+            "organizations": organizations,
+        },
+    )
+
+
+@login_required
+def listing_edit(request, pk: int):
+    page = _own_listing(request, pk)
+    draft = page.get_latest_revision_as_object()
+    if request.method == "POST":
+        form = ListingForm(request.POST, request.FILES, kind=page.kind)
+        if form.is_valid():
+            try:
+                _save_listing(
+                    request, kind=page.kind, form=form, organization=page.organization, listing=page
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("marketplace:mine")
+    else:
+        form = ListingForm(
+            initial=ListingForm.initial_from(draft, services.body_text(draft)), kind=page.kind
+        )
+    return render(
+        request,
+        "marketplace/listing_form.html",
+        {
+            "form": form,
+            "listing": page,
+            "kind_label": page.kind_label,
+            "organization": page.organization,
+        },
+    )
+
+
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_POST
+def listing_submit(request, pk: int):
+    page = _own_listing(request, pk)
+    try:
+        services.listing_submit(user=request.user, listing=page)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"“{page.title}”已提交审核。")
+    return redirect("marketplace:mine")
+
+
+@login_required
+@require_POST
+def listing_withdraw(request, pk: int):
+    page = _own_listing(request, pk)
+    services.listing_withdraw(user=request.user, listing=page)
+    messages.success(request, f"“{page.title}”已撤回。")
+    return redirect("marketplace:mine")
+
+
+@login_required
+@require_POST
+def demand_subscribe(request, pk: int):
+    demand = get_object_or_404(TechnologyDemandPage, pk=pk)
+    subscribe = request.POST.get("subscribe", "1") == "1"
+    services.demand_subscribe(user=request.user, demand=demand, subscribe=subscribe)
+    messages.success(request, "已订阅匹配成果通知。" if subscribe else "已取消订阅。")
+    return redirect(demand.url)
+
+
+# Inquiries ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def inquiry_create(request, pk: int):
+    listing = None
+    for model in KIND_MODELS.values():
+        listing = model.objects.live().filter(pk=pk).first() or listing
+    if listing is None:
+        raise Http404
+    form = InquiryForm(request.POST, listing=listing)
+    if form.is_valid():
+        try:
+            inquiry = services.inquiry_create(
+                buyer=request.user,
+                listing=listing,
+                message=form.cleaned_data["message"],
+                mode=form.cleaned_data["mode"],
+                budget_wan=form.cleaned_data["budget_wan"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "询价已发送，卖方回复后会通知您。")
+            return redirect("marketplace:inquiry", pk=inquiry.pk)
+    else:
+        messages.error(
+            request, "询价内容有误：" + "；".join(e for es in form.errors.values() for e in es)
+        )
+    return redirect(listing.url)
+
+
+@login_required
+def inquiries(request):
+    return render(
+        request,
+        "marketplace/inquiries.html",
+        {
+            "inbox": selectors.inquiries_inbox(user=request.user)[:200],
+            "sent": selectors.inquiries_sent(user=request.user)[:200],
+        },
+    )
+
+
+def _readable_inquiry(request, pk: int) -> Inquiry:
+    inquiry = get_object_or_404(
+        Inquiry.objects.select_related("listing", "buyer", "seller_organization", "mode"), pk=pk
+    )
+    if not selectors.inquiry_can_read(user=request.user, inquiry=inquiry):
+        # Same answer as a missing thread: third parties learn nothing.
+        raise Http404
+    return inquiry
+
+
+@login_required
+def inquiry_detail(request, pk: int):
+    inquiry = _readable_inquiry(request, pk)
+    is_seller = selectors.inquiry_is_seller(user=request.user, inquiry=inquiry)
+    transitions = [
+        (value, Inquiry.Status(value).label)
+        for value in services.TRANSITIONS[inquiry.status]
+        if is_seller or value == Inquiry.Status.CLOSED
+    ]
+    contract_url = None
+    if inquiry.status == Inquiry.Status.DEAL:
+        try:
+            contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
+        except NoReverseMatch:
+            contract_url = None
+    return render(
+        request,
+        "marketplace/inquiry_detail.html",
+        {
+            "inquiry": inquiry,
+            "listing": inquiry.listing.specific,
+            "thread": inquiry.messages.select_related("author"),
+            "is_seller": is_seller,
+            "reply_form": ReplyForm(),
+            "transition_form": TransitionForm(),
+            "transitions": transitions,
+            "contract_url": contract_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inquiry_reply(request, pk: int):
+    inquiry = _readable_inquiry(request, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inquiry_reply(
+                user=request.user, inquiry=inquiry, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "请填写回复内容")
+    return redirect("marketplace:inquiry", pk=inquiry.pk)
+
+
+@login_required
+@require_POST
+def inquiry_transition(request, pk: int):
+    inquiry = _readable_inquiry(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inquiry_transition(
+                user=request.user,
+                inquiry=inquiry,
+                status=form.cleaned_data["status"],
+                deal_price_wan=form.cleaned_data["deal_price_wan"],
+                deal_mode=form.cleaned_data["deal_mode"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, "状态无效")
+    return redirect("marketplace:inquiry", pk=inquiry.pk)
+
+
+@login_required
+def notices(request):
+    items = list(selectors.notices_for_user(user=request.user)[:100])
+    services.notices_mark_read(user=request.user)
+    return render(request, "marketplace/notices.html", {"notices": items})
+
+
+def _is_market_staff(user) -> bool:
+    return user_has_role(user, Role.MARKET_MODERATOR) or user_has_role(user, Role.ADMINISTRATOR)
+
+
+@login_required
+def stats(request):
+    if not _is_market_staff(request.user):
+        raise PermissionDenied("仅市场审核员和管理员可查看")
+    return render(request, "marketplace/stats.html", selectors.market_statistics())
+
+
+@login_required
+def flagged(request):
+    if not _is_market_staff(request.user):
+        raise PermissionDenied("仅市场审核员和管理员可查看")
+    return render(request, "marketplace/flagged.html", {"rows": selectors.listings_flagged()})
