@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 
 from core.api import router as core_router
 from core.auth import api_auth
+from ip_registry.api import router as ip_registry_router
 
 api = NinjaAPI(
     title="盘锦科技成果交易与知识产权登记平台 API",
@@ -25,3 +26,6 @@ def permission_denied(request, exc: PermissionDenied):
 
 
 api.add_router("/", core_router)
+api.add_router("/ip/", ip_registry_router)
+api.add_router("/contracts", "contracts.api.router")
+api.add_router("/search", "search.api.router")
