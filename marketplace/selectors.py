@@ -276,12 +276,12 @@ def market_statistics(*, on: date | None = None) -> dict:
         rows = (
             model.objects.values("industry__name")
             .annotate(
-                live=Count(
+                n_live=Count(
                     "pk",
                     filter=Q(live=True) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on)),
                 ),
-                expired=Count("pk", filter=Q(live=True, valid_until__lt=on)),
-                offline=Count("pk", filter=Q(live=False)),
+                n_expired=Count("pk", filter=Q(live=True, valid_until__lt=on)),
+                n_offline=Count("pk", filter=Q(live=False)),
             )
             .order_by("industry__name")
         )
@@ -308,7 +308,7 @@ def market_statistics(*, on: date | None = None) -> dict:
         months.setdefault(row["month"], {"inquiries": 0, "deals": 0, "value": Decimal(0)})
         months[row["month"]]["deals"] = row["deals"]
         months[row["month"]]["value"] = row["value"] or Decimal(0)
-    by_status = dict(Inquiry.objects.values_list("status").annotate(n=Count("pk")))
+    by_status = dict(Inquiry.objects.order_by().values_list("status").annotate(n=Count("pk")))
     deal_modes = (
         Inquiry.objects.filter(status=Inquiry.Status.DEAL)
         .values("deal_mode__name")

@@ -436,7 +436,10 @@ def listing_withdraw(*, user, listing) -> None:
     ):
         current.cancel(user=user)
     if listing.live:
-        listing.unpublish(user=user)
+        from wagtail.actions.unpublish_page import UnpublishPageAction
+
+        # Membership was checked above; members hold no Wagtail page permissions.
+        UnpublishPageAction(listing, user=user).execute(skip_permission_checks=True)
     audit_record(actor=user, action="market.listing.withdraw", obj=listing)
 
 
