@@ -29,6 +29,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/", core_views.account, name="account"),
+    path("stats/", include("core.stats")),
 ]
 
 if settings.DEBUG:
@@ -39,4 +40,5 @@ if settings.DEBUG:
 urlpatterns += [path("registry/", include("ip_registry.urls"))]
 urlpatterns += [path("market/", include("marketplace.urls"))]
 urlpatterns += [path("contracts/", include("contracts.urls"))]
+urlpatterns += [path("search/", include("search.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]
