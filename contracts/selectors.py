@@ -124,9 +124,12 @@ def _sums(prefix: str = "") -> dict:
 
 def contract_stats(*, year: int | None, group_by: str) -> list[dict]:
     """Aggregates only: [{key, label, count, total, technical}], computed in SQL."""
+    return contract_stats_for(contracts=_counted(year), group_by=group_by)
+
+
+def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
     if group_by not in GROUPS:
         raise ValueError(group_by)
-    contracts = _counted(year)
     if group_by in ("party_type", "district", "output", "absorb"):
         role = Party.Role.BUYER if group_by == "absorb" else Party.Role.SELLER
         key = "party_type" if group_by == "party_type" else "district__name"
@@ -181,13 +184,21 @@ def contract_stats(*, year: int | None, group_by: str) -> list[dict]:
             }
             for r in rows
         ]
+    for row in result:
+        row["total"], row["technical"] = _money(row["total"]), _money(row["technical"])
     if group_by not in ("month",):
         result.sort(key=lambda r: (-r["technical"], r["label"]))
     return result
 
 
+def _money(value) -> Decimal:
+    # SQLite sums decimals as floats or integers; present both databases' results alike.
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 def contract_stats_totals(*, year: int | None) -> dict:
-    return _counted(year).aggregate(**_sums())
+    totals = _counted(year).aggregate(**_sums())
+    return {**totals, "total": _money(totals["total"]), "technical": _money(totals["technical"])}
 
 
 def contract_stats_years() -> list[int]:
@@ -199,3 +210,17 @@ def contract_stats_years() -> list[int]:
 
 def contract_stats_month(*, year: int, month: int) -> QuerySet[Contract]:
     return _counted(year).filter(registered_on__month=month)
+
+
+def contract_stats_month_report(*, year: int, month: int) -> dict:
+    contracts = contract_stats_month(year=year, month=month)
+    return {
+        "totals": {
+            key: _money(value) if key != "count" else value
+            for key, value in contracts.aggregate(**_sums()).items()
+        },
+        "sections": [
+            (GROUPS[key], contract_stats_for(contracts=contracts, group_by=key))
+            for key in ("type", "field", "ip_type", "party_type", "output", "absorb")
+        ],
+    }

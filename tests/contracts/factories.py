@@ -1,3 +1,4 @@
+import functools
 import io
 from datetime import date
 from decimal import Decimal
@@ -8,6 +9,7 @@ from contracts.services import attachment_add, contract_create
 from tests.factories import OrganizationFactory
 
 
+@functools.cache
 def pdf_bytes(text: str = "contract") -> bytes:
     """A real one-page PDF, made with WeasyPrint."""
     from weasyprint import HTML

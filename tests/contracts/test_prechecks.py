@@ -8,18 +8,12 @@ from contracts import services
 from contracts.models import Status
 from contracts.prechecks import contract_missing_items, contract_precheck
 from core.identifiers import make_patent_number
-from core.roles import Role
 from ip_registry.models import Enterprise, Patent
 from ip_registry.services import HolderInput, patent_holders_change, patent_status_event_add
 from tests.contracts.factories import contract_data, make_draft
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member(make_user, organization):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=organization)
 
 
 def codes(contract):

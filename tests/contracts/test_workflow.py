@@ -14,21 +14,6 @@ from tests.factories import OrganizationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(make_user, organization):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=organization, username="seller1")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user(Role.REGISTRY_OFFICER, username="registrar1")
-
-
-@pytest.fixture
-def draft(member, organization):
-    return make_draft(member, organization)
-
-
 def _actions(contract):
     return list(
         AuditEntry.objects.filter(object_type="contracts.contract", object_id=str(contract.pk))

@@ -1,0 +1,374 @@
+"""JSON API under /api/v1/contracts: the same services and visibility rules as the pages."""
+
+from datetime import date
+from decimal import Decimal
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from contracts import services
+from contracts.certificates import contract_certificate_get_or_create
+from contracts.models import Contract
+from contracts.models import Status as ContractStatus
+from contracts.prechecks import contract_missing_items, contract_precheck
+from contracts.selectors import (
+    GROUPS,
+    contract_get_for_user,
+    contract_stats,
+    contract_stats_totals,
+    contract_verify,
+)
+from core.selectors import organizations_for_user
+
+router = Router(tags=["contracts"])
+
+
+class PartyIn(Schema):
+    role: str
+    name: str
+    uscc: str = ""
+    party_type: str = "enterprise"
+    district: str | None = None
+    region: str = ""
+
+
+class CostIn(Schema):
+    kind: str = "other"
+    description: str = ""
+    amount: Decimal
+
+
+class IPItemIn(Schema):
+    kind: str = "patent"
+    number: str
+    title: str = ""
+
+
+class ContractIn(Schema):
+    organization_id: int | None = None
+    name: str | None = None
+    contract_type: str | None = None
+    subtype: str | None = None
+    is_import: bool | None = None
+    signed_on: date | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    total_amount: Decimal | None = None
+    declared_technical_amount: Decimal | None = None
+    technology_field: str | None = None
+    ip_type: str | None = None
+    payment_method: str | None = None
+    payment_schedule: str | None = None
+    summary: str | None = None
+    parties: list[PartyIn] | None = None
+    costs: list[CostIn] | None = None
+    ip_items: list[IPItemIn] | None = None
+
+
+class PartyOut(Schema):
+    role: str
+    name: str
+    uscc: str
+    party_type: str
+    district: str | None
+    region: str
+
+
+class CostOut(Schema):
+    kind: str
+    description: str
+    amount: Decimal
+
+
+class IPItemOut(Schema):
+    kind: str
+    number: str
+    title: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    size: int
+    uploaded_at: str
+
+
+class IssueOut(Schema):
+    level: str
+    code: str
+    message: str
+
+
+class ContractOut(Schema):
+    id: int
+    organization: str
+    status: str
+    status_label: str
+    name: str
+    contract_type: str
+    subtype: str
+    is_import: bool
+    signed_on: date | None
+    valid_from: date | None
+    valid_until: date | None
+    total_amount: Decimal
+    declared_technical_amount: Decimal
+    technical_amount: Decimal
+    adjustment_note: str
+    technology_field: str
+    ip_type: str
+    payment_method: str
+    payment_schedule: str
+    submitted_at: str | None
+    accepted_on: date | None
+    deadline: date | None
+    registered_on: date | None
+    registration_number: str | None
+    national_number: str
+    verification_code: str
+    return_reason: str
+    refusal_grounds: list[str]
+    parties: list[PartyOut]
+    costs: list[CostOut]
+    ip_items: list[IPItemOut]
+    attachments: list[AttachmentOut]
+    missing: list[str]
+    precheck: list[IssueOut]
+
+
+class SubmitIn(Schema):
+    explanation: str = ""
+
+
+class ReviewIn(Schema):
+    action: str
+    reason: str = ""
+    grounds: list[str] = []
+
+
+class VerifyOut(Schema):
+    valid: bool
+    status: str
+    registration_number: str
+    name: str
+    contract_type: str
+    sellers: list[str]
+    buyers: list[str]
+    registered_on: date
+    registry: str
+
+
+class StatsRow(Schema):
+    key: str
+    label: str
+    count: int
+    total: Decimal
+    technical: Decimal
+
+
+class StatsOut(Schema):
+    year: int | None
+    group_by: str
+    count: int
+    total: Decimal
+    technical: Decimal
+    rows: list[StatsRow]
+
+
+class ErrorOut(Schema):
+    detail: str | dict
+
+
+def _out(contract: Contract) -> dict:
+    contract = (
+        Contract.objects.select_related("organization")
+        .prefetch_related("parties__district", "costs", "ip_items", "attachments")
+        .get(pk=contract.pk)
+    )
+    editable = contract.status in services.EDITABLE_STATUSES
+    return {
+        **{f: getattr(contract, f) for f in ContractOut.model_fields if hasattr(contract, f)},
+        "organization": contract.organization.name,
+        "status_label": contract.get_status_display(),
+        "submitted_at": contract.submitted_at.isoformat() if contract.submitted_at else None,
+        "parties": [
+            {
+                "role": p.role,
+                "name": p.name,
+                "uscc": p.uscc,
+                "party_type": p.party_type,
+                "district": p.district.name if p.district else None,
+                "region": p.region,
+            }
+            for p in contract.parties.all()
+        ],
+        "costs": list(contract.costs.values("kind", "description", "amount")),
+        "ip_items": list(contract.ip_items.values("kind", "number", "title")),
+        "attachments": [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "original_name": a.original_name,
+                "size": a.size,
+                "uploaded_at": a.uploaded_at.isoformat(),
+            }
+            for a in contract.attachments.all()
+        ],
+        "missing": contract_missing_items(contract=contract) if editable else [],
+        "precheck": contract_precheck(contract=contract) if editable else [],
+    }
+
+
+def _split(payload: ContractIn) -> tuple[dict, dict]:
+    data = payload.dict(exclude_unset=True)
+    data.pop("organization_id", None)
+    children = {key: data.pop(key) for key in ("parties", "costs", "ip_items") if key in data}
+    # Explicit nulls mean "clear" for text and choice fields.
+    for key, value in list(data.items()):
+        if value is None and key not in ("signed_on", "valid_from", "valid_until"):
+            data[key] = "" if key not in ("total_amount", "declared_technical_amount") else 0
+    return data, children
+
+
+CREATED = {HTTPStatus.CREATED: ContractOut, HTTPStatus.FORBIDDEN: ErrorOut}
+
+
+# Mounted at "/contracts" so that POST /api/v1/contracts works as documented; the slash form is
+# accepted too (a POST cannot be redirected to it).
+@router.post(
+    "/",
+    response=CREATED,
+    include_in_schema=False,
+    url_name="contracts_create_slash",
+    operation_id="contracts_create_slash",
+)
+@router.post("", response=CREATED, summary="新建合同登记草稿", operation_id="contracts_create")
+def create_contract(request, payload: ContractIn):
+    organizations = list(organizations_for_user(user=request.user))
+    if payload.organization_id:
+        organizations = [o for o in organizations if o.pk == payload.organization_id]
+    if not organizations:
+        raise PermissionDenied("只有企业/机构成员可以为本机构申请登记")
+    data, children = _split(payload)
+    contract = services.contract_create(
+        user=request.user, organization=organizations[0], data=data, **children
+    )
+    return Status(HTTPStatus.CREATED, _out(contract))
+
+
+@router.get("/verify", auth=None, response={200: VerifyOut, 404: ErrorOut}, summary="核验登记证明")
+def verify(request, number: str = "", code: str = ""):
+    contract = contract_verify(number=number, code=code)
+    if contract is None:
+        return Status(404, {"detail": "未找到与该登记编号和验证码相符的登记"})
+    return {
+        "valid": contract.status == ContractStatus.REGISTERED,
+        "status": contract.get_status_display(),
+        "registration_number": contract.registration_number,
+        "name": contract.name,
+        "contract_type": contract.get_contract_type_display(),
+        "sellers": [p.name for p in contract.sellers()],
+        "buyers": [p.name for p in contract.buyers()],
+        "registered_on": contract.registered_on,
+        "registry": contract.office.name,
+    }
+
+
+@router.get(
+    "/stats", auth=None, response={200: StatsOut, 400: ErrorOut}, summary="登记统计（汇总）"
+)
+def stats(request, year: int | None = None, group_by: str = "type"):
+    if group_by not in GROUPS:
+        return Status(400, {"detail": f"group_by 须为 {', '.join(GROUPS)} 之一"})
+    if year is not None and not 2000 <= year <= 2100:
+        return Status(400, {"detail": "year 超出范围"})
+    totals = contract_stats_totals(year=year)
+    return {
+        "year": year,
+        "group_by": group_by,
+        **totals,
+        "rows": contract_stats(year=year, group_by=group_by),
+    }
+
+
+@router.get("/{int:contract_id}", response=ContractOut, summary="合同登记详情")
+def get_contract(request, contract_id: int):
+    return _out(contract_get_for_user(user=request.user, pk=contract_id))
+
+
+@router.patch("/{int:contract_id}", response=ContractOut, summary="修改草稿或退回补正的合同")
+def update_contract(request, contract_id: int, payload: ContractIn):
+    contract = contract_get_for_user(user=request.user, pk=contract_id)
+    data, children = _split(payload)
+    contract = services.contract_update(user=request.user, contract=contract, data=data, **children)
+    return _out(contract)
+
+
+@router.post(
+    "/{int:contract_id}/attachments",
+    response={HTTPStatus.CREATED: AttachmentOut},
+    summary="上传合同文本（PDF）或附件",
+)
+def upload_attachment(
+    request, contract_id: int, file: File[UploadedFile], kind: Form[str] = "signed_contract"
+):
+    contract = contract_get_for_user(user=request.user, pk=contract_id)
+    attachment = services.attachment_add(
+        user=request.user, contract=contract, kind=kind, uploaded=file
+    )
+    return Status(
+        HTTPStatus.CREATED,
+        {
+            "id": attachment.pk,
+            "kind": attachment.kind,
+            "original_name": attachment.original_name,
+            "size": attachment.size,
+            "uploaded_at": attachment.uploaded_at.isoformat(),
+        },
+    )
+
+
+@router.post("/{int:contract_id}/submit", response=ContractOut, summary="提交登记")
+def submit_contract(request, contract_id: int, payload: SubmitIn | None = None):
+    contract = contract_get_for_user(user=request.user, pk=contract_id)
+    explanation = payload.explanation if payload else ""
+    return _out(
+        services.contract_submit(user=request.user, contract=contract, explanation=explanation)
+    )
+
+
+@router.post(
+    "/{int:contract_id}/review", response=ContractOut, summary="受理、登记、退回或不予登记"
+)
+def review_contract(request, contract_id: int, payload: ReviewIn):
+    contract = contract_get_for_user(user=request.user, pk=contract_id)
+    contract = services.contract_review(
+        user=request.user,
+        contract=contract,
+        action=payload.action,
+        reason=payload.reason,
+        grounds=payload.grounds,
+    )
+    return _out(contract)
+
+
+@router.get("/{int:contract_id}/certificate.pdf", summary="下载登记证明 PDF")
+def certificate(request, contract_id: int):
+    contract = contract_get_for_user(user=request.user, pk=contract_id)
+    if contract.status not in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):
+        raise Http404("合同尚未登记，没有登记证明")
+    try:
+        contract = contract_certificate_get_or_create(
+            contract=contract, base_url=request.build_absolute_uri("/")
+        )
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    return FileResponse(
+        contract.certificate.open("rb"),
+        content_type="application/pdf",
+        filename=f"{contract.registration_number}.pdf",
+    )

@@ -1,0 +1,536 @@
+"""Pages: thin wrappers around services and selectors, each checking who may see what."""
+
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from contracts import charts, forms, services
+from contracts.certificates import contract_certificate_get_or_create, render_pdf
+from contracts.guide import contract_type_suggest
+from contracts.inquiries import contract_from_inquiry
+from contracts.models import SUBTYPES, Attachment, Contract, Status
+from contracts.prechecks import contract_missing_items, contract_precheck
+from contracts.selectors import (
+    GROUPS,
+    OPEN_STATUSES,
+    contract_get_for_user,
+    contract_history,
+    contract_stats,
+    contract_stats_month_report,
+    contract_stats_totals,
+    contract_stats_years,
+    contract_verify,
+    contracts_visible_to,
+    officer_queue,
+)
+from core.selectors import organizations_for_user
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+def index(request):
+    user = request.user
+    context = {"is_officer": services.user_is_officer(user)}
+    if user.is_authenticated and not context["is_officer"]:
+        context["contracts"] = contracts_visible_to(user=user)[:50]
+        context["organizations"] = organizations_for_user(user=user)
+    if context["is_officer"]:
+        queue = officer_queue()
+        context["open_count"] = len(queue)
+        context["overdue_count"] = sum(c.is_overdue for c in queue)
+    return render(request, "contracts/index.html", context)
+
+
+def guide(request):
+    form = forms.GuideForm(request.GET or None)
+    suggestion = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        suggestion = contract_type_suggest(
+            goal=data["goal"],
+            we_do_the_work=data.get("we_do_the_work") != "both",
+            ip_kind=data.get("ip_kind") or "",
+            equity=data.get("equity") or False,
+            service_kind=data.get("service_kind") or "",
+        )
+    return render(request, "contracts/guide.html", {"form": form, "suggestion": suggestion})
+
+
+def _party_initial(contract: Contract | None, role: str, organization=None) -> list[dict]:
+    if contract is None:
+        if organization is None:
+            return []
+        return [
+            {
+                "name": organization.name,
+                "uscc": organization.uscc,
+                "party_type": "enterprise"
+                if organization.kind in ("enterprise", "other")
+                else organization.kind,
+                "district": organization.district_id,
+            }
+        ]
+    return [
+        {
+            "name": p.name,
+            "uscc": p.uscc,
+            "party_type": p.party_type,
+            "district": p.district_id,
+            "region": p.region,
+        }
+        for p in contract.parties.all()
+        if p.role == role
+    ]
+
+
+def _contract_forms(request, contract=None, organization=None):
+    data = request.POST if request.method == "POST" else None
+    if contract is not None:
+        initial = {field: getattr(contract, field) for field in forms.ContractForm.base_fields}
+        costs = [
+            {"kind": c.kind, "description": c.description, "amount": c.amount}
+            for c in contract.costs.all()
+        ]
+        ip_items = [
+            {"kind": i.kind, "number": i.number, "title": i.title} for i in contract.ip_items.all()
+        ]
+    else:
+        initial = {
+            "contract_type": request.GET.get("type", ""),
+            "subtype": request.GET.get("subtype", ""),
+        }
+        costs, ip_items = [], []
+    return {
+        "form": forms.ContractForm(data, initial=initial),
+        "sellers": forms.PartyFormSet(
+            data, prefix="seller", initial=_party_initial(contract, "seller", organization)
+        ),
+        "buyers": forms.PartyFormSet(
+            data, prefix="buyer", initial=_party_initial(contract, "buyer")
+        ),
+        "costs": forms.CostFormSet(data, prefix="cost", initial=costs),
+        "ip_items": forms.IPItemFormSet(data, prefix="ip", initial=ip_items),
+    }
+
+
+def _collect(bundle) -> tuple[dict, dict] | None:
+    if not all(f.is_valid() for f in bundle.values()):
+        return None
+    data = dict(bundle["form"].cleaned_data)
+    costs = [row for f in bundle["costs"] if (row := f.to_row())]
+    if data.get("declared_technical_amount") is None and data.get("total_amount") is not None:
+        # Left blank: the technical part is the total minus the itemised costs.
+        data["declared_technical_amount"] = max(
+            data["total_amount"] - sum(c["amount"] for c in costs), 0
+        )
+    for key in ("total_amount", "declared_technical_amount"):
+        if data.get(key) is None:
+            data[key] = 0
+    children = {
+        "parties": [row for f in bundle["sellers"] if (row := f.to_row("seller"))]
+        + [row for f in bundle["buyers"] if (row := f.to_row("buyer"))],
+        "costs": costs,
+        "ip_items": [row for f in bundle["ip_items"] if (row := f.to_row())],
+    }
+    return data, children
+
+
+def _form_page(request, bundle, contract=None, organizations=None, status=200):
+    return render(
+        request,
+        "contracts/form.html",
+        {
+            **bundle,
+            "contract": contract,
+            "organizations": organizations,
+            "subtypes": SUBTYPES,
+        },
+        status=status,
+    )
+
+
+@login_required
+def contract_new(request):
+    organizations = list(organizations_for_user(user=request.user))
+    if not organizations:
+        raise PermissionDenied("只有企业/机构成员可以申请技术合同登记")
+    chosen = request.POST.get("organization") or request.GET.get("organization")
+    organization = next((o for o in organizations if str(o.pk) == chosen), organizations[0])
+    bundle = _contract_forms(request, organization=organization)
+    if request.method == "POST":
+        collected = _collect(bundle)
+        if collected:
+            data, children = collected
+            try:
+                contract = services.contract_create(
+                    user=request.user, organization=organization, data=data, **children
+                )
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    messages.error(request, message)
+            else:
+                messages.success(request, "草稿已保存。上传合同文本后即可提交。")
+                return redirect("contracts:detail", pk=contract.pk)
+        return _form_page(request, bundle, organizations=organizations, status=400)
+    return _form_page(request, bundle, organizations=organizations)
+
+
+@login_required
+def contract_edit(request, pk):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    if not services.user_is_applicant(request.user, contract):
+        raise PermissionDenied("只有申请机构的成员可以修改")
+    if contract.status not in services.EDITABLE_STATUSES:
+        messages.error(request, f"合同当前状态为“{contract.get_status_display()}”，不能修改")
+        return redirect("contracts:detail", pk=pk)
+    bundle = _contract_forms(request, contract=contract)
+    if request.method == "POST":
+        collected = _collect(bundle)
+        if collected:
+            data, children = collected
+            try:
+                services.contract_update(
+                    user=request.user, contract=contract, data=data, **children
+                )
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    messages.error(request, message)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("contracts:detail", pk=pk)
+        return _form_page(request, bundle, contract=contract, status=400)
+    return _form_page(request, bundle, contract=contract)
+
+
+@login_required
+def contract_detail(request, pk):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    is_applicant = services.user_is_applicant(request.user, contract)
+    is_officer = services.user_is_officer(request.user)
+    editable = is_applicant and contract.status in services.EDITABLE_STATUSES
+    context = {
+        "contract": contract,
+        "is_applicant": is_applicant,
+        "is_officer": is_officer,
+        "editable": editable,
+        "history": contract_history(contract=contract),
+        "today": timezone.localdate(),
+    }
+    if editable:
+        issues = contract_precheck(contract=contract)
+        context.update(
+            missing=contract_missing_items(contract=contract),
+            errors=[i for i in issues if i["level"] == "error" and i["code"] != "missing"],
+            warnings=[i for i in issues if i["level"] == "warning"],
+            attachment_form=forms.AttachmentForm(),
+            submit_form=forms.SubmitForm(initial={"explanation": contract.precheck_explanation}),
+        )
+    if is_officer:
+        context.update(
+            reason_form=forms.ReasonForm(),
+            refuse_form=forms.RefuseForm(),
+            adjust_form=forms.AdjustForm(initial={"amount": contract.technical_amount}),
+            national_form=forms.NationalNumberForm(),
+        )
+    return render(request, "contracts/detail.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("contracts:detail", pk=pk)
+    try:
+        services.attachment_add(
+            user=request.user,
+            contract=contract,
+            kind=form.cleaned_data["kind"],
+            uploaded=form.cleaned_data["file"],
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已上传“{form.cleaned_data['file'].name}”。")
+    return redirect("contracts:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
+    try:
+        services.attachment_delete(user=request.user, attachment=attachment)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("contracts:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+
+
+def _act(request, pk, action):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    try:
+        action(contract)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("contracts:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contract_submit(request, pk):
+    def act(contract):
+        services.contract_submit(
+            user=request.user,
+            contract=contract,
+            explanation=request.POST.get("explanation", ""),
+        )
+        messages.success(request, "已提交，登记机构受理后开始计算审查期限。")
+
+    return _act(request, pk, act)
+
+
+@login_required
+@require_POST
+def contract_withdraw(request, pk):
+    def act(contract):
+        services.contract_withdraw(user=request.user, contract=contract)
+        messages.success(request, "已撤回。")
+
+    return _act(request, pk, act)
+
+
+OFFICER_ACTIONS = {
+    "accept": lambda user, c, post: services.contract_accept(user=user, contract=c),
+    "start_review": lambda user, c, post: services.contract_start_review(user=user, contract=c),
+    "register": lambda user, c, post: services.contract_register(user=user, contract=c),
+    "return": lambda user, c, post: services.contract_return(
+        user=user, contract=c, reason=post.get("reason", "")
+    ),
+    "refuse": lambda user, c, post: services.contract_refuse(
+        user=user, contract=c, grounds=post.getlist("grounds"), note=post.get("note", "")
+    ),
+    "adjust": lambda user, c, post: services.contract_adjust_technical_amount(
+        user=user, contract=c, amount=post.get("amount", ""), note=post.get("note", "")
+    ),
+    "cancel": lambda user, c, post: services.contract_cancel(
+        user=user, contract=c, reason=post.get("reason", "")
+    ),
+    "national_number": lambda user, c, post: services.contract_set_national_number(
+        user=user, contract=c, number=post.get("national_number", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def officer_action(request, pk, action):
+    if action not in OFFICER_ACTIONS:
+        raise Http404("未知操作")
+    if not services.user_is_officer(request.user):
+        raise PermissionDenied("只有合同登记员可以执行此操作")
+
+    def act(contract):
+        result = OFFICER_ACTIONS[action](request.user, contract, request.POST)
+        messages.success(request, f"已办理，当前状态：{result.get_status_display()}。")
+
+    return _act(request, pk, act)
+
+
+@login_required
+def queue(request):
+    if not services.user_is_officer(request.user):
+        raise PermissionDenied("只有合同登记员可以查看审查队列")
+    status = request.GET.get("status") or None
+    if status and status not in Status.values:
+        status = None
+    rows = officer_queue(status=status)
+    return render(
+        request,
+        "contracts/queue.html",
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": [(s, Status(s).label) for s in OPEN_STATUSES]
+            + [(Status.RETURNED, Status.RETURNED.label), (Status.REGISTERED, "已登记")],
+        },
+    )
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+@login_required
+def certificate(request, pk):
+    contract = contract_get_for_user(user=request.user, pk=pk)
+    if contract.status not in (Status.REGISTERED, Status.CANCELLED):
+        raise Http404("合同尚未登记，没有登记证明")
+    contract = contract_certificate_get_or_create(contract=contract, base_url=_base_url(request))
+    return FileResponse(
+        contract.certificate.open("rb"),
+        as_attachment=True,
+        filename=f"技术合同登记证明-{contract.registration_number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def verify(request):
+    form = forms.VerifyForm(request.GET or None)
+    contract = None
+    checked = False
+    if request.GET and form.is_valid():
+        checked = True
+        contract = contract_verify(
+            number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+        )
+    return render(
+        request,
+        "contracts/verify.html",
+        {"form": form, "contract": contract, "checked": checked},
+        status=404 if checked and contract is None else 200,
+    )
+
+
+@login_required
+def from_inquiry(request, inquiry_id):
+    try:
+        contract = contract_from_inquiry(user=request.user, inquiry_id=inquiry_id)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+        return redirect("contracts:index")
+    messages.success(request, "已根据成交信息生成合同登记草稿，请核对后补充。")
+    return redirect("contracts:edit", pk=contract.pk)
+
+
+# Statistics -----------------------------------------------------------------------------------
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    if value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return None
+
+
+def stats(request):
+    year = _year(request)
+    years = contract_stats_years()
+    if year is None and "year" not in request.GET and years:
+        year = years[0]
+    group_by = request.GET.get("group_by", "type")
+    if group_by not in GROUPS:
+        group_by = "type"
+    rows = contract_stats(year=year, group_by=group_by)
+    return render(
+        request,
+        "contracts/stats.html",
+        {
+            "year": year,
+            "years": years,
+            "group_by": group_by,
+            "groups": GROUPS,
+            "rows": rows,
+            "totals": contract_stats_totals(year=year),
+            "chart": charts.bar_chart(rows, value="technical", title="技术交易额（万元）"),
+            "count_chart": charts.bar_chart(rows, value="count", title="合同数（项）"),
+            "months": range(1, 13),
+        },
+    )
+
+
+HEADER = ["分组", "合同数（项）", "合同成交额（元）", "技术交易额（元）"]
+
+
+def stats_export(request, fmt):
+    year = _year(request)
+    group_by = request.GET.get("group_by", "type")
+    if group_by not in GROUPS:
+        raise Http404("未知分组")
+    rows = contract_stats(year=year, group_by=group_by)
+    title = f"技术合同{year or '全部年度'}-{GROUPS[group_by]}"
+    values = [[r["label"], r["count"], r["total"], r["technical"]] for r in rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([GROUPS[group_by], *HEADER[1:]])
+        writer.writerows([[v[0], v[1], f"{v[2]:.2f}", f"{v[3]:.2f}"] for v in values])
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = _disposition(f"{title}.csv")
+        return response
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "统计"
+        sheet.append([GROUPS[group_by], *HEADER[1:]])
+        for v in values:
+            sheet.append([v[0], v[1], float(v[2]), float(v[3])])
+        for cell in sheet["C"][1:] + sheet["D"][1:]:
+            cell.number_format = "#,##0.00"
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = _disposition(f"{title}.xlsx")
+        return response
+    raise Http404("未知格式")
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = f"contracts.{filename.rsplit('.', 1)[-1]}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def stats_report(request):
+    """Monthly report PDF: totals, by type, field, IP type, party type, 输出 and 吸纳."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        date(year, month, 1)
+    except ValueError as exc:
+        raise Http404("年月无效") from exc
+    report = contract_stats_month_report(year=year, month=month)
+    html = render(
+        request,
+        "contracts/report.html",
+        {"year": year, "month": month, "generated": timezone.localtime(), **report},
+    ).content.decode()
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(f"技术合同登记月报-{year}年{month}月.pdf")
+    return response
