@@ -1,0 +1,205 @@
+"""Chinese text pipeline shared by both search backends.
+
+normalise (OpenCC traditional→simplified, NFKC width folding, lowercase) → jieba with the Panjin
+domain dictionary → words; at query time also stop-word removal and synonym expansion. The
+Elasticsearch server here has no analysis-common module, so this is the only analysis there is.
+"""
+
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jieba
+import opencc
+from pypinyin import lazy_pinyin
+
+DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionaries"
+MAX_QUERY_CHARS = 200
+# A token is searchable when it has a letter, digit or Han character.
+_WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SPACES = re.compile(r"\s+")
+
+jieba.setLogLevel(logging.WARNING)
+_tokenizer_lock = threading.Lock()
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer with the domain dictionary (loaded once per process)."""
+    with _tokenizer_lock:
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        for line in (DICTIONARY_DIR / "panjin.txt").read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split()
+            freq = int(parts[1]) if len(parts) > 1 else None
+            tok.add_word(normalize(parts[0]), freq=freq)
+        return tok
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    text = (DICTIONARY_DIR / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        normalize(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def add_words(words) -> None:
+    """Teach jieba extra words (synonym terms), so a query keeps them whole."""
+    tok = tokenizer()
+    for word in words:
+        word = normalize(word)
+        if word and word not in tok.FREQ:
+            tok.add_word(word, freq=1500)
+
+
+def normalize(text: str) -> str:
+    """Traditional → simplified, full-width → half-width (NFKC), lowercase, single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = _converter().convert(text)
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
+def is_word(token: str) -> bool:
+    return bool(_WORDLIKE.search(token))
+
+
+def words(text: str, *, normalized: bool = False) -> list[str]:
+    """Precise-mode jieba words of the text, punctuation and spaces dropped, in order."""
+    if not normalized:
+        text = normalize(text)
+    return [w for w in tokenizer().lcut(text) if w.strip() and is_word(w)]
+
+
+def index_words(text: str, *, normalized: bool = False) -> list[str]:
+    """Words for the index: search-mode jieba, so 含油污泥 also yields 含油 and 污泥."""
+    if not normalized:
+        text = normalize(text)
+    return [w for w in tokenizer().lcut_for_search(text) if w.strip() and is_word(w)]
+
+
+def segmented(text: str) -> str:
+    """Index words joined by spaces: what the database backend's full-text index stores."""
+    return " ".join(index_words(text))
+
+
+@dataclass
+class QueryTerm:
+    """One query word and the alternatives that count as the same thing (synonyms)."""
+
+    word: str
+    synonyms: tuple[str, ...] = ()
+    # Shorter words inside a compound (盐碱地改良 → 盐碱地, 改良), each with its own synonyms,
+    # so a document that writes the parts apart still matches.
+    parts: tuple["QueryTerm", ...] = ()
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        return (self.word, *self.synonyms)
+
+
+@dataclass
+class AnalyzedQuery:
+    raw: str
+    text: str  # normalised, truncated
+    terms: list[QueryTerm] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def all_words(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for term in self.terms:
+            for alt in term.alternatives:
+                seen.setdefault(alt, None)
+            for part in term.parts:
+                for alt in part.alternatives:
+                    seen.setdefault(alt, None)
+        return list(seen)
+
+
+def analyze_query(raw: str, *, synonyms: dict[str, tuple[str, ...]] | None = None) -> AnalyzedQuery:
+    """Normalise, segment, drop stop words and attach synonyms; safe on any input."""
+    raw = (raw or "")[: MAX_QUERY_CHARS * 4]
+    text = normalize(raw)[:MAX_QUERY_CHARS]
+    if synonyms is None:
+        from search.synonyms import synonym_map
+
+        synonyms = synonym_map()
+    stop = stopwords()
+    tokens = words(text, normalized=True)
+    kept = [t for t in tokens if t not in stop]
+    if not kept:
+        # A query of only stop words still means something ("需要"): keep it as typed.
+        kept = tokens
+    terms: list[QueryTerm] = []
+    seen: set[str] = set()
+    for token in kept:
+        if token in seen:
+            continue
+        seen.add(token)
+        terms.append(
+            QueryTerm(
+                token,
+                _synonyms_of(token, synonyms),
+                tuple(QueryTerm(p, _synonyms_of(p, synonyms)) for p in compound_parts(token)),
+            )
+        )
+    return AnalyzedQuery(raw=raw, text=text, terms=terms)
+
+
+def _synonyms_of(word: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(s for s in synonyms.get(word, ()) if s != word)
+
+
+def compound_parts(word: str) -> list[str]:
+    """The dictionary words of two or more characters inside a longer word."""
+    if len(word) < 3 or not has_han(word):
+        return []
+    tok = tokenizer()
+    parts = [w for w in tok.lcut_for_search(word) if w != word and len(w) >= 2 and is_word(w)]
+    if not parts:
+        parts = [w for w in tok.lcut(word, HMM=False) if w != word and len(w) >= 2]
+    return list(dict.fromkeys(parts))
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+def pinyin_forms(text: str) -> tuple[str, str]:
+    """Full toneless pinyin and initials of a term: 含油污泥 → ("hanyouwuni", "hywn")."""
+    text = normalize(text)
+    syllables = [s for s in lazy_pinyin(text, errors="default") if s.strip()]
+    full = "".join(re.sub(r"[^0-9a-z]", "", s) for s in syllables)
+    initials = "".join(s[0] for s in syllables if s and s[0].isalnum())
+    return full, initials
+
+
+def suggestion_inputs(term: str) -> list[str]:
+    """What a user may type to reach a term: the term itself, its pinyin and initials."""
+    norm = normalize(term)
+    if not norm:
+        return []
+    inputs = [norm]
+    if has_han(norm):
+        full, initials = pinyin_forms(norm)
+        inputs += [x for x in (full, initials) if x and len(x) > 1]
+    return list(dict.fromkeys(inputs))

@@ -1,0 +1,104 @@
+"""GET /api/v1/search and /api/v1/search/suggest (public: only public content is indexed)."""
+
+from ninja import Field, Query, Router, Schema
+
+from search.services import search_params, search_query, search_suggest
+
+router = Router(tags=["search"])
+
+
+class SearchQuery(Schema):
+    q: str = Field("", description="检索词（简体或繁体，可为自然语言）")
+    kind: list[str] = Field(
+        [], description="technology / demand / patent / enterprise / organization"
+    )
+    industry: list[str] = []
+    mode: list[str] = Field([], description="合作方式")
+    district: list[str] = []
+    holder_type: list[str] = []
+    patent_type: list[str] = []
+    patent_status: list[str] = []
+    price: list[str] = Field(
+        [], description="价格区间：lt10、10-50、50-100、100-500、ge500、negotiable"
+    )
+    trl_min: str | None = None
+    trl_max: str | None = None
+    price_min: str | None = None
+    price_max: str | None = Field(None, description="最高价格（万元）")
+    sort: str = Field("relevance", description="relevance / newest / price / price_desc")
+    page: str | None = None
+    page_size: str | None = None
+
+
+class FacetBucket(Schema):
+    value: str
+    count: int
+
+
+class SearchHit(Schema):
+    kind: str
+    id: str
+    external_id: str
+    title: str
+    url: str
+    summary: str
+    highlight: str
+    score: float
+
+
+class SearchOut(Schema):
+    total: int
+    took_ms: float
+    backend: str
+    results: list[SearchHit]
+    facets: dict[str, list[FacetBucket]]
+
+
+class Suggestion(Schema):
+    text: str
+
+
+class SuggestOut(Schema):
+    query: str
+    backend: str
+    suggestions: list[Suggestion]
+
+
+FILTER_NAMES = (
+    "kind",
+    "industry",
+    "mode",
+    "district",
+    "holder_type",
+    "patent_type",
+    "patent_status",
+    "price",
+)
+
+
+@router.get("", response=SearchOut, auth=None, summary="全文检索", url_name="search")
+def search(request, params: Query[SearchQuery]):
+    """Filters repeat for several values (`industry=新能源&industry=新材料`)."""
+    parsed = search_params(
+        q=params.q,
+        filters={name: getattr(params, name) for name in FILTER_NAMES},
+        trl_min=params.trl_min,
+        trl_max=params.trl_max,
+        price_min=params.price_min,
+        price_max=params.price_max,
+        sort=params.sort,
+        page=params.page or 1,
+        page_size=params.page_size or 10,
+    )
+    return search_query(params=parsed)
+
+
+@router.get(
+    "/suggest",
+    response=SuggestOut,
+    auth=None,
+    summary="检索词自动补全（含拼音、首字母）",
+    url_name="search_suggest",
+)
+def suggest(request, q: str = "", size: int = 8):
+    return search_suggest(q=q, size=size)

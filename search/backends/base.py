@@ -1,0 +1,134 @@
+"""The behaviour contract both backends implement, and the pieces they share."""
+
+import html
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from search import analysis
+from search.analysis import AnalyzedQuery
+from search.documents import FACETS, PRICE_BANDS
+
+SORTS = {
+    "relevance": "相关度",
+    "newest": "最新发布",
+    "price": "价格从低到高",
+    "price_desc": "价格从高到低",
+}
+MAX_PAGE_SIZE = 100
+MAX_RESULT_WINDOW = 10_000
+# Facets that are filtered by exact value (price bands and TRL have their own ranges too).
+VALUE_FILTERS = (
+    "kind",
+    "industry",
+    "trl",
+    "mode",
+    "price",
+    "district",
+    "holder_type",
+    "patent_type",
+    "patent_status",
+)
+# Field weights of the relevance formula: title over keywords over summary over body.
+WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
+SYNONYM_WEIGHT = 0.7
+PART_WEIGHT = 0.4
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    trl_min: int | None = None
+    trl_max: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    with_facets: bool = True
+    exclude: tuple[str, ...] = ()  # doc ids ("kind:id") to leave out
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def price_ranges(self) -> list[tuple[Decimal | None, Decimal | None, bool]]:
+        """The selected price bands as (min, max, negotiable) ranges."""
+        bands = {key: (low, high) for key, _l, low, high in PRICE_BANDS}
+        out = []
+        for key in self.filters.get("price", []):
+            if key == "negotiable":
+                out.append((None, None, True))
+            elif key in bands:
+                out.append((*bands[key], False))
+        return out
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: str
+    external_id: str
+    title: str
+    url: str
+    summary: str
+    score: float
+    highlight: str = ""
+    body: str = ""
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict]]
+    backend: str
+    took_ms: float = 0.0  # the engine's own time when it reports one
+    did_you_mean: str = ""
+
+
+def empty_facets() -> dict[str, list[dict]]:
+    return {name: [] for name in FACETS}
+
+
+_MARK_WINDOW = 110
+
+
+def highlight(hit_text: str, words: list[str]) -> str:
+    """An HTML-safe snippet of normalised text around the first match, matches in <mark>."""
+    text = analysis.normalize(hit_text)
+    if not text:
+        return ""
+    words = sorted({w for w in words if w and len(w) <= 40}, key=len, reverse=True)
+    if not words:
+        return html.escape(text[:_MARK_WINDOW])
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    first = pattern.search(text)
+    if first is None:
+        return ""
+    start = max(0, first.start() - 30)
+    end = min(len(text), start + _MARK_WINDOW)
+    window = text[start:end]
+    parts, last = [], 0
+    for match in pattern.finditer(window):
+        parts.append(html.escape(window[last : match.start()]))
+        parts.append(f"<mark>{html.escape(match.group())}</mark>")
+        last = match.end()
+    parts.append(html.escape(window[last:]))
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(parts) + suffix
+
+
+def attach_highlights(hits: list[Hit], query: AnalyzedQuery) -> None:
+    words = query.all_words
+    if query.text and len(query.terms) > 1:
+        words = [query.text, *words]
+    for hit in hits:
+        hit.highlight = (
+            highlight(hit.summary, words)
+            or highlight(hit.body, words)
+            or highlight(hit.title, words)
+        )
+        hit.body = ""

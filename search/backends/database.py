@@ -1,0 +1,370 @@
+"""Database backend: SQLite FTS5 or PostgreSQL full-text search over pre-segmented words.
+
+Stage one asks the database's own ranking (FTS5 bm25 / ts_rank, with the same field weights)
+for the best candidates under the filters; stage two re-ranks them with search.ranking, the
+formula the Elasticsearch query follows, so both backends order results alike.
+"""
+
+import difflib
+import time
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+
+from search import analysis, ranking
+from search.analysis import AnalyzedQuery
+from search.backends.base import WEIGHTS, Hit, SearchParams, SearchResult, empty_facets
+from search.documents import SearchDocument
+from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
+
+# The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
+# user-supplied value travels as a query parameter (hence the S608 suppressions).
+RERANK_DEPTH = 200
+_DF_TTL = 60.0
+_df_cache: dict[str, tuple[float, int]] = {}
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+class DatabaseBackend:
+    name = "database"
+
+    # -- writes ----------------------------------------------------------------------------
+    @transaction.atomic
+    def bulk_upsert(self, documents: Iterable[SearchDocument], *, progress=None, **_) -> int:
+        docs = list(documents)
+        if not docs:
+            return 0
+        self.delete([d.doc_id for d in docs])
+        entries = []
+        for doc in docs:
+            a = doc.analysed()
+            entries.append(
+                SearchEntry(
+                    kind=doc.kind,
+                    object_id=str(doc.id),
+                    external_id=doc.external_id,
+                    title=doc.title[:500],
+                    summary=doc.summary,
+                    body=doc.body,
+                    url=doc.url,
+                    keywords=doc.keywords,
+                    published_at=doc.published_at,
+                    price_wan=doc.price_wan,
+                    trl=doc.trl,
+                    title_words=" ".join(a["title_words"]),
+                    keyword_words=" ".join(a["keyword_words"]),
+                    summary_words=" ".join(a["summary_words"]),
+                    body_words=" ".join(a["body_words"]),
+                    fingerprint=doc.fingerprint(),
+                )
+            )
+        SearchEntry.objects.bulk_create(entries, batch_size=500)
+        ids = dict(
+            ((k, o), i)
+            for i, k, o in SearchEntry.objects.filter(
+                kind__in={d.kind for d in docs}, object_id__in=[str(d.id) for d in docs]
+            ).values_list("id", "kind", "object_id")
+        )
+        facets, suggestions = [], []
+        for doc in docs:
+            entry_id = ids[(doc.kind, str(doc.id))]
+            for name, values in doc.facet_values().items():
+                facets += [
+                    SearchFacetValue(entry_id=entry_id, name=name, value=v[:100]) for v in values
+                ]
+            for term in doc.suggestion_terms():
+                full, initials = analysis.pinyin_forms(term)
+                suggestions.append(
+                    SearchSuggestion(
+                        entry_id=entry_id,
+                        term=term[:200],
+                        pinyin=full[:400],
+                        initials=initials[:100],
+                    )
+                )
+            if progress:
+                progress(1)
+        SearchFacetValue.objects.bulk_create(facets, batch_size=2000)
+        SearchSuggestion.objects.bulk_create(suggestions, batch_size=2000)
+        _df_cache.clear()
+        return len(docs)
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        q = Q()
+        for doc_id in doc_ids:
+            kind, _, object_id = doc_id.partition(":")
+            q |= Q(kind=kind, object_id=object_id)
+        if q:
+            SearchEntry.objects.filter(q).delete()
+
+    def drop(self) -> None:
+        SearchEntry.objects.all().delete()
+
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None) -> int:
+        with transaction.atomic():
+            self.drop()
+            count, batch = 0, []
+            for doc in documents:
+                batch.append(doc)
+                if len(batch) >= 1000:
+                    count += self.bulk_upsert(batch, progress=progress)
+                    batch = []
+            count += self.bulk_upsert(batch, progress=progress)
+        return count
+
+    def refresh(self) -> None:
+        """Writes are visible on commit; nothing to do."""
+
+    def ensure_index(self) -> None:
+        """The tables come from migrations."""
+
+    def fingerprints(self) -> dict[str, str]:
+        return {
+            f"{k}:{o}": f
+            for k, o, f in SearchEntry.objects.values_list("kind", "object_id", "fingerprint")
+        }
+
+    def count(self) -> int:
+        return SearchEntry.objects.count()
+
+    # -- full-text primitives --------------------------------------------------------------
+    def _match_sql(self, words: list[str]) -> tuple[str, list]:
+        """SQL selecting (id, rank) of entries matching any word, best first."""
+        if connection.vendor == "postgresql":
+            tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
+            return (
+                f"SELECT id, ts_rank(search_vector, ({tsquery}), '{{0.1,0.2,0.4,1.0}}') AS r "  # noqa: S608
+                f"FROM search_searchentry WHERE search_vector @@ ({tsquery})",
+                [*words, *words],
+            )
+        expr = " OR ".join(_fts_phrase(w) for w in words)
+        return (
+            "SELECT rowid AS id, -bm25(search_fts, 4.0, 3.0, 2.0, 1.0) AS r "
+            "FROM search_fts WHERE search_fts MATCH %s",
+            [expr],
+        )
+
+    def _doc_freq(self, word: str) -> int:
+        now = time.monotonic()
+        cached = _df_cache.get(word)
+        if cached and now - cached[0] < _DF_TTL:
+            return cached[1]
+        sql, params = self._match_sql([word])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)  # noqa: S608
+            df = cursor.fetchone()[0]
+        _df_cache[word] = (now, df)
+        return df
+
+    # -- reads -----------------------------------------------------------------------------
+    def _filtered(self, params: SearchParams):
+        qs = SearchEntry.objects.all()
+        for name, values in params.filters.items():
+            if values:
+                qs = qs.filter(
+                    id__in=SearchFacetValue.objects.filter(name=name, value__in=values).values(
+                        "entry_id"
+                    )
+                )
+        if params.trl_min is not None:
+            qs = qs.filter(trl__gte=params.trl_min)
+        if params.trl_max is not None:
+            qs = qs.filter(trl__lte=params.trl_max)
+        if params.price_min is not None:
+            qs = qs.filter(price_wan__gte=params.price_min)
+        if params.price_max is not None:
+            qs = qs.filter(price_wan__lte=params.price_max)
+        for doc_id in params.exclude:
+            kind, _, object_id = doc_id.partition(":")
+            qs = qs.exclude(kind=kind, object_id=object_id)
+        return qs
+
+    def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
+        qs = self._filtered(params)
+        words = query.all_words
+        ranked_ids: list[tuple[int, float]] | None = None
+        if words:
+            match_sql, match_params = self._match_sql(words)
+            qs = qs.filter(id__in=RawSQL(f"SELECT id FROM ({match_sql}) m", match_params))  # noqa: S608, S611
+        total = qs.count()
+        if words and params.sort == "relevance":
+            ranked_ids = self._ranked(qs, query, match_sql, match_params, params)
+            page_ids = [i for i, _ in ranked_ids]
+        else:
+            page_ids = list(
+                self._sorted(qs, params.sort).values_list("id", flat=True)[
+                    params.offset : params.offset + params.page_size
+                ]
+            )
+        scores = dict(ranked_ids or [])
+        entries = SearchEntry.objects.in_bulk(page_ids)
+        hits = [
+            Hit(
+                kind=e.kind,
+                id=e.object_id,
+                external_id=e.external_id,
+                title=e.title,
+                url=e.url,
+                summary=e.summary,
+                score=round(scores.get(e.id, 0.0), 4),
+                body=e.body,
+            )
+            for e in (entries[i] for i in page_ids if i in entries)
+        ]
+        facets = empty_facets()
+        if params.with_facets and total:
+            rows = (
+                SearchFacetValue.objects.filter(entry_id__in=qs.values("id"))
+                .values_list("name", "value")
+                .annotate(n=Count("id"))
+                .order_by("name", "-n", "value")
+            )
+            for name, value, n in rows:
+                facets.setdefault(name, []).append({"value": value, "count": n})
+        return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
+
+    @staticmethod
+    def _sorted(qs, sort: str):
+        from django.db.models import F
+
+        if sort == "price":
+            return qs.order_by(F("price_wan").asc(nulls_last=True), "-published_at", "id")
+        if sort == "price_desc":
+            return qs.order_by(F("price_wan").desc(nulls_last=True), "-published_at", "id")
+        return qs.order_by(F("published_at").desc(nulls_last=True), "-id")
+
+    def _ranked(self, qs, query, match_sql, match_params, params) -> list[tuple[int, float]]:
+        """Stage one in SQL (best RERANK_DEPTH under the filters), stage two in Python."""
+        depth = max(RERANK_DEPTH, params.offset + params.page_size)
+        id_sql, id_params = qs.values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.id, m.r FROM ({match_sql}) m WHERE m.id IN ({id_sql}) "  # noqa: S608
+                f"ORDER BY m.r DESC LIMIT %s",
+                [*match_params, *id_params, depth],
+            )
+            stage_one = cursor.fetchall()
+        entries = SearchEntry.objects.in_bulk([i for i, _ in stage_one])
+        doc_count = max(self.count(), 1)
+        idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.all_words}
+        scored = []
+        for entry_id, _r in stage_one:
+            e = entries.get(entry_id)
+            if e is None:
+                continue
+            cand = ranking.Candidate(
+                key=entry_id,
+                fields={
+                    "title": analysis.normalize(e.title),
+                    "keywords": " ".join(analysis.normalize(k) for k in e.keywords),
+                    "summary": analysis.normalize(e.summary),
+                    "body": analysis.normalize(e.body),
+                },
+                words={
+                    "title": set(e.title_words.split()),
+                    "keywords": set(e.keyword_words.split()),
+                    "summary": set(e.summary_words.split()),
+                    "body": set(e.body_words.split()),
+                },
+            )
+            scored.append((entry_id, ranking.score(query, cand, idf), e.published_at))
+        scored.sort(key=lambda x: (-x[1], -(x[2].timestamp() if x[2] else 0), x[0]))
+        return [(i, s) for i, s, _ in scored[params.offset : params.offset + params.page_size]]
+
+    def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]:
+        prefix = analysis.normalize(prefix).replace(" ", "")
+        if not prefix:
+            return []
+        if fuzzy:
+            return self._fuzzy_terms(prefix, size=size)
+        rows = (
+            SearchSuggestion.objects.filter(
+                Q(term__startswith=prefix)
+                | Q(pinyin__startswith=prefix)
+                | Q(initials__startswith=prefix)
+            )
+            .values("term")
+            .annotate(n=Count("id"))
+            .order_by("-n", "term")[:size]
+        )
+        return [r["term"] for r in rows]
+
+    def _fuzzy_terms(self, text: str, *, size: int) -> list[str]:
+        """Terms that sound like the text (same pinyin initial, close full pinyin)."""
+        full, initials = analysis.pinyin_forms(text)
+        if not full:
+            return []
+        pool = list(
+            SearchSuggestion.objects.filter(initials__startswith=initials[:1], pinyin__gt="")
+            .values_list("term", "pinyin")
+            .distinct()[:5000]
+        )
+        by_pinyin: dict[str, str] = {}
+        for term, pinyin in pool:
+            by_pinyin.setdefault(pinyin, term)
+        close = difflib.get_close_matches(full, list(by_pinyin), n=size, cutoff=0.75)
+        return [by_pinyin[p] for p in close]
+
+    def related(self, doc_id: str, *, size: int = 5, kinds: list[str] | None = None) -> list[Hit]:
+        kind, _, object_id = doc_id.partition(":")
+        entry = SearchEntry.objects.filter(kind=kind, object_id=object_id).first()
+        if entry is None:
+            return []
+        # Like more_like_this: the entry's most distinctive words (tf × idf), title weighing more.
+        counts: dict[str, float] = {}
+        for text, weight in (
+            (entry.title_words, 3.0),
+            (entry.keyword_words, 3.0),
+            (entry.summary_words, 1.0),
+            (entry.body_words, 0.3),
+        ):
+            for w in text.split():
+                if len(w) >= 2:
+                    counts[w] = counts.get(w, 0.0) + weight
+        doc_count = max(self.count(), 1)
+        ranked = sorted(
+            counts, key=lambda w: -counts[w] * ranking.idf_of(self._doc_freq(w), doc_count)
+        )
+        chosen = {w: counts[w] * ranking.idf_of(self._doc_freq(w), doc_count) for w in ranked[:25]}
+        if not chosen:
+            return []
+        params = SearchParams(
+            filters={"kind": kinds} if kinds else {},
+            page_size=size,
+            with_facets=False,
+            exclude=(doc_id,),
+        )
+        qs = self._filtered(params)
+        match_sql, match_params = self._match_sql(list(chosen))
+        id_sql, id_params = qs.values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.id FROM ({match_sql}) m WHERE m.id IN ({id_sql}) "  # noqa: S608
+                f"ORDER BY m.r DESC LIMIT %s",
+                [*match_params, *id_params, RERANK_DEPTH],
+            )
+            candidate_ids = [row[0] for row in cursor.fetchall()]
+        scored = []
+        for e in SearchEntry.objects.filter(id__in=candidate_ids):
+            fields = {
+                "title": e.title_words,
+                "keywords": e.keyword_words,
+                "summary": e.summary_words,
+                "body": e.body_words,
+            }
+            sets = {name: set(text.split()) for name, text in fields.items()}
+            score = sum(
+                weight * max((WEIGHTS[f] for f in sets if w in sets[f]), default=0.0)
+                for w, weight in chosen.items()
+            )
+            scored.append((score, e))
+        scored.sort(key=lambda x: (-x[0], x[1].id))
+        return [
+            Hit(e.kind, e.object_id, e.external_id, e.title, e.url, e.summary, round(s, 4))
+            for s, e in scored[:size]
+        ]

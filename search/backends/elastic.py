@@ -1,0 +1,430 @@
+"""Elasticsearch backend: elasticsearch.dsl documents over Python-analysed Chinese text.
+
+The server has no Chinese analysis, so each text field exists twice: a `standard`-analysed text
+field (one token per Han character, so a phrase query matches the exact character sequence) and
+a `keyword` array of jieba words. A query word scores by term on the word fields and by phrase
+on the text fields, across title > keywords > summary > body.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from django.conf import settings
+from elasticsearch import NotFoundError, helpers
+from elasticsearch.dsl import (
+    Completion,
+    Date,
+    Document,
+    Double,
+    Integer,
+    Keyword,
+    Q,
+    Search,
+    Text,
+)
+
+from search import analysis
+from search.analysis import AnalyzedQuery
+from search.backends.base import (
+    MAX_RESULT_WINDOW,
+    PART_WEIGHT,
+    SYNONYM_WEIGHT,
+    WEIGHTS,
+    Hit,
+    SearchParams,
+    SearchResult,
+    empty_facets,
+)
+from search.client import get_client
+from search.documents import FACETS, SearchDocument
+
+FACET_FIELDS = {
+    "kind": "kind",
+    "industry": "industry",
+    "trl": "trl",
+    "mode": "modes",
+    "price": "price_band",
+    "district": "district",
+    "holder_type": "holder_type",
+    "patent_type": "patent_type",
+    "patent_status": "patent_status",
+}
+
+
+class IndexedDocument(Document):
+    kind = Keyword()
+    object_id = Keyword()
+    external_id = Keyword()
+    url = Keyword(index=False)
+    display_title = Keyword(index=False)
+    display_summary = Text(index=False)
+    title = Text(analyzer="standard")
+    title_words = Keyword()
+    summary = Text(analyzer="standard")
+    summary_words = Keyword()
+    body = Text(analyzer="standard")
+    body_words = Keyword()
+    keywords = Keyword()
+    keyword_words = Keyword()
+    industry = Keyword()
+    trl = Integer()
+    modes = Keyword()
+    price_wan = Double()
+    price_band = Keyword()
+    district = Keyword()
+    holder_type = Keyword()
+    patent_type = Keyword()
+    patent_status = Keyword()
+    published_at = Date()
+    fingerprint = Keyword(index=False)
+    suggest_terms = Keyword(index=False)
+    # Inputs are the term, its pinyin and initials, already normalised in Python.
+    suggest = Completion(analyzer="keyword", search_analyzer="keyword", max_input_length=100)
+
+
+def to_source(doc: SearchDocument) -> dict:
+    a = doc.analysed()
+    terms = doc.suggestion_terms()
+    inputs = list(dict.fromkeys(i for t in terms for i in analysis.suggestion_inputs(t)))
+    return {
+        "kind": doc.kind,
+        "object_id": str(doc.id),
+        "external_id": doc.external_id,
+        "url": doc.url,
+        "display_title": doc.title,
+        "display_summary": doc.summary,
+        "title": a["title"],
+        "title_words": list(dict.fromkeys(a["title_words"])),
+        "summary": a["summary"],
+        "summary_words": list(dict.fromkeys(a["summary_words"])),
+        "body": a["body"],
+        "body_words": list(dict.fromkeys(a["body_words"])),
+        "keywords": a["keywords"],
+        "keyword_words": a["keyword_words"],
+        "industry": doc.industry or None,
+        "trl": doc.trl,
+        "modes": doc.modes,
+        "price_wan": float(doc.price_wan) if doc.price_wan is not None else None,
+        "price_band": doc.facet_values()["price"],
+        "district": doc.district or None,
+        "holder_type": doc.holder_type or None,
+        "patent_type": doc.patent_type or None,
+        "patent_status": doc.patent_status or None,
+        "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        "fingerprint": doc.fingerprint(),
+        "suggest_terms": terms,
+        "suggest": {"input": inputs},
+    }
+
+
+def term_query(term_alternatives: list[tuple[str, float]]) -> Q:
+    """Word and phrase matches of one query word (and its synonyms), best field wins."""
+    queries = []
+    for word, weight in term_alternatives:
+        queries += [
+            Q("term", title_words={"value": word, "boost": WEIGHTS["title"] * weight}),
+            Q("term", keyword_words={"value": word, "boost": WEIGHTS["keywords"] * weight}),
+            Q("term", summary_words={"value": word, "boost": WEIGHTS["summary"] * weight}),
+            Q("term", body_words={"value": word, "boost": WEIGHTS["body"] * weight}),
+            Q("match_phrase", title={"query": word, "boost": 0.5 * WEIGHTS["title"] * weight}),
+            Q("match_phrase", summary={"query": word, "boost": 0.5 * WEIGHTS["summary"] * weight}),
+            Q("match_phrase", body={"query": word, "boost": 0.5 * WEIGHTS["body"] * weight}),
+        ]
+    return Q("dis_max", queries=queries, tie_breaker=0.3)
+
+
+def relevance_query(query: AnalyzedQuery) -> Q:
+    should = []
+    for t in query.terms:
+        should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
+        for part in t.parts:
+            alts = [(part.word, PART_WEIGHT)] + [
+                (s, PART_WEIGHT * SYNONYM_WEIGHT) for s in part.synonyms
+            ]
+            should.append(term_query(alts))
+    if len(query.terms) > 1:
+        phrase = " ".join(t.word for t in query.terms)
+        # The words next to each other, as typed, count extra.
+        should += [
+            Q("match_phrase", title={"query": phrase, "slop": 2, "boost": WEIGHTS["title"]}),
+            Q("match_phrase", summary={"query": phrase, "slop": 2, "boost": WEIGHTS["summary"]}),
+        ]
+    return Q("bool", should=should, minimum_should_match=1)
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    def __init__(self, client=None, prefix: str | None = None):
+        self.client = client or get_client()
+        self.prefix = prefix or settings.ELASTICSEARCH_INDEX_PREFIX
+
+    # -- index lifecycle -------------------------------------------------------------------
+    @property
+    def alias(self) -> str:
+        return f"{self.prefix}-search"
+
+    def new_index_name(self) -> str:
+        return f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
+    def create_index(self, name: str) -> None:
+        mapping = IndexedDocument._doc_type.mapping.to_dict()
+        self.client.indices.create(
+            index=name,
+            settings={
+                "number_of_shards": getattr(settings, "ELASTICSEARCH_SHARDS", 1),
+                "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+                "refresh_interval": "1s",
+            },
+            mappings=mapping,
+        )
+
+    def indices(self) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).keys())
+        except NotFoundError:
+            return []
+
+    def ensure_index(self) -> None:
+        if self.indices():
+            return
+        name = self.new_index_name()
+        self.create_index(name)
+        self.client.indices.put_alias(index=name, name=self.alias)
+
+    def drop(self) -> None:
+        """Delete every index of this prefix (tests and `search_index drop`)."""
+        self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
+
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None) -> int:
+        """Build a fresh index, bulk-load it, then swap the alias in one atomic step."""
+        name = self.new_index_name()
+        self.create_index(name)
+        self.client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
+        count = self.bulk_upsert(documents, index=name, progress=progress)
+        self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+        self.client.indices.refresh(index=name)
+        old = self.indices()
+        actions = [{"add": {"index": name, "alias": self.alias}}]
+        actions += [{"remove": {"index": o, "alias": self.alias}} for o in old]
+        self.client.indices.update_aliases(actions=actions)
+        for o in old:
+            self.client.indices.delete(index=o, ignore_unavailable=True)
+        return count
+
+    # -- writes ----------------------------------------------------------------------------
+    def bulk_upsert(self, documents: Iterable[SearchDocument], *, index=None, progress=None) -> int:
+        index = index or self.alias
+
+        def actions() -> Iterator[dict]:
+            for doc in documents:
+                if progress:
+                    progress(1)
+                yield {
+                    "_op_type": "index",
+                    "_index": index,
+                    "_id": doc.doc_id,
+                    "_source": to_source(doc),
+                }
+
+        ok, _errors = helpers.bulk(self.client, actions(), chunk_size=1000, raise_on_error=True)
+        return ok
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in doc_ids]
+        if actions:
+            helpers.bulk(self.client, actions, raise_on_error=False)
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.alias)
+
+    def fingerprints(self) -> dict[str, str]:
+        out = {}
+        for hit in helpers.scan(self.client, index=self.alias, _source=["fingerprint"], size=2000):
+            out[hit["_id"]] = hit["_source"].get("fingerprint", "")
+        return out
+
+    # -- reads -----------------------------------------------------------------------------
+    def _filters(self, params: SearchParams) -> list[Q]:
+        filters = []
+        for name, values in params.filters.items():
+            if name == "price" or not values:
+                continue
+            if name in FACET_FIELDS:
+                filters.append(Q("terms", **{FACET_FIELDS[name]: values}))
+        if params.trl_min is not None or params.trl_max is not None:
+            rng = {
+                k: v for k, v in (("gte", params.trl_min), ("lte", params.trl_max)) if v is not None
+            }
+            filters.append(Q("range", trl=rng))
+        if params.price_min is not None or params.price_max is not None:
+            rng = {}
+            if params.price_min is not None:
+                rng["gte"] = float(params.price_min)
+            if params.price_max is not None:
+                rng["lte"] = float(params.price_max)
+            filters.append(Q("range", price_wan=rng))
+        if params.filters.get("price"):
+            filters.append(Q("terms", price_band=params.filters["price"]))
+        if params.exclude:
+            filters.append(~Q("ids", values=list(params.exclude)))
+        return filters
+
+    def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
+        s = Search(using=self.client, index=self.alias)
+        main = relevance_query(query) if not query.is_empty else Q("match_all")
+        filters = self._filters(params)
+        s = s.query(Q("bool", must=[main], filter=filters) if filters else main)
+        if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
+            s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
+        elif params.sort == "price":
+            s = s.sort({"price_wan": {"order": "asc", "missing": "_last"}}, "_score")
+        elif params.sort == "price_desc":
+            s = s.sort({"price_wan": {"order": "desc", "missing": "_last"}}, "_score")
+        else:
+            s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
+        offset = min(params.offset, MAX_RESULT_WINDOW - params.page_size)
+        s = s.extra(from_=max(offset, 0), size=params.page_size, track_total_hits=True)
+        s = s.source(
+            ["kind", "object_id", "external_id", "display_title", "url", "display_summary", "body"]
+        )
+        if params.with_facets:
+            for name, fld in FACET_FIELDS.items():
+                s.aggs.bucket(name, "terms", field=fld, size=50)
+        response = s.execute()
+        hits = [
+            Hit(
+                kind=h.kind,
+                id=h.object_id,
+                external_id=h.external_id or "",
+                title=h.display_title,
+                url=h.url or "",
+                summary=h.display_summary or "",
+                score=float(h.meta.score or 0.0),
+                body=getattr(h, "body", "") or "",
+            )
+            for h in response
+        ]
+        facets = empty_facets()
+        if params.with_facets:
+            for name in FACETS:
+                facets[name] = [
+                    {"value": str(b.key), "count": b.doc_count}
+                    for b in getattr(response.aggregations, name).buckets
+                ]
+        return SearchResult(
+            total=response.hits.total.value,
+            hits=hits,
+            facets=facets,
+            backend=self.name,
+            took_ms=float(response.took),
+        )
+
+    def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]:
+        prefix = analysis.normalize(prefix).replace(" ", "")
+        if not prefix:
+            return []
+        completion = {"field": "suggest", "size": size * 3, "skip_duplicates": True}
+        if fuzzy:
+            completion["fuzzy"] = {"fuzziness": "AUTO"}
+        body = {
+            "suggest": {"s": {"prefix": prefix, "completion": completion}},
+            "_source": ["suggest_terms"],
+        }
+        response = self.client.search(index=self.alias, body=body)
+        return matching_terms(
+            prefix,
+            [
+                (o["text"], o["_source"].get("suggest_terms", []))
+                for o in response["suggest"]["s"][0]["options"]
+            ],
+            size=size,
+            fuzzy=fuzzy,
+        )
+
+    def related(self, doc_id: str, *, size: int = 5, kinds: list[str] | None = None) -> list[Hit]:
+        """More like this: the document's most distinctive words (field weight × idf)."""
+        fields = {
+            "title_words": ("title", 3.0),
+            "keyword_words": ("keywords", 3.0),
+            "summary_words": ("summary", 1.0),
+            "body_words": ("body", 0.3),
+        }
+        try:
+            source = self.client.get(index=self.alias, id=doc_id, source_includes=list(fields))
+        except NotFoundError:
+            return []
+        counts: dict[str, float] = {}
+        for name, (_label, weight) in fields.items():
+            for word in source["_source"].get(name) or []:
+                if len(word) >= 2:
+                    counts[word] = counts.get(word, 0.0) + weight
+        pool = sorted(counts, key=lambda w: -counts[w])[:80]
+        if not pool:
+            return []
+        in_any = {w: {"bool": {"should": [{"term": {f: w}} for f in fields]}} for w in pool}
+        stats = self.client.search(
+            index=self.alias,
+            size=0,
+            track_total_hits=True,
+            aggs={"df": {"filters": {"filters": in_any}}},
+        )
+        total = max(stats["hits"]["total"]["value"], 1)
+        buckets = stats["aggregations"]["df"]["buckets"]
+        scores = {
+            w: counts[w] * ranking_idf(buckets[w]["doc_count"], total)
+            for w in pool
+            if buckets[w]["doc_count"] > 1  # a word only this document has finds nothing
+        }
+        chosen = sorted(scores, key=lambda w: -scores[w])[:25]
+        if not chosen:
+            return []
+        should = [
+            Q("term", **{f: {"value": w, "boost": scores[w] * WEIGHTS[label]}})
+            for w in chosen
+            for f, (label, _weight) in fields.items()
+        ]
+        filters = [~Q("ids", values=[doc_id])]
+        if kinds:
+            filters.append(Q("terms", kind=kinds))
+        s = Search(using=self.client, index=self.alias).query(
+            Q("bool", should=should, minimum_should_match=1, filter=filters)
+        )
+        s = s.extra(size=size).source(
+            ["kind", "object_id", "external_id", "display_title", "url", "display_summary"]
+        )
+        return [
+            Hit(
+                h.kind,
+                h.object_id,
+                h.external_id or "",
+                h.display_title,
+                h.url or "",
+                h.display_summary or "",
+                float(h.meta.score or 0),
+            )
+            for h in s.execute()
+        ]
+
+    def count(self) -> int:
+        return self.client.count(index=self.alias)["count"]
+
+
+def ranking_idf(doc_freq: int, doc_count: int) -> float:
+    from search.ranking import idf_of
+
+    return idf_of(doc_freq, doc_count)
+
+
+def matching_terms(prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool):
+    """Map completion options (which matched a term, its pinyin or initials) back to terms."""
+    out: dict[str, None] = {}
+    for matched_input, terms in options:
+        for term in terms:
+            inputs = analysis.suggestion_inputs(term)
+            if matched_input in inputs or any(i.startswith(prefix) for i in inputs):
+                out.setdefault(term, None)
+                break
+        if len(out) >= size:
+            break
+    return list(out)[:size]

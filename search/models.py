@@ -1,0 +1,123 @@
+from django.db import models
+
+
+class Synonym(models.Model):
+    """A group of words that mean the same to a searcher (污水 = 废水); editors maintain them."""
+
+    terms = models.CharField(
+        "同义词组",
+        max_length=500,
+        help_text="用逗号或空格分隔的等价词，例如：污水，废水。检索任一词时同时检索其余各词。",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = verbose_name_plural = "检索同义词"
+
+    def __str__(self):
+        return self.terms
+
+    @property
+    def term_list(self) -> list[str]:
+        from search.synonyms import split_terms
+
+        return split_terms(self.terms)
+
+
+class SearchEntry(models.Model):
+    """The database backend's copy of a SearchDocument: pre-segmented text plus facet columns.
+
+    SQLite keeps an FTS5 table in step with it by triggers, PostgreSQL a generated tsvector
+    column (both created in migration 0002); the sync writes only this table.
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    price_wan = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    trl = models.PositiveSmallIntegerField(null=True, blank=True)
+    title_words = models.TextField(blank=True)
+    keyword_words = models.TextField(blank=True)
+    summary_words = models.TextField(blank=True)
+    body_words = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")
+        ]
+        indexes = [
+            models.Index(fields=["published_at"]),
+            models.Index(fields=["price_wan"]),
+            models.Index(fields=["trl"]),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class SearchFacetValue(models.Model):
+    """One facet value of an entry (multi-valued facets such as cooperation modes repeat)."""
+
+    entry = models.ForeignKey(SearchEntry, related_name="facet_values", on_delete=models.CASCADE)
+    name = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value", "entry"])]
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
+
+
+class SearchSuggestion(models.Model):
+    """A term users may complete to (title or keyword), with its pinyin, per entry."""
+
+    entry = models.ForeignKey(SearchEntry, related_name="suggestions", on_delete=models.CASCADE)
+    term = models.CharField(max_length=200)
+    pinyin = models.CharField(max_length=400, blank=True)
+    initials = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term"]),
+            models.Index(fields=["pinyin"]),
+            models.Index(fields=["initials"]),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class SearchOutbox(models.Model):
+    """A change to something searchable, written in the same transaction as the change."""
+
+    class Op(models.TextChoices):
+        UPSERT = "upsert", "新增/更新"
+        DELETE = "delete", "删除"
+
+    kind = models.CharField("类型", max_length=20)
+    object_id = models.CharField("对象编号", max_length=64)
+    op = models.CharField("操作", max_length=10, choices=Op.choices)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
+    processed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    last_error = models.TextField("最近错误", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["processed_at", "next_attempt_at"])]
+        verbose_name = verbose_name_plural = "检索同步队列"
+
+    def __str__(self):
+        return f"{self.op} {self.kind}:{self.object_id}"

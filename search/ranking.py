@@ -1,0 +1,71 @@
+"""The relevance formula in Python, used to re-rank the database backend's top candidates.
+
+It mirrors the Elasticsearch query: per query word, the best of its alternatives (the word,
+its synonyms) over the fields, scored BM25-style with field weights; a match on a whole jieba
+word counts more than the same characters inside a longer word; words of a compound count at
+a lower weight; the words next to each other as typed add a phrase bonus.
+"""
+
+import math
+from dataclasses import dataclass
+
+from search.analysis import AnalyzedQuery, QueryTerm
+from search.backends.base import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
+
+K1 = 1.2
+B = 0.75
+SUBSTRING_ONLY = 0.6
+TIE_BREAKER = 0.3
+# Typical field lengths in characters, for length normalisation without corpus statistics.
+AVG_LENGTH = {"title": 20, "keywords": 20, "summary": 80, "body": 400}
+
+
+@dataclass
+class Candidate:
+    key: object
+    fields: dict[str, str]  # normalised text per field: title, keywords, summary, body
+    words: dict[str, set[str]]  # jieba words per field
+
+
+def _tf_norm(tf: float, length: int, avg: int) -> float:
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+
+
+def _alternative_score(word: str, weight: float, cand: Candidate, idf: float) -> list[float]:
+    scores = []
+    for name, text in cand.fields.items():
+        if not text or word not in text:
+            continue
+        tf = text.count(word)
+        whole = word in cand.words[name]
+        s = WEIGHTS[name] * idf * _tf_norm(tf, len(text), AVG_LENGTH[name])
+        scores.append(weight * s * (1.0 if whole else SUBSTRING_ONLY))
+    return scores
+
+
+def _term_score(term: QueryTerm, weight: float, cand: Candidate, idf: dict[str, float]) -> float:
+    scores = []
+    for alt, w in [(term.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in term.synonyms]:
+        scores += _alternative_score(alt, w * weight, cand, idf.get(alt, 1.0))
+    if not scores:
+        return 0.0
+    best = max(scores)
+    return best + TIE_BREAKER * (sum(scores) - best)
+
+
+def score(query: AnalyzedQuery, cand: Candidate, idf: dict[str, float]) -> float:
+    total = 0.0
+    for term in query.terms:
+        total += _term_score(term, 1.0, cand, idf)
+        for part in term.parts:
+            total += _term_score(part, PART_WEIGHT, cand, idf)
+    if len(query.terms) > 1:
+        phrase = "".join(t.word for t in query.terms)
+        for name in ("title", "summary"):
+            if phrase in cand.fields.get(name, ""):
+                total += WEIGHTS[name] * sum(idf.get(t.word, 1.0) for t in query.terms) * 0.5
+    return total
+
+
+def idf_of(doc_freq: int, doc_count: int) -> float:
+    return math.log(1 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5))

@@ -1,0 +1,374 @@
+"""Search writes and queries: the only entry points views, the API and commands call."""
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+from elasticsearch.helpers import BulkIndexError
+
+from search import analysis
+from search.backends import database_backend, elasticsearch_backend, primary_backend, sync_targets
+from search.backends.base import (
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    SORTS,
+    VALUE_FILTERS,
+    SearchParams,
+    SearchResult,
+    attach_highlights,
+)
+from search.client import elasticsearch_enabled
+from search.documents import FACETS, KINDS, PRICE_BAND_LABELS
+from search.models import SearchOutbox
+from search.sources import SOURCES, available_sources, count_all, iter_all_documents
+
+logger = logging.getLogger(__name__)
+ES_ERRORS = (TransportError, ApiError, BulkIndexError, ConnectionError)
+MAX_BACKOFF_SECONDS = 300
+DRAIN_BATCH = 500
+
+
+# -- outbox and sync -------------------------------------------------------------------------
+def search_outbox_record(*, kind: str, object_id: int | str, op: str) -> SearchOutbox:
+    """Record a change in the caller's transaction; the index catches up after commit."""
+    if op not in SearchOutbox.Op.values:
+        raise ValidationError({"op": f"未知的同步操作“{op}”"})
+    row = SearchOutbox.objects.create(kind=kind, object_id=str(object_id), op=op)
+    transaction.on_commit(_enqueue_sync, robust=True)
+    return row
+
+
+def _enqueue_sync() -> None:
+    from search.tasks import search_sync
+
+    try:
+        search_sync.enqueue()
+    except Exception:  # the outbox row is durable; a worker will pick it up
+        logger.exception("could not enqueue search sync")
+
+
+def backoff_seconds(attempts: int) -> int:
+    return min(2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+
+
+def _due_rows(limit: int) -> list[SearchOutbox]:
+    now = timezone.now()
+    qs = SearchOutbox.objects.filter(processed_at__isnull=True).filter(
+        next_attempt_at__isnull=True
+    ) | SearchOutbox.objects.filter(processed_at__isnull=True, next_attempt_at__lte=now)
+    return list(qs.order_by("id")[:limit])
+
+
+def search_outbox_drain(*, limit: int = DRAIN_BATCH) -> dict:
+    """Apply due outbox rows to every sync target; on failure back off and keep the rows.
+
+    Each row means "make the index agree with the database for this object", so rows can be
+    applied in any order and more than once.
+    """
+    rows = _due_rows(limit)
+    stats = {"rows": len(rows), "upserted": 0, "deleted": 0, "failed": 0}
+    if not rows:
+        return stats
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        wanted.setdefault(row.kind, set()).add(row.object_id)
+    upserts, deletes = [], []
+    for kind, ids in wanted.items():
+        source = SOURCES.get(kind)
+        docs = source.documents_for(ids) if source else {}
+        upserts += list(docs.values())
+        deletes += [f"{kind}:{i}" for i in ids if i not in docs]
+    error = ""
+    for target in sync_targets():
+        try:
+            target.ensure_index()
+            if upserts:
+                target.bulk_upsert(upserts)
+            if deletes:
+                target.delete(deletes)
+        except ES_ERRORS as exc:
+            error = f"{target.name}: {type(exc).__name__}: {exc}"[:2000]
+    ids = [r.pk for r in rows]
+    if error:
+        now = timezone.now()
+        for row in rows:
+            row.attempts += 1
+            row.last_error = error
+            row.next_attempt_at = now + timedelta(seconds=backoff_seconds(row.attempts))
+        SearchOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
+        stats["failed"] = len(rows)
+        logger.warning("search sync failed for %d rows: %s", len(rows), error)
+        return stats
+    SearchOutbox.objects.filter(pk__in=ids).update(processed_at=timezone.now(), last_error="")
+    stats["upserted"], stats["deleted"] = len(upserts), len(deletes)
+    return stats
+
+
+def search_outbox_drain_all(*, limit: int = DRAIN_BATCH) -> dict:
+    """Drain until nothing is due (or a batch fails)."""
+    total = {"rows": 0, "upserted": 0, "deleted": 0, "failed": 0}
+    while True:
+        stats = search_outbox_drain(limit=limit)
+        for key in total:
+            total[key] += stats[key]
+        if stats["rows"] < limit or stats["failed"]:
+            return total
+
+
+def search_outbox_pending() -> dict:
+    qs = SearchOutbox.objects.filter(processed_at__isnull=True)
+    nxt = qs.exclude(next_attempt_at__isnull=True).order_by("next_attempt_at").first()
+    return {"pending": qs.count(), "next_attempt_at": nxt.next_attempt_at if nxt else None}
+
+
+def search_outbox_purge(*, older_than_days: int = 7) -> int:
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = SearchOutbox.objects.filter(processed_at__lt=cutoff).delete()
+    return deleted
+
+
+def search_index_rebuild(
+    *, backends: list[str] | None = None, progress: Callable[[int], None] | None = None
+) -> dict:
+    """Rebuild the chosen backends from the database (ES: new index, bulk, alias swap)."""
+    names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
+    out = {}
+    for name in names:
+        backend = database_backend() if name == "database" else elasticsearch_backend()
+        start = time.perf_counter()
+        count = backend.rebuild(iter_all_documents(), progress=progress)
+        seconds = time.perf_counter() - start
+        out[name] = {
+            "documents": count,
+            "seconds": round(seconds, 2),
+            "docs_per_second": round(count / seconds, 1) if seconds else None,
+        }
+    return out
+
+
+def search_index_check(*, backends: list[str] | None = None, sample_limit: int = 20) -> dict:
+    """Drift between the database and each index: missing, stale and extra documents."""
+    expected = {doc.doc_id: doc.fingerprint() for doc in iter_all_documents()}
+    names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
+    report = {"expected": len(expected), "backends": {}}
+    for name in names:
+        backend = database_backend() if name == "database" else elasticsearch_backend()
+        try:
+            backend.refresh()
+            actual = backend.fingerprints()
+        except ES_ERRORS as exc:
+            report["backends"][name] = {"error": f"{type(exc).__name__}: {exc}"}
+            continue
+        missing = sorted(set(expected) - set(actual))
+        extra = sorted(set(actual) - set(expected))
+        stale = sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k])
+        report["backends"][name] = {
+            "indexed": len(actual),
+            "missing": len(missing),
+            "stale": len(stale),
+            "extra": len(extra),
+            "examples": {
+                "missing": missing[:sample_limit],
+                "stale": stale[:sample_limit],
+                "extra": extra[:sample_limit],
+            },
+        }
+    report["ok"] = all(
+        "error" not in b and not (b["missing"] or b["stale"] or b["extra"])
+        for b in report["backends"].values()
+    )
+    report["outbox"] = search_outbox_pending()
+    return report
+
+
+# -- queries ---------------------------------------------------------------------------------
+def _int_or_none(value, name: str, low: int, high: int) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({name: f"“{value}”不是整数"}) from None
+    return max(low, min(high, number))
+
+
+def _decimal_or_none(value, name: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError({name: f"“{value}”不是数字"}) from None
+    if not number.is_finite() or number < 0:
+        raise ValidationError({name: "价格须为非负数"})
+    return number
+
+
+def search_params(
+    *,
+    q: str = "",
+    filters: dict[str, list[str]] | None = None,
+    trl_min=None,
+    trl_max=None,
+    price_min=None,
+    price_max=None,
+    sort: str = "relevance",
+    page=1,
+    page_size=10,
+) -> SearchParams:
+    """Validate and clamp raw request values into SearchParams (ValidationError → 400)."""
+    clean_filters = {}
+    for name, values in (filters or {}).items():
+        if name not in VALUE_FILTERS:
+            continue
+        values = [str(v).strip()[:100] for v in values if str(v).strip()][:20]
+        if name == "kind":
+            values = [v for v in values if v in KINDS]
+        if values:
+            clean_filters[name] = list(dict.fromkeys(values))
+    if sort not in SORTS:
+        raise ValidationError({"sort": f"不支持的排序方式“{sort}”，可选：{'、'.join(SORTS)}"})
+    page_size = _int_or_none(page_size, "page_size", 1, MAX_PAGE_SIZE) or 10
+    max_page = max(1, MAX_RESULT_WINDOW // page_size)
+    return SearchParams(
+        q=(q or "")[: analysis.MAX_QUERY_CHARS * 4],
+        filters=clean_filters,
+        trl_min=_int_or_none(trl_min, "trl_min", 1, 9),
+        trl_max=_int_or_none(trl_max, "trl_max", 1, 9),
+        price_min=_decimal_or_none(price_min, "price_min"),
+        price_max=_decimal_or_none(price_max, "price_max"),
+        sort=sort,
+        page=_int_or_none(page, "page", 1, max_page) or 1,
+        page_size=page_size,
+    )
+
+
+def _facet_label(name: str, value: str) -> str:
+    if name == "kind":
+        return KINDS.get(value, value)
+    if name == "price":
+        return PRICE_BAND_LABELS.get(value, value)
+    if name == "trl":
+        return f"TRL {value}"
+    return value
+
+
+def _run(backend, params, query) -> SearchResult:
+    return backend.search(params, query)
+
+
+def search_query(*, params: SearchParams) -> dict:
+    """Run a search on the primary backend (the database when Elasticsearch fails)."""
+    started = time.perf_counter()
+    query = analysis.analyze_query(params.q)
+    backend = primary_backend()
+    try:
+        result = _run(backend, params, query)
+    except ES_ERRORS as exc:
+        logger.warning("Elasticsearch search failed, using the database: %s", exc)
+        backend = database_backend()
+        result = _run(backend, params, query)
+    attach_highlights(result.hits, query)
+    did_you_mean = ""
+    if result.total == 0 and not query.is_empty:
+        did_you_mean = _did_you_mean(backend, query)
+    facets = {
+        name: [
+            {**bucket, "label": _facet_label(name, bucket["value"])}
+            for bucket in result.facets.get(name, [])
+        ]
+        for name in FACETS
+    }
+    elapsed = (time.perf_counter() - started) * 1000
+    return {
+        "query": query.text,
+        "words": [t.word for t in query.terms],
+        "total": result.total,
+        "took_ms": round(result.took_ms if result.backend == "elasticsearch" else elapsed, 2),
+        "elapsed_ms": round(elapsed, 2),
+        "backend": result.backend,
+        "page": params.page,
+        "page_size": params.page_size,
+        "pages": max(1, -(-min(result.total, MAX_RESULT_WINDOW) // params.page_size)),
+        "results": [
+            {
+                "kind": h.kind,
+                "kind_label": KINDS.get(h.kind, h.kind),
+                "id": h.id,
+                "external_id": h.external_id,
+                "title": h.title,
+                "url": h.url,
+                "summary": h.summary,
+                "highlight": h.highlight,
+                "score": round(h.score, 4),
+            }
+            for h in result.hits
+        ],
+        "facets": facets,
+        "did_you_mean": did_you_mean,
+    }
+
+
+def _did_you_mean(backend, query) -> str:
+    """A term that sounds like the query (pinyin) and has hits, for a query with none."""
+    if not analysis.has_han(query.text) and not query.text.isascii():
+        return ""
+    text = query.text.replace(" ", "")
+    try:
+        candidates = backend.suggest(text, size=5, fuzzy=True)
+    except ES_ERRORS:
+        return ""
+    for term in candidates:
+        if term != text:
+            return term
+    return ""
+
+
+def search_suggest(*, q: str, size: int = 8) -> dict:
+    """Autocomplete: terms and titles starting with the text, its pinyin or initials."""
+    q = (q or "")[:50]
+    size = max(1, min(int(size or 8), 20))
+    backend = primary_backend()
+    try:
+        terms = backend.suggest(q, size=size)
+    except ES_ERRORS:
+        backend = database_backend()
+        terms = backend.suggest(q, size=size)
+    return {
+        "query": analysis.normalize(q),
+        "backend": backend.name,
+        "suggestions": [{"text": t} for t in terms],
+    }
+
+
+def search_related(*, kind: str, object_id: int | str, size: int = 5) -> list[dict]:
+    """More-like-this: listings similar to the given document."""
+    backend = primary_backend()
+    doc_id = f"{kind}:{object_id}"
+    kinds = ["technology", "demand"]
+    try:
+        hits = backend.related(doc_id, size=size, kinds=kinds)
+    except ES_ERRORS:
+        hits = database_backend().related(doc_id, size=size, kinds=kinds)
+    return [
+        {
+            "kind": h.kind,
+            "kind_label": KINDS.get(h.kind, h.kind),
+            "id": h.id,
+            "title": h.title,
+            "url": h.url,
+            "summary": h.summary,
+        }
+        for h in hits
+    ]
+
+
+def search_sources_summary() -> dict:
+    return {s.kind: s.count() for s in available_sources()} | {"total": count_all()}

@@ -1,0 +1,289 @@
+"""Registry of searchable sources: each maps its model instances to SearchDocuments in bulk.
+
+A source answers two questions without N+1 queries: which objects are searchable now
+(`iter_documents`), and what the documents of given ids are (`documents_for`; an id missing
+from the answer is no longer searchable and leaves the index).
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, time
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from search.documents import SearchDocument
+
+CHUNK = 500
+
+
+def _aware(d) -> datetime | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return d
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _chunks(ids: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _stream_text(value) -> str:
+    """Plain text of a StreamField's raw data (paragraph HTML and nested strings)."""
+    parts: list[str] = []
+
+    def walk(v):
+        if isinstance(v, str):
+            parts.append(strip_tags(v))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+
+    raw = getattr(value, "raw_data", value)
+    for block in raw or []:
+        if isinstance(block, dict) and block.get("type") in ("image", "document"):
+            continue
+        walk(block.get("value") if isinstance(block, dict) else block)
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+class Source:
+    kind = ""
+    label = ""
+    model_label = ""
+
+    @property
+    def model(self):
+        return _model(self.model_label)
+
+    @property
+    def available(self) -> bool:
+        return self.model is not None
+
+    def queryset(self):
+        """Everything of this kind that should be searchable, with its relations loaded."""
+        raise NotImplementedError
+
+    def to_documents(self, objects: list) -> list[SearchDocument]:
+        raise NotImplementedError
+
+    def documents_for(self, ids: Iterable) -> dict[str, SearchDocument]:
+        if not self.available:
+            return {}
+        out = {}
+        for chunk in _chunks([str(i) for i in ids]):
+            objects = list(self.queryset().filter(pk__in=chunk))
+            out.update({doc.id: doc for doc in self.to_documents(objects)})
+        return out
+
+    def count(self) -> int:
+        return self.queryset().count() if self.available else 0
+
+    def iter_documents(self) -> Iterator[SearchDocument]:
+        if not self.available:
+            return
+        ids = list(self.queryset().order_by("pk").values_list("pk", flat=True))
+        for chunk in _chunks(ids):
+            objects = list(self.queryset().filter(pk__in=chunk).order_by("pk"))
+            yield from self.to_documents(objects)
+
+
+class ListingSource(Source):
+    label = "挂牌"
+
+    def queryset(self):
+        from marketplace.selectors import listings_live
+
+        live_ids = listings_live(kind=self.kind).values("pk")
+        return (
+            self.model.objects.filter(pk__in=live_ids)
+            .select_related("industry", "district", "holder_type", "organization")
+            .prefetch_related("modes")
+        )
+
+    def extra_text(self, page) -> list[str]:
+        return []
+
+    def to_documents(self, pages: list) -> list[SearchDocument]:
+        docs = []
+        for page in pages:
+            body = "\n".join(
+                t for t in [page.problem, _stream_text(page.body), *self.extra_text(page)] if t
+            )
+            docs.append(
+                SearchDocument(
+                    kind=self.kind,
+                    id=str(page.pk),
+                    external_id=page.external_id or "",
+                    title=page.title,
+                    summary=page.summary or "",
+                    body=body,
+                    url=page.get_url() or page.url_path,
+                    keywords=page.keyword_list,
+                    industry=page.industry.name if page.industry_id else "",
+                    trl=page.trl,
+                    modes=[m.name for m in page.modes.all()],
+                    price_wan=page.price_wan,
+                    district=page.district.name if page.district_id else "",
+                    holder_type=page.holder_type.name if page.holder_type_id else "",
+                    published_at=page.first_published_at or page.last_published_at,
+                )
+            )
+        return docs
+
+
+class TechnologySource(ListingSource):
+    kind = "technology"
+    label = "科技成果"
+    model_label = "marketplace.TechnologyResultPage"
+
+    def extra_text(self, page):
+        return [getattr(page, "advantages", ""), getattr(page, "applications", "")]
+
+
+class DemandSource(ListingSource):
+    kind = "demand"
+    label = "技术需求"
+    model_label = "marketplace.TechnologyDemandPage"
+
+    def extra_text(self, page):
+        return [getattr(page, "indicators", "")]
+
+
+class PatentSource(Source):
+    kind = "patent"
+    label = "专利"
+    model_label = "ip_registry.Patent"
+
+    def queryset(self):
+        return self.model.objects.all()
+
+    def to_documents(self, patents: list) -> list[SearchDocument]:
+        from ip_registry.selectors import patents_status_on
+
+        snapshots = patents_status_on(numbers=[p.application_number for p in patents])
+        docs = []
+        for p in patents:
+            snap = snapshots.get(p.application_number)
+            holders = [h.name for h in snap.holders] if snap else []
+            status = snap.status_label if snap else ""
+            summary = f"申请号 {p.application_number}"
+            if holders:
+                summary += f"，权利人：{'、'.join(holders)}"
+            if status:
+                summary += f"，法律状态：{status}"
+            docs.append(
+                SearchDocument(
+                    kind=self.kind,
+                    id=str(p.pk),
+                    external_id=p.application_number,
+                    title=p.title,
+                    summary=summary,
+                    body="\n".join(x for x in [p.ipc, *holders] if x),
+                    url=p.get_absolute_url(),
+                    keywords=[*holders, *(p.ipc.replace(";", " ").split() if p.ipc else [])],
+                    patent_type=p.patent_type_label,
+                    patent_status=status,
+                    published_at=_aware(p.filing_date),
+                )
+            )
+        return docs
+
+
+class EnterpriseSource(Source):
+    kind = "enterprise"
+    label = "企业"
+    model_label = "ip_registry.Enterprise"
+
+    def queryset(self):
+        return self.model.objects.select_related("district", "industry")
+
+    def to_documents(self, enterprises: list) -> list[SearchDocument]:
+        return [
+            SearchDocument(
+                kind=self.kind,
+                id=str(e.pk),
+                external_id=e.uscc,
+                title=e.name,
+                summary=f"统一社会信用代码 {e.uscc}",
+                body="\n".join(e.former_names or []),
+                url=e.get_absolute_url(),
+                keywords=list(e.former_names or []),
+                industry=e.industry.name if e.industry_id else "",
+                district=e.district.name if e.district_id else "",
+                holder_type=e.get_org_type_display(),
+                published_at=e.created_at,
+            )
+            for e in enterprises
+        ]
+
+
+class OrganizationSource(Source):
+    kind = "organization"
+    label = "机构"
+    model_label = "core.Organization"
+
+    def queryset(self):
+        return self.model.objects.select_related("district", "industry")
+
+    def url(self, org) -> str:
+        try:
+            return reverse("marketplace:organization", kwargs={"pk": org.pk})
+        except NoReverseMatch:
+            return ""
+
+    def to_documents(self, orgs: list) -> list[SearchDocument]:
+        return [
+            SearchDocument(
+                kind=self.kind,
+                id=str(o.pk),
+                external_id=o.uscc,
+                title=o.name,
+                summary=(o.description or "")[:300],
+                body=o.description or "",
+                url=self.url(o),
+                industry=o.industry.name if o.industry_id else "",
+                district=o.district.name if o.district_id else "",
+                holder_type=o.get_kind_display(),
+                published_at=o.created_at,
+            )
+            for o in orgs
+        ]
+
+
+SOURCES: dict[str, Source] = {
+    s.kind: s
+    for s in (
+        TechnologySource(),
+        DemandSource(),
+        PatentSource(),
+        EnterpriseSource(),
+        OrganizationSource(),
+    )
+}
+
+
+def available_sources() -> list[Source]:
+    return [s for s in SOURCES.values() if s.available]
+
+
+def iter_all_documents() -> Iterator[SearchDocument]:
+    for source in available_sources():
+        yield from source.iter_documents()
+
+
+def count_all() -> int:
+    return sum(s.count() for s in available_sources())

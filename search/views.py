@@ -1,0 +1,86 @@
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+
+from search.backends.base import SORTS
+from search.documents import FACETS, KINDS
+from search.services import search_params, search_query
+
+PAGE_FILTERS = (
+    "kind",
+    "industry",
+    "trl",
+    "mode",
+    "price",
+    "district",
+    "holder_type",
+    "patent_type",
+    "patent_status",
+)
+
+
+def _page_links(get, page: int, pages: int) -> list[dict]:
+    def link(n):
+        query = get.copy()
+        query["page"] = str(n)
+        return "?" + query.urlencode()
+
+    window = [n for n in range(max(1, page - 3), min(pages, page + 3) + 1)]
+    return [{"number": n, "url": link(n), "current": n == page} for n in window]
+
+
+def index(request):
+    """The search page: a GET form that works without JavaScript (facets are checkboxes)."""
+    get = request.GET
+    filters = {name: get.getlist(name) for name in PAGE_FILTERS}
+    errors = []
+    try:
+        params = search_params(
+            q=get.get("q", ""),
+            filters=filters,
+            trl_min=get.get("trl_min"),
+            trl_max=get.get("trl_max"),
+            price_min=get.get("price_min"),
+            price_max=get.get("price_max"),
+            sort=get.get("sort") or "relevance",
+            page=get.get("page") or 1,
+            page_size=get.get("page_size") or 10,
+        )
+    except ValidationError as exc:
+        errors = [m for messages in exc.message_dict.values() for m in messages]
+        params = search_params(q=get.get("q", ""), filters=filters)
+    result = search_query(params=params)
+    selected = {name: set(values) for name, values in params.filters.items()}
+    facet_groups = [
+        {
+            "name": name,
+            "label": label,
+            "buckets": [
+                {**b, "checked": b["value"] in selected.get(name, set())}
+                for b in result["facets"].get(name, [])
+            ],
+        }
+        for name, label in FACETS.items()
+        if result["facets"].get(name)
+    ]
+    without_page = get.copy()
+    without_page.pop("page", None)
+    dym_url = ""
+    if result["did_you_mean"]:
+        dym = without_page.copy()
+        dym["q"] = result["did_you_mean"]
+        dym_url = "?" + dym.urlencode()
+    context = {
+        "q": get.get("q", ""),
+        "params": params,
+        "result": result,
+        "facet_groups": facet_groups,
+        "sorts": SORTS,
+        "kinds": KINDS,
+        "errors": errors,
+        "page_links": _page_links(without_page, result["page"], result["pages"]),
+        "did_you_mean_url": dym_url,
+        "clear_url": "?" + urlencode({"q": get.get("q", "")}),
+    }
+    return render(request, "search/index.html", context)

@@ -1,0 +1,23 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from search.models import Synonym
+
+
+class SynonymViewSet(SnippetViewSet):
+    """Editors maintain the query-time synonym list here (检索同义词)."""
+
+    model = Synonym
+    icon = "search"
+    menu_label = "检索同义词"
+    menu_name = "search-synonyms"
+    add_to_admin_menu = True
+    menu_order = 800
+    list_display = ["terms", "note", "enabled", "updated_at"]
+    list_filter = ["enabled"]
+    search_fields = ["terms", "note"]
+    search_backend_name = None
+    form_fields = ["terms", "note", "enabled"]
+
+
+register_snippet(SynonymViewSet)
