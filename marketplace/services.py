@@ -2,6 +2,8 @@
 
 import html
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -513,12 +515,25 @@ def listings_expiry_notify(*, on: date | None = None, days_ahead: int = 14) -> i
 # Notices ------------------------------------------------------------------------------------
 
 
+_mail_enabled: ContextVar[bool] = ContextVar("market_mail_enabled", default=True)
+
+
+@contextmanager
+def mail_muted():
+    """Keep in-site notices but send no e-mail (bulk demo loading)."""
+    token = _mail_enabled.set(False)
+    try:
+        yield
+    finally:
+        _mail_enabled.reset(token)
+
+
 def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
     """In-site notice for each user, plus an e-mail to those with an address."""
     count = 0
     for user in users:
         Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
-        if user.email:
+        if user.email and _mail_enabled.get():
             link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{url}" if url else ""
             send_mail(
                 subject=f"[{settings.SITE_NAME}] {subject}",
