@@ -46,10 +46,37 @@ def contract_get_for_user(*, user, pk) -> Contract:
         raise Http404("合同不存在") from exc
 
 
-def contract_history(*, contract: Contract) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(
-        object_type=contract._meta.label_lower, object_id=str(contract.pk)
-    ).select_related("actor")
+ACTION_LABELS = {
+    "contract.create": "创建草稿",
+    "contract.update": "修改",
+    "contract.attachment_add": "上传附件",
+    "contract.attachment_delete": "删除附件",
+    "contract.submit": "提交",
+    "contract.resubmit": "补正后重新提交",
+    "contract.withdraw": "撤回",
+    "contract.accept": "受理",
+    "contract.start_review": "开始审查",
+    "contract.register": "准予登记",
+    "contract.return": "退回补正",
+    "contract.refuse": "不予登记",
+    "contract.adjust_amount": "核定技术交易额",
+    "contract.amend": "变更登记",
+    "contract.cancel": "注销登记",
+    "contract.national_number": "记录全国系统登记号",
+}
+
+
+def contract_history(*, contract: Contract) -> list[AuditEntry]:
+    entries = list(
+        AuditEntry.objects.filter(
+            object_type=contract._meta.label_lower, object_id=str(contract.pk)
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    for entry in entries:
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    return entries
 
 
 def officer_queue(*, status: str | None = None, today: date | None = None) -> list[Contract]:
