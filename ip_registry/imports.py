@@ -16,10 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from core.identifiers import normalize_patent_number, patent_type_code, validate_uscc
+from core.identifiers import (
+    PATENT_TYPES,
+    normalize_patent_number,
+    patent_check_character,
+    patent_type_code,
+    validate_uscc,
+)
 from core.models import District, Industry, Organization
 from ip_registry.models import (
     PATENT_TYPE_LABELS,
@@ -33,10 +39,12 @@ from ip_registry.models import (
     PatentClassification,
     StatusPeriod,
     name_key,
+    patent_expiry,
 )
 from ip_registry.services import status_periods_compute, status_periods_rebuild
 
 CHUNK_SIZE = 5000
+_CANONICAL_NUMBER = re.compile(r"^(?:\d{12}|\d{8})\.[\dX]$")
 
 
 class ImportFileError(Exception):
@@ -563,6 +571,28 @@ class PatentImporter(Importer):
             for old in former or ():
                 self.by_name[name_key(old)].add(pk)
         self.today = timezone.localdate()
+        self._uscc_cache: dict = {}
+
+    def _number(self, row) -> str:
+        raw = _required(row, "application_number", "申请号")
+        # Most rows of an export are already canonical: check them without the messy-input path.
+        if _CANONICAL_NUMBER.match(raw):
+            digits, check = raw.split(".")
+            if patent_check_character(digits) == check and patent_type_code(raw) in PATENT_TYPES:
+                return raw
+        return _validate(normalize_patent_number, raw, field_label="申请号")
+
+    def _holder_uscc(self, value: str) -> str:
+        # The same holders recur on thousands of rows: validate each code once.
+        if value not in self._uscc_cache:
+            try:
+                self._uscc_cache[value] = validate_uscc(value, field_label="权利人统一社会信用代码")
+            except ValidationError as exc:
+                self._uscc_cache[value] = RowInvalid(exc.messages)
+        result = self._uscc_cache[value]
+        if isinstance(result, RowInvalid):
+            raise result
+        return result
 
     def _match(self, name: str, uscc: str, warnings: list[str]) -> int | None:
         if uscc:
@@ -589,13 +619,7 @@ class PatentImporter(Importer):
                 errors.extend(exc.messages)
                 return None
 
-        number = attempt(
-            lambda: _validate(
-                normalize_patent_number,
-                _required(row, "application_number", "申请号"),
-                field_label="申请号",
-            )
-        )
+        number = attempt(self._number, row)
         title = str(row.get("title", "")).strip()
         if not title:
             errors.append("名称不能为空")
@@ -653,15 +677,7 @@ class PatentImporter(Importer):
             for i, name in enumerate(names):
                 uscc = ""
                 if usccs_raw and usccs_raw[i]:
-                    uscc = (
-                        attempt(
-                            lambda v: _validate(
-                                validate_uscc, v, field_label="权利人统一社会信用代码"
-                            ),
-                            usccs_raw[i],
-                        )
-                        or ""
-                    )
+                    uscc = attempt(self._holder_uscc, usccs_raw[i]) or ""
                 holders.append((name[:200], uscc, self._match(name, uscc, warnings)))
         ipc = attempt(parse_ipc, str(row.get("ipc", ""))) if row.get("ipc") else None
         if errors:
@@ -690,13 +706,30 @@ class PatentImporter(Importer):
         existing = {
             p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)
         }
-        new_patents, changed, touched = [], [], set()
+        now = timezone.now()
+        new_rows, changed = [], []
         for _, c in rows:
             patent = existing.get(c.number)
             if patent is None:
-                patent = Patent(application_number=c.number, **c.fields)
-                patent.fill_derived()
-                new_patents.append(patent)
+                type_code = patent_type_code(c.number)
+                f = c.fields
+                new_rows.append(
+                    (
+                        c.number,
+                        type_code,
+                        f["title"],
+                        f["filing_date"],
+                        f["publication_number"],
+                        f["publication_date"],
+                        f["grant_number"],
+                        f["grant_date"],
+                        patent_expiry(type_code, f["filing_date"]),
+                        f["fees_paid_until"],
+                        f["ipc"],
+                        now,
+                        now,
+                    )
+                )
                 continue
             # Blank cells keep what the register already knows.
             values = {k: v for k, v in c.fields.items() if v not in ("", None)}
@@ -704,9 +737,9 @@ class PatentImporter(Importer):
                 for k, v in values.items():
                     setattr(patent, k, v)
                 patent.fill_derived()
-                patent.updated_at = timezone.now()
+                patent.updated_at = now
                 changed.append(patent)
-        Patent.objects.bulk_create(new_patents, batch_size=1000)
+        raw_insert(Patent, PATENT_COLUMNS, new_rows)
         Patent.objects.bulk_update(
             changed,
             [
@@ -723,10 +756,20 @@ class PatentImporter(Importer):
             ],
             batch_size=500,
         )
-        new_ids = {p.pk for p in new_patents}
+        ids = {n: p.pk for n, p in existing.items()}
+        expiries = {n: p.expiry_date for n, p in existing.items()}
+        if new_rows:
+            new_numbers = [r[0] for r in new_rows]
+            ids.update(
+                Patent.objects.filter(application_number__in=new_numbers).values_list(
+                    "application_number", "pk"
+                )
+            )
+            expiries.update((r[0], r[8]) for r in new_rows)
+        new_ids = {ids[r[0]] for r in new_rows}
         changed_ids = {p.pk for p in changed}
-        by_number = {p.application_number: p for p in new_patents} | existing
-        old_ids = [existing[n].pk for n in numbers if n in existing]
+        old_ids = [p.pk for p in existing.values()]
+        touched = set()
 
         # Legal-status events: add what is not yet known; history is never erased by an import.
         known_events = set(
@@ -737,27 +780,27 @@ class PatentImporter(Importer):
         new_events, rebuild, periods = [], set(changed_ids), []
         source = f"导入：{self.filename}"[:200]
         for _, c in rows:
-            patent = by_number[c.number]
+            pk = ids[c.number]
             added = False
             for status, day in c.events:
-                if (patent.pk, status, day) not in known_events:
-                    known_events.add((patent.pk, status, day))
-                    new_events.append(
-                        LegalStatusEvent(
-                            patent_id=patent.pk, status=status, date=day, source=source
-                        )
-                    )
+                if (pk, status, day) not in known_events:
+                    known_events.add((pk, status, day))
+                    new_events.append((pk, status, day, source, now))
                     added = True
-            if patent.pk in new_ids:
+            if pk in new_ids:
                 periods += [
-                    StatusPeriod(patent_id=patent.pk, status=s, start_date=a, end_date=b)
-                    for s, a, b in status_periods_compute(c.events, expiry=patent.expiry_date)
+                    (pk, status, start, end)
+                    for status, start, end in status_periods_compute(
+                        c.events, expiry=expiries[c.number]
+                    )
                 ]
             elif added:
-                rebuild.add(patent.pk)
-                touched.add(patent.pk)
-        LegalStatusEvent.objects.bulk_create(new_events, batch_size=2000)
-        StatusPeriod.objects.bulk_create(periods, batch_size=2000)
+                rebuild.add(pk)
+                touched.add(pk)
+        raw_insert(
+            LegalStatusEvent, ("patent", "status", "date", "source", "recorded_at"), new_events
+        )
+        raw_insert(StatusPeriod, ("patent", "status", "start_date", "end_date"), periods)
         status_periods_rebuild(patent_ids=sorted(rebuild))
 
         # Holders: a different set of current holders is a transfer from `holders_since`.
@@ -766,68 +809,139 @@ class PatentImporter(Importer):
             open_holdings[holding.patent_id].append(holding)
         new_holdings, closed = [], []
         for _, c in rows:
-            patent = by_number[c.number]
-            wanted = [(ent or None, None if ent else name_key(name)) for name, _, ent in c.holders]
-            current = [
-                (h.enterprise_id, None if h.enterprise_id else name_key(h.holder_name))
-                for h in sorted(open_holdings.get(patent.pk, []), key=lambda h: h.position)
-            ]
-            if patent.pk not in new_ids and sorted(wanted, key=str) == sorted(current, key=str):
-                continue
-            if patent.pk not in new_ids and current:
-                # A transfer: the previous holders' rights end the day the new ones begin.
-                start = c.holders_since or self.today
-                for holding in open_holdings[patent.pk]:
-                    holding.end_date = start
-                    closed.append(holding)
-            else:
+            pk = ids[c.number]
+            if pk in new_ids:
                 start = c.holders_since or c.filing_date
-            touched.add(patent.pk)
+            else:
+                wanted = [(e or None, None if e else name_key(n)) for n, _, e in c.holders]
+                current = [
+                    (h.enterprise_id, None if h.enterprise_id else name_key(h.holder_name))
+                    for h in open_holdings.get(pk, [])
+                ]
+                if sorted(wanted, key=str) == sorted(current, key=str):
+                    continue
+                if current:
+                    # A transfer: the previous holders' rights end the day the new ones begin.
+                    start = c.holders_since or self.today
+                    for holding in open_holdings[pk]:
+                        holding.end_date = start
+                        closed.append(holding)
+                else:
+                    start = c.holders_since or c.filing_date
+                touched.add(pk)
             new_holdings += [
-                Holding(
-                    patent_id=patent.pk,
-                    enterprise_id=ent,
-                    holder_name=name,
-                    holder_uscc=uscc,
-                    position=i,
-                    start_date=start,
-                )
+                (pk, ent, name, uscc, i, start, None)
                 for i, (name, uscc, ent) in enumerate(c.holders)
             ]
         Holding.objects.bulk_update(closed, ["end_date"], batch_size=500)
-        Holding.objects.bulk_create(new_holdings, batch_size=2000)
+        raw_insert(
+            Holding,
+            (
+                "patent",
+                "enterprise",
+                "holder_name",
+                "holder_uscc",
+                "position",
+                "start_date",
+                "end_date",
+            ),
+            new_holdings,
+        )
 
         # IPC symbols, split for grouping.
         ipc_patents = [
-            (by_number[c.number].pk, c.ipc)
+            (ids[c.number], c.ipc)
             for _, c in rows
-            if c.ipc is not None
-            and (by_number[c.number].pk in new_ids or by_number[c.number].pk in changed_ids)
+            if c.ipc is not None and (ids[c.number] in new_ids or ids[c.number] in changed_ids)
         ]
         PatentClassification.objects.filter(
             patent_id__in=[pk for pk, _ in ipc_patents if pk not in new_ids]
         ).delete()
-        PatentClassification.objects.bulk_create(
-            [
-                PatentClassification(
-                    patent_id=pk,
-                    position=i,
-                    symbol=s[0],
-                    section=s[1],
-                    ipc_class=s[2],
-                    subclass=s[3],
-                    main_group=s[4],
-                    subgroup=s[5],
-                )
-                for pk, symbols in ipc_patents
-                for i, s in enumerate(symbols)
-            ],
-            batch_size=2000,
+        raw_insert(
+            PatentClassification,
+            (
+                "patent",
+                "position",
+                "symbol",
+                "section",
+                "ipc_class",
+                "subclass",
+                "main_group",
+                "subgroup",
+            ),
+            [(pk, i, *s) for pk, symbols in ipc_patents for i, s in enumerate(symbols)],
         )
-        report.created += len(new_patents)
+        report.created += len(new_rows)
         updated = changed_ids | (touched - new_ids)
         report.updated += len(updated)
-        report.unchanged += len(rows) - len(new_patents) - len(updated)
+        report.unchanged += len(rows) - len(new_rows) - len(updated)
+
+
+PATENT_COLUMNS = (
+    "application_number",
+    "patent_type",
+    "title",
+    "filing_date",
+    "publication_number",
+    "publication_date",
+    "grant_number",
+    "grant_date",
+    "expiry_date",
+    "fees_paid_until",
+    "ipc",
+    "created_at",
+    "updated_at",
+)
+
+
+def raw_insert(model, fields: tuple[str, ...], rows: list[tuple], batch_size: int = 2000):
+    """Plain multi-row INSERTs: the ORM's per-value compilation was most of an import's time.
+
+    Values go through the backend's own adapters, so dates and datetimes are stored exactly as
+    the ORM would store them.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    model_fields = [model._meta.get_field(name) for name in fields]
+    adapters = []
+    for model_field in model_fields:
+        internal = model_field.get_internal_type()
+        if internal == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif internal == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(None)
+    columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table = ops.quote_name(model._meta.db_table)
+    # SQLite allows at most 32,766 parameters per statement (999 before 3.32).
+    per_statement = max(1, min(batch_size, 30_000 // len(fields)))
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        if sqlite3.sqlite_version_info < (3, 32):
+            per_statement = max(1, 999 // len(fields))
+    adapted: dict = {}  # the same dates recur: adapt each once
+
+    def adapt(adapter, value):
+        key = (adapter, value)
+        if key not in adapted:
+            adapted[key] = adapter(value)
+        return adapted[key]
+
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), per_statement):
+            chunk = rows[offset : offset + per_statement]
+            params = []
+            for row in chunk:
+                for adapter, value in zip(adapters, row, strict=True):
+                    params.append(adapt(adapter, value) if adapter and value is not None else value)
+            # Table and column names come from the model, values are parameters.
+            values_sql = ", ".join([row_sql] * len(chunk))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values_sql}"  # noqa: S608
+            cursor.execute(sql, params)
 
 
 IMPORTERS: dict[str, type[Importer]] = {
