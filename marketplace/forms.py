@@ -7,7 +7,7 @@ from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry
 from marketplace.selectors import SORTS, ListingFilters
 
 SORT_CHOICES = [
-    ("newest", "最新发布"),
+    ("", "最新发布"),
     ("price", "价格从低到高"),
     ("-price", "价格从高到低"),
     ("-trl", "成熟度从高到低"),

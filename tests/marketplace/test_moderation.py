@@ -181,3 +181,20 @@ def test_expired_listing_leaves_the_market_and_owner_is_told_to_renew(client, ow
     mine = client.get("/market/mine/").content.decode()
     assert "已过期，请续期" in mine and "即将过期，请续期" in mine
     assert client.get(expired.url).status_code == HTTPStatus.OK
+
+
+def test_moderator_rejects_in_the_wagtail_admin_with_a_comment(client, owner, moderator):
+    client.force_login(owner)
+    page = create_via_form(client)
+    task_state = page.current_workflow_task_state
+    client.force_login(moderator)
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == HTTPStatus.OK
+    response = client.post(
+        f"/admin/pages/workflow/action/{page.pk}/reject/{task_state.pk}/",
+        {"comment": "请补充中试数据"},
+    )
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
+    page.refresh_from_db()
+    assert page.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    client.force_login(owner)
+    assert "请补充中试数据" in client.get("/market/mine/").content.decode()
