@@ -904,6 +904,17 @@ def raw_insert(model, fields: tuple[str, ...], rows: list[tuple], batch_size: in
         return
     ops = connection.ops
     model_fields = [model._meta.get_field(name) for name in fields]
+    columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
+    table = ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path; psycopg converts dates and datetimes itself.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     adapters = []
     for model_field in model_fields:
         internal = model_field.get_internal_type()
@@ -913,9 +924,7 @@ def raw_insert(model, fields: tuple[str, ...], rows: list[tuple], batch_size: in
             adapters.append(ops.adapt_datefield_value)
         else:
             adapters.append(None)
-    columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    table = ops.quote_name(model._meta.db_table)
     # SQLite allows at most 32,766 parameters per statement (999 before 3.32).
     per_statement = max(1, min(batch_size, 30_000 // len(fields)))
     if connection.vendor == "sqlite":
