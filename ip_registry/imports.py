@@ -42,6 +42,7 @@ from ip_registry.models import (
     patent_expiry,
 )
 from ip_registry.services import status_periods_compute, status_periods_rebuild
+from ip_registry.signals import registry_bulk_changed
 
 CHUNK_SIZE = 5000
 _CANONICAL_NUMBER = re.compile(r"^(?:\d{12}|\d{8})\.[\dX]$")
@@ -403,11 +404,14 @@ class EnterpriseImporter(Importer):
                 setattr(enterprise, k, v)
             enterprise.updated_at = timezone.now()
             changed.append(enterprise)
-        Enterprise.objects.bulk_create(new, batch_size=1000)
+        created = Enterprise.objects.bulk_create(new, batch_size=1000)
         Enterprise.objects.bulk_update(
             changed,
             ["name", "name_key", "former_names", "org_type", "district", "industry", "updated_at"],
             batch_size=500,
+        )
+        registry_bulk_changed.send(
+            sender=Enterprise, ids=[e.pk for e in created] + [e.pk for e in changed]
         )
         report.created += len(new)
         report.updated += len(changed)
@@ -870,6 +874,9 @@ class PatentImporter(Importer):
                 "subgroup",
             ),
             [(pk, i, *s) for pk, symbols in ipc_patents for i, s in enumerate(symbols)],
+        )
+        registry_bulk_changed.send(
+            sender=Patent, ids=sorted(new_ids | changed_ids | touched | rebuild)
         )
         report.created += len(new_rows)
         updated = changed_ids | (touched - new_ids)

@@ -405,3 +405,23 @@ def test_commands_print_summary_and_fail_on_errors(tmp_path, capsys):
     assert "新建 1" in capsys.readouterr().out
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_patents", str(tmp_path / "missing.csv"))
+
+
+def test_bulk_imports_announce_changed_rows_for_other_apps():
+    from ip_registry.signals import registry_bulk_changed
+
+    received = []
+
+    def receiver(sender, ids, **kwargs):
+        received.append((sender.__name__, ids))
+
+    registry_bulk_changed.connect(receiver)
+    try:
+        run("enterprises", [ENT_HEADER, [USCC_A, "甲公司", "", ""]])
+        run("patents", [PAT_HEADER[:4], [N1, "x", "2017-08-01", "甲公司"]])
+        run("patents", [PAT_HEADER[:4], [N1, "x", "2017-08-01", "甲公司"]])  # unchanged
+    finally:
+        registry_bulk_changed.disconnect(receiver)
+    enterprise = Enterprise.objects.get()
+    patent = Patent.objects.get()
+    assert received == [("Enterprise", [enterprise.pk]), ("Patent", [patent.pk]), ("Patent", [])]
