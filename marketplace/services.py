@@ -462,6 +462,35 @@ def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
     return check
 
 
+def listings_patents_recheck() -> dict:
+    """Re-check every live listing's patents (legal status changes over time); run daily."""
+    from marketplace.selectors import listings_live
+
+    counts = {"checked": 0, "flagged": 0, "newly_flagged": 0}
+    was_flagged = set(
+        ListingPatentCheck.objects.filter(flagged=True).values_list("page_id", flat=True)
+    )
+    newly = []
+    for listing in listings_live():
+        if not listing.patent_numbers:
+            continue
+        check = listing_patents_check(listing=listing)
+        counts["checked"] += 1
+        if check.flagged:
+            counts["flagged"] += 1
+            if listing.pk not in was_flagged:
+                newly.append(listing)
+    counts["newly_flagged"] = len(newly)
+    if newly:
+        notice_send(
+            users=_moderators(),
+            subject=f"{len(newly)} 条挂牌的专利状态存疑",
+            body="\n".join(f"{p.title}（{p.organization}）" for p in newly[:50]),
+            url="/market/stats/flagged/",
+        )
+    return counts
+
+
 # Moderation outcomes (called from signal handlers) ------------------------------------------
 
 

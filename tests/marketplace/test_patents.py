@@ -109,3 +109,26 @@ def test_real_registry_lookup_is_used(owner_org):
     page = make_listing(organization=owner_org, patents=A)
     rows = market_patents.listing_patents(listing=page)
     assert [r.number for r in rows] == [A] and rows[0].snapshot is None
+
+
+def test_daily_recheck_flags_lapsed_patents_and_tells_moderators(registry, owner_org, make_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core.roles import Role
+    from marketplace.models import Notice
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod2")
+    holder = Holder(name=owner_org.name, uscc=owner_org.uscc)
+    registry[A] = snapshot(A, holder=holder)
+    page = make_listing(organization=owner_org, patents=A)
+    assert not ListingPatentCheck.objects.get(page=page).flagged
+    registry[A] = snapshot(A, in_force=False, holder=holder)  # the patent lapses
+    out = StringIO()
+    call_command("check_listing_patents", stdout=out)
+    assert "存疑 1 条，新增存疑 1 条" in out.getvalue()
+    assert ListingPatentCheck.objects.get(page=page).flagged
+    assert Notice.objects.filter(user=moderator, subject__contains="专利状态存疑").count() == 1
+    call_command("check_listing_patents", stdout=StringIO())
+    assert Notice.objects.filter(user=moderator, subject__contains="专利状态存疑").count() == 1
