@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +56,9 @@ def _enqueue_sync() -> None:
 
 
 def backoff_seconds(attempts: int) -> int:
-    return min(2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    """1, 2, 4, … seconds, capped (SEARCH_SYNC_MAX_BACKOFF, default five minutes)."""
+    cap = getattr(settings, "SEARCH_SYNC_MAX_BACKOFF", MAX_BACKOFF_SECONDS)
+    return min(2 ** max(attempts - 1, 0), cap)
 
 
 def _due_rows(limit: int) -> list[SearchOutbox]:

@@ -138,7 +138,7 @@ class DatabaseBackend:
         if connection.vendor == "postgresql":
             tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
             return (
-                f"SELECT id, ts_rank(search_vector, ({tsquery}), '{{0.1,0.2,0.4,1.0}}') AS r "  # noqa: S608
+                f"SELECT id, ts_rank('{{0.1,0.2,0.4,1.0}}'::float4[], search_vector, ({tsquery})) AS r "  # noqa: S608
                 f"FROM search_searchentry WHERE search_vector @@ ({tsquery})",
                 [*words, *words],
             )

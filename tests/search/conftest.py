@@ -78,7 +78,10 @@ def es_prefix(settings):
     prefix = f"{RUN_PREFIX}-{uuid.uuid4().hex[:6]}"
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
     yield prefix
-    if settings.ELASTICSEARCH_URL:
+    if _es_available():
+        from elasticsearch import Elasticsearch
+
         from search.backends.elastic import ElasticsearchBackend
 
-        ElasticsearchBackend(prefix=prefix).drop()
+        client = Elasticsearch(os.environ["ELASTICSEARCH_URL"], request_timeout=10)
+        ElasticsearchBackend(client=client, prefix=prefix).drop()

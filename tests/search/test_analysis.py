@@ -1,0 +1,59 @@
+from search import analysis
+from search.synonyms import build_map, parse_group, split_terms
+
+SYNONYMS = build_map(
+    [
+        parse_group("抽油机，磕头机，采油机"),
+        parse_group("vocs, 挥发性有机物"),
+        parse_group("氢能 => 氢气，储氢"),
+    ]
+)
+
+
+def test_normalize_folds_traditional_width_and_case():
+    assert analysis.normalize("鑽井液處理劑") == "钻井液处理剂"
+    assert analysis.normalize("ＶＯＣｓ　監測") == "vocs 监测"
+    assert analysis.normalize("") == ""
+
+
+def test_domain_dictionary_keeps_industry_terms_whole():
+    assert "含油污泥" in analysis.words("含油污泥资源化")
+    assert "稠油" in analysis.words("超稠油与稠油开采")
+    assert "vocs" in analysis.words("VOCs监测")
+    assert {"含油", "污泥", "含油污泥"} <= set(analysis.index_words("含油污泥"))
+
+
+def test_query_drops_filler_and_expands_synonyms():
+    query = analysis.analyze_query("我们想找磕头机节能改造", synonyms=SYNONYMS)
+    words = [t.word for t in query.terms]
+    assert "我们" not in words and "想" not in words
+    head = next(t for t in query.terms if t.word == "磕头机")
+    assert set(head.synonyms) == {"抽油机", "采油机"}
+    assert "vocs" in analysis.analyze_query("挥发性有机物", synonyms=SYNONYMS).all_words
+
+
+def test_one_way_expansion():
+    assert set(SYNONYMS["氢能"]) == {"氢气", "储氢"}
+    assert "氢气" not in SYNONYMS
+
+
+def test_compound_parts_carry_their_own_synonyms():
+    query = analysis.analyze_query("清洁取暖", synonyms=build_map([["取暖", "供暖"]]))
+    parts = {p.word: p.synonyms for t in query.terms for p in t.parts}
+    assert parts.get("取暖") == ("供暖",)
+
+
+def test_awkward_queries():
+    assert analysis.analyze_query("！！？？", synonyms={}).is_empty
+    assert analysis.analyze_query("", synonyms={}).is_empty
+    assert len(analysis.analyze_query("泵" * 10_000, synonyms={}).text) == analysis.MAX_QUERY_CHARS
+
+
+def test_pinyin():
+    assert analysis.pinyin_forms("含油污泥") == ("hanyouwuni", "hywn")
+    assert analysis.suggestion_inputs("含油污泥") == ["含油污泥", "hanyouwuni", "hywn"]
+    assert analysis.suggestion_inputs("PLC") == ["plc"]
+
+
+def test_split_terms():
+    assert split_terms("污水，废水、 污水;Waste") == ["污水", "废水", "waste"]
