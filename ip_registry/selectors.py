@@ -230,7 +230,11 @@ def _holding_exists(on: date, policy: CoveragePolicy, enterprise_ref: str = "ent
 
 
 def coverage_base_designations(*, year: int) -> QuerySet[Designation]:
-    return Designation.objects.filter(year=year, designation_type__is_coverage_base=True)
+    # Resolve the base types first so the (designation_type, year) index is searched, not scanned.
+    base_types = list(
+        DesignationType.objects.filter(is_coverage_base=True).values_list("pk", flat=True)
+    )
+    return Designation.objects.filter(year=year, designation_type_id__in=base_types)
 
 
 def indicator_target(*, code: str, year: int) -> float | None:
