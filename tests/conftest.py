@@ -7,6 +7,26 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
 def pytest_collection_modifyitems(config, items):
+    _keep_reference_data_in_transactional_tests(items)
+    _require_or_skip_elasticsearch(items)
+
+
+def _keep_reference_data_in_transactional_tests(items):
+    """Transactional tests flush every table afterwards, which would also wipe what data
+    migrations seeded (roles, districts, industries, the home page, workflows, targets…) for
+    the tests after them; a serialized rollback restores it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+def _require_or_skip_elasticsearch(items):
     """ES tests need ELASTICSEARCH_URL; under `make test` a missing server is a failure."""
     if os.environ.get("ELASTICSEARCH_URL"):
         return
