@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 
 from core.identifiers import normalize_patent_number, normalize_uscc
+from core.models import Organization
 from ip_registry import charts
 from ip_registry.access import is_ip_officer
 from ip_registry.models import Designation, Enterprise, Holding, Patent
@@ -67,15 +68,28 @@ def index(request):
 
 
 def _listings_for(uscc: str) -> list:
-    """The marketplace's live listings of this enterprise, once that app provides them."""
+    """The marketplace's live listings of the organisation with this USCC, if it has any."""
     try:
-        from marketplace.selectors import listings_live
+        from marketplace.selectors import listings_of_organization
     except ImportError:
         return []
-    try:
-        return list(listings_live().filter(organization__uscc=uscc)[:20])
-    except Exception:
+    organization = Organization.objects.filter(uscc=uscc).first()
+    if organization is None:
         return []
+    return list(listings_of_organization(organization=organization))[:20]
+
+
+def _registered_contracts_for(uscc: str) -> list:
+    """Registered technology contracts this enterprise is a party to (public register facts)."""
+    try:
+        from contracts.models import Contract, Status
+    except ImportError:
+        return []
+    return list(
+        Contract.objects.filter(status=Status.REGISTERED, parties__uscc=uscc)
+        .distinct()
+        .order_by("-registered_on")[:20]
+    )
 
 
 def enterprise_detail(request, uscc: str):
@@ -109,6 +123,7 @@ def enterprise_detail(request, uscc: str):
             "past": past,
             "in_force_count": sum(1 for s in current if s.in_force),
             "listings": _listings_for(enterprise.uscc),
+            "contracts": _registered_contracts_for(enterprise.uscc),
             "on": on,
         },
     )
