@@ -83,10 +83,16 @@ def _keyword_q(prefix_fields: list[str], words: list[str]) -> Q:
 
 
 def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
-    from marketplace.models import TechnologyResultPage
+    from marketplace.models import TechnologyDemandPage, TechnologyResultPage
     from marketplace.selectors import listings_live
 
     words = demand.keyword_list
+    # Load the demand's modes and industry once, not once per candidate.
+    demand = (
+        TechnologyDemandPage.objects.select_related("industry")
+        .prefetch_related("modes")
+        .get(pk=demand.pk)
+    )
     live = listings_live(kind="technology").values("pk")
     candidates = (
         TechnologyResultPage.objects.filter(pk__in=live)
@@ -103,10 +109,15 @@ def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
 
 
 def matches_for_result(*, result, limit: int = 5) -> list[Match]:
-    from marketplace.models import TechnologyDemandPage
+    from marketplace.models import TechnologyDemandPage, TechnologyResultPage
     from marketplace.selectors import listings_live
 
     words = result.keyword_list
+    result = (
+        TechnologyResultPage.objects.select_related("industry")
+        .prefetch_related("modes")
+        .get(pk=result.pk)
+    )
     live = listings_live(kind="demand").values("pk")
     candidates = (
         TechnologyDemandPage.objects.filter(pk__in=live)

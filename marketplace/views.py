@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -153,7 +154,9 @@ def _own_listing(request, pk: int):
     raise Http404
 
 
+@transaction.atomic
 def _save_listing(request, *, kind, form, organization, listing=None):
+    # One transaction: an upload is not kept when the listing itself is refused.
     data = form.page_values()
     media = services.listing_media_create(
         user=request.user,

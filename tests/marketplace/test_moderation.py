@@ -198,3 +198,36 @@ def test_moderator_rejects_in_the_wagtail_admin_with_a_comment(client, owner, mo
     assert page.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
     client.force_login(owner)
     assert "请补充中试数据" in client.get("/market/mine/").content.decode()
+
+
+def test_form_uploads_cover_image_and_attachment(client, owner):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    buffer = BytesIO()
+    PILImage.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    client.force_login(owner)
+    response = client.post(
+        "/market/new/technology/",
+        {
+            **form_data(),
+            "cover_image_file": SimpleUploadedFile("cover.png", buffer.getvalue(), "image/png"),
+            "attachment_file": SimpleUploadedFile("spec.pdf", b"%PDF-1.4 test", "application/pdf"),
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    page = TechnologyResultPage.objects.latest("pk").get_latest_revision_as_object()
+    assert page.cover_image.width == 40
+    assert page.attachment.file.name.endswith(".pdf")
+
+    response = client.post(
+        "/market/new/technology/",
+        {
+            **form_data(),
+            "attachment_file": SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload"),
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "不支持的附件类型 .exe" in response.content.decode()
