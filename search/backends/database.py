@@ -35,11 +35,14 @@ class DatabaseBackend:
 
     # -- writes ----------------------------------------------------------------------------
     @transaction.atomic
-    def bulk_upsert(self, documents: Iterable[SearchDocument], *, progress=None, **_) -> int:
+    def bulk_upsert(
+        self, documents: Iterable[SearchDocument], *, progress=None, replace=True, **_
+    ) -> int:
         docs = list(documents)
         if not docs:
             return 0
-        self.delete([d.doc_id for d in docs])
+        if replace:
+            self.delete([d.doc_id for d in docs])
         entries = []
         for doc in docs:
             a = doc.analysed()
@@ -95,12 +98,14 @@ class DatabaseBackend:
         return len(docs)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
-        q = Q()
+        by_kind: dict[str, list[str]] = {}
         for doc_id in doc_ids:
             kind, _, object_id = doc_id.partition(":")
-            q |= Q(kind=kind, object_id=object_id)
-        if q:
-            SearchEntry.objects.filter(q).delete()
+            by_kind.setdefault(kind, []).append(object_id)
+        for kind, object_ids in by_kind.items():
+            for i in range(0, len(object_ids), 500):
+                chunk = object_ids[i : i + 500]
+                SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
 
     def drop(self) -> None:
         SearchEntry.objects.all().delete()
@@ -112,9 +117,9 @@ class DatabaseBackend:
             for doc in documents:
                 batch.append(doc)
                 if len(batch) >= 1000:
-                    count += self.bulk_upsert(batch, progress=progress)
+                    count += self.bulk_upsert(batch, progress=progress, replace=False)
                     batch = []
-            count += self.bulk_upsert(batch, progress=progress)
+            count += self.bulk_upsert(batch, progress=progress, replace=False)
         return count
 
     def refresh(self) -> None:
@@ -138,7 +143,8 @@ class DatabaseBackend:
         if connection.vendor == "postgresql":
             tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
             return (
-                f"SELECT id, ts_rank('{{0.1,0.2,0.4,1.0}}'::float4[], search_vector, ({tsquery})) AS r "  # noqa: S608
+                f"SELECT id, ts_rank('{{0.1,0.2,0.4,1.0}}'::float4[], search_vector, ({tsquery})) "  # noqa: S608
+                f"AS r "
                 f"FROM search_searchentry WHERE search_vector @@ ({tsquery})",
                 [*words, *words],
             )

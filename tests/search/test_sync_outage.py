@@ -77,7 +77,7 @@ def wait_for(predicate, timeout=120):
         try:
             if predicate():
                 return True
-        except Exception:  # the node may still be starting
+        except Exception:  # noqa: S110 - the node may still be starting; poll again
             pass
         time.sleep(0.5)
     return False

@@ -1,0 +1,231 @@
+"""Search latency and rebuild throughput: Elasticsearch vs the database backend vs icontains.
+
+    .venv/bin/python bench/bench_search.py                 # quick: 10,000 listings
+    .venv/bin/python bench/bench_search.py --full          # 10,000 and 100,000 listings
+    .venv/bin/python bench/bench_search.py --sizes 2000    # any sizes
+
+Builds a scratch SQLite database (or uses a scratch DATABASE_URL you pass), generates listings
+from the sample corpus's sentences (deterministic), rebuilds both search backends (docs/s,
+Chinese analysis included), then sends a fixed mix of queries, with and without facet filters,
+through `GET /api/v1/search` on each backend, and runs the naive `icontains` query over the
+same table. Prints p50/p95 per backend, Elasticsearch's own `took` beside the end-to-end time,
+and ratios against icontains measured in the same run; writes bench/results/search.md.
+"""
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "含油污泥",
+    "防腐涂料",
+    "河蟹",
+    "磕头机节能改造",
+    "VOCs监测",
+    "鑽井液處理劑",
+    "我们厂加热炉排烟温度太高，想回收烟气余热省点天然气",
+    "海上平台",
+    "氢能",
+    "膜分离",
+    "PLC自动控制",
+    "太阳能发电",
+]
+FACETS = {"industry": "节能环保", "kind": "technology"}
+MODIFIERS = [
+    "新型",
+    "高效",
+    "智能",
+    "低成本",
+    "一体化",
+    "模块化",
+    "改进型",
+    "绿色",
+    "小型",
+    "撬装式",
+]
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return 0.0
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def generate(rows, n, seed=2017):
+    from search.documents import SearchDocument
+
+    rng = random.Random(seed)
+    sentences: dict[str, list[str]] = {}
+    for row in rows:
+        parts = [s + "。" for s in row["body"].split("。") if len(s) > 8]
+        sentences.setdefault(row["industry"], []).extend(parts)
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    for i in range(n):
+        base = rows[i % len(rows)]
+        pool = sentences[base["industry"]]
+        body = "".join(rng.sample(pool, min(len(pool), rng.randint(4, 7))))
+        price = rng.choice([None, 5, 20, 45, 80, 150, 300, 800])
+        yield SearchDocument(
+            kind=base["kind"],
+            id=str(i + 1),
+            external_id=f"B-{i + 1:06d}",
+            title=f"{rng.choice(MODIFIERS)}{base['title']}",
+            summary=base["summary"],
+            body=body,
+            url=f"/bench/{i + 1}/",
+            keywords=list(base.get("keywords", [])),
+            industry=base["industry"],
+            trl=rng.randint(3, 9),
+            modes=list(base.get("modes", [])),
+            price_wan=Decimal(price) if price is not None else None,
+            district=base.get("district", ""),
+            published_at=start + timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60)),
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000", help="comma-separated listing counts")
+    parser.add_argument("--full", action="store_true", help="10,000 and 100,000 listings")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the query mix")
+    parser.add_argument("--sample", type=Path, default=ROOT.parent / "shared/data/search-sample")
+    args = parser.parse_args()
+    sizes = [10_000, 100_000] if args.full else [int(s) for s in args.sizes.split(",")]
+
+    scratch = Path(tempfile.mkdtemp(prefix="panjin-bench-search-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch / 'db.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"panjin-bench-{uuid.uuid4().hex[:8]}"
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db.models import Q
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from search.backends.database import DatabaseBackend
+    from search.evaluation import load_corpus
+    from search.models import SearchEntry, SearchFacetValue
+
+    call_command("migrate", verbosity=0)
+    rows = load_corpus(args.sample / "corpus.jsonl")
+    es_url = settings.ELASTICSEARCH_URL
+    client = Client(HTTP_HOST="127.0.0.1")
+    lines = [
+        f"Search benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
+        f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+        f"{len(QUERIES)} queries × (no facets, facets) × {args.rounds} rounds",
+        "",
+        "| listings | backend | p50 ms | p95 ms | ES took p50 | ES took p95 | p95 / took p95 "
+        "| p95 vs icontains |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    rebuild_lines = ["", "| listings | rebuild | docs/s |", "| ---: | --- | ---: |"]
+
+    def api_round(facets: bool):
+        times, tooks = [], []
+        for _ in range(args.rounds):
+            for q in QUERIES:
+                params = {"q": q, "page_size": 10, **(FACETS if facets else {})}
+                t0 = time.perf_counter()
+                response = client.get("/api/v1/search", params)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200, response.content[:300]
+                tooks.append(response.json()["took_ms"])
+        return times, tooks
+
+    def icontains_round(facets: bool):
+        times = []
+        for _ in range(args.rounds):
+            for q in QUERIES:
+                t0 = time.perf_counter()
+                qs = SearchEntry.objects.filter(
+                    Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q)
+                )
+                if facets:
+                    for name, value in FACETS.items():
+                        qs = qs.filter(
+                            id__in=SearchFacetValue.objects.filter(name=name, value=value).values(
+                                "entry_id"
+                            )
+                        )
+                qs.count()
+                list(qs.order_by("-published_at")[:10])
+                times.append((time.perf_counter() - t0) * 1000)
+        return times
+
+    for size in sizes:
+        print(f"generating {size} listings …", file=sys.stderr)
+        docs = list(generate(rows, size))
+        t0 = time.perf_counter()
+        DatabaseBackend().rebuild(docs)
+        rate = size / (time.perf_counter() - t0)
+        rebuild_lines.append(f"| {size:,} | database (FTS table) | {rate:,.0f} |")
+        print(f"  database rebuild {rate:,.0f} docs/s", file=sys.stderr)
+        if es_url:
+            from search.backends.elastic import ElasticsearchBackend
+
+            t0 = time.perf_counter()
+            ElasticsearchBackend().rebuild(docs)
+            rate = size / (time.perf_counter() - t0)
+            rebuild_lines.append(
+                f"| {size:,} | elasticsearch (new index + alias swap) | {rate:,.0f} |"
+            )
+            print(f"  elasticsearch rebuild {rate:,.0f} docs/s", file=sys.stderr)
+        del docs
+        # Warm caches (jieba, connections) before measuring.
+        client.get("/api/v1/search", {"q": "预热"})
+        naive = icontains_round(False) + icontains_round(True)
+        naive_p95 = percentile(naive, 0.95)
+        results = {"icontains (naive)": (naive, [])}
+        with override_settings(ELASTICSEARCH_URL=""):
+            client.get("/api/v1/search", {"q": "预热"})
+            t1, _ = api_round(False)
+            t2, _ = api_round(True)
+            results["database"] = (t1 + t2, [])
+        if es_url:
+            t1, k1 = api_round(False)
+            t2, k2 = api_round(True)
+            results["elasticsearch"] = (t1 + t2, k1 + k2)
+        for name, (times, tooks) in results.items():
+            p95 = percentile(times, 0.95)
+            took50 = f"{percentile(tooks, 0.5):.1f}" if tooks else ""
+            took95 = f"{percentile(tooks, 0.95):.1f}" if tooks else ""
+            ratio = f"{p95 / max(percentile(tooks, 0.95), 0.1):.2f}×" if tooks else ""
+            lines.append(
+                f"| {size:,} | {name} | {percentile(times, 0.5):.1f} | {p95:.1f} | {took50} "
+                f"| {took95} | {ratio} | {naive_p95 / p95:.1f}× faster |"
+            )
+        print("\n".join(lines[-len(results) :]), file=sys.stderr)
+    if es_url:
+        from search.backends.elastic import ElasticsearchBackend
+
+        ElasticsearchBackend().drop()
+    text = "\n".join(lines + rebuild_lines)
+    print(text)
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "search.md").write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
