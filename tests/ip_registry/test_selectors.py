@@ -155,3 +155,17 @@ def test_invention_applications_count_distinct_registry_applicants():
     result = invention_applications(year=2019, on=date(2026, 1, 1))
     assert (result.count, result.target, result.provisional) == (2, 600.0, False)
     assert invention_applications(year=2019, on=date(2021, 3, 1)).provisional
+
+
+def test_editing_the_filing_date_moves_the_expiry_and_the_periods():
+    patent = patent_with_history(
+        holder=EnterpriseFactory(),
+        events=[(S.PENDING, date(2008, 5, 10)), (S.GRANTED, date(2009, 1, 5))],
+        application_number="200820009767.0",
+        filing_date=date(2008, 5, 10),
+    )
+    assert not patent_status_on(number=patent.application_number, on=date(2018, 6, 1)).in_force
+    patent.filing_date = date(2008, 9, 1)
+    patent.save()
+    assert patent.expiry_date == date(2018, 9, 1)
+    assert patent_status_on(number=patent.application_number, on=date(2018, 6, 1)).in_force
