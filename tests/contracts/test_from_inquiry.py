@@ -35,7 +35,7 @@ def deal(member, organization, make_user):
 
 
 def test_closed_deal_starts_a_prefilled_draft(client, member, organization, deal):
-    inquiry, number, buyer = deal
+    inquiry, number, _ = deal
     client.force_login(member)
     url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
     response = client.get(url)
