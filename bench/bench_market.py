@@ -133,14 +133,15 @@ def main():
             matches_for_demand(demand=demand)
 
     def matching_naive():
-        results = list(
-            TechnologyResultPage.objects.filter(
-                pk__in=listings_live(kind="technology").values("pk")
-            )
-            .select_related("industry")
-            .prefetch_related("modes")
-        )
+        # What one demand page would do without the pre-filter: load every live result.
         for demand in demands:
+            results = list(
+                TechnologyResultPage.objects.filter(
+                    pk__in=listings_live(kind="technology").values("pk")
+                )
+                .select_related("industry")
+                .prefetch_related("modes")
+            )
             scored = [m for m in (match_score(demand=demand, result=r) for r in results) if m]
             sorted(scored, key=lambda m: -m.score)[:5]
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 # Weights: shared keywords count most, then industry; TRL and budget fit decide close calls.
 KEYWORD_WEIGHT = 3.0
@@ -82,9 +83,14 @@ def _keyword_q(prefix_fields: list[str], words: list[str]) -> Q:
     return q
 
 
+def _live(model):
+    """Live, unexpired listings of one kind, straight on its table (no cross-kind joins)."""
+    today = timezone.localdate()
+    return model.objects.live().filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
 def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
     from marketplace.models import TechnologyDemandPage, TechnologyResultPage
-    from marketplace.selectors import listings_live
 
     words = demand.keyword_list
     # Load the demand's modes and industry once, not once per candidate.
@@ -93,9 +99,8 @@ def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
         .prefetch_related("modes")
         .get(pk=demand.pk)
     )
-    live = listings_live(kind="technology").values("pk")
     candidates = (
-        TechnologyResultPage.objects.filter(pk__in=live)
+        _live(TechnologyResultPage)
         .filter(
             Q(industry=demand.industry_id) | _keyword_q(["keywords", "title", "summary"], words)
         )
@@ -110,7 +115,6 @@ def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
 
 def matches_for_result(*, result, limit: int = 5) -> list[Match]:
     from marketplace.models import TechnologyDemandPage, TechnologyResultPage
-    from marketplace.selectors import listings_live
 
     words = result.keyword_list
     result = (
@@ -118,9 +122,10 @@ def matches_for_result(*, result, limit: int = 5) -> list[Match]:
         .prefetch_related("modes")
         .get(pk=result.pk)
     )
-    live = listings_live(kind="demand").values("pk")
+    today = timezone.localdate()
     candidates = (
-        TechnologyDemandPage.objects.filter(pk__in=live)
+        _live(TechnologyDemandPage)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
         .filter(
             Q(industry=result.industry_id) | _keyword_q(["keywords", "title", "summary"], words)
         )

@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.roles import Role
@@ -110,6 +111,14 @@ def test_state_machine_reply_deal_and_statistics(client, buyer, seller, listing)
     assert inquiry.status == Inquiry.Status.DEAL
     assert inquiry.deal_price_wan == Decimal("38.5") and inquiry.deal_mode == transfer()
     assert inquiry.closed_at is not None
+    html = client.get(f"/market/inquiries/{inquiry.pk}/").content.decode()
+    assert "已成交" in html and "38.5" in html
+    try:
+        contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
+    except NoReverseMatch:
+        contract_url = None
+    if contract_url:
+        assert f'href="{contract_url}"' in html and "发起技术合同登记" in html
     with pytest.raises(ValidationError, match="已结束"):
         services.inquiry_reply(user=buyer, inquiry=inquiry, body="还在吗")
     with pytest.raises(ValidationError):

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -51,6 +52,9 @@ def test_best_matches_first_on_both_sides(client, demand):
     make_listing(title="不相关", keywords="水稻", industry=Industry.objects.get(name="现代农业"))
     found = matches_for_demand(demand=demand)
     assert [m.listing.pk for m in found][:2] == [best.pk, fair.pk]
+    assert [m.listing.pk for m in matches_for_result(result=best)] == [demand.pk]
+    # A demand past its deadline is no longer open.
+    make_listing(kind="demand", keywords="消泡剂，脱硫，胺液", deadline=date(2020, 1, 1))
     assert [m.listing.pk for m in matches_for_result(result=best)] == [demand.pk]
     html = client.get(demand.url).content.decode()
     assert best.title in html and "共同关键词" in html

@@ -143,3 +143,21 @@ def test_listing_pages_are_searchable_fields():
     names = {f.field_name for f in TechnologyResultPage.search_fields}
     assert {"title", "summary", "keywords", "advantages"} <= names
     assert Page.objects.type(TechnologyResultPage).count() == 0
+
+
+def test_wagtail_admin_edits_listings_and_taxonomies(client, make_user):
+    from core.roles import Role
+
+    client.force_login(make_user(Role.ADMINISTRATOR, username="root"))
+    index = MarketIndexPage.objects.get()
+    for kind in ("technology", "demand"):
+        page = make_listing(kind=kind)
+        assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == HTTPStatus.OK
+    for model in ("technologyresultpage", "technologydemandpage"):
+        url = f"/admin/pages/add/marketplace/{model}/{index.pk}/"
+        assert client.get(url).status_code == HTTPStatus.OK
+    for snippet in ("cooperationmode", "holdertype"):
+        url = f"/admin/snippets/marketplace/{snippet}/"
+        assert client.get(url).status_code == HTTPStatus.OK
+    menu = client.get("/admin/").content.decode()
+    assert "/market/stats/flagged/" in menu and "/market/stats/" in menu
