@@ -22,6 +22,8 @@ from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
 # user-supplied value travels as a query parameter (hence the S608 suppressions).
 RERANK_DEPTH = 200
+# Up to this many filtered matches are ranked from an id list rather than a subquery.
+MAX_ID_LIST = 5000
 _DF_TTL = 60.0
 _df_cache: dict[str, tuple[float, int]] = {}
 
@@ -155,12 +157,23 @@ class DatabaseBackend:
             [expr],
         )
 
+    def _ids_sql(self, words: list[str]) -> tuple[str, list]:
+        """SQL selecting the ids of entries matching any word (no ranking: cheap)."""
+        if connection.vendor == "postgresql":
+            tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
+            return (
+                f"SELECT id FROM search_searchentry WHERE search_vector @@ ({tsquery})",  # noqa: S608
+                list(words),
+            )
+        expr = " OR ".join(_fts_phrase(w) for w in words)
+        return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expr]
+
     def _doc_freq(self, word: str) -> int:
         now = time.monotonic()
         cached = _df_cache.get(word)
         if cached and now - cached[0] < _DF_TTL:
             return cached[1]
-        sql, params = self._match_sql([word])
+        sql, params = self._ids_sql([word])
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)  # noqa: S608
             df = cursor.fetchone()[0]
@@ -191,15 +204,30 @@ class DatabaseBackend:
         return qs
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
-        qs = self._filtered(params)
+        filtered = self._filtered(params)
+        qs = filtered
         words = query.all_words
         ranked_ids: list[tuple[int, float]] | None = None
         if words:
-            match_sql, match_params = self._match_sql(words)
-            qs = qs.filter(id__in=RawSQL(f"SELECT id FROM ({match_sql}) m", match_params))  # noqa: S608, S611
+            ids_sql, ids_params = self._ids_sql(words)
+            qs = filtered.filter(id__in=RawSQL(ids_sql, ids_params))  # noqa: S611
         total = qs.count()
         if words and params.sort == "relevance":
-            ranked_ids = self._ranked(qs, query, match_sql, match_params, params)
+            match_sql, match_params = self._match_sql(words)
+            candidates = None
+            if self._has_filters(params):
+                # Filters usually leave few matches: rank exactly those, not every match.
+                candidates = list(qs.values_list("id", flat=True)[: MAX_ID_LIST + 1])
+                if len(candidates) > MAX_ID_LIST:
+                    candidates = None
+            ranked_ids = self._ranked(
+                filtered if self._has_filters(params) else None,
+                candidates,
+                query,
+                match_sql,
+                match_params,
+                params,
+            )
             page_ids = [i for i, _ in ranked_ids]
         else:
             page_ids = list(
@@ -244,17 +272,39 @@ class DatabaseBackend:
             return qs.order_by(F("price_wan").desc(nulls_last=True), "-published_at", "id")
         return qs.order_by(F("published_at").desc(nulls_last=True), "-id")
 
-    def _ranked(self, qs, query, match_sql, match_params, params) -> list[tuple[int, float]]:
+    @staticmethod
+    def _has_filters(params: SearchParams) -> bool:
+        return bool(
+            any(params.filters.values())
+            or params.exclude
+            or any(
+                v is not None
+                for v in (params.trl_min, params.trl_max, params.price_min, params.price_max)
+            )
+        )
+
+    def _ranked(
+        self, filtered, candidates, query, match_sql, match_params, params
+    ) -> list[tuple[int, float]]:
         """Stage one in SQL (best RERANK_DEPTH under the filters), stage two in Python."""
         depth = max(RERANK_DEPTH, params.offset + params.page_size)
-        id_sql, id_params = qs.values("id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.id, m.r FROM ({match_sql}) m WHERE m.id IN ({id_sql}) "  # noqa: S608
-                f"ORDER BY m.r DESC LIMIT %s",
-                [*match_params, *id_params, depth],
-            )
-            stage_one = cursor.fetchall()
+        if candidates is not None and len(candidates) <= depth:
+            stage_one = [(i, 0.0) for i in candidates]
+        else:
+            # MATERIALIZED: ranking every match once is cheaper than letting SQLite push the id
+            # filter into FTS5, which re-runs the full-text query for each id.
+            sql = f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id, m.r FROM m"  # noqa: S608
+            sql_params = list(match_params)
+            if candidates is not None:
+                sql += f" WHERE m.id IN ({', '.join(['%s'] * len(candidates))})"
+                sql_params += candidates
+            elif filtered is not None:
+                id_sql, id_params = filtered.values("id").query.sql_with_params()
+                sql += f" WHERE m.id IN ({id_sql})"
+                sql_params += list(id_params)
+            with connection.cursor() as cursor:
+                cursor.execute(f"{sql} ORDER BY m.r DESC LIMIT %s", [*sql_params, depth])
+                stage_one = cursor.fetchall()
         entries = SearchEntry.objects.in_bulk([i for i, _ in stage_one])
         doc_count = max(self.count(), 1)
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.all_words}
