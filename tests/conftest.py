@@ -41,6 +41,23 @@ def _require_or_skip_elasticsearch(items):
                 item.add_marker(pytest.mark.skip(reason="ELASTICSEARCH_URL unset"))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Make the serialized reference data visible to every connection object.
+
+    Django keeps it on the connection object that created the test database; once Playwright's
+    sync API runs an event loop in this thread, asgiref hands out a fresh connection object
+    without it, and a serialized rollback would silently restore nothing.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        wrapper = connections[alias]
+        contents = getattr(wrapper, "_test_serialized_contents", None)
+        if contents is not None:
+            type(wrapper)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
