@@ -922,15 +922,26 @@ def raw_insert(model, fields: tuple[str, ...], rows: list[tuple], batch_size: in
             for row in rows:
                 copy.write_row(row)
         return
-    adapters = []
-    for model_field in model_fields:
-        internal = model_field.get_internal_type()
-        if internal == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif internal == "DateField":
-            adapters.append(ops.adapt_datefield_value)
-        else:
-            adapters.append(None)
+    adapted_columns = [
+        (i, ops.adapt_datetimefield_value if kind == "DateTimeField" else ops.adapt_datefield_value)
+        for i, kind in enumerate(f.get_internal_type() for f in model_fields)
+        if kind in ("DateTimeField", "DateField")
+    ]
+    cache: dict = {}  # the same dates recur: adapt each once
+
+    def adapt(row):
+        if not adapted_columns:
+            return row
+        row = list(row)
+        for i, adapter in adapted_columns:
+            value = row[i]
+            if value is not None:
+                result = cache.get(value)
+                if result is None:
+                    result = cache[value] = adapter(value)
+                row[i] = result
+        return row
+
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # SQLite allows at most 32,766 parameters per statement (999 before 3.32).
     per_statement = max(1, min(batch_size, 30_000 // len(fields)))
@@ -939,21 +950,10 @@ def raw_insert(model, fields: tuple[str, ...], rows: list[tuple], batch_size: in
 
         if sqlite3.sqlite_version_info < (3, 32):
             per_statement = max(1, 999 // len(fields))
-    adapted: dict = {}  # the same dates recur: adapt each once
-
-    def adapt(adapter, value):
-        key = (adapter, value)
-        if key not in adapted:
-            adapted[key] = adapter(value)
-        return adapted[key]
-
     with connection.cursor() as cursor:
         for offset in range(0, len(rows), per_statement):
             chunk = rows[offset : offset + per_statement]
-            params = []
-            for row in chunk:
-                for adapter, value in zip(adapters, row, strict=True):
-                    params.append(adapt(adapter, value) if adapter and value is not None else value)
+            params = [value for row in chunk for value in adapt(row)]
             # Table and column names come from the model, values are parameters.
             values_sql = ", ".join([row_sql] * len(chunk))
             sql = f"INSERT INTO {table} ({columns}) VALUES {values_sql}"  # noqa: S608
