@@ -176,13 +176,15 @@ def main():
     started = time.perf_counter()
     ent_file, des_file, pat_file = make_files(n_ent, n_pat, rng)
     print(f"  generated files in {time.perf_counter() - started:.1f}s")
-    imports = {}
+    imports, cpu = {}, {}
     for kind, data in (
         ("enterprises", ent_file),
         ("designations", des_file),
         ("patents", pat_file),
     ):
+        cpu_started = time.process_time()
         report = registry_import(kind=kind, data=data, filename=f"{kind}.csv")
+        cpu[kind] = time.process_time() - cpu_started
         assert report.committed and not report.errors, report.errors[:5]
         imports[kind] = report
         print(f"  import {kind}: {report.total:,} rows in {report.seconds:.1f}s")
@@ -221,6 +223,11 @@ def main():
             f"{result.designated:,} / {result.holding:,} = {result.rate}%",
         ),
         ("import patents", f"{patents.rows_per_second:,.0f} rows/s ({patents.seconds:.1f}s)"),
+        (
+            "import patents per CPU-second of the importer",
+            f"{patents.total / cpu['patents']:,.0f} rows/s (machine load {os.getloadavg()[0]:.1f}"
+            f" on {os.cpu_count()} CPUs)",
+        ),
         ("import enterprises", f"{imports['enterprises'].rows_per_second:,.0f} rows/s"),
         ("re-import patents (idempotent)", f"{again.rows_per_second:,.0f} rows/s"),
         ("coverage KPI (SQL aggregate, median)", f"{kpi * 1000:,.0f} ms"),
