@@ -241,6 +241,31 @@ class AdjustForm(forms.Form):
     note = forms.CharField(label="核定理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AmendForm(forms.Form):
+    """变更登记: only the fields filled in are changed."""
+
+    name = forms.CharField(label="新的合同名称", max_length=200, required=False)
+    valid_until = forms.DateField(label="新的有效期止", required=False, widget=DATE)
+    total_amount = forms.DecimalField(
+        label="新的合同成交额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    technical_amount = forms.DecimalField(
+        label="新的技术交易额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    note = forms.CharField(
+        label="变更依据（如补充协议）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "变更登记须写明变更依据"},
+    )
+
+    def changes(self) -> dict:
+        return {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if key != "note" and value not in (None, "")
+        }
+
+
 class NationalNumberForm(forms.Form):
     national_number = forms.CharField(label="全国技术合同登记系统登记号", max_length=40)
 

@@ -241,6 +241,7 @@ def contract_detail(request, pk):
             refuse_form=forms.RefuseForm(),
             adjust_form=forms.AdjustForm(initial={"amount": contract.technical_amount}),
             national_form=forms.NationalNumberForm(),
+            amend_form=forms.AmendForm(),
         )
     return render(request, "contracts/detail.html", context)
 
@@ -342,10 +343,20 @@ OFFICER_ACTIONS = {
     "cancel": lambda user, c, post: services.contract_cancel(
         user=user, contract=c, reason=post.get("reason", "")
     ),
+    "amend": lambda user, c, post: _amend(user, c, post),
     "national_number": lambda user, c, post: services.contract_set_national_number(
         user=user, contract=c, number=post.get("national_number", "")
     ),
 }
+
+
+def _amend(user, contract, post):
+    form = forms.AmendForm(post)
+    if not form.is_valid():
+        raise ValidationError([m for errors in form.errors.values() for m in errors])
+    return services.contract_amend(
+        user=user, contract=contract, data=form.changes(), note=form.cleaned_data["note"]
+    )
 
 
 @login_required

@@ -326,3 +326,21 @@ def test_cancelled_registrations_leave_the_statistics(client, registered, office
     services.contract_cancel(user=officer, contract=registered, reason="解除")
     stats = client.get("/api/v1/contracts/stats").json()
     assert stats["count"] == 0
+
+
+def test_officer_amends_a_registration_through_the_page(client, registered, officer):
+    client.force_login(officer)
+    url = reverse("contracts:act", args=[registered.pk, "amend"])
+    response = client.post(url, {"total_amount": "1300000", "note": ""}, follow=True)
+    assert "变更登记须写明变更依据" in response.content.decode()
+    client.post(url, {"total_amount": "1300000", "note": "补充协议（2026-06）"})
+    registered.refresh_from_db()
+    assert (registered.total_amount, registered.amendment_count) == (1300000, 1)
+    assert registered.status == Status.REGISTERED
+
+
+def test_django_admin_lists_contracts_read_only(client, registered, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.get("/django-admin/contracts/contract/")
+    assert response.status_code == HTTPStatus.OK
+    assert registered.registration_number in response.content.decode()

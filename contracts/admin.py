@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from contracts.models import Contract, NumberSequence, Party, RegistryOffice
+
+
+@admin.register(RegistryOffice)
+class RegistryOfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_code"]
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(admin.ModelAdmin):
+    """Read-only: serials are issued by the registering transaction, never edited by hand."""
+
+    list_display = ["office", "year", "last_serial"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    extra = 0
+    can_delete = False
+    readonly_fields = ["role", "name", "uscc", "party_type", "district", "region", "is_lead"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """A read-only view for administrators; changes go through the workflow pages."""
+
+    list_display = [
+        "name",
+        "organization",
+        "contract_type",
+        "status",
+        "registration_number",
+        "deadline",
+    ]
+    list_filter = ["status", "contract_type", "office"]
+    search_fields = ["name", "registration_number", "organization__name"]
+    inlines = [PartyInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
