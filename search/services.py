@@ -138,7 +138,10 @@ def search_outbox_purge(*, older_than_days: int = 7) -> int:
 
 
 def search_index_rebuild(
-    *, backends: list[str] | None = None, progress: Callable[[int], None] | None = None
+    *,
+    backends: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> dict:
     """Rebuild the chosen backends from the database (ES: new index, bulk, alias swap)."""
     names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
@@ -146,7 +149,7 @@ def search_index_rebuild(
     for name in names:
         backend = database_backend() if name == "database" else elasticsearch_backend()
         start = time.perf_counter()
-        count = backend.rebuild(iter_all_documents(), progress=progress)
+        count = backend.rebuild(iter_all_documents(), progress=progress, workers=workers)
         seconds = time.perf_counter() - start
         out[name] = {
             "documents": count,

@@ -18,6 +18,7 @@ from search.analysis import AnalyzedQuery
 from search.backends.base import WEIGHTS, Hit, SearchParams, SearchResult, empty_facets
 from search.documents import SearchDocument
 from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
+from search.parallel import mapped_batches
 
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
 # user-supplied value travels as a query parameter (hence the S608 suppressions).
@@ -26,6 +27,35 @@ RERANK_DEPTH = 200
 MAX_ID_LIST = 5000
 _DF_TTL = 60.0
 _df_cache: dict[str, tuple[float, int]] = {}
+
+
+def prepare(doc: SearchDocument) -> dict:
+    """Everything the tables need from a document (pure: runs in rebuild worker processes)."""
+    a = doc.analysed()
+    entry = {
+        "kind": doc.kind,
+        "object_id": str(doc.id),
+        "external_id": doc.external_id,
+        "title": doc.title[:500],
+        "summary": doc.summary,
+        "body": doc.body,
+        "url": doc.url,
+        "keywords": doc.keywords,
+        "published_at": doc.published_at,
+        "price_wan": doc.price_wan,
+        "trl": doc.trl,
+        "title_words": " ".join(a["title_words"]),
+        "keyword_words": " ".join(a["keyword_words"]),
+        "summary_words": " ".join(a["summary_words"]),
+        "body_words": " ".join(a["body_words"]),
+        "fingerprint": doc.fingerprint(),
+    }
+    facets = [(n, v[:100]) for n, values in doc.facet_values().items() for v in values]
+    suggestions = []
+    for term in doc.suggestion_terms():
+        full, initials = analysis.pinyin_forms(term)
+        suggestions.append((term[:200], full[:400], initials[:100]))
+    return {"entry": entry, "facets": facets, "suggestions": suggestions}
 
 
 def _fts_phrase(word: str) -> str:
@@ -40,64 +70,38 @@ class DatabaseBackend:
     def bulk_upsert(
         self, documents: Iterable[SearchDocument], *, progress=None, replace=True, **_
     ) -> int:
-        docs = list(documents)
-        if not docs:
+        return self.write_prepared([prepare(d) for d in documents], progress, replace=replace)
+
+    @transaction.atomic
+    def write_prepared(self, prepared: list[dict], progress=None, *, replace=True) -> int:
+        if not prepared:
             return 0
         if replace:
-            self.delete([d.doc_id for d in docs])
-        entries = []
-        for doc in docs:
-            a = doc.analysed()
-            entries.append(
-                SearchEntry(
-                    kind=doc.kind,
-                    object_id=str(doc.id),
-                    external_id=doc.external_id,
-                    title=doc.title[:500],
-                    summary=doc.summary,
-                    body=doc.body,
-                    url=doc.url,
-                    keywords=doc.keywords,
-                    published_at=doc.published_at,
-                    price_wan=doc.price_wan,
-                    trl=doc.trl,
-                    title_words=" ".join(a["title_words"]),
-                    keyword_words=" ".join(a["keyword_words"]),
-                    summary_words=" ".join(a["summary_words"]),
-                    body_words=" ".join(a["body_words"]),
-                    fingerprint=doc.fingerprint(),
-                )
-            )
-        SearchEntry.objects.bulk_create(entries, batch_size=500)
+            self.delete([f"{p['entry']['kind']}:{p['entry']['object_id']}" for p in prepared])
+        SearchEntry.objects.bulk_create(
+            [SearchEntry(**p["entry"]) for p in prepared], batch_size=500
+        )
         ids = dict(
             ((k, o), i)
             for i, k, o in SearchEntry.objects.filter(
-                kind__in={d.kind for d in docs}, object_id__in=[str(d.id) for d in docs]
+                kind__in={p["entry"]["kind"] for p in prepared},
+                object_id__in=[p["entry"]["object_id"] for p in prepared],
             ).values_list("id", "kind", "object_id")
         )
         facets, suggestions = [], []
-        for doc in docs:
-            entry_id = ids[(doc.kind, str(doc.id))]
-            for name, values in doc.facet_values().items():
-                facets += [
-                    SearchFacetValue(entry_id=entry_id, name=name, value=v[:100]) for v in values
-                ]
-            for term in doc.suggestion_terms():
-                full, initials = analysis.pinyin_forms(term)
-                suggestions.append(
-                    SearchSuggestion(
-                        entry_id=entry_id,
-                        term=term[:200],
-                        pinyin=full[:400],
-                        initials=initials[:100],
-                    )
-                )
+        for p in prepared:
+            entry_id = ids[(p["entry"]["kind"], p["entry"]["object_id"])]
+            facets += [SearchFacetValue(entry_id=entry_id, name=n, value=v) for n, v in p["facets"]]
+            suggestions += [
+                SearchSuggestion(entry_id=entry_id, term=t, pinyin=f, initials=i)
+                for t, f, i in p["suggestions"]
+            ]
             if progress:
                 progress(1)
         SearchFacetValue.objects.bulk_create(facets, batch_size=2000)
         SearchSuggestion.objects.bulk_create(suggestions, batch_size=2000)
         _df_cache.clear()
-        return len(docs)
+        return len(prepared)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         by_kind: dict[str, list[str]] = {}
@@ -112,16 +116,12 @@ class DatabaseBackend:
     def drop(self) -> None:
         SearchEntry.objects.all().delete()
 
-    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None) -> int:
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
         with transaction.atomic():
             self.drop()
-            count, batch = 0, []
-            for doc in documents:
-                batch.append(doc)
-                if len(batch) >= 1000:
-                    count += self.bulk_upsert(batch, progress=progress, replace=False)
-                    batch = []
-            count += self.bulk_upsert(batch, progress=progress, replace=False)
+            count = 0
+            for prepared in mapped_batches(prepare, documents, workers=workers):
+                count += self.write_prepared(prepared, progress, replace=False)
         return count
 
     def refresh(self) -> None:

@@ -37,6 +37,7 @@ from search.backends.base import (
 )
 from search.client import get_client
 from search.documents import FACETS, SearchDocument
+from search.parallel import mapped_batches
 
 FACET_FIELDS = {
     "kind": "kind",
@@ -117,8 +118,12 @@ def to_source(doc: SearchDocument) -> dict:
     }
 
 
-def term_query(term_alternatives: list[tuple[str, float]]) -> Q:
-    """Word and phrase matches of one query word (and its synonyms), best field wins."""
+def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Q:
+    """Word matches of one query word and its synonyms, plus character-phrase matches of the
+    word as typed (which also catch words jieba split differently); best field wins.
+
+    Phrase queries over single-character postings are the expensive part of the query, so the
+    parts of a compound, which are dictionary words, match by word only."""
     queries = []
     for word, weight in term_alternatives:
         queries += [
@@ -126,10 +131,16 @@ def term_query(term_alternatives: list[tuple[str, float]]) -> Q:
             Q("term", keyword_words={"value": word, "boost": WEIGHTS["keywords"] * weight}),
             Q("term", summary_words={"value": word, "boost": WEIGHTS["summary"] * weight}),
             Q("term", body_words={"value": word, "boost": WEIGHTS["body"] * weight}),
-            Q("match_phrase", title={"query": word, "boost": 0.5 * WEIGHTS["title"] * weight}),
-            Q("match_phrase", summary={"query": word, "boost": 0.5 * WEIGHTS["summary"] * weight}),
-            Q("match_phrase", body={"query": word, "boost": 0.5 * WEIGHTS["body"] * weight}),
         ]
+        if phrases:
+            queries += [
+                Q("match_phrase", title={"query": word, "boost": 0.5 * WEIGHTS["title"] * weight}),
+                Q(
+                    "match_phrase",
+                    summary={"query": word, "boost": 0.5 * WEIGHTS["summary"] * weight},
+                ),
+                Q("match_phrase", body={"query": word, "boost": 0.5 * WEIGHTS["body"] * weight}),
+            ]
     return Q("dis_max", queries=queries, tie_breaker=0.3)
 
 
@@ -141,7 +152,7 @@ def relevance_query(query: AnalyzedQuery) -> Q:
             alts = [(part.word, PART_WEIGHT)] + [
                 (s, PART_WEIGHT * SYNONYM_WEIGHT) for s in part.synonyms
             ]
-            should.append(term_query(alts))
+            should.append(term_query(alts, phrases=False))
     if len(query.terms) > 1:
         phrase = " ".join(t.word for t in query.terms)
         # The words next to each other, as typed, count extra.
@@ -196,12 +207,14 @@ class ElasticsearchBackend:
         """Delete every index of this prefix (tests and `search_index drop`)."""
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
 
-    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None) -> int:
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
         """Build a fresh index, bulk-load it, then swap the alias in one atomic step."""
         name = self.new_index_name()
         self.create_index(name)
         self.client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
-        count = self.bulk_upsert(documents, index=name, progress=progress)
+        count = 0
+        for sources in mapped_batches(to_source, documents, workers=workers):
+            count += self._bulk_sources(sources, index=name, progress=progress)
         self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
         self.client.indices.refresh(index=name)
         old = self.indices()
@@ -214,17 +227,20 @@ class ElasticsearchBackend:
 
     # -- writes ----------------------------------------------------------------------------
     def bulk_upsert(self, documents: Iterable[SearchDocument], *, index=None, progress=None) -> int:
+        return self._bulk_sources([to_source(d) for d in documents], index=index, progress=progress)
+
+    def _bulk_sources(self, sources: list[dict], *, index=None, progress=None) -> int:
         index = index or self.alias
 
         def actions() -> Iterator[dict]:
-            for doc in documents:
+            for source in sources:
                 if progress:
                     progress(1)
                 yield {
                     "_op_type": "index",
                     "_index": index,
-                    "_id": doc.doc_id,
-                    "_source": to_source(doc),
+                    "_id": f"{source['kind']}:{source['object_id']}",
+                    "_source": source,
                 }
 
         ok, _errors = helpers.bulk(self.client, actions(), chunk_size=1000, raise_on_error=True)

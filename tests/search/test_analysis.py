@@ -57,3 +57,11 @@ def test_pinyin():
 
 def test_split_terms():
     assert split_terms("污水，废水、 污水;Waste") == ["污水", "废水", "waste"]
+
+
+def test_mapped_batches_keep_order_across_processes():
+    from search.parallel import mapped_batches
+
+    items = [f"词{i}" for i in range(7)]
+    assert [x for b in mapped_batches(str.upper, items, workers=2, size=3) for x in b] == items
+    assert list(mapped_batches(len, ["ab", "c"], workers=1, size=5)) == [[2, 1]]

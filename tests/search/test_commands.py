@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_rebuild_and_check_database(settings, capsys):
     settings.ELASTICSEARCH_URL = ""
     OrganizationFactory.create_batch(3)
-    call_command("search_index", "rebuild")
+    call_command("search_index", "rebuild", "--workers", "2")
     assert SearchEntry.objects.filter(kind="organization").count() >= 3
     call_command("search_index", "check")
     assert "缺失 0" in capsys.readouterr().out

@@ -1,4 +1,5 @@
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -22,23 +23,31 @@ class Command(BaseCommand):
             help="只处理一个后端（默认：数据库表，以及已配置时的 Elasticsearch）",
         )
         parser.add_argument("--json", action="store_true", help="check 的结果以 JSON 输出")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="rebuild 时并行分词的进程数（默认 CPU 核数）",
+        )
 
-    def handle(self, *args, action, backend, json: bool = False, **options):
+    def handle(self, *args, action, backend, json: bool = False, workers: int = 1, **options):
         if backend == "elasticsearch" and not elasticsearch_enabled():
             raise CommandError("未配置 ELASTICSEARCH_URL，无法处理 Elasticsearch 索引")
         backends = None if backend == "all" else [backend]
         if action == "rebuild":
-            self.rebuild(backends)
+            self.rebuild(backends, workers=max(1, workers))
         else:
             self.check(backends, as_json=json)
 
-    def rebuild(self, backends):
+    def rebuild(self, backends, *, workers):
         names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
         total = count_all()
         out = {}
         for name in names:
             with tqdm(total=total, desc=f"重建 {name}", unit="doc", disable=None) as bar:
-                out.update(search_index_rebuild(backends=[name], progress=bar.update))
+                out.update(
+                    search_index_rebuild(backends=[name], progress=bar.update, workers=workers)
+                )
         for name, row in out.items():
             self.stdout.write(
                 f"{name}: {row['documents']} 条，用时 {row['seconds']} 秒"

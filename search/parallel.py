@@ -1,0 +1,30 @@
+"""Chinese analysis is CPU-bound Python (jieba): a rebuild spreads it over processes."""
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def mapped_batches(
+    fn: Callable, items: Iterable, *, workers: int = 1, size: int = 1000
+) -> Iterator[list]:
+    """[fn(item) for item in batch] per batch, in order. The items are read in this process
+    (they may come from the database); only `fn` runs in the forked workers."""
+    if workers <= 1:
+        for batch in batches(items, size):
+            yield [fn(item) for item in batch]
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        for batch in batches(items, size):
+            yield pool.map(fn, batch, chunksize=max(1, len(batch) // (workers * 4)))
