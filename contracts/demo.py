@@ -1,7 +1,7 @@
 """Demo contracts in every state across the last twelve months, run through the real services."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -28,7 +28,7 @@ TOPICS = [
 ]
 # (status the contract ends in, weight): most are registered, every state appears.
 OUTCOMES = [
-    (Status.REGISTERED, 60),
+    (Status.REGISTERED, 75),
     (Status.DRAFT, 6),
     (Status.SUBMITTED, 6),
     (Status.ACCEPTED, 6),
@@ -97,10 +97,14 @@ def seed(*, scale, progress) -> dict:
             # Demo contracts name no patents, so they use the other subtypes.
             [s for s, _ in SUBTYPES[contract_type] if s not in PATENT_SUBTYPES]
         )
-        signed = today - timedelta(days=rng.randrange(20, 365))
         outcome = rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
         if i < len(OUTCOMES):
             outcome = OUTCOMES[i][0]  # every state appears, whatever the scale
+        # Cases still open are recent (a few may be overdue); decided ones spread over a year.
+        open_case = outcome in (Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING)
+        signed = today - timedelta(
+            days=rng.randrange(5, 60) if open_case else rng.randrange(30, 365)
+        )
         plan.append((signed, i, org, user, topic, field, contract_type, subtype, outcome))
     plan.sort(key=lambda p: (p[0], p[1]))
 
@@ -176,12 +180,17 @@ def _run(contract, outcome, *, user, officer, signed, today, rng):
     if outcome == Status.DRAFT:
         return
     contract = services.contract_submit(user=user, contract=contract, explanation="演示数据")
+    submitted = min(signed + timedelta(days=rng.randrange(1, 3)), today)
+    # Backdate the submission so the queue reads like a real year (demo data only).
+    Contract.objects.filter(pk=contract.pk).update(
+        submitted_at=timezone.make_aware(datetime.combine(submitted, time(9, 30)))
+    )
     if outcome == Status.SUBMITTED:
         return
     if outcome == Status.WITHDRAWN:
         services.contract_withdraw(user=user, contract=contract)
         return
-    accepted = min(signed + timedelta(days=rng.randrange(3, 15)), today)
+    accepted = min(submitted + timedelta(days=rng.randrange(1, 5)), today)
     contract = services.contract_accept(user=officer, contract=contract, on=accepted)
     if outcome == Status.ACCEPTED:
         return
