@@ -24,7 +24,7 @@ AVG_LENGTH = {"title": 20, "keywords": 20, "summary": 80, "body": 400}
 class Candidate:
     key: object
     fields: dict[str, str]  # normalised text per field: title, keywords, summary, body
-    words: dict[str, set[str]]  # jieba words per field
+    words: dict[str, str]  # space-separated jieba words per field
 
 
 def _tf_norm(tf: float, length: int, avg: int) -> float:
@@ -37,7 +37,7 @@ def _alternative_score(word: str, weight: float, cand: Candidate, idf: float) ->
         if not text or word not in text:
             continue
         tf = text.count(word)
-        whole = word in cand.words[name]
+        whole = f" {word} " in f" {cand.words[name]} "
         s = WEIGHTS[name] * idf * _tf_norm(tf, len(text), AVG_LENGTH[name])
         scores.append(weight * s * (1.0 if whole else SUBSTRING_ONLY))
     return scores

@@ -22,7 +22,7 @@ from search.parallel import mapped_batches
 
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
 # user-supplied value travels as a query parameter (hence the S608 suppressions).
-RERANK_DEPTH = 200
+RERANK_DEPTH = 120
 # Up to this many filtered matches are ranked from an id list rather than a subquery.
 MAX_ID_LIST = 5000
 _DF_TTL = 60.0
@@ -305,30 +305,32 @@ class DatabaseBackend:
             with connection.cursor() as cursor:
                 cursor.execute(f"{sql} ORDER BY m.r DESC LIMIT %s", [*sql_params, depth])
                 stage_one = cursor.fetchall()
-        entries = SearchEntry.objects.in_bulk([i for i, _ in stage_one])
+        rows = {
+            row[0]: row
+            for row in SearchEntry.objects.filter(id__in=[i for i, _ in stage_one]).values_list(
+                "id", "title", "keywords", "summary", "body", "title_words", "keyword_words",
+                "summary_words", "body_words", "published_at",
+            )
+        }  # fmt: skip
         doc_count = max(self.count(), 1)
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.all_words}
         scored = []
         for entry_id, _r in stage_one:
-            e = entries.get(entry_id)
-            if e is None:
+            row = rows.get(entry_id)
+            if row is None:
                 continue
+            _id, title, keywords, summary, body, tw, kw, sw, bw, published_at = row
             cand = ranking.Candidate(
                 key=entry_id,
                 fields={
-                    "title": analysis.normalize(e.title),
-                    "keywords": " ".join(analysis.normalize(k) for k in e.keywords),
-                    "summary": analysis.normalize(e.summary),
-                    "body": analysis.normalize(e.body),
+                    "title": analysis.normalize(title),
+                    "keywords": " ".join(analysis.normalize(k) for k in keywords),
+                    "summary": analysis.normalize(summary),
+                    "body": analysis.normalize(body),
                 },
-                words={
-                    "title": set(e.title_words.split()),
-                    "keywords": set(e.keyword_words.split()),
-                    "summary": set(e.summary_words.split()),
-                    "body": set(e.body_words.split()),
-                },
+                words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
             )
-            scored.append((entry_id, ranking.score(query, cand, idf), e.published_at))
+            scored.append((entry_id, ranking.score(query, cand, idf), published_at))
         scored.sort(key=lambda x: (-x[1], -(x[2].timestamp() if x[2] else 0), x[0]))
         return [(i, s) for i, s, _ in scored[params.offset : params.offset + params.page_size]]
 
