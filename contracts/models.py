@@ -282,6 +282,10 @@ class Contract(models.Model):
     def buyers(self):
         return [p for p in self.parties.all() if p.role == Party.Role.BUYER]
 
+    def parties_in_order(self):
+        """Sellers first, as the certificate and the form list them."""
+        return self.sellers() + self.buyers()
+
 
 class Party(models.Model):
     class Role(models.TextChoices):
