@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contracts import services
-from contracts.certificates import certificate_html
+from contracts.certificates import certificate_html, qr_svg
 from contracts.models import Attachment
 from tests.contracts.factories import pdf_bytes, pdf_upload
 
@@ -135,6 +135,8 @@ def test_certificate_is_generated_once_and_kept_privately(
 def test_certificate_qr_points_to_the_verification_page(client, registered):
     html = certificate_html(contract=registered, base_url="https://tech.panjin.example/")
     url = re.search(r"https://tech\.panjin\.example/contracts/verify/\?[^<\s]+", html).group(0)
+    # The QR code drawn in the certificate encodes exactly this URL.
+    assert qr_svg(url.replace("&amp;", "&")) in html
     query = parse_qs(urlparse(url.replace("&amp;", "&")).query)
     assert query == {
         "number": [registered.registration_number],
