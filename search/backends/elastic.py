@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from django.conf import settings
-from elasticsearch import NotFoundError, helpers
+from elasticsearch import BadRequestError, NotFoundError, helpers
 from elasticsearch.dsl import (
     Completion,
     Date,
@@ -197,14 +197,19 @@ class ElasticsearchBackend:
             return []
 
     def ensure_index(self) -> None:
+        """Create the first index on demand; a fixed name makes concurrent callers agree."""
         if self.indices():
             return
-        name = self.new_index_name()
-        self.create_index(name)
+        name = f"{self.alias}-initial"
+        try:
+            self.create_index(name)
+        except BadRequestError as exc:
+            if exc.error != "resource_already_exists_exception":
+                raise
         self.client.indices.put_alias(index=name, name=self.alias)
 
     def drop(self) -> None:
-        """Delete every index of this prefix (tests and `search_index drop`)."""
+        """Delete every index of this prefix (tests and benchmarks clean up with it)."""
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
 
     def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
@@ -217,10 +222,19 @@ class ElasticsearchBackend:
             count += self._bulk_sources(sources, index=name, progress=progress)
         self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
         self.client.indices.refresh(index=name)
-        old = self.indices()
-        actions = [{"add": {"index": name, "alias": self.alias}}]
-        actions += [{"remove": {"index": o, "alias": self.alias}} for o in old]
-        self.client.indices.update_aliases(actions=actions)
+        for attempt in range(3):
+            old = [o for o in self.indices() if o != name]
+            actions = [{"add": {"index": name, "alias": self.alias}}]
+            # must_exist=False: a concurrent rebuild may already have moved the alias.
+            actions += [
+                {"remove": {"index": o, "alias": self.alias, "must_exist": False}} for o in old
+            ]
+            try:
+                self.client.indices.update_aliases(actions=actions)
+                break
+            except NotFoundError:  # an old index vanished meanwhile: look again
+                if attempt == 2:
+                    raise
         for o in old:
             self.client.indices.delete(index=o, ignore_unavailable=True)
         return count
