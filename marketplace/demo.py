@@ -183,12 +183,47 @@ def _seed_inquiries(*, rng: random.Random, count: int) -> dict:
             services.inquiry_transition(
                 user=seller, inquiry=inquiry, status=Inquiry.Status.CLOSED, note="暂不合作"
             )
+        # The thread happened in the days after the inquiry, not at seeding time.
+        ended = min(at + timedelta(days=rng.randint(3, 30)), now)
+        for step, message in enumerate(inquiry.messages.order_by("pk")[1:], start=1):
+            message.created_at = min(at + timedelta(days=step), ended)
+            message.save(update_fields=["created_at"])
         if target in (Inquiry.Status.DEAL, Inquiry.Status.CLOSED):
-            Inquiry.objects.filter(pk=inquiry.pk).update(
-                closed_at=at + timedelta(days=rng.randint(3, 30))
-            )
+            Inquiry.objects.filter(pk=inquiry.pk).update(closed_at=ended)
     counts = dict(Inquiry.objects.order_by().values_list("status").annotate(n=Count("pk")))
     return {"新建询价": created, **{Inquiry.Status(k).label: v for k, v in counts.items()}}
+
+
+def _link_registry_patents(*, rows: list[dict], organizations: list[dict]) -> None:
+    """Name patents the owner really holds in the demo registry, so pages show live status.
+
+    Technology rows get up to two of their owner's patents (some of which have lapsed, which
+    the page then flags); the sample's own numbers are not in the demo registry.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("ip_registry"):
+        return
+    from ip_registry.models import Holding
+
+    uscc_by_name = {o["name"]: o["uscc"] for o in organizations}
+    held: dict[str, list[str]] = {}
+    for uscc, number in (
+        Holding.objects.filter(holder_uscc__in=list(uscc_by_name.values()), end_date__isnull=True)
+        .order_by("holder_uscc", "patent__application_number")
+        .values_list("holder_uscc", "patent__application_number")
+    ):
+        held.setdefault(uscc, []).append(number)
+    used: dict[str, int] = {}
+    for row in rows:
+        if row["kind"] != "technology":
+            continue
+        numbers = held.get(uscc_by_name.get(row["owner_name"], ""), [])
+        if not numbers:
+            continue
+        start = used.get(row["owner_name"], 0)
+        row["patents"] = [numbers[(start + k) % len(numbers)] for k in range(min(2, len(numbers)))]
+        used[row["owner_name"]] = start + 2
 
 
 def seed(*, scale, progress) -> dict:
@@ -211,6 +246,7 @@ def seed(*, scale, progress) -> dict:
     generated = _generated_rows(
         count=max(scale.listings - len(corpus), MIN_GENERATED), organizations=organizations, rng=rng
     )
+    _link_registry_patents(rows=corpus + generated, organizations=organizations)
     outcomes: dict[str, int] = {}
     with services.mail_muted():
         for row in progress(corpus + generated, desc="技术市场挂牌"):
