@@ -260,8 +260,11 @@ def test_api_visibility_per_role(client, registered, member, stranger, officer, 
     assert client.get(url + "/certificate.pdf", **_auth(stranger)).status_code == 404
     assert client.get(url, **_auth(member)).status_code == HTTPStatus.OK
     assert client.get(url, **_auth(officer)).status_code == HTTPStatus.OK
-    ip_officer = make_user(Role.IP_OFFICER)
-    assert client.get(url, **_auth(ip_officer)).status_code == HTTPStatus.NOT_FOUND
+    for role in (Role.IP_OFFICER, Role.MARKET_MODERATOR):
+        other_staff = make_user(role)
+        assert client.get(url, **_auth(other_staff)).status_code == HTTPStatus.NOT_FOUND
+    admin = make_user(Role.ADMINISTRATOR)
+    assert client.get(url, **_auth(admin)).status_code == HTTPStatus.OK
     response = client.post(
         f"{url}/review",
         {"action": "refuse", "grounds": ["x"]},
