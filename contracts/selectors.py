@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.utils import timezone
 
+from contracts.charts import bar_chart
 from contracts.deadlines import working_days_left
 from contracts.models import (
     SUBTYPE_LABELS,
@@ -247,7 +248,8 @@ def contract_stats_month_report(*, year: int, month: int) -> dict:
             for key, value in contracts.aggregate(**_sums()).items()
         },
         "sections": [
-            (GROUPS[key], contract_stats_for(contracts=contracts, group_by=key))
+            (GROUPS[key], rows, bar_chart(rows, value="technical", title="技术交易额（万元）"))
             for key in ("type", "field", "ip_type", "party_type", "output", "absorb")
+            for rows in [contract_stats_for(contracts=contracts, group_by=key)]
         ],
     }
