@@ -124,6 +124,26 @@ def listings_browse(*, filters: ListingFilters, on: date | None = None) -> Query
     return qs.order_by(*ordering)
 
 
+def listings_hydrate(*, pages: list) -> list:
+    """Specific listing objects for a page of results, with what the cards show, in few queries."""
+    from django.db.models import prefetch_related_objects
+
+    by_type: dict = {}
+    for page in pages:
+        by_type.setdefault(page.content_type_id, []).append(page.pk)
+    loaded = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        for obj in model.objects.filter(pk__in=ids).select_related(
+            "industry", "organization", "district", "holder_type"
+        ):
+            loaded[obj.pk] = obj
+    result = [loaded[p.pk] for p in pages if p.pk in loaded]
+    for model in {type(obj) for obj in result}:
+        prefetch_related_objects([o for o in result if type(o) is model], "modes")
+    return result
+
+
 def listings_related(*, listing, limit: int = 4) -> list:
     """Same kind and industry first, then same organisation."""
     qs = (
@@ -135,15 +155,18 @@ def listings_related(*, listing, limit: int = 4) -> list:
         )
         .order_by("-first_published_at")
     )
-    return list(qs[:limit])
+    return listings_hydrate(pages=list(qs[:limit]))
 
 
 def listings_of_organization(*, organization) -> list:
-    return list(
-        listings_live()
+    pages = (
+        _listing_pages(None)
+        .live()
+        .filter(_unexpired(list(PREFIX.values()), timezone.localdate()))
         .filter(_either(list(PREFIX.values()), "organization", organization))
         .order_by("-first_published_at")
     )
+    return listings_hydrate(pages=list(pages))
 
 
 @dataclass

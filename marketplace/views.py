@@ -51,7 +51,7 @@ def listing_browse_context(request, *, kind: str | None) -> dict:
     filters = form.filters()
     paginator = Paginator(selectors.listings_browse(filters=filters), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.object_list = [p.specific for p in page_obj.object_list]
+    page_obj.object_list = selectors.listings_hydrate(pages=list(page_obj.object_list))
     return {
         "filter_form": form,
         "filters": filters,
