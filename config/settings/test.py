@@ -11,3 +11,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="panjin-test")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_AUTOREFRESH = True
+
+# Serialized rollback reloads rows app by app in INSTALLED_APPS order; Wagtail pages look up
+# their content type while being rebuilt, so content types must be loaded first or they get
+# recreated under new ids and the reload collides.
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    *(app for app in INSTALLED_APPS if app != "django.contrib.contenttypes"),
+]
