@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -193,12 +194,10 @@ _DATE_PATTERNS = (
 )
 
 
-def parse_date(value, label: str) -> date | None:
-    if value in ("", None):
-        return None
-    if isinstance(value, date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+@lru_cache(maxsize=100_000)
+def _date_from_text(value: str) -> date | None:
+    """Cached: a patent file repeats the same dates many times over."""
+    text = unicodedata.normalize("NFKC", value).strip()
     text = text.split(" ")[0].split("T")[0]
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
@@ -206,8 +205,19 @@ def parse_date(value, label: str) -> date | None:
             try:
                 return date(*(int(g) for g in match.groups()))
             except ValueError:
-                break
-    raise RowInvalid(f"{label}“{value}”不是有效日期（应如 2019-05-01）")
+                return None
+    return None
+
+
+def parse_date(value, label: str) -> date | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, date):
+        return value
+    parsed = _date_from_text(str(value))
+    if parsed is None:
+        raise RowInvalid(f"{label}“{value}”不是有效日期（应如 2019-05-01）")
+    return parsed
 
 
 _IPC = re.compile(r"^([A-H])(\d{2})([A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})(?:\s*\(\d{4}\.\d{2}\))?$")
@@ -215,6 +225,11 @@ _IPC = re.compile(r"^([A-H])(\d{2})([A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})(?:\s*\(\d
 
 def parse_ipc(value: str) -> list[tuple[str, str, str, str, str, str]]:
     """'A61K31/495(2006.01);C10G 1/00' → [(symbol, section, class, subclass, group, subgroup)]."""
+    return list(_parse_ipc(value or ""))
+
+
+@lru_cache(maxsize=20_000)
+def _parse_ipc(value: str) -> tuple:
     symbols = []
     for part in re.split(r"[;；,，]", unicodedata.normalize("NFKC", value or "").upper()):
         part = part.strip()
@@ -229,7 +244,7 @@ def parse_ipc(value: str) -> list[tuple[str, str, str, str, str, str]]:
             symbols.append(
                 (symbol, section, section + cls, section + cls + sub, str(int(group)), subgroup)
             )
-    return symbols
+    return tuple(symbols)
 
 
 def split_list(value: str) -> list[str]:
@@ -707,9 +722,7 @@ class PatentImporter(Importer):
         for number, cleaned in rows:
             report.warnings.extend(RowMessage(number, w) for w in cleaned.warnings)
         numbers = [c.number for _, c in rows]
-        existing = {
-            p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)
-        }
+        existing = _patents_by_number(numbers)
         now = timezone.now()
         new_rows, changed = [], []
         for _, c in rows:
@@ -743,6 +756,7 @@ class PatentImporter(Importer):
                 patent.fill_derived()
                 patent.updated_at = now
                 changed.append(patent)
+        last_pk = Patent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         raw_insert(Patent, PATENT_COLUMNS, new_rows)
         Patent.objects.bulk_update(
             changed,
@@ -763,11 +777,15 @@ class PatentImporter(Importer):
         ids = {n: p.pk for n, p in existing.items()}
         expiries = {n: p.expiry_date for n, p in existing.items()}
         if new_rows:
-            new_numbers = [r[0] for r in new_rows]
+            # Rows inserted after `last_pk` in this transaction; another writer's rows, if any,
+            # are not among our numbers.
+            new_numbers = {r[0] for r in new_rows}
             ids.update(
-                Patent.objects.filter(application_number__in=new_numbers).values_list(
+                (number, pk)
+                for number, pk in Patent.objects.filter(pk__gt=last_pk).values_list(
                     "application_number", "pk"
                 )
+                if number in new_numbers
             )
             expiries.update((r[0], r[8]) for r in new_rows)
         new_ids = {ids[r[0]] for r in new_rows}
@@ -882,6 +900,17 @@ class PatentImporter(Importer):
         updated = changed_ids | (touched - new_ids)
         report.updated += len(updated)
         report.unchanged += len(rows) - len(new_rows) - len(updated)
+
+
+def _patents_by_number(numbers: list[str]) -> dict[str, Patent]:
+    """Existing patents by number; raw() skips the ORM's per-value work on 5,000-item IN lists."""
+    table = connection.ops.quote_name(Patent._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(numbers))
+    query = Patent.objects.raw(
+        f"SELECT * FROM {table} WHERE application_number IN ({placeholders})",  # noqa: S608
+        numbers,
+    )
+    return {p.application_number: p for p in query}
 
 
 PATENT_COLUMNS = (

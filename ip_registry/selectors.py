@@ -261,9 +261,12 @@ def coverage_for_year(
     policy = policy or CoveragePolicy.default()
     base = coverage_base_designations(year=year)
     has = _holding_exists(as_of, policy)
+    # One designation per enterprise, type and year: with a single base type (the default)
+    # rows are enterprises and need no DISTINCT, which costs a sort per group.
+    distinct = DesignationType.objects.filter(is_coverage_base=True).count() > 1
     totals = base.aggregate(
-        designated=Count("enterprise_id", distinct=True),
-        holding=Count("enterprise_id", distinct=True, filter=has),
+        designated=Count("enterprise_id", distinct=distinct),
+        holding=Count("enterprise_id", distinct=distinct, filter=has),
     )
     groups = []
     if group_by:
@@ -272,8 +275,8 @@ def coverage_for_year(
         rows = (
             base.values(key=F(GROUP_FIELDS[group_by]))
             .annotate(
-                designated=Count("enterprise_id", distinct=True),
-                holding=Count("enterprise_id", distinct=True, filter=has),
+                designated=Count("enterprise_id", distinct=distinct),
+                holding=Count("enterprise_id", distinct=distinct, filter=has),
             )
             .order_by("key")
         )
