@@ -38,7 +38,8 @@ def line_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
+        f'role="img" aria-label="{escape(title)}" '
         f'font-family="{FONT}" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
@@ -104,7 +105,8 @@ def bar_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
+        f'role="img" aria-label="{escape(title)}" '
         f'font-family="{FONT}" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
