@@ -31,6 +31,7 @@ from contracts.selectors import (
     contracts_visible_to,
     officer_queue,
 )
+from core.exports import spreadsheet_row, xlsx_append
 from core.selectors import organizations_for_user
 
 
@@ -492,7 +493,10 @@ def stats_export(request, fmt):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([GROUPS[group_by], *HEADER[1:]])
-        writer.writerows([[v[0], v[1], f"{v[2]:.2f}", f"{v[3]:.2f}"] for v in values])
+        # Labels can be organisation or district names: neutralise formula cells.
+        writer.writerows(
+            spreadsheet_row([v[0], v[1], f"{v[2]:.2f}", f"{v[3]:.2f}"]) for v in values
+        )
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
         )
@@ -506,7 +510,7 @@ def stats_export(request, fmt):
         sheet.title = "统计"
         sheet.append([GROUPS[group_by], *HEADER[1:]])
         for v in values:
-            sheet.append([v[0], v[1], float(v[2]), float(v[3])])
+            xlsx_append(sheet, [v[0], v[1], float(v[2]), float(v[3])])
         for cell in sheet["C"][1:] + sheet["D"][1:]:
             cell.number_format = "#,##0.00"
         out = io.BytesIO()

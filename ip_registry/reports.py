@@ -1,6 +1,5 @@
 """The dashboard's figures as tables, shared by the page, the CSV/XLSX exports and the PDF."""
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -8,6 +7,7 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.exports import csv_bytes, xlsx_append
 from ip_registry import charts
 from ip_registry.selectors import (
     Coverage,
@@ -142,12 +142,8 @@ def dashboard_data(*, year: int, on: date | None = None) -> dict:
 
 
 def table_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
-    # A BOM so that Chinese Excel opens the UTF-8 file correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    # Enterprise names and reasons come from imported files: neutralise formula cells.
+    return csv_bytes(table.headers, table.rows)
 
 
 def table_xlsx(table: Table) -> bytes:
@@ -157,11 +153,11 @@ def table_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31].replace("/", "-")
-    sheet.append(table.headers)
+    xlsx_append(sheet, table.headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for column in sheet.columns:
         longest = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + longest * 2)
