@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?$", re.ASCII)
 
 
@@ -45,7 +46,8 @@ def xlsx_append(sheet, row: Iterable) -> None:
     text and marked with Excel's quote prefix, so the sheet shows the exact text and a user
     editing the cell does not turn it into a formula either.
     """
-    sheet.append(list(row))
+    # Control characters (from imported CSV files) would make openpyxl refuse the whole export.
+    sheet.append([_XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v for v in row])
     for cell in sheet[sheet.max_row]:
         value = cell.value
         if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

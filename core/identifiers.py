@@ -106,7 +106,8 @@ def normalize_patent_number(value: str, *, field_label: str = "专利申请号")
     """
     raw = value
     digits, check = _patent_parts(value)
-    if len(digits) not in (8, 12) or not digits.isdigit():
+    # isascii: Python's \d also matches Arabic-Indic and other scripts' digits.
+    if len(digits) not in (8, 12) or not (digits.isascii() and digits.isdigit()):
         raise ValidationError(
             f"{field_label}“{raw}”格式不正确：应为 12 位（2003 年 10 月起）或 8 位数字加校验位，"
             "如 201710601862.3",

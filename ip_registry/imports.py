@@ -150,6 +150,12 @@ def _cell(value):
     return str(value).strip()
 
 
+def _csv_error(reader) -> ImportFileError:
+    return ImportFileError(
+        f"CSV 文件第 {reader.line_num} 行无法读取：单元格过长（超过 128 KB）或引号不配对"
+    )
+
+
 def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list]], int]:
     """(header, rows as (spreadsheet row number, cells), row count estimate)."""
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
@@ -176,12 +182,19 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[in
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise _csv_error(reader) from exc
     estimate = max(text.count("\n") - 1, 0)
 
     def csv_rows():
-        for values in reader:
-            yield reader.line_num, [v.strip() for v in values]
+        try:
+            for values in reader:
+                yield reader.line_num, [v.strip() for v in values]
+        except csv.Error as exc:
+            # e.g. a cell past the csv module's 128 KiB field limit
+            raise _csv_error(reader) from exc
 
     return header, csv_rows(), estimate
 

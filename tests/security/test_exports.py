@@ -101,3 +101,13 @@ def test_contract_statistics_exports_neutralise_labels(client, make_user, monkey
         cells = _xlsx_cells(response.content)
         assert [c for c in cells if c.data_type == "f"] == []
         assert all(c.quotePrefix for c in cells[4::4])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
+def test_xlsx_export_of_any_text_saves_and_holds_no_formula(row):
+    workbook = Workbook()
+    xlsx_append(workbook.active, row)
+    out = io.BytesIO()
+    workbook.save(out)
+    assert [c for c in _xlsx_cells(out.getvalue()) if c.data_type == "f"] == []
