@@ -219,7 +219,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"elastic_transport": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("elastic_transport", "jieba", "weasyprint", "fontTools")
+    },
 }
 
 # Technology contracts (contracts/) ------------------------------------------------------------
