@@ -211,7 +211,14 @@ class DatabaseBackend:
         if words:
             ids_sql, ids_params = self._ids_sql(words)
             qs = filtered.filter(id__in=RawSQL(ids_sql, ids_params))  # noqa: S611
-        total = qs.count()
+        unfiltered_match = bool(words) and not self._has_filters(params)
+        if unfiltered_match:
+            # Every entry has a full-text row, so counting the matches needs no join.
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({ids_sql}) m", ids_params)  # noqa: S608
+                total = cursor.fetchone()[0]
+        else:
+            total = qs.count()
         if words and params.sort == "relevance":
             match_sql, match_params = self._match_sql(words)
             candidates = None
@@ -252,8 +259,9 @@ class DatabaseBackend:
         ]
         facets = empty_facets()
         if params.with_facets and total:
+            matching = RawSQL(ids_sql, ids_params) if unfiltered_match else qs.values("id")  # noqa: S611
             rows = (
-                SearchFacetValue.objects.filter(entry_id__in=qs.values("id"))
+                SearchFacetValue.objects.filter(entry_id__in=matching)
                 .values_list("name", "value")
                 .annotate(n=Count("id"))
                 .order_by("name", "-n", "value")
