@@ -1,0 +1,507 @@
+"""The access-control matrix: every URL and API operation × every role → expected HTTP status.
+
+The table (TARGETS) lives here, is enforced by test_access_matrix.py and is printed to
+docs/access-control.md by `python -m tests.security.access_matrix` (the test checks the
+document is current).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLES = (
+    "anonymous",
+    "member_a",
+    "member_b",
+    "moderator",
+    "registry_officer",
+    "ip_officer",
+    "admin",
+)
+ROLE_TITLES = {
+    "anonymous": "匿名",
+    "member_a": "A 成员",
+    "member_b": "B 成员",
+    "moderator": "市场审核员",
+    "registry_officer": "合同登记员",
+    "ip_officer": "知识产权专员",
+    "admin": "管理员",
+}
+DOC = Path(__file__).resolve().parents[2] / "docs" / "access-control.md"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str  # URL name or API operation
+    method: str
+    path: str  # with {placeholders} filled from the test world
+    expected: tuple[int, ...]  # one status per role, in ROLES order
+    data: tuple = ()
+    note: str = ""
+
+
+def T(name, method, path, expected, data=(), note=""):
+    return Target(name, method, path, tuple(expected), tuple(data), note)
+
+
+# Objects: organisation A (member_a) owns contract {contract} (draft, with attachment
+# {attachment}), the registered contract {registered}, the live listing {listing} and demand
+# {demand}; member_b's organisation B sent inquiry {inquiry} about {listing}; the registry holds
+# enterprise {uscc} and patent {patent}.
+# Statuses: 200 ok, 302 redirect (to the login page for anonymous, else after the action),
+# 400 refused input, 403 forbidden, 404 hidden, 401 API login required, 405 wrong method.
+TARGETS: list[Target] = [
+    T("home (Wagtail)", "GET", "/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("listing page (Wagtail)", "GET", "{listing_url}", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("login", "GET", "/accounts/login/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "logout",
+        "POST",
+        "/accounts/logout/",
+        (302, 302, 302, 302, 302, 302, 302),
+        (),
+        note="POST only; anyone may log out",
+    ),
+    T("password_change", "GET", "/accounts/password/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "password_change_done",
+        "GET",
+        "/accounts/password/done/",
+        (302, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T("account", "GET", "/accounts/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T("stats:index", "GET", "/stats/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("search:index", "GET", "/search/", (200, 200, 200, 200, 200, 200, 200), (("q", "消泡剂"),)),
+    T("ip_registry:index", "GET", "/registry/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "ip_registry:enterprise_detail",
+        "GET",
+        "/registry/enterprises/{uscc}/",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "ip_registry:patent_detail",
+        "GET",
+        "/registry/patents/{patent}/",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "ip_registry:dashboard",
+        "GET",
+        "/registry/dashboard/",
+        (302, 403, 403, 403, 403, 200, 200),
+        (),
+        note="IP officers and administrators",
+    ),
+    T(
+        "ip_registry:export",
+        "GET",
+        "/registry/dashboard/export/gaps.csv",
+        (302, 403, 403, 403, 403, 200, 200),
+        (),
+    ),
+    T(
+        "ip_registry:report_pdf",
+        "GET",
+        "/registry/dashboard/report-2025.pdf",
+        (302, 403, 403, 403, 403, 200, 200),
+        (),
+    ),
+    T(
+        "ip_registry:coverage_chart",
+        "GET",
+        "/registry/charts/coverage.svg",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T("marketplace:results", "GET", "/market/results/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("marketplace:demands", "GET", "/market/demands/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "marketplace:organization",
+        "GET",
+        "/market/org/{org_a}/",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T("marketplace:mine", "GET", "/market/mine/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "marketplace:listing_create",
+        "GET",
+        "/market/new/technology/",
+        (302, 200, 200, 403, 403, 403, 403),
+        (),
+    ),
+    T(
+        "marketplace:listing_edit",
+        "GET",
+        "/market/mine/{listing}/edit/",
+        (302, 200, 403, 403, 403, 403, 403),
+        (),
+    ),
+    T(
+        "marketplace:listing_submit",
+        "POST",
+        "/market/mine/{listing}/submit/",
+        (302, 302, 403, 403, 403, 403, 403),
+        (),
+    ),
+    T(
+        "marketplace:listing_withdraw",
+        "POST",
+        "/market/mine/{listing}/withdraw/",
+        (302, 302, 403, 403, 403, 403, 403),
+        (),
+    ),
+    T(
+        "marketplace:demand_subscribe",
+        "POST",
+        "/market/mine/{demand}/subscribe/",
+        (302, 302, 403, 403, 403, 403, 403),
+        (),
+    ),
+    T(
+        "marketplace:inquiries",
+        "GET",
+        "/market/inquiries/",
+        (302, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "marketplace:inquiry_create",
+        "POST",
+        "/market/inquiries/new/{listing}/",
+        (302, 302, 302, 302, 302, 302, 302),
+        (("message", "请报价"),),
+        note="POST; redirects back with the result (own listing: refused with a message)",
+    ),
+    T(
+        "marketplace:inquiry",
+        "GET",
+        "/market/inquiries/{inquiry}/",
+        (302, 200, 200, 404, 404, 404, 404),
+        (),
+        note="only the two organisations in the conversation",
+    ),
+    T(
+        "marketplace:inquiry_reply",
+        "POST",
+        "/market/inquiries/{inquiry}/reply/",
+        (302, 302, 302, 404, 404, 404, 404),
+        (("body", "好的"),),
+        note="only the two parties",
+    ),
+    T(
+        "marketplace:inquiry_transition",
+        "POST",
+        "/market/inquiries/{inquiry}/status/",
+        (302, 302, 302, 404, 404, 404, 404),
+        (("status", "closed"),),
+        note="only the two parties",
+    ),
+    T("marketplace:notices", "GET", "/market/notices/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T("marketplace:stats", "GET", "/market/stats/", (302, 403, 403, 200, 403, 403, 200), ()),
+    T(
+        "marketplace:flagged",
+        "GET",
+        "/market/stats/flagged/",
+        (302, 403, 403, 200, 403, 403, 200),
+        (),
+    ),
+    T("contracts:index", "GET", "/contracts/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("contracts:guide", "GET", "/contracts/guide/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("contracts:new", "GET", "/contracts/new/", (302, 200, 200, 403, 403, 403, 403), ()),
+    T("contracts:queue", "GET", "/contracts/queue/", (302, 403, 403, 403, 200, 403, 200), ()),
+    T("contracts:verify", "GET", "/contracts/verify/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "contracts:stats",
+        "GET",
+        "/contracts/stats/",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+        note="aggregate statistics are public",
+    ),
+    T(
+        "contracts:stats_export",
+        "GET",
+        "/contracts/stats/export.csv",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+        note="aggregate statistics are public",
+    ),
+    T(
+        "contracts:stats_report",
+        "GET",
+        "/contracts/stats/report.pdf",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+        note="aggregate statistics are public",
+    ),
+    T(
+        "contracts:from_inquiry",
+        "GET",
+        "/contracts/from-inquiry/{inquiry}/",
+        (302, 302, 302, 404, 404, 404, 404),
+        (),
+        note="parties of the inquiry; redirect (to the draft or back with a message)",
+    ),
+    T(
+        "contracts:detail",
+        "GET",
+        "/contracts/{contract}/",
+        (302, 200, 404, 404, 200, 404, 200),
+        (),
+        note="applicant organisation and registry officers; others get 404",
+    ),
+    T(
+        "contracts:edit",
+        "GET",
+        "/contracts/{contract}/edit/",
+        (302, 200, 404, 404, 403, 404, 403),
+        (),
+        note="applicant only; officers amend through 变更登记",
+    ),
+    T(
+        "contracts:attachment_upload",
+        "POST",
+        "/contracts/{contract}/attachments/",
+        (302, 302, 404, 404, 302, 404, 302),
+        (),
+        note="officer: redirect with a message (the empty form is refused)",
+    ),
+    T(
+        "contracts:attachment_download",
+        "GET",
+        "/contracts/{contract}/attachments/{attachment}/",
+        (302, 200, 404, 404, 200, 404, 200),
+        (),
+    ),
+    T(
+        "contracts:attachment_delete",
+        "POST",
+        "/contracts/{contract}/attachments/{attachment}/delete/",
+        (302, 302, 404, 404, 403, 404, 403),
+        (),
+    ),
+    T(
+        "contracts:submit",
+        "POST",
+        "/contracts/{contract}/submit/",
+        (302, 302, 404, 404, 403, 404, 403),
+        (),
+    ),
+    T(
+        "contracts:withdraw",
+        "POST",
+        "/contracts/{contract}/withdraw/",
+        (302, 302, 404, 404, 403, 404, 403),
+        (),
+    ),
+    T(
+        "contracts:act",
+        "POST",
+        "/contracts/{contract}/act/accept/",
+        (302, 403, 403, 403, 302, 403, 302),
+        (),
+        note="registry officers only",
+    ),
+    T(
+        "contracts:certificate",
+        "GET",
+        "/contracts/{registered}/certificate.pdf",
+        (302, 200, 404, 404, 200, 404, 200),
+        (),
+    ),
+    T(
+        "Wagtail admin",
+        "GET",
+        "/admin/",
+        (302, 302, 302, 200, 200, 200, 200),
+        (),
+        note="staff roles; members are sent to the admin login",
+    ),
+    T(
+        "Django admin",
+        "GET",
+        "/django-admin/",
+        (302, 302, 302, 200, 200, 200, 200),
+        (),
+        note="staff roles; members are sent to the admin login",
+    ),
+    T("GET /api/v1/health", "GET", "/api/v1/health", (200, 200, 200, 200, 200, 200, 200), ()),
+    T("GET /api/v1/me", "GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "GET /api/v1/ip/coverage",
+        "GET",
+        "/api/v1/ip/coverage",
+        (200, 200, 200, 200, 200, 200, 200),
+        (("year", "2025"),),
+    ),
+    T(
+        "GET /api/v1/ip/invention-applications",
+        "GET",
+        "/api/v1/ip/invention-applications",
+        (200, 200, 200, 200, 200, 200, 200),
+        (("year", "2025"),),
+    ),
+    T(
+        "GET /api/v1/ip/coverage/holders",
+        "GET",
+        "/api/v1/ip/coverage/holders",
+        (401, 403, 403, 403, 403, 200, 200),
+        (("year", "2025"),),
+    ),
+    T(
+        "GET /api/v1/ip/coverage/non-holders",
+        "GET",
+        "/api/v1/ip/coverage/non-holders",
+        (401, 403, 403, 403, 403, 200, 200),
+        (("year", "2025"),),
+    ),
+    T(
+        "GET /api/v1/ip/enterprises/{uscc}/patents",
+        "GET",
+        "/api/v1/ip/enterprises/{uscc}/patents",
+        (401, 403, 403, 403, 403, 200, 200),
+        (),
+        note="IP officers and administrators",
+    ),
+    T(
+        "POST /api/v1/contracts",
+        "POST",
+        "/api/v1/contracts",
+        (401, 201, 201, 403, 403, 403, 403),
+        (),
+        note="enterprise members (an empty body makes a draft)",
+    ),
+    T(
+        "GET /api/v1/contracts/verify",
+        "GET",
+        "/api/v1/contracts/verify",
+        (200, 200, 200, 200, 200, 200, 200),
+        (("number", "{registration_number}"), ("code", "{verification_code}")),
+    ),
+    T(
+        "GET /api/v1/contracts/stats",
+        "GET",
+        "/api/v1/contracts/stats",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "GET /api/v1/contracts/{contract_id}",
+        "GET",
+        "/api/v1/contracts/{contract}",
+        (401, 200, 404, 404, 200, 404, 200),
+        (),
+    ),
+    T(
+        "PATCH /api/v1/contracts/{contract_id}",
+        "PATCH",
+        "/api/v1/contracts/{contract}",
+        (401, 200, 404, 404, 403, 404, 403),
+        (),
+    ),
+    T(
+        "POST /api/v1/contracts/{contract_id}/attachments",
+        "POST",
+        "/api/v1/contracts/{contract}/attachments",
+        (401, 201, 404, 404, 403, 404, 403),
+        (("file", "@pdf"), ("kind", "signed_contract")),
+    ),
+    T(
+        "POST /api/v1/contracts/{contract_id}/submit",
+        "POST",
+        "/api/v1/contracts/{contract}/submit",
+        (401, 200, 404, 404, 403, 404, 403),
+        (),
+    ),
+    T(
+        "POST /api/v1/contracts/{contract_id}/review",
+        "POST",
+        "/api/v1/contracts/{contract}/review",
+        (401, 403, 404, 404, 400, 404, 400),
+        (("action", "accept"),),
+        note="draft not yet submitted: officers get 400",
+    ),
+    T(
+        "GET /api/v1/contracts/{contract_id}/certificate.pdf",
+        "GET",
+        "/api/v1/contracts/{registered}/certificate.pdf",
+        (401, 200, 404, 404, 200, 404, 200),
+        (),
+    ),
+    T(
+        "GET /api/v1/search",
+        "GET",
+        "/api/v1/search",
+        (200, 200, 200, 200, 200, 200, 200),
+        (("q", "消泡剂"),),
+    ),
+    T(
+        "GET /api/v1/search/suggest",
+        "GET",
+        "/api/v1/search/suggest",
+        (200, 200, 200, 200, 200, 200, 200),
+        (("q", "消泡"),),
+    ),
+    T(
+        "GET /api/v1/market/listings",
+        "GET",
+        "/api/v1/market/listings",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "POST /api/v1/market/listings/{listing_id}/inquiries",
+        "POST",
+        "/api/v1/market/listings/{listing}/inquiries",
+        (401, 400, 201, 201, 201, 201, 201),
+        (("message", "请报价"),),
+        note="A on its own listing: 400",
+    ),
+    T(
+        "GET /api/v1/market/inquiries",
+        "GET",
+        "/api/v1/market/inquiries",
+        (401, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+]
+
+
+def render_markdown() -> str:
+    lines = [
+        "# Access-control matrix",
+        "",
+        "Generated from `tests/security/access_matrix.py` (`TARGETS`) by",
+        "`.venv/bin/python -m tests.security.access_matrix`; enforced by",
+        "`tests/security/test_access_matrix.py`, which runs every row for every role on SQLite",
+        "and PostgreSQL in `.ci/run` and fails when this file is out of date.",
+        "",
+        "World: organisation A (its member `member_a`) owns a draft contract with an attachment,",
+        "a registered contract, a live technology listing and a live demand; `member_b` of",
+        "organisation B sent an inquiry about A's listing; the registry holds one enterprise",
+        "and one patent. Each request runs in a rolled-back savepoint, so one role's POST does",
+        "not change what the next role sees. POST rows send an empty or minimal form/body.",
+        "",
+        "Statuses: 200 ok · 302 redirect (anonymous: to the login page; others: after the",
+        "action) · 400 refused input · 401 API login required · 403 forbidden · 404 hidden",
+        "(the object's existence is not revealed) · 405 wrong method.",
+        "",
+        "| URL name / API operation | method | path | "
+        + " | ".join(ROLE_TITLES[r] for r in ROLES)
+        + " | note |",
+        "|" + "---|" * (len(ROLES) + 4),
+    ]
+    for t in TARGETS:
+        cells = " | ".join(str(s) for s in t.expected)
+        lines.append(f"| `{t.name}` | {t.method} | `{t.path}` | {cells} | {t.note} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(render_markdown(), encoding="utf-8")
+    print(f"wrote {DOC} ({len(TARGETS)} rows × {len(ROLES)} roles)")
