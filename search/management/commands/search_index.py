@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if action == "rebuild":
             self.rebuild(backends, workers=max(1, workers))
         else:
-            self.check(backends, as_json=json)
+            self.check_drift(backends, as_json=json)
 
     def rebuild(self, backends, *, workers):
         names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
@@ -54,7 +54,8 @@ class Command(BaseCommand):
                 f"（{row['docs_per_second']} 条/秒）"
             )
 
-    def check(self, backends, *, as_json):
+    # Not `check`: that would replace BaseCommand.check, the system checks run before handle().
+    def check_drift(self, backends, *, as_json):
         report = search_index_check(backends=backends)
         if as_json:
             self.stdout.write(json.dumps(report, ensure_ascii=False, default=str, indent=2))
