@@ -207,6 +207,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAIL_I18N_ENABLED = False
 # No Gravatar: avatars would leak staff e-mail hashes to a third party (and CSP blocks them).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor a release check from every admin's browser to releases.wagtail.org (blocked by the CSP).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
