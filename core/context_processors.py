@@ -23,9 +23,17 @@ def _navigation(path: str) -> list[dict]:
     return items
 
 
+def _search_url() -> str | None:
+    try:
+        return reverse("search:index")
+    except NoReverseMatch:
+        return None
+
+
 def site_frame(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_name_en": settings.SITE_NAME_EN,
         "nav_items": _navigation(request.path),
+        "site_search_url": _search_url(),
     }

@@ -25,3 +25,9 @@ def test_nav_lists_every_section(client):
     html = client.get("/").content.decode()
     for label in ["科技成果", "技术需求", "专利与企业", "合同登记", "数据统计"]:
         assert f">{label}</a>" in html
+
+
+def test_header_search_box_goes_to_the_search_page(client):
+    html = client.get("/").content.decode()
+    assert 'role="search"' in html
+    assert 'action="/search/"' in html
