@@ -2,12 +2,14 @@
 
 import csv
 import json
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl.utils.exceptions import InvalidFileException
 
 LIST_KEYS = ("modes", "keywords", "patents")
 KEYS = (
@@ -65,7 +67,24 @@ def _normalise(row: dict) -> dict:
 
 
 def read_rows(path: Path) -> list[tuple[int, dict | str]]:
-    """(row number, row dict) pairs; an unreadable row gives its error text instead of a dict."""
+    """(row number, row dict) pairs; an unreadable row gives its error text instead of a dict.
+
+    A file that cannot be read at all (wrong encoding, broken CSV or XLSX) is one Chinese
+    ValidationError, never a traceback.
+    """
+    try:
+        return _read_rows(path)
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"文件不是 UTF-8 编码（第 {exc.start} 字节处）：请另存为 UTF-8 后再导入"
+        ) from exc
+    except csv.Error as exc:
+        raise ValidationError(f"CSV 文件无法解析：{exc}") from exc
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, StopIteration) as exc:
+        raise ValidationError("不是有效的 XLSX 文件：请用 Excel 另存为 .xlsx") from exc
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict | str]]:
     suffix = path.suffix.lower()
     rows: list[tuple[int, dict | str]] = []
     if suffix in (".jsonl", ".json", ".ndjson"):

@@ -189,3 +189,22 @@ def test_csv_and_xlsx(tmp_path):
     assert result.ok, result.errors
     demand_page = TechnologyDemandPage.objects.get(external_id="D-1")
     assert demand_page.budget_max_wan == 45 and demand_page.trl is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("gbk.csv", "external_id,kind,title\nX-1,technology,含油污泥\n".encode("gb18030"), "UTF-8"),
+        ("huge.csv", b'external_id,kind,title\nX-1,technology,"' + b"a" * 200_000 + b'"\n', "CSV"),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook", "XLSX"),
+        ("gbk.jsonl", '{"external_id": "X-1", "title": "含油污泥"}\n'.encode("gb18030"), "UTF-8"),
+    ],
+)
+def test_unreadable_files_are_one_clear_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as exc:
+        call_command(
+            "import_listings", str(path), "--quiet-progress", stdout=StringIO(), stderr=StringIO()
+        )
+    assert message in str(exc.value)
