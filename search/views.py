@@ -3,21 +3,9 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
-from search.backends.base import SORTS
+from search.backends.base import SORTS, VALUE_FILTERS
 from search.documents import FACETS, KINDS
 from search.services import search_params, search_query
-
-PAGE_FILTERS = (
-    "kind",
-    "industry",
-    "trl",
-    "mode",
-    "price",
-    "district",
-    "holder_type",
-    "patent_type",
-    "patent_status",
-)
 
 
 def _page_links(get, page: int, pages: int) -> list[dict]:
@@ -33,7 +21,7 @@ def _page_links(get, page: int, pages: int) -> list[dict]:
 def index(request):
     """The search page: a GET form that works without JavaScript (facets are checkboxes)."""
     get = request.GET
-    filters = {name: get.getlist(name) for name in PAGE_FILTERS}
+    filters = {name: get.getlist(name) for name in VALUE_FILTERS}
     errors = []
     try:
         params = search_params(
