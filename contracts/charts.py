@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-FONT = "Noto Sans CJK SC, sans-serif"
+from core.charts import svg_chart
+
 BAR = "#1f5f99"
 
 
@@ -23,13 +24,7 @@ def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> 
     values = [_display(r[value], value) for r in rows]
     peak = max([v for v, _ in values] + [0]) or 1
     plot_w = width - label_w - right
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-        f'font-family="{FONT}" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="0" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
+    parts = []
     if not rows:
         parts.append(f'<text x="0" y="{top + 12}" fill="#555">暂无已登记合同</text>')
     for i, (row, (number, text)) in enumerate(zip(rows, values, strict=True)):
@@ -40,5 +35,4 @@ def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> 
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BAR}"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + 13}" fill="#222">{escape(text)}</text>'
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return svg_chart(title=title, width=width, height=height, body=parts, title_y=18)

@@ -1,9 +1,10 @@
 """Server-rendered SVG charts: readable without JavaScript, embeddable in the PDF report."""
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-FONT = "Noto Sans CJK SC, sans-serif"
+from core.charts import svg_chart
+
 BRAND = "#1f5f99"
 TARGET = "#c0392b"
 
@@ -37,12 +38,6 @@ def line_chart(
         return top + plot_h - v / y_top * plot_h
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
-        f'role="img" aria-label="{escape(title)}" '
-        f'font-family="{FONT}" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         'stroke="#888"/>',
     ]
@@ -78,8 +73,7 @@ def line_chart(
             f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
             f"{escape(label)}</text>"
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return svg_chart(title=title, width=width, height=height, body=parts, title_x=left)
 
 
 def bar_chart(
@@ -103,14 +97,7 @@ def bar_chart(
     def w(v):
         return v / top_value * plot_w
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
-        f'role="img" aria-label="{escape(title)}" '
-        f'font-family="{FONT}" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="0" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
+    parts = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * bar_height
         parts.append(
@@ -132,5 +119,4 @@ def bar_chart(
             f'<text x="{tx:.1f}" y="{height - 2}" text-anchor="middle" fill="{TARGET}">'
             f"目标 {_fmt(target)}{escape(unit)}</text>"
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    return svg_chart(title=title, width=width, height=height, body=parts)
