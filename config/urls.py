@@ -9,7 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from config.api import api
 from core import views as core_views
 
+handler500 = "core.views.server_error"
+
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from search.backends.base import SORTS, VALUE_FILTERS
+from search.client import elasticsearch_enabled
 from search.documents import FACETS, KINDS
 from search.services import search_params, search_query
 
@@ -67,6 +68,8 @@ def index(request):
         "sorts": SORTS,
         "kinds": KINDS,
         "errors": errors,
+        # Elasticsearch is configured but did not answer: the database backend served this.
+        "degraded": elasticsearch_enabled() and result["backend"] != "elasticsearch",
         "page_links": _page_links(without_page, result["page"], result["pages"]),
         "did_you_mean_url": dym_url,
         "clear_url": "?" + urlencode({"q": get.get("q", "")}),
