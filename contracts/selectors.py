@@ -4,7 +4,7 @@ from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum, Value
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.utils import timezone
@@ -32,11 +32,13 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     base = Contract.objects.select_related("organization", "office").prefetch_related(
         Prefetch("parties", queryset=Party.objects.select_related("district"))
     )
-    if user_is_officer(user):
-        return base
     if not user.is_authenticated:
         return base.none()
-    return base.filter(organization__memberships__user=user).distinct()
+    own = Q(organization__memberships__user=user)
+    if user_is_officer(user):
+        # A draft is the applicant's working copy: the registry sees a contract from submission on.
+        return base.filter(own | ~Q(status=Status.DRAFT)).distinct()
+    return base.filter(own).distinct()
 
 
 def contract_get_for_user(*, user, pk) -> Contract:
@@ -93,7 +95,11 @@ def officer_queue(*, status: str | None = None, today: date | None = None) -> li
 
 
 def contracts_visible_to_officer() -> QuerySet[Contract]:
-    return Contract.objects.select_related("organization", "office").prefetch_related("parties")
+    return (
+        Contract.objects.exclude(status=Status.DRAFT)
+        .select_related("organization", "office")
+        .prefetch_related("parties")
+    )
 
 
 def contract_verify(*, number: str, code: str) -> Contract | None:

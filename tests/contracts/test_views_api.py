@@ -56,6 +56,9 @@ def test_attachments_download_only_for_parties_and_officers(
     url = reverse("contracts:attachment_download", args=[draft.pk, attachment.pk])
     client.force_login(stranger)
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(officer)
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND, "a draft is the applicant's own"
+    services.contract_submit(user=member, contract=draft)
     for user in (member, officer):
         client.force_login(user)
         response = client.get(url)

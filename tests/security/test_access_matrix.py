@@ -29,6 +29,9 @@ def world(make_user):
         "admin": make_user(Role.ADMINISTRATOR, username="admin"),
     }
     contract = make_draft(users["member_a"], org_a)
+    submitted = contract_services.contract_submit(
+        user=users["member_a"], contract=make_draft(users["member_a"], org_a)
+    )
     registered = make_draft(users["member_a"], org_a)
     registered = contract_services.contract_submit(user=users["member_a"], contract=registered)
     registered = contract_services.contract_accept(
@@ -45,6 +48,8 @@ def world(make_user):
     values = {
         "contract": contract.pk,
         "attachment": contract.attachments.first().pk,
+        "submitted": submitted.pk,
+        "submitted_attachment": submitted.attachments.first().pk,
         "registered": registered.pk,
         "registration_number": registered.registration_number,
         "verification_code": registered.verification_code,
