@@ -611,7 +611,12 @@ def inquiry_create(
         raise PermissionDenied("请先登录")
     if not listings_live().filter(pk=listing.pk).exists():
         raise ValidationError("该挂牌已下架或已过期，不能询价")
-    if organizations_for_user(user=buyer).filter(pk=listing.organization_id).exists():
+    buyer_organizations = organizations_for_user(user=buyer)
+    # A deal is between organisations (it may become a contract between them), so a buyer must
+    # act for one; staff accounts without one (moderators, officers) do not trade.
+    if not buyer_organizations.exists():
+        raise PermissionDenied("询价需以所属机构名义进行，请先由管理员将您的账号加入机构")
+    if buyer_organizations.filter(pk=listing.organization_id).exists():
         raise ValidationError("不能对本机构的挂牌询价")
     message = (message or "").strip()
     if not message:
@@ -623,7 +628,7 @@ def inquiry_create(
         listing_id=listing.pk,
         seller_organization=listing.organization,
         buyer=buyer,
-        buyer_organization=organizations_for_user(user=buyer).first(),
+        buyer_organization=buyer_organizations.first(),
         message=message,
         mode=mode,
         budget_wan=budget_wan,

@@ -111,7 +111,10 @@ def listing_detail_context(request, page) -> dict:
     else:
         context["matches"] = matches_for_result(result=page)
     if user.is_authenticated and not is_member:
-        context["inquiry_form"] = InquiryForm(listing=page)
+        if organizations_for_user(user=user).exists():
+            context["inquiry_form"] = InquiryForm(listing=page)
+        else:
+            context["inquiry_needs_organization"] = True
     return context
 
 
@@ -299,8 +302,8 @@ def inquiry_create(request, pk: int):
                 mode=form.cleaned_data["mode"],
                 budget_wan=form.cleaned_data["budget_wan"],
             )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
         else:
             messages.success(request, "询价已发送，卖方回复后会通知您。")
             return redirect("marketplace:inquiry", pk=inquiry.pk)

@@ -179,10 +179,29 @@ def test_rate_limit_per_user_is_database_backed(client, buyer, make_user, seller
     assert "询价过于频繁" in response.content.decode()
     assert Inquiry.objects.filter(buyer=buyer).count() == 5
     # Another buyer is not affected, and the window moves on.
-    other = make_user(username="other")
+    other = make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="other")
     services.inquiry_create(buyer=other, listing=listings[5], message="询价", now=now)
     later = now + timedelta(hours=1, minutes=1)
     services.inquiry_create(buyer=buyer, listing=listings[5], message="询价", now=later)
+
+
+@pytest.mark.parametrize("role", [Role.MARKET_MODERATOR, Role.REGISTRY_OFFICER, None])
+def test_only_members_of_an_organisation_send_inquiries(client, make_user, listing, role):
+    lone = make_user(role, username="lone")
+    with pytest.raises(PermissionDenied, match="所属机构"):
+        services.inquiry_create(buyer=lone, listing=listing, message="询价")
+    client.force_login(lone)
+    page = client.get(listing.url).content.decode()
+    assert "发送询价" not in page and "尚未加入机构" in page
+    response = client.post(f"/market/inquiries/new/{listing.pk}/", {"message": "询价"}, follow=True)
+    assert "所属机构" in response.content.decode()
+    api = client.post(
+        f"/api/v1/market/listings/{listing.pk}/inquiries",
+        {"message": "询价"},
+        content_type="application/json",
+    )
+    assert api.status_code == HTTPStatus.FORBIDDEN
+    assert not Inquiry.objects.filter(buyer=lone).exists()
 
 
 def test_daily_limit(buyer, seller_org):
