@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from contracts import services
@@ -20,6 +20,7 @@ from contracts.selectors import (
     contract_stats,
     contract_stats_totals,
     contract_verify,
+    stats_min_public_count,
 )
 from core.selectors import organizations_for_user
 
@@ -166,16 +167,19 @@ class StatsRow(Schema):
     key: str
     label: str
     count: int
-    total: Decimal
-    technical: Decimal
+    total: Decimal | None = Field(description="合同成交额；不足公开项数的分组为 null（登记员可见）")
+    technical: Decimal | None
+    withheld: bool
 
 
 class StatsOut(Schema):
     year: int | None
     group_by: str
     count: int
-    total: Decimal
-    technical: Decimal
+    total: Decimal | None
+    technical: Decimal | None
+    withheld: bool
+    min_public_count: int
     rows: list[StatsRow]
 
 
@@ -286,12 +290,14 @@ def stats(request, year: int | None = None, group_by: str = "type"):
         return Status(400, {"detail": f"group_by 须为 {', '.join(GROUPS)} 之一"})
     if year is not None and not 2000 <= year <= 2100:
         return Status(400, {"detail": "year 超出范围"})
-    totals = contract_stats_totals(year=year)
+    full = services.user_is_officer(request.user)
     return {
         "year": year,
         "group_by": group_by,
-        **totals,
-        "rows": contract_stats(year=year, group_by=group_by),
+        "withheld": False,
+        **contract_stats_totals(year=year, full=full),
+        "min_public_count": stats_min_public_count(),
+        "rows": contract_stats(year=year, group_by=group_by, full=full),
     }
 
 

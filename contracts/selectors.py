@@ -4,6 +4,7 @@ from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
@@ -156,9 +157,11 @@ def _sums(prefix: str = "") -> dict:
     }
 
 
-def contract_stats(*, year: int | None, group_by: str) -> list[dict]:
-    """Aggregates only: [{key, label, count, total, technical}], computed in SQL."""
-    return contract_stats_for(contracts=_counted(year), group_by=group_by)
+def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> list[dict]:
+    """Aggregates only: [{key, label, count, total, technical, withheld}], computed in SQL.
+    `full=False` is the public view (see contract_stats_disclosed)."""
+    rows = contract_stats_for(contracts=_counted(year), group_by=group_by)
+    return contract_stats_disclosed(rows, full=full)
 
 
 def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
@@ -230,9 +233,35 @@ def _money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def contract_stats_totals(*, year: int | None) -> dict:
+def contract_stats_totals(*, year: int | None, full: bool = True) -> dict:
     totals = _counted(year).aggregate(**_sums())
-    return {**totals, "total": _money(totals["total"]), "technical": _money(totals["technical"])}
+    totals = {**totals, "total": _money(totals["total"]), "technical": _money(totals["technical"])}
+    return totals if full else _disclosed(totals)
+
+
+def stats_min_public_count() -> int:
+    return settings.CONTRACT_STATS_MIN_PUBLIC_COUNT
+
+
+def _disclosed(row: dict) -> dict:
+    """Withhold a group's amounts from the public when it has only a few contracts.
+
+    With one or two contracts in a group (a district, a month, a rare IP type) the sums are
+    those contracts' prices, which are the parties' business secrets; counts stay public.
+    """
+    if 0 < row["count"] < stats_min_public_count():
+        return {**row, "total": None, "technical": None, "withheld": True}
+    return {**row, "withheld": False}
+
+
+def contract_stats_disclosed(rows: list[dict], *, full: bool) -> list[dict]:
+    """The rows as a viewer may see them: registry officers everything, others see amounts only
+    of groups large enough (CONTRACT_STATS_MIN_PUBLIC_COUNT); withheld rows go last so their
+    rank does not hint at their amounts."""
+    if full:
+        return [{**row, "withheld": False} for row in rows]
+    shown = [_disclosed(row) for row in rows]
+    return [r for r in shown if not r["withheld"]] + [r for r in shown if r["withheld"]]
 
 
 def contract_stats_years() -> list[int]:
@@ -246,16 +275,24 @@ def contract_stats_month(*, year: int, month: int) -> QuerySet[Contract]:
     return _counted(year).filter(registered_on__month=month)
 
 
-def contract_stats_month_report(*, year: int, month: int) -> dict:
+def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> dict:
     contracts = contract_stats_month(year=year, month=month)
+    totals = {
+        key: _money(value) if key != "count" else value
+        for key, value in contracts.aggregate(**_sums()).items()
+    }
+    sections = []
+    for key in ("type", "field", "ip_type", "party_type", "output", "absorb"):
+        rows = contract_stats_disclosed(
+            contract_stats_for(contracts=contracts, group_by=key), full=full
+        )
+        chart = bar_chart(
+            [r for r in rows if not r["withheld"]], value="technical", title="技术交易额（万元）"
+        )
+        sections.append((GROUPS[key], rows, chart))
     return {
-        "totals": {
-            key: _money(value) if key != "count" else value
-            for key, value in contracts.aggregate(**_sums()).items()
-        },
-        "sections": [
-            (GROUPS[key], rows, bar_chart(rows, value="technical", title="技术交易额（万元）"))
-            for key in ("type", "field", "ip_type", "party_type", "output", "absorb")
-            for rows in [contract_stats_for(contracts=contracts, group_by=key)]
-        ],
+        "totals": totals if full else _disclosed(totals),
+        "sections": sections,
+        "min_public_count": stats_min_public_count(),
+        "full": full,
     }

@@ -30,6 +30,7 @@ from contracts.selectors import (
     contract_verify,
     contracts_visible_to,
     officer_queue,
+    stats_min_public_count,
 )
 from core.exports import spreadsheet_row, xlsx_append
 from core.selectors import organizations_for_user
@@ -460,7 +461,8 @@ def stats(request):
     group_by = request.GET.get("group_by", "type")
     if group_by not in GROUPS:
         group_by = "type"
-    rows = contract_stats(year=year, group_by=group_by)
+    full = services.user_is_officer(request.user)
+    rows = contract_stats(year=year, group_by=group_by, full=full)
     return render(
         request,
         "contracts/stats.html",
@@ -470,8 +472,13 @@ def stats(request):
             "group_by": group_by,
             "groups": GROUPS,
             "rows": rows,
-            "totals": contract_stats_totals(year=year),
-            "chart": charts.bar_chart(rows, value="technical", title="技术交易额（万元）"),
+            "totals": contract_stats_totals(year=year, full=full),
+            "min_public_count": stats_min_public_count(),
+            "chart": charts.bar_chart(
+                [r for r in rows if not r["withheld"]],
+                value="technical",
+                title="技术交易额（万元）",
+            ),
             "count_chart": charts.bar_chart(rows, value="count", title="合同数（项）"),
             "months": range(1, 13),
         },
@@ -486,16 +493,18 @@ def stats_export(request, fmt):
     group_by = request.GET.get("group_by", "type")
     if group_by not in GROUPS:
         raise Http404("未知分组")
-    rows = contract_stats(year=year, group_by=group_by)
+    rows = contract_stats(year=year, group_by=group_by, full=services.user_is_officer(request.user))
     title = f"技术合同{year or '全部年度'}-{GROUPS[group_by]}"
     values = [[r["label"], r["count"], r["total"], r["technical"]] for r in rows]
+    withheld = f"不足{stats_min_public_count()}项，不公开"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([GROUPS[group_by], *HEADER[1:]])
         # Labels can be organisation or district names: neutralise formula cells.
         writer.writerows(
-            spreadsheet_row([v[0], v[1], f"{v[2]:.2f}", f"{v[3]:.2f}"]) for v in values
+            spreadsheet_row([v[0], v[1], *(withheld if a is None else f"{a:.2f}" for a in v[2:])])
+            for v in values
         )
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
@@ -510,7 +519,7 @@ def stats_export(request, fmt):
         sheet.title = "统计"
         sheet.append([GROUPS[group_by], *HEADER[1:]])
         for v in values:
-            xlsx_append(sheet, [v[0], v[1], float(v[2]), float(v[3])])
+            xlsx_append(sheet, [v[0], v[1], *(withheld if a is None else float(a) for a in v[2:])])
         for cell in sheet["C"][1:] + sheet["D"][1:]:
             cell.number_format = "#,##0.00"
         out = io.BytesIO()
@@ -540,7 +549,9 @@ def stats_report(request):
         date(year, month, 1)
     except ValueError as exc:
         raise Http404("年月无效") from exc
-    report = contract_stats_month_report(year=year, month=month)
+    report = contract_stats_month_report(
+        year=year, month=month, full=services.user_is_officer(request.user)
+    )
     html = render(
         request,
         "contracts/report.html",

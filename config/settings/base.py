@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
     "axes",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -195,7 +196,25 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@panjin-tech.example")
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (django-tasks). "database" is django-tasks-db's queue in this database, run
+# by the worker `manage.py search_sync --forever` (production's default); "immediate" runs a
+# task inline right after commit, so `make run` and the tests need no worker.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_from_env(default: str) -> dict:
+    name = env.str("DJANGO_TASKS_BACKEND", default=default)
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}"
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = tasks_from_env("immediate")
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else the database backend.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -232,6 +251,8 @@ LOGGING = {
 # rest day moves to the next working day), "working30" = 30 working days, "draft2024" = 15
 # working days, 30 when 技术交易额 ≥ ¥5 million (2024 draft). Chinese working-day calendar.
 CONTRACT_REVIEW_RULE = env("CONTRACT_REVIEW_RULE", default="days30")
+# Public statistics withhold the amounts of groups with fewer contracts than this.
+CONTRACT_STATS_MIN_PUBLIC_COUNT = env.int("CONTRACT_STATS_MIN_PUBLIC_COUNT", default=3)
 CONTRACT_UPLOAD_MAX_BYTES = env.int("CONTRACT_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Registration number: 4-digit year + division code + 2-digit office code + 4-digit serial.
 CONTRACT_NUMBER_FORMAT = env(

@@ -11,7 +11,7 @@ from contracts import services
 from contracts.models import Contract, Status
 from core.roles import Role
 from core.services import api_token_create
-from tests.contracts.factories import pdf_upload
+from tests.contracts.factories import make_draft, pdf_upload
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -244,15 +244,14 @@ def test_api_journey(client, member, officer, organization):
     assert response.status_code == HTTPStatus.OK
     assert response.json()["valid"] is True and "total_amount" not in response.json()
     stats = client.get("/api/v1/contracts/stats", {"year": 2026, "group_by": "absorb"}).json()
-    assert stats["count"] == 1
+    assert stats["count"] == 1 and stats["total"] is None and stats["withheld"] is True
+    row = {"key": "大洼区", "label": "大洼区", "count": 1}
+    assert stats["rows"] == [{**row, "total": None, "technical": None, "withheld": True}]
+    client.force_login(officer)
+    stats = client.get("/api/v1/contracts/stats", {"year": 2026, "group_by": "absorb"}).json()
+    assert stats["total"] == "500000.00"
     assert stats["rows"] == [
-        {
-            "key": "大洼区",
-            "label": "大洼区",
-            "count": 1,
-            "total": "500000.00",
-            "technical": "500000.00",
-        }
+        {**row, "total": "500000.00", "technical": "500000.00", "withheld": False}
     ]
 
 
@@ -303,8 +302,37 @@ def test_api_validation_errors_are_400_in_chinese(client, member):
 # Statistics -----------------------------------------------------------------------------------
 
 
-def test_statistics_pages_and_exports(client, registered):
+def test_public_statistics_withhold_amounts_of_small_groups(client, registered, member, officer):
+    """One contract's price is the parties' secret: the public sees counts, officers everything."""
     year = registered.registered_on.year
+    page = client.get(reverse("contracts:stats"), {"year": year, "group_by": "type"})
+    body = page.content.decode()
+    assert "不公开" in body and "1,200,000.00" not in body
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("contracts:stats_export", args=["csv"]), {"year": year}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert csv_rows[1] == ["技术开发", "1", "不足3项，不公开", "不足3项，不公开"]
+    # With three contracts in the group the sums no longer point at one deal.
+    for _ in range(2):
+        draft = make_draft(member, registered.organization)
+        draft = services.contract_accept(
+            user=officer, contract=services.contract_submit(user=member, contract=draft)
+        )
+        services.contract_register(user=officer, contract=draft)
+    stats = client.get("/api/v1/contracts/stats", {"year": year, "group_by": "type"}).json()
+    assert stats["rows"][0]["count"] == 3 and stats["rows"][0]["withheld"] is False
+    assert stats["rows"][0]["total"] == "3600000.00"
+
+
+def test_statistics_pages_and_exports(client, registered, officer):
+    year = registered.registered_on.year
+    client.force_login(officer)
     page = client.get(reverse("contracts:stats"), {"year": year, "group_by": "type"})
     body = page.content.decode()
     assert page.status_code == HTTPStatus.OK and "<svg" in body and "技术开发" in body
