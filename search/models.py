@@ -116,7 +116,21 @@ class SearchOutbox(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["processed_at", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["processed_at", "next_attempt_at"]),
+            # Pending rows only: the drain reads them in id order and looks up an object's
+            # other pending rows, however many processed rows wait for the purge.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(processed_at__isnull=True),
+                name="search_outbox_pending",
+            ),
+            models.Index(
+                fields=["kind", "object_id"],
+                condition=models.Q(processed_at__isnull=True),
+                name="search_outbox_pending_obj",
+            ),
+        ]
         verbose_name = verbose_name_plural = "检索同步队列"
 
     def __str__(self):

@@ -1,14 +1,19 @@
 """Search writes and queries: the only entry points views, the API and commands call."""
 
+import fcntl
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from elastic_transport import TransportError
 from elasticsearch import ApiError
@@ -33,26 +38,98 @@ from search.sources import SOURCES, available_sources, count_all, iter_all_docum
 logger = logging.getLogger(__name__)
 ES_ERRORS = (TransportError, ApiError, BulkIndexError, ConnectionError)
 MAX_BACKOFF_SECONDS = 300
-DRAIN_BATCH = 500
 
 
 # -- outbox and sync -------------------------------------------------------------------------
+# A batch is read, its documents built from the database, written to every target, and only
+# then its rows are marked processed: a crash anywhere before the mark leaves the rows due.
+DRAIN_BATCH = 500
+# Rows one run of the sync may apply. Inline (the immediate task backend runs the sync in the
+# writer's process right after commit) keeps a request or an import command short; the rest
+# stays due for the worker or the next write. A worker's run continues in a new task instead.
+INLINE_DRAIN_LIMIT = 2_000
+TASK_DRAIN_LIMIT = 20_000
+RECORD_CHUNK = 2_000
+# Key of the PostgreSQL advisory lock that lets one drainer run at a time (see _drain_lock).
+_DRAIN_LOCK_KEY = 0x5345_4152_4348_0001
+_local_drain_lock = threading.Lock()
+
+
 def search_outbox_record(*, kind: str, object_id: int | str, op: str) -> SearchOutbox:
     """Record a change in the caller's transaction; the index catches up after commit."""
     if op not in SearchOutbox.Op.values:
         raise ValidationError({"op": f"未知的同步操作“{op}”"})
     row = SearchOutbox.objects.create(kind=kind, object_id=str(object_id), op=op)
-    transaction.on_commit(_enqueue_sync, robust=True)
+    _enqueue_sync_on_commit()
     return row
+
+
+def search_outbox_record_many(
+    *, kind: str, object_ids: Iterable[int | str], op: str = SearchOutbox.Op.UPSERT
+) -> int:
+    """Record many changes at once (bulk imports): multi-row INSERTs, duplicates dropped, and
+    one sync enqueued for the whole transaction. Returns the number of rows written."""
+    if op not in SearchOutbox.Op.values:
+        raise ValidationError({"op": f"未知的同步操作“{op}”"})
+    ids = list(dict.fromkeys(str(i) for i in object_ids))
+    for start in range(0, len(ids), RECORD_CHUNK):
+        SearchOutbox.objects.bulk_create(
+            [SearchOutbox(kind=kind, object_id=i, op=op) for i in ids[start : start + RECORD_CHUNK]]
+        )
+    if ids:
+        _enqueue_sync_on_commit()
+    return len(ids)
+
+
+class _SyncOnCommit:
+    """An on-commit hook that knows whether it has run (tests run hooks without a commit)."""
+
+    fired = False
+
+    def __call__(self):
+        self.fired = True
+        _enqueue_sync()
+
+
+def _enqueue_sync_on_commit() -> None:
+    """One sync per transaction, however many rows it records (an import sends hundreds)."""
+    conn = transaction.get_connection()
+    hook = getattr(conn, "_search_sync_hook", None)
+    if (
+        conn.in_atomic_block
+        and hook is not None
+        and not hook.fired
+        and any(func is hook for _, func, _ in conn.run_on_commit)
+    ):
+        return
+    hook = conn._search_sync_hook = _SyncOnCommit()
+    transaction.on_commit(hook, robust=True)
 
 
 def _enqueue_sync() -> None:
     from search.tasks import search_sync
 
     try:
+        if _sync_already_queued(search_sync):
+            return
         search_sync.enqueue()
-    except Exception:  # the outbox row is durable; a worker will pick it up
+    except Exception:  # the outbox row is durable; the worker's sweep will pick it up
         logger.exception("could not enqueue search sync")
+
+
+def _sync_already_queued(search_sync) -> bool:
+    """With the database queue, a sync that has not started yet will also see this commit's
+    rows, so a second one would only cost the worker an empty run."""
+    backend = search_sync.get_backend()
+    if type(backend).__module__.split(".")[0] != "django_tasks_db":
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=search_sync.module_path, backend_name=backend.alias)
+        .exists()
+    )
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -61,27 +138,105 @@ def backoff_seconds(attempts: int) -> int:
     return min(2 ** max(attempts - 1, 0), cap)
 
 
-def _due_rows(limit: int) -> list[SearchOutbox]:
-    now = timezone.now()
-    qs = SearchOutbox.objects.filter(processed_at__isnull=True).filter(
-        next_attempt_at__isnull=True
-    ) | SearchOutbox.objects.filter(processed_at__isnull=True, next_attempt_at__lte=now)
-    return list(qs.order_by("id")[:limit])
+@contextmanager
+def _drain_lock(*, wait: float = 0.0) -> Iterator[bool]:
+    """Let one drainer at a time apply the outbox, whatever process it runs in.
 
-
-def search_outbox_drain(*, limit: int = DRAIN_BATCH) -> dict:
-    """Apply due outbox rows to every sync target; on failure back off and keep the rows.
-
-    Each row means "make the index agree with the database for this object", so rows can be
-    applied in any order and more than once.
+    Row-level claims would not be enough: two workers holding different rows of one object
+    could write its documents out of order, leaving an older version in the index with every
+    row marked done. The lock dies with its holder (PostgreSQL drops a session's advisory locks
+    when its connection closes, the kernel drops a killed process's flock), so a worker killed
+    mid-batch never blocks the next one. Yields False when another drainer keeps it for `wait`
+    seconds.
     """
+    deadline = time.monotonic() + wait
+    conn = connection
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [_DRAIN_LOCK_KEY])
+                acquired = cursor.fetchone()[0]
+                if acquired or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.05)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                with conn.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_DRAIN_LOCK_KEY])
+        return
+    path = _sqlite_lock_path(conn)
+    if path is None:  # an in-memory database lives in this process only
+        acquired = (
+            _local_drain_lock.acquire(timeout=wait)
+            if wait
+            else _local_drain_lock.acquire(blocking=False)
+        )
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                _local_drain_lock.release()
+        return
+    with open(path, "a+b") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                acquired = True
+            except BlockingIOError:
+                acquired = False
+            if acquired or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sqlite_lock_path(conn) -> Path | None:
+    name = str(conn.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or "mode=memory" in name:
+        return None
+    return Path(name).with_name(Path(name).name + ".search-sync.lock")
+
+
+def _due_rows(limit: int) -> list[tuple[int, str, str]]:
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return list(
+        SearchOutbox.objects.filter(due, processed_at__isnull=True)
+        .order_by("id")
+        .values_list("id", "kind", "object_id")[:limit]
+    )
+
+
+def _drain_batch(limit: int) -> dict:
     rows = _due_rows(limit)
-    stats = {"rows": len(rows), "upserted": 0, "deleted": 0, "failed": 0}
+    stats = {"rows": len(rows), "upserted": 0, "deleted": 0, "failed": 0, "settled": 0}
     if not rows:
         return stats
+    batch_ids = [pk for pk, _, _ in rows]
     wanted: dict[str, set[str]] = {}
-    for row in rows:
-        wanted.setdefault(row.kind, set()).add(row.object_id)
+    for _, kind, object_id in rows:
+        wanted.setdefault(kind, set()).add(object_id)
+    # Other pending rows of the same objects (changed twice, or waiting on backoff) are settled
+    # by this batch too: they are visible now, so the documents read below include their change.
+    settled = []
+    for kind, ids in wanted.items():
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), DRAIN_BATCH):
+            settled += (
+                SearchOutbox.objects.filter(
+                    processed_at__isnull=True,
+                    kind=kind,
+                    object_id__in=id_list[start : start + DRAIN_BATCH],
+                )
+                .exclude(pk__in=batch_ids)
+                .values_list("pk", flat=True)
+            )
     upserts, deletes = [], []
     for kind, ids in wanted.items():
         source = SOURCES.get(kind)
@@ -98,31 +253,75 @@ def search_outbox_drain(*, limit: int = DRAIN_BATCH) -> dict:
                 target.delete(deletes)
         except ES_ERRORS as exc:
             error = f"{target.name}: {type(exc).__name__}: {exc}"[:2000]
-    ids = [r.pk for r in rows]
     if error:
         now = timezone.now()
-        for row in rows:
+        failed = list(SearchOutbox.objects.filter(pk__in=batch_ids))
+        for row in failed:
             row.attempts += 1
             row.last_error = error
             row.next_attempt_at = now + timedelta(seconds=backoff_seconds(row.attempts))
-        SearchOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
+        SearchOutbox.objects.bulk_update(failed, ["attempts", "last_error", "next_attempt_at"])
         stats["failed"] = len(rows)
         logger.warning("search sync failed for %d rows: %s", len(rows), error)
         return stats
-    SearchOutbox.objects.filter(pk__in=ids).update(processed_at=timezone.now(), last_error="")
-    stats["upserted"], stats["deleted"] = len(upserts), len(deletes)
+    done = batch_ids + settled
+    now = timezone.now()
+    for start in range(0, len(done), 1000):
+        SearchOutbox.objects.filter(pk__in=done[start : start + 1000]).update(
+            processed_at=now, last_error=""
+        )
+    stats.update(upserted=len(upserts), deleted=len(deletes), settled=len(settled))
     return stats
 
 
-def search_outbox_drain_all(*, limit: int = DRAIN_BATCH) -> dict:
-    """Drain until nothing is due (or a batch fails)."""
-    total = {"rows": 0, "upserted": 0, "deleted": 0, "failed": 0}
-    while True:
-        stats = search_outbox_drain(limit=limit)
-        for key in total:
-            total[key] += stats[key]
-        if stats["rows"] < limit or stats["failed"]:
+def _empty_stats() -> dict:
+    return {
+        "rows": 0,
+        "upserted": 0,
+        "deleted": 0,
+        "failed": 0,
+        "settled": 0,
+        "batches": 0,
+        "more": False,
+        "busy": False,
+    }
+
+
+def search_outbox_drain(*, limit: int = DRAIN_BATCH, wait: float = 0.0) -> dict:
+    """Apply one batch of due outbox rows to every sync target; on failure back off and keep
+    the rows. Each row means "make the index agree with the database for this object", so
+    rows can be applied in any order and more than once."""
+    return search_outbox_drain_all(limit=limit, max_rows=limit, wait=wait)
+
+
+def search_outbox_drain_all(
+    *,
+    limit: int = DRAIN_BATCH,
+    max_rows: int | None = None,
+    wait: float = 0.0,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict:
+    """Drain batch by batch until nothing is due, a batch fails, or `max_rows` rows were read
+    (then `more` is True: due rows remain). Memory stays one batch whatever the backlog."""
+    total = _empty_stats()
+    with _drain_lock(wait=wait) as acquired:
+        if not acquired:
+            total["busy"] = True
             return total
+        while True:
+            size = limit if max_rows is None else min(limit, max_rows - total["rows"])
+            stats = _drain_batch(size)
+            total["batches"] += 1 if stats["rows"] else 0
+            for key in ("rows", "upserted", "deleted", "failed", "settled"):
+                total[key] += stats[key]
+            if stats["rows"] < size or stats["failed"]:
+                return total
+            if max_rows is not None and total["rows"] >= max_rows:
+                total["more"] = bool(_due_rows(1))
+                return total
+            if should_stop and should_stop():
+                total["more"] = True
+                return total
 
 
 def search_outbox_pending() -> dict:

@@ -2,7 +2,9 @@
 
 Other apps need not call search: listing pages (publish, unpublish, delete), registry patents
 and enterprises, and core organisations are watched here. A patent's holders and legal status
-live in child rows, so changes to those re-index the patent too.
+live in child rows, so changes to those re-index the patent too. The registry's bulk imports
+write without post_save and announce their chunks with `registry_bulk_changed` instead; those
+become outbox rows in bulk, in the import's transaction.
 """
 
 from django.apps import apps
@@ -66,6 +68,17 @@ def _patent_child_changed(sender, instance, raw=False, **kwargs):
         _record("patent", instance.patent_id, SearchOutbox.Op.UPSERT)
 
 
+_BULK_KINDS = {"ip_registry.Patent": "patent", "ip_registry.Enterprise": "enterprise"}
+
+
+def on_registry_bulk_changed(sender, ids=(), **kwargs):
+    from search.services import search_outbox_record_many
+
+    kind = _BULK_KINDS.get(sender._meta.label)
+    if kind and ids:
+        search_outbox_record_many(kind=kind, object_ids=ids, op=SearchOutbox.Op.UPSERT)
+
+
 def _synonyms_changed(sender, **kwargs):
     from search.synonyms import invalidate
 
@@ -104,5 +117,9 @@ def connect() -> None:
             continue
         post_save.connect(_patent_child_changed, sender=model, dispatch_uid=f"search_save_{label}")
         post_delete.connect(_patent_child_changed, sender=model, dispatch_uid=f"search_del_{label}")
+    if apps.is_installed("ip_registry"):
+        from ip_registry.signals import registry_bulk_changed
+
+        registry_bulk_changed.connect(on_registry_bulk_changed, dispatch_uid="search_registry_bulk")
     post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search_synonym_saved")
     post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search_synonym_deleted")

@@ -1,13 +1,45 @@
+"""The worker: `search_sync --forever` runs beside the web processes (one or more of them).
+
+Each round it runs every ready task of the django-tasks-db queue (when that is the TASKS
+backend), exactly as `manage.py db_worker` would, then sweeps the outbox: rows whose task was
+lost (a worker killed mid-batch, an enqueue that failed) are applied within one interval, with
+no manual step. Without --forever it drains what is due once and exits (1 when a batch failed).
+"""
+
+import logging
 import signal
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 
-from search.services import search_outbox_drain_all, search_outbox_pending, search_outbox_purge
+from search.services import (
+    TASK_DRAIN_LIMIT,
+    search_outbox_drain_all,
+    search_outbox_pending,
+    search_outbox_purge,
+)
+
+PURGE_EVERY_SECONDS = 3600
+
+
+def _database_queue():
+    """The django-tasks-db worker loop, when the database queue is the TASKS backend."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return (
+        Worker if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend) else None
+    )
 
 
 class Command(BaseCommand):
-    help = "把检索同步队列（outbox）中的变更写入索引；--forever 作为常驻进程持续同步。"
+    help = (
+        "把检索同步队列（outbox）中的变更写入索引；--forever 作为常驻进程持续同步并执行后台任务。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--forever", action="store_true", help="常驻运行，直到收到停止信号")
@@ -15,29 +47,65 @@ class Command(BaseCommand):
         parser.add_argument("--purge-days", type=int, default=7, help="清理多少天前已完成的记录")
 
     def handle(self, *args, forever, interval, purge_days, **options):
+        if not forever:
+            stats = search_outbox_drain_all(wait=30.0)
+            self._report(stats)
+            search_outbox_purge(older_than_days=purge_days)
+            self.stdout.write(f"待同步：{search_outbox_pending()['pending']} 条")
+            if stats["failed"] or stats["busy"]:
+                raise SystemExit(1)
+            return
         self._stop = False
-        if forever:
-            signal.signal(signal.SIGTERM, self._request_stop)
-            signal.signal(signal.SIGINT, self._request_stop)
-        while True:
-            stats = search_outbox_drain_all()
-            if stats["rows"] or not forever:
-                self.stdout.write(
-                    f"处理 {stats['rows']} 条：写入 {stats['upserted']}，删除 {stats['deleted']}，"
-                    f"失败 {stats['failed']}"
+        self._task_worker = None
+        signal.signal(signal.SIGTERM, self._request_stop)
+        signal.signal(signal.SIGINT, self._request_stop)
+        worker_class = _database_queue()
+        if options["verbosity"] < 2:
+            # The task loop restarts every round; its "Starting worker" line would be noise.
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        worker_id = get_random_string(32)
+        max_rows = getattr(settings, "SEARCH_SYNC_TASK_LIMIT", TASK_DRAIN_LIMIT)
+        self.stdout.write(
+            f"检索同步进程已启动（{'数据库任务队列 + ' if worker_class else ''}outbox 轮询，"
+            f"间隔 {interval} 秒）"
+        )
+        last_purge = 0.0
+        while not self._stop:
+            if worker_class is not None:
+                # Every ready task, then back here (batch mode returns when the queue is empty).
+                self._task_worker = worker_class(
+                    queue_names=["default"],
+                    interval=0,
+                    batch=True,
+                    backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+                    startup_delay=False,
+                    max_tasks=None,
+                    worker_id=worker_id,
+                    excluded_queue_names=[],
                 )
-            if not forever:
-                break
+                self._task_worker.run()
+                self._task_worker = None
             if self._stop:
                 break
-            time.sleep(interval)
-            if self._stop:
-                break
-        search_outbox_purge(older_than_days=purge_days)
-        pending = search_outbox_pending()["pending"]
-        self.stdout.write(f"待同步：{pending} 条")
-        if not forever and stats["failed"]:
-            raise SystemExit(1)
+            stats = search_outbox_drain_all(max_rows=max_rows, should_stop=lambda: self._stop)
+            if stats["rows"]:
+                self._report(stats)
+            if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
+                search_outbox_purge(older_than_days=purge_days)
+                last_purge = time.monotonic()
+            if not stats["more"] and not self._stop:
+                time.sleep(interval)
+        self.stdout.write(f"已停止；待同步：{search_outbox_pending()['pending']} 条")
+
+    def _report(self, stats):
+        self.stdout.write(
+            f"处理 {stats['rows']} 条（另合并 {stats['settled']} 条重复）："
+            f"写入 {stats['upserted']}，删除 {stats['deleted']}，失败 {stats['failed']}"
+            + ("；另一同步进程正在处理" if stats["busy"] else "")
+        )
 
     def _request_stop(self, *args):
+        # Finish the task or batch at hand, then leave; rows not yet marked stay due.
         self._stop = True
+        if self._task_worker is not None:
+            self._task_worker.running = False
