@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from contracts.models import Contract, NumberSequence, Party, RegistryOffice
+from contracts.models import ChangeRequest, Contract, NumberSequence, Party, RegistryOffice
 
 
 @admin.register(RegistryOffice)
@@ -43,6 +43,24 @@ class ContractAdmin(admin.ModelAdmin):
     list_filter = ["status", "contract_type", "office"]
     search_fields = ["name", "registration_number", "organization__name"]
     inlines = [PartyInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    """Read-only, like contracts: requests are decided on the contract page."""
+
+    list_display = ["contract", "kind", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["kind", "status"]
+    search_fields = ["contract__name", "contract__registration_number"]
 
     def has_add_permission(self, request):
         return False

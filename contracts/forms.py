@@ -266,6 +266,45 @@ class AmendForm(forms.Form):
         }
 
 
+class ChangeRequestForm(forms.Form):
+    """An applicant's 变更登记 / 注销登记 request; an amendment changes the fields filled in."""
+
+    kind = forms.ChoiceField(
+        label="申请事项",
+        choices=[("amend", "变更登记（合同内容变更）"), ("cancel", "注销登记（合同解除或终止）")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择变更登记或注销登记"},
+    )
+    name = forms.CharField(label="新的合同名称", max_length=200, required=False)
+    valid_until = forms.DateField(label="新的有效期止", required=False, widget=DATE)
+    total_amount = forms.DecimalField(
+        label="新的合同成交额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    technical_amount = forms.DecimalField(
+        label="新的技术交易额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    reason = forms.CharField(
+        label="依据或原因（如补充协议、解除协议的内容）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "请写明申请的依据或原因"},
+    )
+
+    def changes(self) -> dict:
+        fields = ("name", "valid_until", "total_amount", "technical_amount")
+        return {
+            key: self.cleaned_data[key]
+            for key in fields
+            if self.cleaned_data.get(key) not in (None, "")
+        }
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label="办理意见", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
 class NationalNumberForm(forms.Form):
     national_number = forms.CharField(label="全国技术合同登记系统登记号", max_length=40)
 

@@ -387,3 +387,62 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ChangeRequest(models.Model):
+    """An applicant's request for 变更登记 or 注销登记 of a registered contract.
+
+    The registry still records the change (contract_amend / contract_cancel); the request
+    carries what the parties agreed and why, so the applicant need not visit the office.
+    """
+
+    class Kind(models.TextChoices):
+        AMEND = "amend", "变更登记"
+        CANCEL = "cancel", "注销登记"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待办理"
+        APPROVED = "approved", "已办理"
+        REJECTED = "rejected", "不予办理"
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="合同", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField("申请事项", max_length=10, choices=Kind.choices)
+    changes = models.JSONField("申请变更的内容", default=dict, blank=True)
+    reason = models.TextField("依据或原因")
+    status = models.CharField(
+        "办理状态", max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
+    decision_note = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = verbose_name_plural = "变更/注销登记申请"
+        constraints = [
+            # One open request per contract: the registry answers it before the next.
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=models.Q(status="pending"),
+                name="contract_one_pending_change_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.contract}"

@@ -14,6 +14,7 @@ from contracts.charts import bar_chart
 from contracts.deadlines import working_days_left
 from contracts.models import (
     SUBTYPE_LABELS,
+    ChangeRequest,
     Contract,
     ContractType,
     IPType,
@@ -67,6 +68,9 @@ ACTION_LABELS = {
     "contract.amend": "变更登记",
     "contract.cancel": "注销登记",
     "contract.national_number": "记录全国系统登记号",
+    "contract.request_amend": "申请变更登记",
+    "contract.request_cancel": "申请注销登记",
+    "contract.request_rejected": "变更/注销申请不予办理",
 }
 
 
@@ -93,6 +97,14 @@ def officer_queue(*, status: str | None = None, today: date | None = None) -> li
         )
         contract.is_overdue = bool(contract.deadline and contract.deadline < today)
     return rows
+
+
+def change_requests_pending() -> QuerySet[ChangeRequest]:
+    return (
+        ChangeRequest.objects.filter(status=ChangeRequest.Decision.PENDING)
+        .select_related("contract", "contract__organization", "requested_by")
+        .order_by("requested_at", "id")
+    )
 
 
 def contracts_visible_to_officer() -> QuerySet[Contract]:

@@ -19,6 +19,7 @@ from contracts.models import (
     REFUSAL_GROUND_LABELS,
     SUBTYPES,
     Attachment,
+    ChangeRequest,
     Contract,
     ContractType,
     IPItem,
@@ -689,6 +690,106 @@ def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
     contract.save()
     _transition(contract, user=user, action="cancel", old_status=Status.REGISTERED, note=reason)
     return contract
+
+
+# Applicants' requests for 变更登记 / 注销登记 --------------------------------------------------
+
+
+def _change_request_clean(contract: Contract, changes: dict) -> dict:
+    """Check a proposed amendment the way contract_amend will, and store it as plain JSON."""
+    unknown = set(changes) - AMENDABLE
+    if unknown:
+        raise ValidationError(f"变更登记不能修改：{', '.join(sorted(unknown))}")
+    clean = {}
+    for field, value in changes.items():
+        if value in (None, ""):
+            continue
+        if field in ("total_amount", "technical_amount"):
+            value = str(_amount(value, "金额"))
+        elif field in ("valid_from", "valid_until"):
+            value = _date(value, "有效期").isoformat()
+        elif field == "payment_method" and value not in PaymentMethod.values:
+            raise ValidationError({"payment_method": ["支付方式无效"]})
+        else:
+            value = str(value).strip()
+        if str(getattr(contract, field)) != value:
+            clean[field] = value
+    total = Decimal(clean.get("total_amount", contract.total_amount))
+    if Decimal(clean.get("technical_amount", contract.technical_amount)) > total:
+        raise ValidationError("技术交易额不能大于合同成交额")
+    if not clean:
+        raise ValidationError("请填写要变更的内容（与现登记内容相同的不算变更）")
+    return clean
+
+
+@transaction.atomic
+def change_request_submit(
+    *, user, contract: Contract, kind: str, reason: str, changes: dict | None = None
+) -> ChangeRequest:
+    """An applicant asks the registry to amend or cancel a registered contract."""
+    _require_applicant(user, contract)
+    if kind not in ChangeRequest.Kind.values:
+        raise ValidationError({"kind": ["请选择变更登记或注销登记"]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请写明申请的依据或原因（如补充协议、解除协议）"]})
+    contract = _locked(contract)
+    _require_status(contract, {Status.REGISTERED}, f"申请{ChangeRequest.Kind(kind).label}")
+    if contract.change_requests.filter(status=ChangeRequest.Decision.PENDING).exists():
+        raise ValidationError("已有一项申请在办理中，请等待登记机构办理后再申请")
+    clean = _change_request_clean(contract, changes or {}) if kind == "amend" else {}
+    request = ChangeRequest.objects.create(
+        contract=contract, kind=kind, changes=clean, reason=reason, requested_by=user
+    )
+    audit_record(
+        actor=user,
+        action=f"contract.request_{kind}",
+        obj=contract,
+        changes={field: [str(getattr(contract, field)), value] for field, value in clean.items()},
+        note=reason,
+    )
+    return request
+
+
+def _pending_request(request: ChangeRequest) -> ChangeRequest:
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ChangeRequest.Decision.PENDING:
+        raise ValidationError(f"该申请已{request.get_status_display()}")
+    return request
+
+
+@transaction.atomic
+def change_request_approve(*, user, request: ChangeRequest, note: str = "") -> ChangeRequest:
+    """The registry records the requested change; the contract's audit trail says it was asked."""
+    _require_officer(user)
+    request = _pending_request(request)
+    basis = f"依申请（{request.requested_by}）：{request.reason}"
+    if note.strip():
+        basis += f"；办理意见：{note.strip()}"
+    if request.kind == ChangeRequest.Kind.AMEND:
+        contract_amend(user=user, contract=request.contract, data=request.changes, note=basis)
+    else:
+        contract_cancel(user=user, contract=request.contract, reason=basis)
+    request.status = ChangeRequest.Decision.APPROVED
+    request.decided_by, request.decided_at = user, timezone.now()
+    request.decision_note = note.strip()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeRequest:
+    _require_officer(user)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ["不予办理须说明理由"]})
+    request = _pending_request(request)
+    request.status = ChangeRequest.Decision.REJECTED
+    request.decided_by, request.decided_at = user, timezone.now()
+    request.decision_note = note
+    request.save()
+    audit_record(actor=user, action="contract.request_rejected", obj=request.contract, note=note)
+    return request
 
 
 @transaction.atomic

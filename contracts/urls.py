@@ -30,5 +30,11 @@ urlpatterns = [
     path("<int:pk>/submit/", views.contract_submit, name="submit"),
     path("<int:pk>/withdraw/", views.contract_withdraw, name="withdraw"),
     path("<int:pk>/act/<str:action>/", views.officer_action, name="act"),
+    path("<int:pk>/requests/", views.change_request_create, name="change_request"),
+    path(
+        "<int:pk>/requests/<int:request_pk>/<str:decision>/",
+        views.change_request_decide,
+        name="change_request_decide",
+    ),
     path("<int:pk>/certificate.pdf", views.certificate, name="certificate"),
 ]

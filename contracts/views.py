@@ -16,11 +16,12 @@ from contracts import charts, forms, services
 from contracts.certificates import contract_certificate_get_or_create, render_pdf
 from contracts.guide import contract_type_suggest
 from contracts.inquiries import contract_from_inquiry
-from contracts.models import SUBTYPES, Attachment, Contract, Status
+from contracts.models import SUBTYPES, Attachment, ChangeRequest, Contract, Status
 from contracts.prechecks import contract_missing_items, contract_precheck
 from contracts.selectors import (
     GROUPS,
     OPEN_STATUSES,
+    change_requests_pending,
     contract_get_for_user,
     contract_history,
     contract_stats,
@@ -50,6 +51,7 @@ def index(request):
         queue = officer_queue()
         context["open_count"] = len(queue)
         context["overdue_count"] = sum(c.is_overdue for c in queue)
+        context["change_request_count"] = change_requests_pending().count()
     return render(request, "contracts/index.html", context)
 
 
@@ -227,7 +229,12 @@ def contract_detail(request, pk):
         "editable": editable,
         "history": contract_history(contract=contract),
         "today": timezone.localdate(),
+        "change_requests": list(contract.change_requests.select_related("requested_by")),
     }
+    pending = [c for c in context["change_requests"] if c.status == "pending"]
+    context["pending_request"] = pending[0] if pending else None
+    if is_applicant and contract.status == Status.REGISTERED and not pending:
+        context["change_request_form"] = forms.ChangeRequestForm()
     if editable:
         issues = contract_precheck(contract=contract)
         context.update(
@@ -244,6 +251,7 @@ def contract_detail(request, pk):
             adjust_form=forms.AdjustForm(initial={"amount": contract.technical_amount}),
             national_form=forms.NationalNumberForm(),
             amend_form=forms.AmendForm(),
+            decision_form=forms.DecisionForm(),
         )
     return render(request, "contracts/detail.html", context)
 
@@ -377,6 +385,55 @@ def officer_action(request, pk, action):
 
 
 @login_required
+@require_POST
+def change_request_create(request, pk):
+    """An applicant asks for 变更登记 / 注销登记 of a registered contract."""
+    form = forms.ChangeRequestForm(request.POST)
+
+    def act(contract):
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        change = services.change_request_submit(
+            user=request.user,
+            contract=contract,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            changes=form.changes(),
+        )
+        messages.success(
+            request, f"{change.get_kind_display()}申请已提交，登记机构办理后会更新本页。"
+        )
+
+    return _act(request, pk, act)
+
+
+DECISIONS = {
+    "approve": lambda user, change, note: services.change_request_approve(
+        user=user, request=change, note=note
+    ),
+    "reject": lambda user, change, note: services.change_request_reject(
+        user=user, request=change, note=note
+    ),
+}
+
+
+@login_required
+@require_POST
+def change_request_decide(request, pk, request_pk, decision):
+    if decision not in DECISIONS:
+        raise Http404("未知操作")
+    if not services.user_is_officer(request.user):
+        raise PermissionDenied("只有合同登记员可以办理变更/注销申请")
+
+    def act(contract):
+        change = get_object_or_404(ChangeRequest, pk=request_pk, contract=contract)
+        change = DECISIONS[decision](request.user, change, request.POST.get("note", ""))
+        messages.success(request, f"{change.get_kind_display()}申请{change.get_status_display()}。")
+
+    return _act(request, pk, act)
+
+
+@login_required
 def queue(request):
     if not services.user_is_officer(request.user):
         raise PermissionDenied("只有合同登记员可以查看审查队列")
@@ -389,6 +446,7 @@ def queue(request):
         "contracts/queue.html",
         {
             "rows": rows,
+            "change_requests": change_requests_pending(),
             "status": status,
             "statuses": [(s, Status(s).label) for s in OPEN_STATUSES]
             + [(Status.RETURNED, Status.RETURNED.label), (Status.REGISTERED, "已登记")],

@@ -12,3 +12,16 @@ def yuan(value) -> str:
         return f"{Decimal(value):,.2f}"
     except (InvalidOperation, TypeError, ValueError):
         return ""
+
+
+@register.filter
+def change_label(field: str) -> str:
+    """A Contract field name as its Chinese label (for requested amendments)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from contracts.models import Contract
+
+    try:
+        return str(Contract._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field

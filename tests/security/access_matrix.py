@@ -331,6 +331,22 @@ TARGETS: list[Target] = [
         note="submitted: registry officers accept it",
     ),
     T(
+        "contracts:change_request",
+        "POST",
+        "/contracts/{registered}/requests/",
+        (302, 302, 404, 404, 403, 404, 403),
+        (("kind", "cancel"), ("reason", "协议解除")),
+        note="applicant organisation asks for 变更/注销登记 (redirect with the outcome)",
+    ),
+    T(
+        "contracts:change_request_decide",
+        "POST",
+        "/contracts/{registered}/requests/{change_request}/approve/",
+        (302, 403, 403, 403, 302, 403, 302),
+        (),
+        note="registry officers only",
+    ),
+    T(
         "contracts:certificate",
         "GET",
         "/contracts/{registered}/certificate.pdf",

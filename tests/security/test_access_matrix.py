@@ -40,6 +40,13 @@ def world(make_user):
     registered = contract_services.contract_register(
         user=users["registry_officer"], contract=registered
     )
+    change_request = contract_services.change_request_submit(
+        user=users["member_a"],
+        contract=registered,
+        kind="amend",
+        reason="补充协议",
+        changes={"name": "变更后的合同名称"},
+    )
     listing = make_listing(organization=org_a)
     demand = make_listing(kind="demand", organization=org_a)
     inquiry = inquiry_create(buyer=users["member_b"], listing=listing, message="请报价")
@@ -51,6 +58,7 @@ def world(make_user):
         "submitted": submitted.pk,
         "submitted_attachment": submitted.attachments.first().pk,
         "registered": registered.pk,
+        "change_request": change_request.pk,
         "registration_number": registered.registration_number,
         "verification_code": registered.verification_code,
         "listing": listing.pk,
