@@ -16,6 +16,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 
 from search.services import (
+    DRAIN_BATCH,
     TASK_DRAIN_LIMIT,
     search_outbox_drain_all,
     search_outbox_pending,
@@ -44,11 +45,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--forever", action="store_true", help="常驻运行，直到收到停止信号")
         parser.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
+        parser.add_argument(
+            "--batch", type=int, default=DRAIN_BATCH, help="每批处理的记录数（内存随之而定）"
+        )
         parser.add_argument("--purge-days", type=int, default=7, help="清理多少天前已完成的记录")
 
-    def handle(self, *args, forever, interval, purge_days, **options):
+    def handle(self, *args, forever, interval, batch, purge_days, **options):
         if not forever:
-            stats = search_outbox_drain_all(wait=30.0)
+            stats = search_outbox_drain_all(limit=batch, wait=30.0)
             self._report(stats)
             search_outbox_purge(older_than_days=purge_days)
             self.stdout.write(f"待同步：{search_outbox_pending()['pending']} 条")
@@ -87,7 +91,9 @@ class Command(BaseCommand):
                 self._task_worker = None
             if self._stop:
                 break
-            stats = search_outbox_drain_all(max_rows=max_rows, should_stop=lambda: self._stop)
+            stats = search_outbox_drain_all(
+                limit=batch, max_rows=max_rows, should_stop=lambda: self._stop
+            )
             if stats["rows"]:
                 self._report(stats)
             if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
