@@ -5,6 +5,7 @@ domain dictionary → words; at query time also stop-word removal and synonym ex
 Elasticsearch server here has no analysis-common module, so this is the only analysis there is.
 """
 
+import hashlib
 import logging
 import re
 import threading
@@ -23,6 +24,10 @@ MAX_QUERY_CHARS = 200
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
+
+# Bump when a code change alters what normalize / index_words / pinyin_forms return for the same
+# text: every stored analysis (SearchEntry words, the Elasticsearch copy) is then re-derived.
+ANALYSER_REVISION = 1
 
 jieba.setLogLevel(logging.WARNING)
 _tokenizer_lock = threading.Lock()
@@ -47,6 +52,25 @@ def tokenizer() -> jieba.Tokenizer:
             freq = int(parts[1]) if len(parts) > 1 else None
             tok.add_word(normalize(parts[0]), freq=freq)
         return tok
+
+
+@cache
+def analyser_version() -> str:
+    """A digest of everything index-time analysis depends on: this module's revision, the
+    domain dictionary and the versions of jieba, OpenCC and pypinyin. It is part of every
+    document fingerprint, so changing any of them makes stored analyses stale (`search_index
+    check` reports them, `search_index rebuild` re-analyses them)."""
+    import importlib.metadata as metadata
+
+    digest = hashlib.sha256(f"revision {ANALYSER_REVISION}\n".encode())
+    digest.update((DICTIONARY_DIR / "panjin.txt").read_bytes())
+    for package in ("jieba", "opencc", "pypinyin"):
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "?"
+        digest.update(f"\n{package} {version}".encode())
+    return digest.hexdigest()[:16]
 
 
 @cache

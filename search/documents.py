@@ -119,7 +119,10 @@ class SearchDocument:
         return [t for t in dict.fromkeys(terms) if t]
 
     def fingerprint(self) -> str:
-        """A digest of the content, so `search_index check` can see stale copies."""
+        """A digest of the content and of the analyser that derives the index words from it, so
+        `search_index check` sees stale copies and a rebuild can keep the analyses that are
+        still valid (a dictionary change alters every fingerprint)."""
         data = asdict(self)
+        data["analyser"] = analysis.analyser_version()
         payload = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:32]

@@ -29,6 +29,7 @@ from search.backends.base import (
     SearchParams,
     SearchResult,
     attach_highlights,
+    has_filters,
 )
 from search.client import elasticsearch_enabled
 from search.documents import FACETS, KINDS, PRICE_BAND_LABELS
@@ -341,14 +342,33 @@ def search_index_rebuild(
     backends: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    reanalyse: bool = False,
 ) -> dict:
-    """Rebuild the chosen backends from the database (ES: new index, bulk, alias swap)."""
+    """Rebuild the chosen backends from the database (ES: new index, bulk, alias swap).
+
+    The database backend's entries double as the analysis cache: by default its rebuild
+    re-analyses only documents whose fingerprint (content + analyser version) changed, and
+    Elasticsearch is then loaded from those entries without running jieba again (when only
+    Elasticsearch is asked for, the entries are brought up to date first, as part of its time).
+    reanalyse=True analyses every document from its source model in each backend.
+    """
     names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
     out = {}
+    entries_current = False
     for name in names:
-        backend = database_backend() if name == "database" else elasticsearch_backend()
         start = time.perf_counter()
-        count = backend.rebuild(iter_all_documents(), progress=progress, workers=workers)
+        if name == "database" or reanalyse:
+            backend = database_backend() if name == "database" else elasticsearch_backend()
+            kwargs = {"reanalyse": reanalyse} if name == "database" else {}
+            count = backend.rebuild(
+                iter_all_documents(), progress=progress, workers=workers, **kwargs
+            )
+            entries_current = entries_current or name == "database"
+        else:
+            if not entries_current:
+                database_backend().rebuild(iter_all_documents(), workers=workers, reanalyse=False)
+                entries_current = True
+            count = elasticsearch_backend().rebuild_from_entries(progress=progress)
         seconds = time.perf_counter() - start
         out[name] = {
             "documents": count,
@@ -482,7 +502,7 @@ def search_query(*, params: SearchParams) -> dict:
         result = _run(backend, params, query)
     attach_highlights(result.hits, query)
     did_you_mean = ""
-    if result.total == 0 and not query.is_empty:
+    if result.total == 0 and not query.is_empty and not _filtered_out(backend, params, query):
         did_you_mean = _did_you_mean(backend, query)
     facets = {
         name: [
@@ -519,6 +539,17 @@ def search_query(*, params: SearchParams) -> dict:
         "facets": facets,
         "did_you_mean": did_you_mean,
     }
+
+
+def _filtered_out(backend, params: SearchParams, query) -> bool:
+    """No hits only because of the filters: the words themselves match, so there is no
+    misspelling to correct (and no fuzzy suggestion lookup to pay for)."""
+    if not has_filters(params):
+        return False
+    try:
+        return backend.matches_any(query)
+    except ES_ERRORS:
+        return False
 
 
 def _did_you_mean(backend, query) -> str:

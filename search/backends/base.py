@@ -65,6 +65,17 @@ class SearchParams:
         return out
 
 
+def has_filters(params: SearchParams) -> bool:
+    return bool(
+        any(params.filters.values())
+        or params.exclude
+        or any(
+            v is not None
+            for v in (params.trl_min, params.trl_max, params.price_min, params.price_max)
+        )
+    )
+
+
 @dataclass
 class Hit:
     kind: str

@@ -15,7 +15,14 @@ from django.db.models.expressions import RawSQL
 
 from search import analysis, ranking
 from search.analysis import AnalyzedQuery
-from search.backends.base import WEIGHTS, Hit, SearchParams, SearchResult, empty_facets
+from search.backends.base import (
+    WEIGHTS,
+    Hit,
+    SearchParams,
+    SearchResult,
+    empty_facets,
+    has_filters,
+)
 from search.documents import SearchDocument
 from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
@@ -116,13 +123,59 @@ class DatabaseBackend:
     def drop(self) -> None:
         SearchEntry.objects.all().delete()
 
-    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        *,
+        progress=None,
+        workers=1,
+        reanalyse: bool = True,
+    ) -> int:
+        """Make the tables hold exactly `documents`, in one transaction.
+
+        reanalyse=True drops everything and analyses every document. reanalyse=False keeps each
+        entry whose fingerprint (content + analyser version) still matches its document, so only
+        new, changed or re-analysable documents go through jieba; entries without a document
+        are deleted. Either way the tables end up the same.
+        """
         with transaction.atomic():
-            self.drop()
+            if reanalyse:
+                self.drop()
+                count = 0
+                for prepared in mapped_batches(prepare, documents, workers=workers):
+                    count += self.write_prepared(prepared, progress, replace=False)
+                return count
+            stored = {
+                (k, o): (i, f)
+                for i, k, o, f in SearchEntry.objects.values_list(
+                    "id", "kind", "object_id", "fingerprint"
+                ).iterator(chunk_size=5000)
+            }
+            seen: set[int] = set()
+            kept = 0
+
+            def changed():
+                nonlocal kept
+                for doc in documents:
+                    entry_id, fingerprint = stored.get((doc.kind, str(doc.id)), (None, None))
+                    if entry_id is not None:
+                        seen.add(entry_id)
+                        if fingerprint == doc.fingerprint():
+                            kept += 1
+                            if progress:
+                                progress(1)
+                            continue
+                    yield doc
+
             count = 0
-            for prepared in mapped_batches(prepare, documents, workers=workers):
-                count += self.write_prepared(prepared, progress, replace=False)
-        return count
+            for prepared in mapped_batches(prepare, changed(), workers=workers):
+                count += self.write_prepared(prepared, progress, replace=True)
+            gone = [i for i, _ in stored.values() if i not in seen]
+            for start in range(0, len(gone), 500):
+                SearchEntry.objects.filter(id__in=gone[start : start + 500]).delete()
+            if gone:
+                _df_cache.clear()
+            return count + kept
 
     def refresh(self) -> None:
         """Writes are visible on commit; nothing to do."""
@@ -280,16 +333,17 @@ class DatabaseBackend:
             return qs.order_by(F("price_wan").desc(nulls_last=True), "-published_at", "id")
         return qs.order_by(F("published_at").desc(nulls_last=True), "-id")
 
-    @staticmethod
-    def _has_filters(params: SearchParams) -> bool:
-        return bool(
-            any(params.filters.values())
-            or params.exclude
-            or any(
-                v is not None
-                for v in (params.trl_min, params.trl_max, params.price_min, params.price_max)
-            )
-        )
+    _has_filters = staticmethod(has_filters)
+
+    def matches_any(self, query: AnalyzedQuery) -> bool:
+        """Whether the query's words match any entry, filters aside."""
+        words = query.all_words
+        if not words:
+            return False
+        sql, params = self._ids_sql(words)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM ({sql}) m LIMIT 1", params)  # noqa: S608
+            return cursor.fetchone() is not None
 
     def _ranked(
         self, filtered, candidates, query, match_sql, match_params, params

@@ -6,7 +6,9 @@ a `keyword` array of jieba words. A query word scores by term on the word fields
 on the text fields, across title > keywords > summary > body.
 """
 
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -83,8 +85,14 @@ class IndexedDocument(Document):
     suggest = Completion(analyzer="keyword", search_analyzer="keyword", max_input_length=100)
 
 
+def _iso_utc(moment: datetime | None) -> str | None:
+    # One spelling for one instant, whichever time zone the source or the database gave.
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
 def to_source(doc: SearchDocument) -> dict:
     a = doc.analysed()
+    facets = doc.facet_values()
     terms = doc.suggestion_terms()
     inputs = list(dict.fromkeys(i for t in terms for i in analysis.suggestion_inputs(t)))
     return {
@@ -104,18 +112,155 @@ def to_source(doc: SearchDocument) -> dict:
         "keyword_words": a["keyword_words"],
         "industry": doc.industry or None,
         "trl": doc.trl,
-        "modes": doc.modes,
+        "modes": facets["mode"],
         "price_wan": float(doc.price_wan) if doc.price_wan is not None else None,
-        "price_band": doc.facet_values()["price"],
+        "price_band": facets["price"],
         "district": doc.district or None,
         "holder_type": doc.holder_type or None,
         "patent_type": doc.patent_type or None,
         "patent_status": doc.patent_status or None,
-        "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        "published_at": _iso_utc(doc.published_at),
         "fingerprint": doc.fingerprint(),
         "suggest_terms": terms,
         "suggest": {"input": inputs},
     }
+
+
+# Rebuild bulk requests: documents per request and requests in flight at once.
+BULK_CHUNK = 500
+BULK_THREADS = 2
+
+# SearchEntry columns that entry_sources reads, in this order.
+_ENTRY_COLUMNS = (
+    "id", "kind", "object_id", "external_id", "title", "summary", "body", "url", "keywords",
+    "published_at", "price_wan", "trl", "title_words", "keyword_words", "summary_words",
+    "body_words", "fingerprint",
+)  # fmt: skip
+# Single-valued facets stored as SearchFacetValue rows, by their Elasticsearch field.
+_ENTRY_FACETS = {
+    "industry": "industry",
+    "district": "district",
+    "holder_type": "holder_type",
+    "patent_type": "patent_type",
+    "patent_status": "patent_status",
+}
+
+
+def _suggest_inputs(terms: list[str], stored: dict[str, tuple[str, str]]) -> list[str]:
+    """analysis.suggestion_inputs over the terms, taking pinyin from the database's suggestion
+    rows (pypinyin is a quarter of the analysis time) unless a stored form may be truncated."""
+    inputs: list[str] = []
+    for term in terms:
+        norm = analysis.normalize(term)
+        if not norm:
+            continue
+        inputs.append(norm)
+        if analysis.has_han(norm):
+            forms = stored.get(norm) if len(norm) < 200 else None
+            if forms is None or len(forms[0]) >= 400 or len(forms[1]) >= 100:
+                forms = analysis.pinyin_forms(norm)
+            inputs += [x for x in forms if x and len(x) > 1]
+    return list(dict.fromkeys(inputs))
+
+
+def source_from_entry(
+    row: tuple, facets: dict[str, list[str]], pinyin: dict[str, tuple[str, str]]
+) -> tuple[dict, bool]:
+    """The to_source() dict of a document, rebuilt from its database entry (the stored analysis)
+    without running jieba. The flag is False when a column the database truncates may have
+    cut the document short (a 500-character title, a 100-character facet value): the caller
+    then re-derives that document from its source model."""
+    (_id, kind, object_id, external_id, title, summary, body, url, keywords, published_at,
+     price_wan, trl, title_words, keyword_words, summary_words, body_words, fingerprint,
+     ) = row  # fmt: skip
+    exact = len(title) < 500 and all(len(v) < 100 for vals in facets.values() for v in vals)
+    norm_keywords = [k for k in (analysis.normalize(k) for k in keywords or []) if k]
+    if any(" " in k for k in norm_keywords):
+        # The stored words are space-joined, so a keyword with a space cannot be split back.
+        words = [w for k in norm_keywords for w in analysis.index_words(k, normalized=True)]
+        keyword_list = list(dict.fromkeys(norm_keywords + words))
+    else:
+        keyword_list = keyword_words.split()
+    norm_title = analysis.normalize(title)
+    terms = [
+        t
+        for t in dict.fromkeys([*(analysis.normalize(k) for k in keywords or []), norm_title[:100]])
+        if t
+    ]
+    single = {fld: (facets.get(name) or [None])[0] for fld, name in _ENTRY_FACETS.items()}
+    source = {
+        "kind": kind,
+        "object_id": object_id,
+        "external_id": external_id,
+        "url": url,
+        "display_title": title,
+        "display_summary": summary,
+        "title": norm_title,
+        "title_words": list(dict.fromkeys(title_words.split())),
+        "summary": analysis.normalize(summary),
+        "summary_words": list(dict.fromkeys(summary_words.split())),
+        "body": analysis.normalize(body),
+        "body_words": list(dict.fromkeys(body_words.split())),
+        "keywords": norm_keywords,
+        "keyword_words": keyword_list,
+        "industry": single["industry"],
+        "trl": trl,
+        "modes": facets.get("mode", []),
+        "price_wan": float(price_wan) if price_wan is not None else None,
+        "price_band": facets.get("price", []),
+        "district": single["district"],
+        "holder_type": single["holder_type"],
+        "patent_type": single["patent_type"],
+        "patent_status": single["patent_status"],
+        "published_at": _iso_utc(published_at),
+        "fingerprint": fingerprint,
+        "suggest_terms": terms,
+        "suggest": {"input": _suggest_inputs(terms, pinyin)},
+    }
+    return source, exact
+
+
+def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
+    """Every SearchEntry as an Elasticsearch source, chunk by chunk (keyset pagination, three
+    queries a chunk: entries, facet values, suggestions)."""
+    from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
+    from search.sources import SOURCES
+
+    last = 0
+    while True:
+        rows = list(
+            SearchEntry.objects.filter(id__gt=last)
+            .order_by("id")
+            .values_list(*_ENTRY_COLUMNS)[:chunk_size]
+        )
+        if not rows:
+            return
+        low, last = rows[0][0], rows[-1][0]
+        facets: dict[int, dict[str, list[str]]] = defaultdict(dict)
+        for entry_id, name, value in (
+            SearchFacetValue.objects.filter(entry_id__gte=low, entry_id__lte=last)
+            .order_by("id")
+            .values_list("entry_id", "name", "value")
+        ):
+            facets[entry_id].setdefault(name, []).append(value)
+        pinyin: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+        for entry_id, term, full, initials in SearchSuggestion.objects.filter(
+            entry_id__gte=low, entry_id__lte=last
+        ).values_list("entry_id", "term", "pinyin", "initials"):
+            pinyin[entry_id][term] = (full, initials)
+        out, redo = [], {}
+        for row in rows:
+            source, exact = source_from_entry(row, facets.get(row[0], {}), pinyin.get(row[0], {}))
+            if exact:
+                out.append(source)
+            else:
+                redo.setdefault(row[1], {})[row[2]] = source
+        for kind, by_id in redo.items():
+            source_model = SOURCES.get(kind)
+            docs = source_model.documents_for(list(by_id)) if source_model else {}
+            # A document its source no longer has keeps the entry's copy until the sync runs.
+            out += [to_source(docs[i]) if i in docs else src for i, src in by_id.items()]
+        yield out
 
 
 def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Q:
@@ -178,17 +323,33 @@ class ElasticsearchBackend:
     def new_index_name(self) -> str:
         return f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
 
-    def create_index(self, name: str) -> None:
+    def create_index(self, name: str, *, building: bool = False) -> None:
+        """building=True: no replicas, no refresh and an asynchronous translog while a rebuild
+        bulk-loads the index; finish_index() restores the serving settings."""
         mapping = IndexedDocument._doc_type.mapping.to_dict()
-        self.client.indices.create(
+        index_settings = {
+            "number_of_shards": getattr(settings, "ELASTICSEARCH_SHARDS", 1),
+            "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+            "refresh_interval": "1s",
+        }
+        if building:
+            index_settings |= {
+                "number_of_replicas": 0,
+                "refresh_interval": "-1",
+                "translog": {"durability": "async"},
+            }
+        self.client.indices.create(index=name, settings=index_settings, mappings=mapping)
+
+    def finish_index(self, name: str) -> None:
+        self.client.indices.put_settings(
             index=name,
             settings={
-                "number_of_shards": getattr(settings, "ELASTICSEARCH_SHARDS", 1),
                 "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
                 "refresh_interval": "1s",
+                "translog": {"durability": "request"},
             },
-            mappings=mapping,
         )
+        self.client.indices.refresh(index=name)
 
     def indices(self) -> list[str]:
         try:
@@ -213,15 +374,25 @@ class ElasticsearchBackend:
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
 
     def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
+        """Build a fresh index from documents, analysing each one (jieba, pinyin) again."""
+        return self._rebuild(mapped_batches(to_source, documents, workers=workers), progress)
+
+    def rebuild_from_entries(self, *, progress=None) -> int:
+        """Build a fresh index from the database backend's entries, which hold every document's
+        analysis already: no jieba. The caller makes sure the entries are current (the database
+        rebuild re-analyses what changed, including everything after an analyser change)."""
+        return self._rebuild(entry_sources(), progress)
+
+    def _rebuild(self, batches: Iterable[list[dict]], progress) -> int:
         """Build a fresh index, bulk-load it, then swap the alias in one atomic step."""
         name = self.new_index_name()
-        self.create_index(name)
-        self.client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
-        count = 0
-        for sources in mapped_batches(to_source, documents, workers=workers):
-            count += self._bulk_sources(sources, index=name, progress=progress)
-        self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
-        self.client.indices.refresh(index=name)
+        self.create_index(name, building=True)
+        try:
+            count = self._bulk_load(batches, index=name, progress=progress)
+        except BaseException:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        self.finish_index(name)
         for attempt in range(3):
             old = [o for o in self.indices() if o != name]
             actions = [{"add": {"index": name, "alias": self.alias}}]
@@ -237,6 +408,31 @@ class ElasticsearchBackend:
                     raise
         for o in old:
             self.client.indices.delete(index=o, ignore_unavailable=True)
+        return count
+
+    def _bulk_load(self, batches: Iterable[list[dict]], *, index: str, progress=None) -> int:
+        """Bulk requests of BULK_CHUNK documents, BULK_THREADS in flight: this thread reads and
+        builds the next documents (database reads stay on its connection) while Elasticsearch
+        indexes the previous requests on as many write threads."""
+        count = 0
+        in_flight: deque = deque()
+
+        def settle(future) -> None:
+            nonlocal count
+            done = future.result()
+            count += done
+            if progress:
+                progress(done)
+
+        with ThreadPoolExecutor(max_workers=BULK_THREADS) as pool:
+            for sources in batches:
+                for start in range(0, len(sources), BULK_CHUNK):
+                    chunk = sources[start : start + BULK_CHUNK]
+                    in_flight.append(pool.submit(self._bulk_sources, chunk, index=index))
+                    while len(in_flight) > BULK_THREADS:
+                        settle(in_flight.popleft())
+            while in_flight:
+                settle(in_flight.popleft())
         return count
 
     # -- writes ----------------------------------------------------------------------------
@@ -349,6 +545,19 @@ class ElasticsearchBackend:
             backend=self.name,
             took_ms=float(response.took),
         )
+
+    def matches_any(self, query: AnalyzedQuery) -> bool:
+        """Whether the query's words match any document, filters aside."""
+        if query.is_empty:
+            return False
+        response = self.client.search(
+            index=self.alias,
+            query=relevance_query(query).to_dict(),
+            size=0,
+            terminate_after=1,
+            track_total_hits=1,
+        )
+        return response["hits"]["total"]["value"] > 0
 
     def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]:
         prefix = analysis.normalize(prefix).replace(" ", "")

@@ -9,7 +9,9 @@ from search.evaluation import corpus_documents, load_corpus, load_queries
 
 SAMPLE = Path(os.environ.get("PANJIN_SEARCH_SAMPLE", "/work/shared/data/search-sample"))
 # One prefix per test process, so SQLite and PostgreSQL runs never share an index.
-RUN_PREFIX = f"panjin-test-{uuid.uuid4().hex[:10]}"
+RUN_PREFIX = (
+    f"{os.environ.get('ELASTICSEARCH_INDEX_PREFIX', 'panjin-test')}-{uuid.uuid4().hex[:10]}"
+)
 
 
 @pytest.fixture(scope="session")

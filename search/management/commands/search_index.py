@@ -29,25 +29,42 @@ class Command(BaseCommand):
             default=os.cpu_count() or 1,
             help="rebuild 时并行分词的进程数（默认 CPU 核数）",
         )
+        parser.add_argument(
+            "--reanalyse",
+            action="store_true",
+            help=(
+                "rebuild 时对每条数据重新分词（默认只分析内容或分词器版本有变化的数据，"
+                "Elasticsearch 直接从数据库检索表中已分好的词写入）"
+            ),
+        )
 
-    def handle(self, *args, action, backend, json: bool = False, workers: int = 1, **options):
+    def handle(
+        self,
+        *args,
+        action,
+        backend,
+        json: bool = False,
+        workers: int = 1,
+        reanalyse: bool = False,
+        **options,
+    ):
         if backend == "elasticsearch" and not elasticsearch_enabled():
             raise CommandError("未配置 ELASTICSEARCH_URL，无法处理 Elasticsearch 索引")
         backends = None if backend == "all" else [backend]
         if action == "rebuild":
-            self.rebuild(backends, workers=max(1, workers))
+            self.rebuild(backends, workers=max(1, workers), reanalyse=reanalyse)
         else:
             self.check_drift(backends, as_json=json)
 
-    def rebuild(self, backends, *, workers):
+    def rebuild(self, backends, *, workers, reanalyse):
         names = backends or ["database", *(["elasticsearch"] if elasticsearch_enabled() else [])]
-        total = count_all()
-        out = {}
-        for name in names:
-            with tqdm(total=total, desc=f"重建 {name}", unit="doc", disable=None) as bar:
-                out.update(
-                    search_index_rebuild(backends=[name], progress=bar.update, workers=workers)
-                )
+        total = count_all() * len(names)
+        # One call for all backends: Elasticsearch is then loaded from the entries the database
+        # rebuild has just brought up to date.
+        with tqdm(total=total, desc=f"重建 {'、'.join(names)}", unit="doc", disable=None) as bar:
+            out = search_index_rebuild(
+                backends=names, progress=bar.update, workers=workers, reanalyse=reanalyse
+            )
         for name, row in out.items():
             self.stdout.write(
                 f"{name}: {row['documents']} 条，用时 {row['seconds']} 秒"
