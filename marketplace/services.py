@@ -6,11 +6,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -561,18 +561,17 @@ def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
     """In-site notice for each user, plus an e-mail to those with an address."""
     count = 0
     for user in users:
-        Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
+        notice = Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
         if user.email and _mail_enabled.get():
-            link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{url}" if url else ""
-            send_mail(
-                subject=f"[{settings.SITE_NAME}] {subject}",
-                message=f"{body}{link}",
-                from_email=None,
-                recipient_list=[user.email],
-                fail_silently=True,
-            )
+            transaction.on_commit(partial(_notice_email_enqueue, notice.pk), robust=True)
         count += 1
     return count
+
+
+def _notice_email_enqueue(notice_id: int) -> None:
+    from marketplace.tasks import notice_email_send
+
+    notice_email_send.enqueue(notice_id=notice_id)
 
 
 def notices_mark_read(*, user) -> int:

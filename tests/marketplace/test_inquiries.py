@@ -42,12 +42,16 @@ def transfer():
     return CooperationMode.objects.get(code="transfer")
 
 
-def test_buyer_sends_inquiry_and_owner_is_notified(client, buyer, seller, listing):
+def test_buyer_sends_inquiry_and_owner_is_notified(
+    client, buyer, seller, listing, django_capture_on_commit_callbacks
+):
     client.force_login(buyer)
-    response = client.post(
-        f"/market/inquiries/new/{listing.pk}/",
-        {"message": "想了解中试数据", "mode": transfer().pk, "budget_wan": "40"},
-    )
+    # The e-mail copy is a task enqueued once the inquiry is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/market/inquiries/new/{listing.pk}/",
+            {"message": "想了解中试数据", "mode": transfer().pk, "budget_wan": "40"},
+        )
     inquiry = Inquiry.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/market/inquiries/{inquiry.pk}/"
@@ -241,3 +245,21 @@ def test_statistics_page_is_for_market_staff(client, make_user, buyer):
     response = client.get("/market/stats/")
     assert response.status_code == HTTPStatus.OK
     assert "按行业和状态" in response.content.decode()
+
+
+def test_a_failing_mail_server_keeps_the_inquiry_and_the_notice(
+    buyer, seller, listing, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.marketplace.test_inquiries.BrokenMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        inquiry = services.inquiry_create(buyer=buyer, listing=listing, message="请报价")
+    assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+    assert Notice.objects.filter(user=seller, subject__contains="新询价").exists()
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server down")

@@ -61,7 +61,9 @@ def test_best_matches_first_on_both_sides(client, demand):
     assert demand.title in client.get(best.url).content.decode()
 
 
-def test_demand_owner_subscribes_and_hears_about_new_matching_results(client, make_user):
+def test_demand_owner_subscribes_and_hears_about_new_matching_results(
+    client, make_user, django_capture_on_commit_callbacks
+):
     org = OrganizationFactory()
     owner = make_user(Role.ENTERPRISE_MEMBER, organization=org, username="d-owner")
     demand = make_listing(kind="demand", organization=org, keywords="消泡剂，脱硫")
@@ -77,7 +79,8 @@ def test_demand_owner_subscribes_and_hears_about_new_matching_results(client, ma
         title="水稻新品种", keywords="水稻", industry=Industry.objects.get(name="现代农业")
     )
     assert not Notice.objects.filter(user=owner).exists()
-    result = make_listing(title="新型消泡剂", keywords="消泡剂")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = make_listing(title="新型消泡剂", keywords="消泡剂")
     notice = Notice.objects.get(user=owner)
     assert result.title in notice.body and "共同关键词" in notice.body
     assert mail.outbox[-1].to == [owner.email]

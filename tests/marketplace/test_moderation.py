@@ -155,7 +155,9 @@ def test_owner_withdraws_from_moderation_and_from_the_market(client, owner):
     assert "已撤回" in client.get("/market/mine/").content.decode()
 
 
-def test_expired_listing_leaves_the_market_and_owner_is_told_to_renew(client, owner, make_user):
+def test_expired_listing_leaves_the_market_and_owner_is_told_to_renew(
+    client, owner, make_user, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     organization = owner.memberships.get().organization
     expired = make_listing(organization=organization, valid_until=today - timedelta(days=1))
@@ -168,7 +170,8 @@ def test_expired_listing_leaves_the_market_and_owner_is_told_to_renew(client, ow
     client.force_login(make_user(username="stranger"))
     assert client.get(expired.url).status_code == HTTPStatus.NOT_FOUND
 
-    call_command("notify_expiring_listings")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("notify_expiring_listings")
     subjects = list(Notice.objects.filter(user=owner).values_list("subject", flat=True))
     assert f"挂牌已过期：{expired.title}" in subjects
     assert f"挂牌即将过期：{soon.title}" in subjects
