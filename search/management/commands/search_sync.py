@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 
@@ -24,6 +25,8 @@ from search.services import (
 )
 
 PURGE_EVERY_SECONDS = 3600
+DATABASE_RETRY_SECONDS = 2.0
+logger = logging.getLogger(__name__)
 
 
 def _database_queue():
@@ -61,8 +64,16 @@ class Command(BaseCommand):
             return
         self._stop = False
         self._task_worker = None
-        signal.signal(signal.SIGTERM, self._request_stop)
-        signal.signal(signal.SIGINT, self._request_stop)
+        previous = {
+            sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            self._run_forever(interval=interval, batch=batch, purge_days=purge_days, **options)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _run_forever(self, *, interval, batch, purge_days, **options):
         worker_class = _database_queue()
         if options["verbosity"] < 2:
             # The task loop restarts every round; its "Starting worker" line would be noise.
@@ -75,33 +86,50 @@ class Command(BaseCommand):
         )
         last_purge = 0.0
         while not self._stop:
-            if worker_class is not None:
-                # Every ready task, then back here (batch mode returns when the queue is empty).
-                self._task_worker = worker_class(
-                    queue_names=["default"],
-                    interval=0,
-                    batch=True,
-                    backend_name=DEFAULT_TASK_BACKEND_ALIAS,
-                    startup_delay=False,
-                    max_tasks=None,
-                    worker_id=worker_id,
-                    excluded_queue_names=[],
-                )
-                self._task_worker.run()
-                self._task_worker = None
-            if self._stop:
-                break
-            stats = search_outbox_drain_all(
-                limit=batch, max_rows=max_rows, should_stop=lambda: self._stop
-            )
-            if stats["rows"]:
-                self._report(stats)
-            if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
-                search_outbox_purge(older_than_days=purge_days)
-                last_purge = time.monotonic()
-            if not stats["more"] and not self._stop:
+            try:
+                more = self._round(worker_class, worker_id, batch=batch, max_rows=max_rows)
+                if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
+                    search_outbox_purge(older_than_days=purge_days)
+                    last_purge = time.monotonic()
+            except DatabaseError as exc:
+                # The database restarting must not need a manual restart of the worker.
+                logger.warning("search worker: database unavailable (%s); retrying", exc)
+                connections.close_all()
+                more = False
+                time.sleep(DATABASE_RETRY_SECONDS)
+            if not more and not self._stop:
                 time.sleep(interval)
-        self.stdout.write(f"已停止；待同步：{search_outbox_pending()['pending']} 条")
+        try:
+            self.stdout.write(f"已停止；待同步：{search_outbox_pending()['pending']} 条")
+        except DatabaseError:
+            self.stdout.write("已停止")
+
+    def _round(self, worker_class, worker_id, *, batch, max_rows) -> bool:
+        """Ready tasks, then the outbox sweep; True when due rows remain (no pause then)."""
+        if worker_class is not None:
+            # Every ready task, then back here (batch mode returns when the queue is empty).
+            self._task_worker = worker_class(
+                queue_names=["default"],
+                interval=0,
+                batch=True,
+                backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            )
+            try:
+                self._task_worker.run()
+            finally:
+                self._task_worker = None
+        if self._stop:
+            return False
+        stats = search_outbox_drain_all(
+            limit=batch, max_rows=max_rows, should_stop=lambda: self._stop
+        )
+        if stats["rows"]:
+            self._report(stats)
+        return stats["more"]
 
     def _report(self, stats):
         self.stdout.write(
