@@ -139,9 +139,9 @@ def run(*, rows: int = 3000, timeout: float = 120.0, cleanup: bool = True) -> di
     worker.wait()
     at_kill = processed()
     backend.refresh()
-    indexed_at_kill = backend.client.count(index=backend.alias, query={"term": {"kind": "patent"}})[
-        "count"
-    ]
+    indexed_at_kill = backend.client.count(
+        index=backend.alias, query={"ids": {"values": [f"patent:{pk}" for pk in ids]}}
+    )["count"]
     if at_kill >= rows:
         return fail("the worker finished before the kill: use more rows")
 
