@@ -50,6 +50,11 @@ class SearchEntry(models.Model):
     summary_words = models.TextField(blank=True)
     body_words = models.TextField(blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
+    # Every facet value of the entry in one string (search.backends.database.facet_key): facet
+    # counts group the matched entries by it, one row per entry instead of one per value.
+    # Nullable so that adding it on SQLite is an ALTER TABLE, not a table rebuild (which would
+    # drop the full-text triggers).
+    facet_key = models.TextField(blank=True, null=True)
 
     class Meta:
         constraints = [
@@ -59,6 +64,8 @@ class SearchEntry(models.Model):
             models.Index(fields=["published_at"]),
             models.Index(fields=["price_wan"]),
             models.Index(fields=["trl"]),
+            # Covers the facet count: matched ids → keys without reading the wide rows.
+            models.Index(fields=["id", "facet_key"], name="search_entry_facet_key"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ formula the Elasticsearch query follows, so both backends order results alike.
 import difflib
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -34,6 +35,7 @@ RERANK_DEPTH = 120
 MAX_ID_LIST = 5000
 _DF_TTL = 60.0
 _df_cache: dict[str, tuple[float, int]] = {}
+_ALL = "\x00all"  # _df_cache key of the entry count (no query word contains NUL)
 
 
 def prepare(doc: SearchDocument) -> dict:
@@ -58,11 +60,41 @@ def prepare(doc: SearchDocument) -> dict:
         "fingerprint": doc.fingerprint(),
     }
     facets = [(n, v[:100]) for n, values in doc.facet_values().items() for v in values]
+    entry["facet_key"] = facet_key(facets)
     suggestions = []
     for term in doc.suggestion_terms():
         full, initials = analysis.pinyin_forms(term)
         suggestions.append((term[:200], full[:400], initials[:100]))
     return {"entry": entry, "facets": facets, "suggestions": suggestions}
+
+
+_PAIR, _ITEM = "\x1e", "\x1f"  # separators no facet value contains (control characters)
+
+
+def facet_key(facets: list[tuple[str, str]]) -> str:
+    """An entry's facet values as one string, so counting facets groups one row per entry."""
+    return _ITEM.join(f"{name}{_PAIR}{value}" for name, value in facets)
+
+
+@lru_cache(maxsize=100_000)
+def _facet_pairs(key: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(item.split(_PAIR, 1)) for item in key.split(_ITEM) if _PAIR in item)
+
+
+def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> dict[str, list[dict]]:
+    """Facet buckets from (facet_key, number of entries) rows: each value's count is the sum
+    over the keys containing it, ordered by count then value, as Elasticsearch orders them."""
+    totals: dict[str, dict[str, int]] = {}
+    for key, n in keyed_counts:
+        for name, value in _facet_pairs(key or ""):
+            bucket = totals.setdefault(name, {})
+            bucket[value] = bucket.get(value, 0) + n
+    facets = empty_facets()
+    for name, bucket in totals.items():
+        facets[name] = [
+            {"value": v, "count": c} for v, c in sorted(bucket.items(), key=lambda x: (-x[1], x[0]))
+        ]
+    return facets
 
 
 def _fts_phrase(word: str) -> str:
@@ -221,15 +253,22 @@ class DatabaseBackend:
         expr = " OR ".join(_fts_phrase(w) for w in words)
         return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expr]
 
+    def _doc_count(self) -> int:
+        """The number of entries, for idf; cached like document frequencies."""
+        return max(self._doc_freq(_ALL), 1)
+
     def _doc_freq(self, word: str) -> int:
         now = time.monotonic()
         cached = _df_cache.get(word)
         if cached and now - cached[0] < _DF_TTL:
             return cached[1]
-        sql, params = self._ids_sql([word])
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)  # noqa: S608
-            df = cursor.fetchone()[0]
+        if word == _ALL:
+            df = SearchEntry.objects.count()
+        else:
+            sql, params = self._ids_sql([word])
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)  # noqa: S608
+                df = cursor.fetchone()[0]
         _df_cache[word] = (now, df)
         return df
 
@@ -265,21 +304,24 @@ class DatabaseBackend:
             ids_sql, ids_params = self._ids_sql(words)
             qs = filtered.filter(id__in=RawSQL(ids_sql, ids_params))  # noqa: S611
         unfiltered_match = bool(words) and not self._has_filters(params)
+        candidates = None
+        if words and params.sort == "relevance" and self._has_filters(params):
+            # Filters usually leave few matches: rank exactly those, not every match (and
+            # count and facet them from this list rather than by running the filters again).
+            candidates = list(qs.values_list("id", flat=True)[: MAX_ID_LIST + 1])
+            if len(candidates) > MAX_ID_LIST:
+                candidates = None
         if unfiltered_match:
             # Every entry has a full-text row, so counting the matches needs no join.
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM ({ids_sql}) m", ids_params)  # noqa: S608
                 total = cursor.fetchone()[0]
+        elif candidates is not None:
+            total = len(candidates)
         else:
             total = qs.count()
         if words and params.sort == "relevance":
             match_sql, match_params = self._match_sql(words)
-            candidates = None
-            if self._has_filters(params):
-                # Filters usually leave few matches: rank exactly those, not every match.
-                candidates = list(qs.values_list("id", flat=True)[: MAX_ID_LIST + 1])
-                if len(candidates) > MAX_ID_LIST:
-                    candidates = None
             ranked_ids = self._ranked(
                 filtered if self._has_filters(params) else None,
                 candidates,
@@ -312,15 +354,20 @@ class DatabaseBackend:
         ]
         facets = empty_facets()
         if params.with_facets and total:
-            matching = RawSQL(ids_sql, ids_params) if unfiltered_match else qs.values("id")  # noqa: S611
+            # One grouped query, one row per matched entry (not one per facet value).
+            if unfiltered_match:
+                matching = RawSQL(ids_sql, ids_params)  # noqa: S611
+            elif candidates is not None:
+                matching = candidates
+            else:
+                matching = qs.values("id")
             rows = (
-                SearchFacetValue.objects.filter(entry_id__in=matching)
-                .values_list("name", "value")
-                .annotate(n=Count("id"))
-                .order_by("name", "-n", "value")
+                SearchEntry.objects.filter(id__in=matching)
+                .values_list("facet_key")
+                .annotate(n=Count("*"))
+                .order_by()
             )
-            for name, value, n in rows:
-                facets.setdefault(name, []).append({"value": value, "count": n})
+            facets = count_facets(rows)
         return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
     @staticmethod
@@ -374,7 +421,7 @@ class DatabaseBackend:
                 "summary_words", "body_words", "published_at",
             )
         }  # fmt: skip
-        doc_count = max(self.count(), 1)
+        doc_count = self._doc_count()
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.all_words}
         scored = []
         for entry_id, _r in stage_one:
@@ -446,7 +493,7 @@ class DatabaseBackend:
             for w in text.split():
                 if len(w) >= 2:
                     counts[w] = counts.get(w, 0.0) + weight
-        doc_count = max(self.count(), 1)
+        doc_count = self._doc_count()
         ranked = sorted(
             counts, key=lambda w: -counts[w] * ranking.idf_of(self._doc_freq(w), doc_count)
         )

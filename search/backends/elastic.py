@@ -54,30 +54,40 @@ FACET_FIELDS = {
 }
 
 
+# Facet fields: terms aggregations need their global ordinals, built at refresh rather than by
+# the first search after it. Word fields only ever answer term queries: no doc values to build.
+def _facet() -> Keyword:
+    return Keyword(eager_global_ordinals=True)
+
+
+def _words() -> Keyword:
+    return Keyword(doc_values=False)
+
+
 class IndexedDocument(Document):
-    kind = Keyword()
+    kind = _facet()
     object_id = Keyword()
     external_id = Keyword()
     url = Keyword(index=False)
     display_title = Keyword(index=False)
     display_summary = Text(index=False)
     title = Text(analyzer="standard")
-    title_words = Keyword()
+    title_words = _words()
     summary = Text(analyzer="standard")
-    summary_words = Keyword()
+    summary_words = _words()
     body = Text(analyzer="standard")
-    body_words = Keyword()
-    keywords = Keyword()
-    keyword_words = Keyword()
-    industry = Keyword()
+    body_words = _words()
+    keywords = _words()
+    keyword_words = _words()
+    industry = _facet()
     trl = Integer()
-    modes = Keyword()
+    modes = _facet()
     price_wan = Double()
-    price_band = Keyword()
-    district = Keyword()
-    holder_type = Keyword()
-    patent_type = Keyword()
-    patent_status = Keyword()
+    price_band = _facet()
+    district = _facet()
+    holder_type = _facet()
+    patent_type = _facet()
+    patent_status = _facet()
     published_at = Date()
     fingerprint = Keyword(index=False)
     suggest_terms = Keyword(index=False)
@@ -129,6 +139,7 @@ def to_source(doc: SearchDocument) -> dict:
 # Rebuild bulk requests: documents per request and requests in flight at once.
 BULK_CHUNK = 500
 BULK_THREADS = 2
+REBUILD_TIMEOUT = 120.0
 
 # SearchEntry columns that entry_sources reads, in this order.
 _ENTRY_COLUMNS = (
@@ -416,6 +427,8 @@ class ElasticsearchBackend:
         indexes the previous requests on as many write threads."""
         count = 0
         in_flight: deque = deque()
+        # A bulk request may wait behind a merge: give it longer than a search gets.
+        client = self.client.options(request_timeout=REBUILD_TIMEOUT)
 
         def settle(future) -> None:
             nonlocal count
@@ -428,7 +441,9 @@ class ElasticsearchBackend:
             for sources in batches:
                 for start in range(0, len(sources), BULK_CHUNK):
                     chunk = sources[start : start + BULK_CHUNK]
-                    in_flight.append(pool.submit(self._bulk_sources, chunk, index=index))
+                    in_flight.append(
+                        pool.submit(self._bulk_sources, chunk, index=index, client=client)
+                    )
                     while len(in_flight) > BULK_THREADS:
                         settle(in_flight.popleft())
             while in_flight:
@@ -439,7 +454,7 @@ class ElasticsearchBackend:
     def bulk_upsert(self, documents: Iterable[SearchDocument], *, index=None, progress=None) -> int:
         return self._bulk_sources([to_source(d) for d in documents], index=index, progress=progress)
 
-    def _bulk_sources(self, sources: list[dict], *, index=None, progress=None) -> int:
+    def _bulk_sources(self, sources: list[dict], *, index=None, progress=None, client=None) -> int:
         index = index or self.alias
 
         def actions() -> Iterator[dict]:
@@ -453,7 +468,9 @@ class ElasticsearchBackend:
                     "_source": source,
                 }
 
-        ok, _errors = helpers.bulk(self.client, actions(), chunk_size=1000, raise_on_error=True)
+        ok, _errors = helpers.bulk(
+            client or self.client, actions(), chunk_size=1000, raise_on_error=True
+        )
         return ok
 
     def delete(self, doc_ids: Iterable[str]) -> None:

@@ -198,3 +198,38 @@ def test_elasticsearch_from_entries_equals_from_source(settings, es_prefix, samp
     live = es.client.indices.get_settings(index=index)[index]["settings"]["index"]
     assert live["refresh_interval"] == "1s"
     assert live["translog"]["durability"] == "request"
+
+
+def test_facet_counts_from_keys_equal_counting_facet_rows(sample_documents, settings):
+    from django.db.models import Count
+
+    from search.services import search_params, search_query
+
+    settings.ELASTICSEARCH_URL = ""
+    DatabaseBackend().rebuild([*sample_documents, *edge_documents()])
+    assert not SearchEntry.objects.filter(facet_key__isnull=True).exists()
+    for q, filters in [
+        ("", {}),
+        ("含油污泥", {}),
+        ("改造", {"kind": ["demand"]}),
+        ("", {"mode": ["技术转让"]}),
+    ]:
+        result = search_query(params=search_params(q=q, filters=filters, page_size=100))
+        found = {(r["kind"], r["id"]) for r in result["results"]}
+        ids = [e.pk for e in SearchEntry.objects.all() if (e.kind, e.object_id) in found]
+        assert len(ids) == result["total"]
+        expected: dict[str, list[dict]] = {}
+        rows = (
+            SearchFacetValue.objects.filter(entry_id__in=ids)
+            .values_list("name", "value")
+            .annotate(n=Count("id"))
+            .order_by("name", "-n", "value")
+        )
+        for name, value, n in rows:
+            expected.setdefault(name, []).append({"value": value, "count": n})
+        got = {
+            name: [{"value": b["value"], "count": b["count"]} for b in buckets]
+            for name, buckets in result["facets"].items()
+            if buckets
+        }
+        assert got == expected, q
