@@ -71,12 +71,38 @@ def _patent_child_changed(sender, instance, raw=False, **kwargs):
 _BULK_KINDS = {"ip_registry.Patent": "patent", "ip_registry.Enterprise": "enterprise"}
 
 
+def _record_held_patents(enterprise_ids) -> None:
+    """A patent's document names its holders as the register names them now, so an
+    enterprise's change (a rename) re-indexes the patents it holds."""
+    from search.services import search_outbox_record_many
+
+    holding = _get("ip_registry.Holding")
+    if holding is None:
+        return
+    ids = list(enterprise_ids)
+    for start in range(0, len(ids), 5000):
+        patents = (
+            holding.objects.filter(enterprise_id__in=ids[start : start + 5000])
+            .values_list("patent_id", flat=True)
+            .distinct()
+        )
+        search_outbox_record_many(kind="patent", object_ids=list(patents))
+
+
 def on_registry_bulk_changed(sender, ids=(), **kwargs):
     from search.services import search_outbox_record_many
 
     kind = _BULK_KINDS.get(sender._meta.label)
     if kind and ids:
         search_outbox_record_many(kind=kind, object_ids=ids, op=SearchOutbox.Op.UPSERT)
+        if kind == "enterprise":
+            _record_held_patents(ids)
+
+
+def _enterprise_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _record("enterprise", instance.pk, SearchOutbox.Op.UPSERT)
+        _record_held_patents([instance.pk])
 
 
 def _synonyms_changed(sender, **kwargs):
@@ -105,9 +131,8 @@ def connect() -> None:
         model = _get(label)
         if model is None:
             continue
-        post_save.connect(
-            _plain_saved(kind), sender=model, weak=False, dispatch_uid=f"search_save_{label}"
-        )
+        handler = _enterprise_saved if kind == "enterprise" else _plain_saved(kind)
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"search_save_{label}")
         post_delete.connect(
             _plain_deleted(kind), sender=model, weak=False, dispatch_uid=f"search_del_{label}"
         )

@@ -187,3 +187,28 @@ def test_database_queue_gets_one_task_per_transaction_and_continues_long_backlog
     assert search_sync.call()["more"] is False
     assert pending_count() == 0
     assert not ready.exists()
+
+
+def test_enterprise_rename_reindexes_the_patents_it_holds(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = ""
+    uscc = "91310115591693856A"
+
+    def enterprises(name):
+        data = f"统一社会信用代码,企业名称,所属区县,行业\n{uscc},{name},,".encode()
+        with django_capture_on_commit_callbacks(execute=True):
+            report = registry_import(kind="enterprises", data=data, filename="e.csv")
+        assert report.committed
+
+    enterprises("盘锦辽河化工有限公司")
+    number = make_patent_number(2016, "1", 42)
+    data = f"{HEADER},权利人统一社会信用代码\n{number},一种催化剂,2016-05-01,辽河化工,{uscc}"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_patents(data.encode())
+    patent = Patent.objects.get()
+    summary = SearchEntry.objects.get(kind="patent", object_id=str(patent.pk)).summary
+    assert "盘锦辽河化工有限公司" in summary
+    enterprises("盘锦辽河新材料有限公司")
+    summary = SearchEntry.objects.get(kind="patent", object_id=str(patent.pk)).summary
+    assert "盘锦辽河新材料有限公司" in summary
