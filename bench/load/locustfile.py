@@ -1,0 +1,342 @@
+"""The platform's realistic mix, for `locust --headless` against a production-configured server.
+
+Environment:
+    LOAD_FIXTURE  JSON written by bench/load/prepare.py (accounts and samples of seeded data)
+    LOAD_WRITES   JSONL file; every write the server confirmed is appended (kind, id, …) so
+                  bench/load/verify.py can find each one in the database and the index
+    LOAD_STATUS   JSON file written at the end: status codes per endpoint and every non-2xx/3xx
+                  answer with its time (the fault scenarios compare them with outage windows)
+
+The server runs with DJANGO_BEHIND_TLS_PROXY=1; this client plays the TLS proxy's part: every
+request carries `X-Forwarded-Proto: https`, POSTs a same-origin https Referer (Django's CSRF
+check for secure requests) and the cookie jar returns the Secure session and CSRF cookies.
+
+User classes: AnonymousVisitor, Buyer, Applicant, Registrar, IPOfficer (the mix); Healthz and
+SearchPage (capacity probes, run on their own).
+"""
+
+import io
+import json
+import os
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from locust import HttpUser, between, constant, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.load.loopback import behind_tls_proxy
+from core.identifiers import make_patent_number
+
+FIXTURE = json.loads(Path(os.environ["LOAD_FIXTURE"]).read_text(encoding="utf-8"))
+WRITES = os.environ.get("LOAD_WRITES", "")
+STATUS = os.environ.get("LOAD_STATUS", "")
+RUN = os.environ.get("LOAD_RUN", str(int(time.time())))
+
+status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+bad_answers: list[list] = []
+submitted_contracts: list[int] = []  # shared by the gevent users of this process
+patent_serial = [int(time.time() * 10) % 9_000_000]
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _pdf()
+
+
+def record_write(kind: str, **fields) -> None:
+    if WRITES:
+        with open(WRITES, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"kind": kind, "t": time.time(), **fields}, ensure_ascii=False))
+            f.write("\n")
+
+
+@events.request.add_listener
+def _count(request_type, name, response_time, response_length, response, exception, **kw):
+    code = getattr(response, "status_code", None) or 0
+    status_counts[name][str(code)] += 1
+    if (code == 0 or code >= 400) and len(bad_answers) < 20000:
+        body = ""
+        if code >= 500 and response is not None:
+            body = (response.text or "")[:300]
+        bad_answers.append(
+            [time.time(), request_type, name, code, str(exception or "")[:200], body]
+        )
+
+
+@events.test_stop.add_listener
+def _dump(environment, **kw):
+    if STATUS:
+        Path(STATUS).write_text(
+            json.dumps({"counts": status_counts, "bad": bad_answers}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+
+
+class PlatformUser(HttpUser):
+    abstract = True
+
+    def on_start(self):
+        behind_tls_proxy(self.client)
+        self.https_base = self.host.replace("http://", "https://", 1)
+
+    def post(self, path, *, name=None, **kwargs):
+        headers = {"Referer": self.https_base + path}
+        data = dict(kwargs.pop("data", {}))
+        data["csrfmiddlewaretoken"] = self.client.cookies.get("csrftoken", "")
+        return self.client.post(path, data=data, headers=headers, name=name or path, **kwargs)
+
+    def login(self, username: str) -> bool:
+        self.client.get("/accounts/login/", name="/accounts/login/")
+        response = self.post(
+            "/accounts/login/",
+            data={"username": username, "password": FIXTURE["password"]},
+            allow_redirects=False,
+        )
+        return response.status_code == 302
+
+
+# -- anonymous visitors: search and browsing --------------------------------------------------
+class AnonymousVisitor(PlatformUser):
+    weight = 12
+    wait_time = between(0.5, 2.0)
+
+    @task(4)
+    def search_page(self):
+        self.client.get(f"/search/?q={random.choice(FIXTURE['queries'])}", name="/search/?q=")
+
+    @task(3)
+    def search_api(self):
+        q = random.choice(FIXTURE["queries"])
+        self.client.get(f"/api/v1/search?q={q}", name="/api/v1/search?q=")
+
+    @task(2)
+    def market_list(self):
+        self.client.get("/market/results/", name="/market/results/")
+
+    @task(3)
+    def listing(self):
+        self.client.get(random.choice(FIXTURE["listings"])["url"], name="/market/[listing]/")
+
+    @task(2)
+    def enterprise(self):
+        uscc = random.choice(FIXTURE["enterprises"])
+        self.client.get(f"/registry/enterprises/{uscc}/", name="/registry/enterprises/[uscc]/")
+
+    @task(2)
+    def patent(self):
+        number = random.choice(FIXTURE["patents"])
+        self.client.get(f"/registry/patents/{number}/", name="/registry/patents/[number]/")
+
+    @task(1)
+    def home(self):
+        self.client.get("/", name="/")
+
+    @task(1)
+    def healthz(self):
+        self.client.get("/healthz", name="/healthz")
+
+
+# -- members: inquiries (marketplace) and contract submissions (contracts) --------------------
+class Buyer(PlatformUser):
+    weight = 3
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        super().on_start()
+        self.username = random.choice(FIXTURE["buyers"])
+        self.logged_in = self.login(self.username)
+
+    @task(2)
+    def inquire(self):
+        if not self.logged_in:
+            return
+        listing = random.choice(FIXTURE["inquirable"])
+        self.client.get(listing["url"], name="/market/[listing]/ (member)")
+        message = f"负载测试询价 {RUN}-{random.randrange(10**9)}：请介绍应用规模与价格。"
+        response = self.post(
+            f"/market/inquiries/new/{listing['id']}/",
+            name="/market/inquiries/new/[id]/",
+            data={"message": message, "budget_wan": "50"},
+            allow_redirects=False,
+        )
+        match = re.search(r"/market/inquiries/(\d+)/", response.headers.get("Location", ""))
+        if response.status_code == 302 and match:
+            record_write("inquiry", id=int(match.group(1)), message=message)
+        elif response.status_code == 302:
+            # Rate limit or a listing that just expired: the page explains it; not a write.
+            status_counts["inquiry rejected by a rule"]["302"] += 1
+
+    @task(1)
+    def inbox(self):
+        if self.logged_in:
+            self.client.get("/market/inquiries/", name="/market/inquiries/")
+
+
+class Applicant(PlatformUser):
+    weight = 2
+    wait_time = between(2.0, 5.0)
+
+    def on_start(self):
+        super().on_start()
+        self.me = random.choice(FIXTURE["applicants"])
+        self.logged_in = self.login(self.me["username"])
+
+    @task(3)
+    def submit_contract(self):
+        if not self.logged_in:
+            return
+        page = self.client.get("/contracts/new/", name="/contracts/new/")
+        # The page pre-fills the applicant as seller: an initial form, as the browser posts it.
+        initial = re.search(r'name="seller-INITIAL_FORMS" value="(\d+)"', page.text or "")
+        buyer = random.choice(FIXTURE["counterparties"])
+        name = f"负载测试技术服务合同 {RUN}-{random.randrange(10**9)}"
+        # Distinct terms: the registry refuses a second registration of the same contract.
+        amount = str(random.randrange(100_000, 5_000_000))
+        signed = f"2026-{random.randint(1, 9):02d}-{random.randint(1, 28):02d}"
+        response = self.post(
+            "/contracts/new/",
+            name="/contracts/new/ (POST)",
+            allow_redirects=False,
+            data={
+                "name": name,
+                "contract_type": "service",
+                "subtype": "service",
+                "signed_on": signed,
+                "valid_from": signed,
+                "valid_until": "2026-12-31",
+                "total_amount": amount,
+                "declared_technical_amount": amount,
+                "technology_field": "materials",
+                "ip_type": "know_how",
+                "payment_method": "lump_sum",
+                "seller-TOTAL_FORMS": "1",
+                "seller-INITIAL_FORMS": initial.group(1) if initial else "1",
+                "seller-0-name": self.me["org"],
+                "seller-0-uscc": self.me["uscc"],
+                "seller-0-party_type": "enterprise",
+                "seller-0-district": str(FIXTURE["district"]),
+                "buyer-TOTAL_FORMS": "1",
+                "buyer-INITIAL_FORMS": "0",
+                "buyer-0-name": buyer["name"],
+                "buyer-0-uscc": buyer["uscc"],
+                "buyer-0-party_type": "enterprise",
+                "buyer-0-district": str(FIXTURE["district"]),
+                "cost-TOTAL_FORMS": "0",
+                "cost-INITIAL_FORMS": "0",
+                "ip-TOTAL_FORMS": "0",
+                "ip-INITIAL_FORMS": "0",
+            },
+        )
+        match = re.search(r"/contracts/(\d+)/$", response.headers.get("Location", ""))
+        if response.status_code != 302 or not match:
+            return
+        pk = int(match.group(1))
+        record_write("contract", id=pk, name=name)
+        self.post(
+            f"/contracts/{pk}/attachments/",
+            name="/contracts/[id]/attachments/",
+            data={"kind": "signed_contract"},
+            files={"file": ("合同文本.pdf", PDF, "application/pdf")},
+            allow_redirects=False,
+        )
+        response = self.post(
+            f"/contracts/{pk}/submit/",
+            name="/contracts/[id]/submit/",
+            data={"explanation": "负载测试：已逐项核对。"},
+        )
+        if response.status_code == 200 and "已提交，登记机构受理" in response.text:
+            record_write("contract_submitted", id=pk)
+            submitted_contracts.append(pk)
+
+    @task(1)
+    def my_contracts(self):
+        if self.logged_in:
+            self.client.get("/contracts/", name="/contracts/")
+
+
+# -- officers: contract registration review, IP dashboard and registry import ---------------
+class Registrar(PlatformUser):
+    fixed_count = 1
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        super().on_start()
+        self.logged_in = self.login(random.choice(FIXTURE["registrars"]))
+
+    @task
+    def review(self):
+        if not self.logged_in:
+            return
+        self.client.get("/contracts/queue/?status=submitted", name="/contracts/queue/")
+        if not submitted_contracts:
+            return
+        pk = submitted_contracts.pop(0)
+        self.post(f"/contracts/{pk}/act/accept/", name="/contracts/[id]/act/accept/")
+        response = self.post(f"/contracts/{pk}/act/register/", name="/contracts/[id]/act/register/")
+        if response.status_code == 200 and "当前状态：已登记" in response.text:
+            record_write("contract_registered", id=pk)
+
+
+class IPOfficer(PlatformUser):
+    fixed_count = 1
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        super().on_start()
+        self.logged_in = self.login(random.choice(FIXTURE["ip_officers"]))
+
+    @task(3)
+    def dashboard(self):
+        if self.logged_in:
+            self.client.get("/registry/dashboard/", name="/registry/dashboard/")
+
+    @task(1)
+    def import_patent(self):
+        if not self.logged_in:
+            return
+        self.client.get("/admin/registry/import/", name="/admin/registry/import/")
+        patent_serial[0] = (patent_serial[0] + 1) % 9_000_000
+        number = make_patent_number(2026, "1", 1_000_000 + patent_serial[0])
+        title = f"负载测试专利 {RUN}-{patent_serial[0]}"
+        holder = random.choice(FIXTURE["holders"])
+        csv = (
+            "申请号,名称,申请日,申请（专利权）人,授权公告日,法律状态\n"
+            f"{number},{title},2026-01-05,{holder},,\n"
+        ).encode()
+        response = self.post(
+            "/admin/registry/import/",
+            name="/admin/registry/import/ (POST)",
+            data={"kind": "patents"},
+            files={"file": ("专利.csv", csv, "text/csv")},
+        )
+        if response.status_code == 200 and "已导入" in response.text:
+            record_write("patent", number=number, title=title)
+
+
+# -- capacity probes (run alone, one after the other, on the same server) ---------------------
+class Healthz(PlatformUser):
+    wait_time = constant(0)
+
+    @task
+    def healthz(self):
+        self.client.get("/healthz", name="/healthz")
+
+
+class SearchPage(PlatformUser):
+    wait_time = constant(0)
+
+    @task
+    def search_page(self):
+        self.client.get(f"/search/?q={random.choice(FIXTURE['queries'])}", name="/search/?q=")
