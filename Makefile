@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= small
 
-.PHONY: run test bench lint format lock es-start es-stop es-status clean
+.PHONY: run test bench prove lint format lock es-start es-stop es-status clean
 
 run: ## install, migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite, no Elasticsearch)
 	scripts/bootstrap run
@@ -19,6 +19,10 @@ test: ## install, start Elasticsearch, run checks, ruff and the whole pytest sui
 bench: ## benchmarks in bench/ (see bench/README.md)
 	scripts/bootstrap test
 	scripts/bench
+
+prove: ## load, faults and fuzz against the production configuration, one table (docs/proof.md)
+	scripts/bootstrap test
+	$(PY) bench/prove.py --scale $(SCALE)
 
 lint:
 	.venv/bin/ruff check .
