@@ -133,8 +133,11 @@ def run(*, rows: int = 3000, timeout: float = 120.0, cleanup: bool = True) -> di
     if len(marks) < 2:
         worker.kill()
         return fail(f"the worker did not get through two batches ({processed()} rows)")
-    # Late in the batch: its documents are likely written, its rows not yet marked.
-    time.sleep((marks[1] - marks[0]) * 0.85)
+    # Late in the batch: its documents are likely written, its rows not yet marked. Should the
+    # batch end sooner, the kill comes as the next one starts.
+    late = time.monotonic() + (marks[1] - marks[0]) * 0.85
+    while time.monotonic() < late and processed() < DRAIN_BATCH * 3:
+        time.sleep(0.01)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
     at_kill = processed()
