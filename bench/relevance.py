@@ -28,7 +28,8 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="panjin-relevance-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'db.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"panjin-bench-{uuid.uuid4().hex[:8]}"
+    prefix = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "panjin")
+    os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"{prefix}-bench-{uuid.uuid4().hex[:8]}"
     import django
 
     django.setup()

@@ -54,7 +54,7 @@ class SearchEntry(models.Model):
     # counts group the matched entries by it, one row per entry instead of one per value.
     # Nullable so that adding it on SQLite is an ALTER TABLE, not a table rebuild (which would
     # drop the full-text triggers).
-    facet_key = models.TextField(blank=True, null=True)
+    facet_key = models.TextField(blank=True, null=True)  # noqa: DJ001
 
     class Meta:
         constraints = [
