@@ -115,6 +115,15 @@ def test_did_you_mean_for_zero_hits(backend_name):
     assert run(q="含油污泥")["did_you_mean"] == ""
 
 
+def test_no_did_you_mean_when_only_the_filters_leave_nothing(backend_name):
+    # The words match; the filters exclude every match: nothing to correct in the query.
+    result = run(q="含油污泥", filters={"industry": ["现代农业"]})
+    assert result["total"] == 0
+    assert result["did_you_mean"] == ""
+    # A query that matches nothing still gets its suggestion under filters.
+    assert run(q="hanyouwuli", filters={"kind": ["technology"]})["did_you_mean"] == "含油污泥"
+
+
 @pytest.mark.parametrize("typed", ["hanyou", "hywn", "含油污", "HanYou"])
 def test_autocomplete_prefix_and_pinyin(backend_name, typed):
     texts = [s["text"] for s in search_suggest(q=typed)["suggestions"]]
