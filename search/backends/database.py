@@ -355,18 +355,29 @@ class DatabaseBackend:
         facets = empty_facets()
         if params.with_facets and total:
             # One grouped query, one row per matched entry (not one per facet value).
-            if unfiltered_match:
-                matching = RawSQL(ids_sql, ids_params)  # noqa: S611
-            elif candidates is not None:
-                matching = candidates
+            if unfiltered_match and connection.vendor == "postgresql":
+                # The full-text match is on the entries themselves: group them in one scan.
+                tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT facet_key, count(*) FROM search_searchentry "  # noqa: S608
+                        f"WHERE search_vector @@ ({tsquery}) GROUP BY facet_key",
+                        list(words),
+                    )
+                    rows = cursor.fetchall()
             else:
-                matching = qs.values("id")
-            rows = (
-                SearchEntry.objects.filter(id__in=matching)
-                .values_list("facet_key")
-                .annotate(n=Count("*"))
-                .order_by()
-            )
+                if unfiltered_match:
+                    matching = RawSQL(ids_sql, ids_params)  # noqa: S611
+                elif candidates is not None:
+                    matching = candidates
+                else:
+                    matching = qs.values("id")
+                rows = (
+                    SearchEntry.objects.filter(id__in=matching)
+                    .values_list("facet_key")
+                    .annotate(n=Count("*"))
+                    .order_by()
+                )
             facets = count_facets(rows)
         return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
