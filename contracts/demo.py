@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contracts import services
-from contracts.models import PATENT_SUBTYPES, SUBTYPES, Contract, Status
+from contracts.models import PATENT_SUBTYPES, SUBTYPES, ChangeRequest, Contract, Status
 from core.demo import demo_organizations, demo_uscc
 from core.models import Organization
 
@@ -173,7 +173,31 @@ def seed(*, scale, progress) -> dict:
         counts[outcome] = counts.get(outcome, 0) + 1
     summary = {"新建合同": created}
     summary.update({Status(k).label: v for k, v in sorted(counts.items())})
+    summary["变更/注销申请"] = _change_requests()
     return summary
+
+
+def _change_requests() -> int:
+    """Two applicants' requests waiting in the registry's queue: an amendment, a cancellation."""
+    if ChangeRequest.objects.exists():
+        return 0
+    registered = Contract.objects.filter(status=Status.REGISTERED).order_by("registered_on", "id")
+    made = 0
+    for contract, kind in zip(registered[:2], ("amend", "cancel"), strict=False):
+        applicant = contract.created_by
+        if applicant is None:
+            continue
+        services.change_request_submit(
+            user=applicant,
+            contract=contract,
+            kind=kind,
+            reason="双方签订补充协议，增加二期技术服务内容"
+            if kind == "amend"
+            else "项目终止，双方协议解除合同",
+            changes={"total_amount": contract.total_amount + 100000} if kind == "amend" else None,
+        )
+        made += 1
+    return made
 
 
 def _run(contract, outcome, *, user, officer, signed, today, rng):
