@@ -156,8 +156,11 @@ class PostgresCluster:
             stdout=subprocess.DEVNULL,
         )
 
-    def restart(self) -> None:
-        self._ctl("restart", "-m", "fast")
+    def restart(self, *, down_seconds: float = 0) -> None:
+        """Stop (fast: sessions are cut), stay down for a while, start again."""
+        self._ctl("stop", "-m", "fast")
+        time.sleep(down_seconds)
+        self._ctl("start")
 
     def stop(self) -> None:
         if self.data.exists():
@@ -462,9 +465,11 @@ def phase_load(stack: Stack, fixture: Path, *, seconds: int, users: int) -> Outc
     errors = run.statuses()["bad"]
     five = [b for b in errors if b[3] >= 500 or b[3] == 0]
     passed = not five and checked["writes_lost"] == 0 and checked["outbox_pending"] == 0
+    refused = run.statuses()["counts"].get("inquiry rejected by a rule", {}).get("302", 0)
     detail = (
         f"{row.get('Request Count')} requests, {len(five)} 5xx/connection errors, "
-        f"{checked['writes']} writes ({checked.get('by_kind')}), lost {checked['writes_lost']}"
+        f"{checked['writes']} writes ({checked.get('by_kind')}), lost {checked['writes_lost']}; "
+        f"inquiries refused by a business rule: {refused}"
     )
     return Outcome(
         "load",
@@ -528,8 +533,8 @@ def phase_pg_restart(stack: Stack, fixture: Path, pg: PostgresCluster, *, users:
     run = locust(stack, fixture, "fault-pg", MIX, users=users, seconds=60)
     time.sleep(20)
     t_down = time.time()
-    log("restarting PostgreSQL (pg_ctl restart -m fast)")
-    pg.restart()
+    log("restarting PostgreSQL (pg_ctl stop -m fast, 8 s down, start)")
+    pg.restart(down_seconds=8)
     t_up = time.time()
     log(f"PostgreSQL back after {t_up - t_down:.1f}s")
     run.wait()
@@ -542,6 +547,7 @@ def phase_pg_restart(stack: Stack, fixture: Path, pg: PostgresCluster, *, users:
     page_after = http_get(stack.host + "/market/results/")
     checked = verify(stack, run)
     checks = {
+        "503s seen in the outage": any(b[3] == 503 for b in server),
         "only 503 (no 500/traceback)": not not_503,
         f"errors only in the outage window (+{grace:.0f}s)": not outside,
         "health ok afterwards, no restart": after[0] == 200
@@ -741,7 +747,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--examples", type=int, default=8, help="schemathesis examples per op")
+    parser.add_argument("--examples", type=int, default=16, help="schemathesis examples per op")
     parser.add_argument("--only", default="capacity,load,faults,fuzz")
     parser.add_argument("--database-url", help="use this database instead of a throwaway cluster")
     parser.add_argument("--skip-seed", action="store_true")

@@ -128,10 +128,12 @@ def run() -> dict:
             headers={"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"},
             timeout=120,
         )
-        checks[f"API, {label}: 400 in Chinese"] = (
-            response.status_code == 400 and "过大" in response.text
-        )
-        notes.append(f"API {label}: {response.status_code} {response.text[:120]}")
+        try:
+            detail = json.dumps(response.json(), ensure_ascii=False)
+        except ValueError:
+            detail = response.text
+        checks[f"API, {label}: 400 in Chinese"] = response.status_code == 400 and "过大" in detail
+        notes.append(f"API {label}: {response.status_code} {detail[:80]}")
     checks["over the limit: no row stored"] = (
         Attachment.objects.filter(contract=contract).count() == rows_before
     )

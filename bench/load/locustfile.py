@@ -16,6 +16,7 @@ SearchPage (capacity probes, run on their own).
 """
 
 import io
+import itertools
 import json
 import os
 import random
@@ -38,7 +39,10 @@ RUN = os.environ.get("LOAD_RUN", str(int(time.time())))
 
 status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 bad_answers: list[list] = []
-submitted_contracts: list[int] = []  # shared by the gevent users of this process
+# Shared by the gevent users of this process.
+submitted_contracts: list[int] = []
+INQUIRIES_PER_SESSION = 4
+BUYERS = itertools.cycle(random.sample(FIXTURE["buyers"], len(FIXTURE["buyers"])))
 patent_serial = [int(time.time() * 10) % 9_000_000]
 
 
@@ -155,13 +159,19 @@ class Buyer(PlatformUser):
 
     def on_start(self):
         super().on_start()
-        self.username = random.choice(FIXTURE["buyers"])
-        self.logged_in = self.login(self.username)
+        self.sent = 0
+        self.logged_in = self.login(next(BUYERS))
 
     @task(2)
     def inquire(self):
+        if self.sent and self.sent % INQUIRIES_PER_SESSION == 0:
+            # Inquiries are rate-limited per account (5 an hour): the next buyer takes over.
+            self.post("/accounts/logout/", allow_redirects=False)
+            self.client.cookies.clear()
+            self.logged_in = self.login(next(BUYERS))
         if not self.logged_in:
             return
+        self.sent += 1
         listing = random.choice(FIXTURE["inquirable"])
         self.client.get(listing["url"], name="/market/[listing]/ (member)")
         message = f"负载测试询价 {RUN}-{random.randrange(10**9)}：请介绍应用规模与价格。"

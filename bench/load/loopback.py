@@ -28,7 +28,10 @@ def behind_tls_proxy(session) -> None:
             if not (follow and response.is_redirect):
                 return response
             url = urljoin(response.url, response.headers["Location"])
-            method, kwargs = "GET", {k: v for k, v in kwargs.items() if k in ("name", "timeout")}
+            kwargs = {k: v for k, v in kwargs.items() if k in ("name", "timeout")}
+            if "name" in kwargs:
+                kwargs["name"] = f"{kwargs['name']} → redirect"
+            method = "GET"
             headers = {}
         return response
 

@@ -67,7 +67,7 @@ def _account(username: str, role: Role, organization: Organization | None, passw
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
-    parser.add_argument("--buyers", type=int, default=120, help="inquiring members (5/h each)")
+    parser.add_argument("--buyers", type=int, default=200, help="inquiring members (5/h each)")
     parser.add_argument("--applicants", type=int, default=30, help="contract applicants")
     parser.add_argument("--sample", type=int, default=300, help="pages of each kind to browse")
     args = parser.parse_args()
