@@ -592,7 +592,10 @@ def _inquiry_rate_check(*, user, now) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
     for limit, window in INQUIRY_RATE_LIMITS:
-        recent = Inquiry.objects.filter(buyer=user, created_at__gte=now - window).count()
+        # The window ends at `now`: an inquiry dated later (demo data, imports) is not "recent".
+        recent = Inquiry.objects.filter(
+            buyer=user, created_at__gte=now - window, created_at__lte=now
+        ).count()
         if recent >= limit:
             hours = int(window.total_seconds() // 3600)
             span = f"{hours} 小时" if hours < 24 else f"{hours // 24} 天"
