@@ -669,7 +669,8 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
     lines = []
     lines.append(
         f"make prove — scale {scale}, {os.cpu_count()} cores, gunicorn {args.workers} workers, "
-        f"PostgreSQL (own cluster) + Elasticsearch, {args.users} locust users; "
+        f"PostgreSQL ({'given database' if args.database_url else 'own cluster'}) + "
+        f"Elasticsearch, {args.users} locust users; "
         f"{seconds_total / 60:.1f} min wall-clock"
     )
     lines.append("")
