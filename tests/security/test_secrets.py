@@ -13,6 +13,7 @@ ALLOWED_LITERALS = {
     "panjin-demo-2026",  # demo users' password: README, core/demo.py (dev data only)
     "correct-horse-battery-staple",  # tests/factories.py PASSWORD
     "panjin-ci",  # .ci/run: the throwaway local PostgreSQL role CI creates
+    "panjin-load-2026",  # bench/load/prepare.py: load-test accounts in a scratch database
     "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef",  # config/settings/dev.py
     "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789",  # config/settings/test.py
     "Panjin-new-2026!",  # tests/core/test_pages.py: the password-change test's new password
