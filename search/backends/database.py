@@ -97,6 +97,11 @@ def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> dict[str, list[dict
     return facets
 
 
+def _pg_tsquery(words: list[str]) -> str:
+    """A tsquery matching any of the words as a phrase of its segmented parts (one %s each)."""
+    return " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
+
+
 def _fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
@@ -300,10 +305,19 @@ class DatabaseBackend:
         qs = filtered
         words = query.all_words
         ranked_ids: list[tuple[int, float]] | None = None
+        postgres = connection.vendor == "postgresql"
         if words:
             ids_sql, ids_params = self._ids_sql(words)
-            qs = filtered.filter(id__in=RawSQL(ids_sql, ids_params))  # noqa: S611
+            if postgres:
+                # The tsvector is a column of the entries: match it in place, no self-join.
+                where = f"search_vector @@ ({_pg_tsquery(words)})"
+                qs = filtered.extra(where=[where], params=words)  # noqa: S610
+            else:
+                qs = filtered.filter(id__in=RawSQL(ids_sql, ids_params))  # noqa: S611
         unfiltered_match = bool(words) and not self._has_filters(params)
+        one_pass = None
+        if postgres and unfiltered_match and params.sort == "relevance":
+            one_pass = self._pg_one_pass(words, params)
         candidates = None
         if words and params.sort == "relevance" and self._has_filters(params):
             # Filters usually leave few matches: rank exactly those, not every match (and
@@ -311,7 +325,9 @@ class DatabaseBackend:
             candidates = list(qs.values_list("id", flat=True)[: MAX_ID_LIST + 1])
             if len(candidates) > MAX_ID_LIST:
                 candidates = None
-        if unfiltered_match:
+        if one_pass is not None:
+            total = one_pass["total"]
+        elif unfiltered_match:
             # Every entry has a full-text row, so counting the matches needs no join.
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM ({ids_sql}) m", ids_params)  # noqa: S608
@@ -329,6 +345,7 @@ class DatabaseBackend:
                 match_sql,
                 match_params,
                 params,
+                stage_one=one_pass["ranked"] if one_pass else None,
             )
             page_ids = [i for i, _ in ranked_ids]
         else:
@@ -355,13 +372,14 @@ class DatabaseBackend:
         facets = empty_facets()
         if params.with_facets and total:
             # One grouped query, one row per matched entry (not one per facet value).
-            if unfiltered_match and connection.vendor == "postgresql":
+            if one_pass is not None:
+                rows = one_pass["facets"]
+            elif unfiltered_match and postgres:
                 # The full-text match is on the entries themselves: group them in one scan.
-                tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT facet_key, count(*) FROM search_searchentry "  # noqa: S608
-                        f"WHERE search_vector @@ ({tsquery}) GROUP BY facet_key",
+                        f"WHERE search_vector @@ ({_pg_tsquery(words)}) GROUP BY facet_key",
                         list(words),
                     )
                     rows = cursor.fetchall()
@@ -403,13 +421,74 @@ class DatabaseBackend:
             cursor.execute(f"SELECT 1 FROM ({sql}) m LIMIT 1", params)  # noqa: S608
             return cursor.fetchone() is not None
 
+    def _pg_one_pass(self, words: list[str], params: SearchParams) -> dict:
+        """PostgreSQL, unfiltered relevance search: the total, the facet keys, the best
+        RERANK_DEPTH by ts_rank and each word's document frequency from one visit of the
+        matching rows (each visit rechecks and decompresses every matching tsvector, which is
+        what a full-text query costs here)."""
+        depth = max(RERANK_DEPTH, params.offset + params.page_size)
+        tsquery = _pg_tsquery(words)
+        # Document frequencies only of the words not cached: each extra tsquery test
+        # decompresses the row's tsvector again.
+        now = time.monotonic()
+        uncached = [w for w in words if now - _df_cache.get(w, (-_DF_TTL, 0))[0] >= _DF_TTL]
+        flags = "".join(
+            f", search_vector @@ phraseto_tsquery('simple', %s) AS w{i}"
+            for i in range(len(uncached))
+        )
+        dfs = ", ".join(
+            ["0::bigint", *(f"count(*) FILTER (WHERE w{i})" for i in range(len(uncached)))]
+        )
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT id, facet_key, "  # noqa: S608
+            f"ts_rank('{{0.1,0.2,0.4,1.0}}'::float4[], search_vector, ({tsquery})) AS r{flags} "
+            f"FROM search_searchentry WHERE search_vector @@ ({tsquery})) "
+            f"(SELECT 0, NULL::text, count(*)::float8, ARRAY[{dfs}]::bigint[] FROM m) "
+            f"UNION ALL (SELECT 1, id::text, r::float8, NULL FROM m ORDER BY r DESC, id LIMIT %s)"
+        )
+        sql_params = [*words, *uncached, *words, depth]
+        if params.with_facets:
+            sql += (
+                " UNION ALL (SELECT 2, facet_key, count(*)::float8, NULL FROM m GROUP BY facet_key)"
+            )
+        out = {"total": 0, "ranked": [], "facets": []}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            for part, key, n, doc_freqs in cursor.fetchall():
+                if part == 0:
+                    out["total"] = int(n)
+                    now = time.monotonic()
+                    for word, df in zip(uncached, doc_freqs[1:], strict=True):
+                        _df_cache[word] = (now, int(df))
+                elif part == 1:
+                    out["ranked"].append((int(key), n))
+                else:
+                    out["facets"].append((key, int(n)))
+        return out
+
     def _ranked(
-        self, filtered, candidates, query, match_sql, match_params, params
+        self, filtered, candidates, query, match_sql, match_params, params, *, stage_one=None
     ) -> list[tuple[int, float]]:
         """Stage one in SQL (best RERANK_DEPTH under the filters), stage two in Python."""
         depth = max(RERANK_DEPTH, params.offset + params.page_size)
-        if candidates is not None and len(candidates) <= depth:
+        if stage_one is not None:
+            pass
+        elif candidates is not None and len(candidates) <= depth:
             stage_one = [(i, 0.0) for i in candidates]
+        elif connection.vendor == "postgresql" and (candidates is not None or filtered is not None):
+            # Rank only the filtered matches (ts_rank is computed per row); the MATERIALIZED
+            # form below is for SQLite's FTS5.
+            if candidates is not None:
+                where, where_params = "id = ANY(%s)", [candidates]
+            else:
+                id_sql, id_params = filtered.values("id").query.sql_with_params()
+                where, where_params = f"id IN ({id_sql})", list(id_params)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"{match_sql} AND {where} ORDER BY r DESC LIMIT %s",
+                    [*match_params, *where_params, depth],
+                )
+                stage_one = cursor.fetchall()
         else:
             # MATERIALIZED: ranking every match once is cheaper than letting SQLite push the id
             # filter into FTS5, which re-runs the full-text query for each id.
