@@ -198,6 +198,8 @@ def test_elasticsearch_from_entries_equals_from_source(settings, es_prefix, samp
     live = es.client.indices.get_settings(index=index)[index]["settings"]["index"]
     assert live["refresh_interval"] == "1s"
     assert live["translog"]["durability"] == "request"
+    segments = es.client.indices.stats(index=index, metric="segments")
+    assert segments["_all"]["primaries"]["segments"]["count"] == 1
 
 
 def test_facet_counts_from_keys_equal_counting_facet_rows(sample_documents, settings):
