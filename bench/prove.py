@@ -686,8 +686,8 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
             f"{float(row.get('Requests/s') or 0):.1f} req/s, p50 {ms(row.get('50%'))} ms, "
             f"p95 {ms(row.get('95%'))} ms, p99 {ms(row.get('99%'))} ms; "
             f"{row.get('Request Count')} requests, 5xx {len(load.figures.get('bad5', []))}, "
-            f"writes {load.figures.get('verify', {}).get('writes')}, lost {load.writes_lost}; "
-            f"{load.detail if not load.passed else ''} |"
+            f"writes {load.figures.get('verify', {}).get('writes')}, lost {load.writes_lost}"
+            f"{'' if load.passed else '; ' + load.detail} |"
         )
     if "capacity" in results:
         cap = results["capacity"]
