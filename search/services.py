@@ -68,8 +68,9 @@ def search_outbox_record(*, kind: str, object_id: int | str, op: str) -> SearchO
 def search_outbox_record_many(
     *, kind: str, object_ids: Iterable[int | str], op: str = SearchOutbox.Op.UPSERT
 ) -> int:
-    """Record many changes at once (bulk imports): duplicates dropped, multi-row INSERTs of
-    RECORD_CHUNK rows, one sync enqueued for the whole transaction. Returns the rows written.
+    """Record many changes at once (bulk imports): duplicates dropped, COPY on PostgreSQL and
+    multi-row INSERTs of RECORD_CHUNK rows elsewhere, one sync enqueued for the whole
+    transaction. Returns the rows written.
 
     Plain SQL rather than bulk_create: the ORM's per-object work would cost about as much as
     the registry's own bulk import of the same rows.
@@ -85,6 +86,17 @@ def search_outbox_record_many(
         ops.quote_name(SearchOutbox._meta.get_field(name).column)
         for name in ("kind", "object_id", "op", "created_at", "attempts", "last_error")
     )
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path (as for the registry's own rows).
+        now = timezone.now()
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for object_id in ids:
+                copy.write_row((kind, object_id, op, now, 0, ""))
+        _enqueue_sync_on_commit()
+        return len(ids)
     created = ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         for start in range(0, len(ids), RECORD_CHUNK):

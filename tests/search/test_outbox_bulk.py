@@ -81,8 +81,10 @@ def test_import_writes_outbox_rows_in_bulk_and_the_index_follows(
         django_capture_on_commit_callbacks(execute=True) as hooks,
     ):
         import_patents(patent_csv(120), chunk_size=50)
-    # Three chunks announced, one multi-row INSERT each, and a single sync for the transaction.
-    assert outbox_inserts(queries.captured_queries) == 3
+    # Three chunks announced, one multi-row INSERT each (PostgreSQL: a COPY each, which the
+    # query log does not see), and a single sync for the transaction.
+    expected = 0 if connection.vendor == "postgresql" else 3
+    assert outbox_inserts(queries.captured_queries) == expected
     assert len(hooks) == 1
     patents = dict(Patent.objects.values_list("pk", "title"))
     assert len(patents) == 120
