@@ -92,7 +92,14 @@ class SearchDocument:
         return {name: [v for v in vals if v] for name, vals in values.items()}
 
     def analysed(self) -> dict:
-        """Normalised text and jieba words, computed once for either backend."""
+        """Normalised text and jieba words, computed once per document: a sync hands the same
+        objects to the database table and to Elasticsearch, and jieba is most of its time."""
+        cached = self.__dict__.get("_analysed")
+        if cached is None:
+            cached = self.__dict__["_analysed"] = self._analyse()
+        return cached
+
+    def _analyse(self) -> dict:
         title = analysis.normalize(self.title)
         summary = analysis.normalize(self.summary)
         body = analysis.normalize(self.body)
