@@ -241,8 +241,10 @@ class AdjustForm(forms.Form):
     note = forms.CharField(label="核定理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AmendForm(forms.Form):
-    """变更登记: only the fields filled in are changed."""
+class AmendmentFieldsForm(forms.Form):
+    """The fields a 变更登记 may change; only those filled in are changed."""
+
+    AMENDMENT_FIELDS = ("name", "valid_until", "total_amount", "technical_amount")
 
     name = forms.CharField(label="新的合同名称", max_length=200, required=False)
     valid_until = forms.DateField(label="新的有效期止", required=False, widget=DATE)
@@ -252,22 +254,29 @@ class AmendForm(forms.Form):
     technical_amount = forms.DecimalField(
         label="新的技术交易额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
     )
+
+    def changes(self) -> dict:
+        return {
+            key: self.cleaned_data[key]
+            for key in self.AMENDMENT_FIELDS
+            if self.cleaned_data.get(key) not in (None, "")
+        }
+
+
+class AmendForm(AmendmentFieldsForm):
+    """变更登记 recorded by an officer."""
+
     note = forms.CharField(
         label="变更依据（如补充协议）",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "变更登记须写明变更依据"},
     )
 
-    def changes(self) -> dict:
-        return {
-            key: value
-            for key, value in self.cleaned_data.items()
-            if key != "note" and value not in (None, "")
-        }
 
+class ChangeRequestForm(AmendmentFieldsForm):
+    """An applicant's 变更登记 / 注销登记 request."""
 
-class ChangeRequestForm(forms.Form):
-    """An applicant's 变更登记 / 注销登记 request; an amendment changes the fields filled in."""
+    field_order = ["kind", *AmendmentFieldsForm.AMENDMENT_FIELDS, "reason"]
 
     kind = forms.ChoiceField(
         label="申请事项",
@@ -275,28 +284,12 @@ class ChangeRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择变更登记或注销登记"},
     )
-    name = forms.CharField(label="新的合同名称", max_length=200, required=False)
-    valid_until = forms.DateField(label="新的有效期止", required=False, widget=DATE)
-    total_amount = forms.DecimalField(
-        label="新的合同成交额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-    technical_amount = forms.DecimalField(
-        label="新的技术交易额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
-    )
     reason = forms.CharField(
         label="依据或原因（如补充协议、解除协议的内容）",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "请写明申请的依据或原因"},
     )
-
-    def changes(self) -> dict:
-        fields = ("name", "valid_until", "total_amount", "technical_amount")
-        return {
-            key: self.cleaned_data[key]
-            for key in fields
-            if self.cleaned_data.get(key) not in (None, "")
-        }
 
 
 class DecisionForm(forms.Form):

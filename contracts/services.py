@@ -638,19 +638,17 @@ AMENDABLE = {
 }
 
 
-@transaction.atomic
-def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contract:
-    """变更登记: the registry records agreed changes; the certificate is issued anew."""
-    _require_officer(user)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": ["变更登记须写明变更依据"]})
+def _amendment_check_fields(data: dict) -> None:
     unknown = set(data) - AMENDABLE
     if unknown:
         raise ValidationError(f"变更登记不能修改：{', '.join(sorted(unknown))}")
-    contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, "变更登记")
-    changes = {}
+
+
+def _amendment_diff(contract: Contract, data: dict) -> dict[str, tuple]:
+    """{field: (current, new)} for the amended fields whose parsed value differs; refuses a
+    技术交易额 above the 合同成交额 the contract would have afterwards."""
+    _amendment_check_fields(data)
+    diff = {}
     for field, value in data.items():
         if field in ("total_amount", "technical_amount"):
             value = _amount(value, "金额")
@@ -660,12 +658,32 @@ def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contra
             raise ValidationError({"payment_method": ["支付方式无效"]})
         old = getattr(contract, field)
         if old != value:
-            changes[field] = [str(old), str(value)]
-            setattr(contract, field, value)
-    if contract.technical_amount > contract.total_amount:
+            diff[field] = (old, value)
+
+    def after(field):
+        return diff[field][1] if field in diff else getattr(contract, field)
+
+    if after("technical_amount") > after("total_amount"):
         raise ValidationError("技术交易额不能大于合同成交额")
-    if not changes:
+    return diff
+
+
+@transaction.atomic
+def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contract:
+    """变更登记: the registry records agreed changes; the certificate is issued anew."""
+    _require_officer(user)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ["变更登记须写明变更依据"]})
+    _amendment_check_fields(data)
+    contract = _locked(contract)
+    _require_status(contract, {Status.REGISTERED}, "变更登记")
+    diff = _amendment_diff(contract, data)
+    if not diff:
         raise ValidationError("没有需要变更的内容")
+    for field, (_old, value) in diff.items():
+        setattr(contract, field, value)
+    changes = {field: [str(old), str(value)] for field, (old, value) in diff.items()}
     contract.amendment_count += 1
     if contract.certificate:
         contract.certificate.delete(save=False)
@@ -695,33 +713,6 @@ def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
 # Applicants' requests for 变更登记 / 注销登记 --------------------------------------------------
 
 
-def _change_request_clean(contract: Contract, changes: dict) -> dict:
-    """Check a proposed amendment the way contract_amend will, and store it as plain JSON."""
-    unknown = set(changes) - AMENDABLE
-    if unknown:
-        raise ValidationError(f"变更登记不能修改：{', '.join(sorted(unknown))}")
-    clean = {}
-    for field, value in changes.items():
-        if value in (None, ""):
-            continue
-        if field in ("total_amount", "technical_amount"):
-            value = str(_amount(value, "金额"))
-        elif field in ("valid_from", "valid_until"):
-            value = _date(value, "有效期").isoformat()
-        elif field == "payment_method" and value not in PaymentMethod.values:
-            raise ValidationError({"payment_method": ["支付方式无效"]})
-        else:
-            value = str(value).strip()
-        if str(getattr(contract, field)) != value:
-            clean[field] = value
-    total = Decimal(clean.get("total_amount", contract.total_amount))
-    if Decimal(clean.get("technical_amount", contract.technical_amount)) > total:
-        raise ValidationError("技术交易额不能大于合同成交额")
-    if not clean:
-        raise ValidationError("请填写要变更的内容（与现登记内容相同的不算变更）")
-    return clean
-
-
 @transaction.atomic
 def change_request_submit(
     *, user, contract: Contract, kind: str, reason: str, changes: dict | None = None
@@ -737,15 +728,29 @@ def change_request_submit(
     _require_status(contract, {Status.REGISTERED}, f"申请{ChangeRequest.Kind(kind).label}")
     if contract.change_requests.filter(status=ChangeRequest.Decision.PENDING).exists():
         raise ValidationError("已有一项申请在办理中，请等待登记机构办理后再申请")
-    clean = _change_request_clean(contract, changes or {}) if kind == "amend" else {}
+    diff = {}
+    if kind == ChangeRequest.Kind.AMEND:
+        filled = {
+            field: value.strip() if isinstance(value, str) else value
+            for field, value in (changes or {}).items()
+            if value not in (None, "")
+        }
+        diff = _amendment_diff(contract, filled)
+        if not diff:
+            raise ValidationError("请填写要变更的内容（与现登记内容相同的不算变更）")
     request = ChangeRequest.objects.create(
-        contract=contract, kind=kind, changes=clean, reason=reason, requested_by=user
+        contract=contract,
+        kind=kind,
+        # Plain JSON; contract_amend parses it again when the registry records the change.
+        changes={field: str(value) for field, (_old, value) in diff.items()},
+        reason=reason,
+        requested_by=user,
     )
     audit_record(
         actor=user,
         action=f"contract.request_{kind}",
         obj=contract,
-        changes={field: [str(getattr(contract, field)), value] for field, value in clean.items()},
+        changes={field: [str(old), str(value)] for field, (old, value) in diff.items()},
         note=reason,
     )
     return request
