@@ -18,7 +18,9 @@ def _display(value, key: str) -> tuple[float, str]:
 
 
 def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> SafeString:
-    """One bar per row with its label and value written out (no hover needed)."""
+    """One bar per row with its label and value written out (no hover needed). Rows whose value
+    is withheld (None: see contracts.selectors.contract_stats_disclosed) get no bar."""
+    rows = [r for r in rows if r[value] is not None]
     label_w, right, top, bar_h, gap = 170, 90, 32, 18, 8
     height = top + max(len(rows), 1) * (bar_h + gap) + 8
     values = [_display(r[value], value) for r in rows]

@@ -298,9 +298,7 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
         rows = contract_stats_disclosed(
             contract_stats_for(contracts=contracts, group_by=key), full=full
         )
-        chart = bar_chart(
-            [r for r in rows if not r["withheld"]], value="technical", title="技术交易额（万元）"
-        )
+        chart = bar_chart(rows, value="technical", title="技术交易额（万元）")
         sections.append((GROUPS[key], rows, chart))
     return {
         "totals": totals if full else _disclosed(totals),

@@ -532,11 +532,7 @@ def stats(request):
             "rows": rows,
             "totals": contract_stats_totals(year=year, full=full),
             "min_public_count": stats_min_public_count(),
-            "chart": charts.bar_chart(
-                [r for r in rows if not r["withheld"]],
-                value="technical",
-                title="技术交易额（万元）",
-            ),
+            "chart": charts.bar_chart(rows, value="technical", title="技术交易额（万元）"),
             "count_chart": charts.bar_chart(rows, value="count", title="合同数（项）"),
             "months": range(1, 13),
         },
