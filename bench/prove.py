@@ -432,6 +432,17 @@ class Outcome:
     detail: str = ""
     figures: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_checks(
+        cls, name: str, checks: dict, summary: str, *, writes_lost: int, figures: dict
+    ) -> "Outcome":
+        """Passed when every named check held; the detail names those that did not."""
+        failed = [k for k, ok in checks.items() if not ok]
+        verdict = "all checks held" if not failed else "FAILED: " + ", ".join(failed)
+        return cls(
+            name, not failed, max(writes_lost, 0), summary + verdict, {"checks": checks, **figures}
+        )
+
 
 def phase_capacity(stack: Stack, fixture: Path, *, seconds: int, users: int) -> Outcome:
     """Throughput of the search page against a trivial JSON view, each alone, same server."""
@@ -513,18 +524,13 @@ def phase_es_kill(stack: Stack, fixture: Path, es: Elasticsearch, *, users: int)
         "index caught up": checked["outbox_pending"] == 0,
         "writes lost = 0": checked["writes_lost"] == 0,
     }
-    failed = [k for k, ok in checks.items() if not ok]
-    detail = (
-        f"outage {t_up - t_kill:.0f}s, {during} writes during it, "
-        f"{checked['writes']} writes in all; "
-        + ("all checks held" if not failed else "FAILED: " + ", ".join(failed))
-    )
-    return Outcome(
+    return Outcome.from_checks(
         "Elasticsearch SIGKILL + restart",
-        not failed,
-        max(checked["writes_lost"], 0),
-        detail,
-        {"checks": checks, "bad5": five[:10], "verify": checked},
+        checks,
+        f"outage {t_up - t_kill:.0f}s, {during} writes during it, "
+        f"{checked['writes']} writes in all; ",
+        writes_lost=checked["writes_lost"],
+        figures={"bad5": five[:10], "verify": checked},
     )
 
 
@@ -556,18 +562,13 @@ def phase_pg_restart(stack: Stack, fixture: Path, pg: PostgresCluster, *, users:
         "index caught up": checked["outbox_pending"] == 0,
         "writes lost = 0": checked["writes_lost"] == 0,
     }
-    failed = [k for k, ok in checks.items() if not ok]
-    detail = (
-        f"outage {t_up - t_down:.1f}s, {sum(1 for b in server if b[3] == 503)} × 503 in it, "
-        f"{checked['writes']} writes; worker restarts {stack.worker_restarts}; "
-        + ("all checks held" if not failed else "FAILED: " + ", ".join(failed))
-    )
-    return Outcome(
+    return Outcome.from_checks(
         "PostgreSQL restart",
-        not failed,
-        max(checked["writes_lost"], 0),
-        detail,
-        {"checks": checks, "not503": not_503[:10], "outside": outside[:10], "verify": checked},
+        checks,
+        f"outage {t_up - t_down:.1f}s, {sum(1 for b in server if b[3] == 503)} × 503 in it, "
+        f"{checked['writes']} writes; worker restarts {stack.worker_restarts}; ",
+        writes_lost=checked["writes_lost"],
+        figures={"not503": not_503[:10], "outside": outside[:10], "verify": checked},
     )
 
 
