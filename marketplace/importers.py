@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl.utils.exceptions import InvalidFileException
 
+from marketplace.services import listing_import_row
+
 LIST_KEYS = ("modes", "keywords", "patents")
 KEYS = (
     "external_id",
@@ -132,8 +134,6 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def listings_import(*, path: Path, user=None, progress=None) -> ImportResult:
     """Load every row or none: any error rolls the whole file back and is reported by row."""
-    from marketplace.services import listing_import_row
-
     result = ImportResult()
     rows = read_rows(path)
     if not rows:
