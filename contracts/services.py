@@ -6,7 +6,7 @@ import logging
 import secrets
 import uuid
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +35,7 @@ from contracts.models import (
 from contracts.prechecks import contract_fingerprint, contract_precheck
 from core.identifiers import normalize_patent_number, validate_uscc
 from core.models import District
+from core.numbers import decimal_parse
 from core.roles import Role, user_has_role
 from core.services import audit_record
 
@@ -82,7 +83,7 @@ def _locked(contract: Contract) -> Contract:
 def _transition(contract, *, user, action, old_status, note="", changes=None):
     audit_record(
         actor=user,
-        action=f"contract.{action}",
+        action=f"contracts.contract.{action}",
         obj=contract,
         changes={"status": [old_status, contract.status], **(changes or {})},
         note=note,
@@ -143,12 +144,8 @@ CONTRACT_FIELDS = {
 
 
 def _amount(value, label: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip() or "0")
-    except InvalidOperation as exc:
-        raise ValidationError(f"{label}“{value}”不是有效金额") from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"{label}不能为负数")
+    """An amount in yuan as typed ("1,200.50"); empty is zero."""
+    amount = decimal_parse(str(value).replace(",", ""), label=label) or Decimal("0")
     if amount >= Decimal("1e12"):
         raise ValidationError(f"{label}超出范围")
     return amount.quantize(Decimal("0.01"))
@@ -338,7 +335,7 @@ def contract_create(
     contract.full_clean(exclude=["office", "organization", "certificate"], validate_unique=False)
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
-    audit_record(actor=user, action="contract.create", obj=contract, changes=changes)
+    audit_record(actor=user, action="contracts.contract.create", obj=contract, changes=changes)
     return contract
 
 
@@ -359,7 +356,7 @@ def contract_update(
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
     if changes:
-        audit_record(actor=user, action="contract.update", obj=contract, changes=changes)
+        audit_record(actor=user, action="contracts.contract.update", obj=contract, changes=changes)
     return contract
 
 
@@ -425,7 +422,7 @@ def attachment_add(*, user, contract: Contract, kind: str, uploaded) -> Attachme
     attachment.save()
     audit_record(
         actor=user,
-        action="contract.attachment_add",
+        action="contracts.contract.attachment_add",
         obj=contract,
         changes={"attachment": [None, original], "kind": [None, kind]},
     )
@@ -442,7 +439,7 @@ def attachment_delete(*, user, attachment: Attachment):
     attachment.delete()
     audit_record(
         actor=user,
-        action="contract.attachment_delete",
+        action="contracts.contract.attachment_delete",
         obj=contract,
         changes={"attachment": [name, None]},
     )
@@ -619,7 +616,7 @@ def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: 
     contract.save()
     audit_record(
         actor=user,
-        action="contract.adjust_amount",
+        action="contracts.contract.adjust_amount",
         obj=contract,
         changes={"technical_amount": [str(old), str(amount)]},
         note=note,
@@ -690,7 +687,9 @@ def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contra
     contract.certificate = ""
     contract.certificate_generated_at = None
     contract.save()
-    audit_record(actor=user, action="contract.amend", obj=contract, changes=changes, note=note)
+    audit_record(
+        actor=user, action="contracts.contract.amend", obj=contract, changes=changes, note=note
+    )
     return contract
 
 
@@ -748,7 +747,7 @@ def change_request_submit(
     )
     audit_record(
         actor=user,
-        action=f"contract.request_{kind}",
+        action=f"contracts.contract.request_{kind}",
         obj=contract,
         changes={field: [str(old), str(value)] for field, (old, value) in diff.items()},
         note=reason,
@@ -793,7 +792,9 @@ def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeR
     request.decided_by, request.decided_at = user, timezone.now()
     request.decision_note = note
     request.save()
-    audit_record(actor=user, action="contract.request_rejected", obj=request.contract, note=note)
+    audit_record(
+        actor=user, action="contracts.contract.request_rejected", obj=request.contract, note=note
+    )
     return request
 
 
@@ -810,7 +811,7 @@ def contract_set_national_number(*, user, contract: Contract, number: str) -> Co
     contract.save(update_fields=["national_number", "updated_at"])
     audit_record(
         actor=user,
-        action="contract.national_number",
+        action="contracts.contract.national_number",
         obj=contract,
         changes={"national_number": [old, number]},
     )

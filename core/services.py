@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -9,10 +11,16 @@ from core.roles import STAFF_ROLES, Role
 
 User = get_user_model()
 
+# Audit actions read `<context>.<entity>.<verb>`: the app, what was acted on, what was done
+# (contracts.contract.register, marketplace.inquiry.create, ip_registry.patent.holders_change).
+AUDIT_ACTION = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*")
+
 
 def audit_record(
     *, actor, action: str, obj, changes: dict | None = None, note: str = ""
 ) -> AuditEntry:
+    if not AUDIT_ACTION.fullmatch(action):
+        raise ValueError(f"audit action {action!r} is not <context>.<entity>.<verb>")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

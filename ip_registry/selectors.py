@@ -30,8 +30,6 @@ from ip_registry.models import (
     add_years,
 )
 
-INVENTION_TYPES_DEFAULT = ("1",)
-
 
 def today() -> date:
     return timezone.localdate()
@@ -185,7 +183,7 @@ class CoveragePolicy:
 
     @classmethod
     def default(cls) -> "CoveragePolicy":
-        conf = getattr(settings, "IP_REGISTRY_COVERAGE", {})
+        conf = settings.IP_REGISTRY_COVERAGE
         types = conf.get("patent_types")
         return cls(
             patent_types=tuple(types) if types else None,
@@ -339,7 +337,7 @@ class InventionApplications:
 
 
 def invention_types() -> tuple[str, ...]:
-    return tuple(getattr(settings, "IP_REGISTRY_INVENTION_TYPES", INVENTION_TYPES_DEFAULT))
+    return tuple(settings.IP_REGISTRY_INVENTION_TYPES)
 
 
 def invention_applications(*, year: int, on: date | None = None) -> InventionApplications:
@@ -477,7 +475,7 @@ def fee_status(
 def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
     """Designated enterprises to call: no patent in force, or all their patents at risk."""
     on = on or today()
-    notice_days = getattr(settings, "IP_REGISTRY_FEE_NOTICE_DAYS", 90)
+    notice_days = settings.IP_REGISTRY_FEE_NOTICE_DAYS
     horizon = add_years(on, 1)
     designated = {
         e.pk: e

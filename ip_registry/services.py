@@ -112,7 +112,7 @@ def patent_status_event_add(
         status_periods_rebuild(patent_ids=[patent.pk])
         audit_record(
             actor=actor,
-            action="legal_status",
+            action="ip_registry.patent.status_event_add",
             obj=patent,
             changes={"status": status, "date": on.isoformat()},
             note=source,
@@ -153,7 +153,7 @@ def patent_holders_change(
     )
     audit_record(
         actor=actor,
-        action="holders_change",
+        action="ip_registry.patent.holders_change",
         obj=patent,
         changes={
             "from": [h.holder_name for h in open_holdings],
@@ -176,7 +176,7 @@ def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str 
     row.save()
     audit_record(
         actor=actor,
-        action="indicator_actual",
+        action="ip_registry.indicator.actual_set",
         obj=row,
         changes={"before": str(before), "after": str(actual)},
     )

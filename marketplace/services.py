@@ -5,7 +5,7 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from wagtail.rich_text import RichText
 
 from core.identifiers import make_uscc
 from core.models import District, Industry, Membership, Organization
+from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
@@ -51,11 +52,6 @@ from marketplace.taxonomy import (
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-# At most this many inquiries per user per window; counted in the database so every worker
-# process sees the same numbers.
-INQUIRY_RATE_LIMITS = getattr(
-    settings, "MARKET_INQUIRY_RATE_LIMITS", [(5, timedelta(hours=1)), (20, timedelta(days=1))]
-)
 DEFAULT_VALIDITY = timedelta(days=365)
 
 
@@ -182,18 +178,6 @@ def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
 # Listing pages ------------------------------------------------------------------------------
 
 
-def _decimal(value, label: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValidationError(f"{label}“{value}”不是数字") from exc
-    if number < 0:
-        raise ValidationError(f"{label}不能为负数")
-    return number
-
-
 def _apply(page, values: dict, modes: list) -> None:
     for name, value in values.items():
         setattr(page, name, value)
@@ -261,7 +245,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
             if not 1 <= trl <= 9:
                 errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
     try:
-        price = _decimal(row.get("price_wan"), "价格（万元）")
+        price = decimal_parse(row.get("price_wan"), label="价格（万元）")
     except ValidationError as exc:
         errors["price_wan"] = exc.messages
         price = None
@@ -358,7 +342,7 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
             page.valid_until = page.valid_from + DEFAULT_VALIDITY
         market_index().add_child(instance=page)
         page.save_revision(user=user, clean=False)
-        audit_record(actor=user, action="market.listing.create", obj=page)
+        audit_record(actor=user, action="marketplace.listing.create", obj=page)
         return page
     if not isinstance(listing, model):
         raise ValidationError("挂牌类型不符")
@@ -369,7 +353,7 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
         draft.body = text_to_body(body)
     draft.full_clean()
     draft.save_revision(user=user, clean=False)
-    audit_record(actor=user, action="market.listing.edit", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.edit", obj=listing)
     return model.objects.get(pk=listing.pk)
 
 
@@ -420,7 +404,7 @@ def listing_submit(*, user, listing):
     draft = listing.get_latest_revision_as_object()
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
-    audit_record(actor=user, action="market.listing.submit", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
     note = f"\n注意：{check.reason}" if check.flagged else ""
     notice_send(
         users=_moderators(),
@@ -446,7 +430,7 @@ def listing_withdraw(*, user, listing) -> None:
 
         # Membership was checked above; members hold no Wagtail page permissions.
         UnpublishPageAction(listing, user=user).execute(skip_permission_checks=True)
-    audit_record(actor=user, action="market.listing.withdraw", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.withdraw", obj=listing)
 
 
 def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
@@ -585,7 +569,8 @@ TRANSITIONS = {
 def _inquiry_rate_check(*, user, now) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    for limit, window in INQUIRY_RATE_LIMITS:
+    # Counted in the database so every worker process sees the same numbers.
+    for limit, window in settings.MARKET_INQUIRY_RATE_LIMITS:
         # The window ends at `now`: an inquiry dated later (demo data, imports) is not "recent".
         recent = Inquiry.objects.filter(
             buyer=user, created_at__gte=now - window, created_at__lte=now
@@ -629,7 +614,7 @@ def inquiry_create(
         created_at=now,
     )
     InquiryMessage.objects.create(inquiry=inquiry, author=buyer, body=message, created_at=now)
-    audit_record(actor=buyer, action="market.inquiry.create", obj=inquiry)
+    audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),
         subject=f"新询价：{listing.title}",
@@ -712,7 +697,7 @@ def inquiry_transition(
         text += f"（成交价 {deal_price_wan} 万元，{deal_mode.name}）"
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
     audit_record(
-        actor=user, action="market.inquiry.status", obj=inquiry, changes=changes, note=note
+        actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),

@@ -4,20 +4,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from core.models import Organization
-from core.roles import Role, user_has_role
 from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
+from marketplace.access import is_market_staff
 from marketplace.selectors import listings_of_organization
-
-
-def _market_staff(request) -> bool:
-    return user_has_role(request.user, Role.MARKET_MODERATOR) or user_has_role(
-        request.user, Role.ADMINISTRATOR
-    )
 
 
 class MarketStaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return _market_staff(request)
+        return is_market_staff(request.user)
 
 
 @hooks.register("register_admin_menu_item")
