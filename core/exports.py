@@ -102,7 +102,8 @@ def download_response(
 ) -> HttpResponse:
     """The body as a file: saved under `filename` (any script, RFC 6266), or shown inline."""
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    if header := content_disposition_header(attachment, filename):
+        response["Content-Disposition"] = header
     return response
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -183,10 +184,10 @@ class CoveragePolicy:
 
     @classmethod
     def default(cls) -> "CoveragePolicy":
-        conf = settings.IP_REGISTRY_COVERAGE
+        conf: dict[str, Any] = settings.IP_REGISTRY_COVERAGE
         types = conf.get("patent_types")
         return cls(
-            patent_types=tuple(types) if types else None,
+            patent_types=tuple(str(t) for t in types) if types else None,
             include_pending=bool(conf.get("include_pending", False)),
         )
 
@@ -214,7 +215,9 @@ def _rate(holding: int, designated: int) -> float | None:
     return round(100 * holding / designated, 2) if designated else None
 
 
-def _holding_exists(on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"):
+def _holding_exists(
+    on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"
+) -> Exists:
     statuses = set(IN_FORCE_STATUSES)
     if policy.include_pending:
         statuses.add(LegalStatus.PENDING)
@@ -371,21 +374,21 @@ def invention_applications_by_year(*, on: date | None = None) -> list[InventionA
     return [invention_applications(year=d.year, on=on) for d in years]
 
 
-def designation_counts() -> dict:
+def designation_counts() -> dict[str, Any]:
     """{"years": [...], "rows": [{"code", "name", "counts": {year: n}, "targets": {year: t}}]}"""
     counts = (
         Designation.objects.values("year", "designation_type_id").annotate(n=Count("id")).order_by()
     )
-    table = defaultdict(dict)
+    table: defaultdict[int, dict[int, int]] = defaultdict(dict)
     years = set()
     for row in counts:
         table[row["designation_type_id"]][row["year"]] = row["n"]
         years.add(row["year"])
-    targets = defaultdict(dict)
+    targets: defaultdict[int, dict[int, float]] = defaultdict(dict)
     for type_id, year, target in IndicatorYear.objects.filter(
         indicator__source=Indicator.Source.DESIGNATION_COUNT, target__isnull=False
     ).values_list("indicator__designation_type_id", "year", "target"):
-        targets[type_id][year] = float(target)
+        targets[type_id][year] = float(target)  # type: ignore[arg-type]  # filtered non-null
     rows = [
         {
             "code": t.code,
@@ -398,7 +401,7 @@ def designation_counts() -> dict:
     return {"years": sorted(years), "rows": rows}
 
 
-def plan_indicators(*, year: int) -> list[dict]:
+def plan_indicators(*, year: int) -> list[dict[str, Any]]:
     """Every target of the plan for a year with its actual value (computed or entered)."""
     rows = []
     for item in IndicatorYear.objects.filter(year=year).select_related(

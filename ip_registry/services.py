@@ -5,14 +5,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
 from core.services import audit_record
+from core.types import Actor
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     Enterprise,
     Holding,
+    Indicator,
     IndicatorYear,
     LegalStatus,
     LegalStatusEvent,
@@ -43,7 +46,7 @@ def status_periods_compute(
     A status in force is cut at the end of the term, after which the patent is expired
     unless a later event says otherwise.
     """
-    ordered = sorted(events, key=lambda e: (e[1], STATUS_RANK.get(e[0], 9)))
+    ordered = sorted(events, key=lambda e: (e[1], STATUS_RANK.get(LegalStatus(e[0]), 9)))
     # The last event of a day is the status of that day.
     by_day: dict[date, str] = {}
     for status, day in ordered:
@@ -103,7 +106,7 @@ def patent_edited(*, patent: Patent) -> Patent:
 
 @transaction.atomic
 def patent_status_event_add(
-    *, patent: Patent, status: str, on: date, source: str = "", actor=None
+    *, patent: Patent, status: str, on: date, source: str = "", actor: Actor = None
 ) -> LegalStatusEvent:
     event, created = LegalStatusEvent.objects.get_or_create(
         patent=patent, status=status, date=on, defaults={"source": source}
@@ -129,7 +132,12 @@ class HolderInput:
 
 @transaction.atomic
 def patent_holders_change(
-    *, patent: Patent, holders: Sequence[HolderInput], on: date, actor=None, note: str = ""
+    *,
+    patent: Patent,
+    holders: Sequence[HolderInput],
+    on: date,
+    actor: Actor = None,
+    note: str = "",
 ) -> list[Holding]:
     """A transfer (or change of co-owners) effective `on`: open holdings end, new ones begin."""
     open_holdings = list(patent.holdings.filter(end_date__isnull=True))
@@ -166,7 +174,9 @@ def patent_holders_change(
 
 
 @transaction.atomic
-def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str = ""):
+def indicator_actual_set(
+    *, indicator: Indicator, year: int, actual: Decimal | None, actor: Actor = None, note: str = ""
+) -> IndicatorYear:
     row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
     before = row.actual
     row.actual = actual

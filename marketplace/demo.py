@@ -102,7 +102,7 @@ def _generated_rows(*, count: int, organizations: list[dict], rng: random.Random
             title = f"{rng.choice(RESULT_HEADS)}{subject}技术（{i + 1:04d}）"
             gain, saving = rng.randint(15, 60), rng.randint(10, 40)
             summary = f"{subject}关键指标较现有产品提升 {gain}%，成本降低 {saving}%。"
-            trl = rng.randint(4, 9)
+            trl: int | None = rng.randint(4, 9)
         else:
             title = f"{rng.choice(DEMAND_HEADS)}{subject}解决方案（{i + 1:04d}）"
             summary = f"现有{subject}运行效果不理想，需在 {rng.randint(3, 12)} 个月内完成改造。"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.models import TechnologyDemandPage, TechnologyResultPage
+from marketplace.models import ListingPage, TechnologyDemandPage, TechnologyResultPage
 
 # Weights: shared keywords count most, then industry; TRL and budget fit decide close calls.
 KEYWORD_WEIGHT = 3.0
@@ -19,7 +19,7 @@ CANDIDATE_LIMIT = 400
 
 @dataclass
 class Match:
-    listing: object
+    listing: ListingPage
     score: float
     reasons: list[str] = field(default_factory=list)
 

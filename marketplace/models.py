@@ -287,7 +287,7 @@ class ListingPage(Page):
 
     @property
     def trl_meaning(self) -> str:
-        return TRL_LEVELS.get(self.trl, "")
+        return TRL_LEVELS.get(self.trl, "") if self.trl is not None else ""
 
     @property
     def price_display(self) -> str:
@@ -435,7 +435,9 @@ class TechnologyDemandPage(ListingPage):
             return "面议"
         if low is not None and high is not None and low != high:
             return f"{low.normalize():f}–{high.normalize():f} 万元"
-        return f"{(high if high is not None else low).normalize():f} 万元"
+        single = high if high is not None else low
+        assert single is not None  # both empty returned 面议 above
+        return f"{single.normalize():f} 万元"
 
     def clean_kind(self) -> dict:
         low, high = self.budget_min_wan, self.budget_max_wan

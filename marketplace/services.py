@@ -215,7 +215,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
     other = KIND_MODELS["demand" if kind == "technology" else "technology"]
     if other.objects.filter(external_id=external_id).exists():
         raise ValidationError({"external_id": f"“{external_id}”已作为另一类挂牌存在"})
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     title = str(row.get("title") or "").strip()
     if not title:
         errors["title"] = "标题不能为空"
@@ -253,11 +253,12 @@ def listing_import_row(*, row: dict, user=None) -> str:
     raw_modes = row.get("modes") or []
     if isinstance(raw_modes, str):
         raw_modes = [m for m in raw_modes.replace("，", ",").replace("、", ",").split(",") if m]
+    mode_errors: list[str] = []
     for name in raw_modes:
         try:
             mode = mode_resolve(str(name))
         except ValidationError as exc:
-            errors.setdefault("modes", []).extend(exc.messages)
+            mode_errors.extend(exc.messages)
             continue
         if mode not in modes:
             modes.append(mode)
@@ -267,8 +268,11 @@ def listing_import_row(*, row: dict, user=None) -> str:
     patents = row.get("patents") or []
     if isinstance(patents, str):
         patents = [patents]
+    if mode_errors:
+        errors["modes"] = mode_errors
     if errors:
         raise ValidationError(errors)
+    assert industry is not None  # a failed lookup is in `errors`
     organization, _ = organization_for_import(
         name=str(row.get("owner_name") or ""), district=district, industry=industry
     )
@@ -671,7 +675,7 @@ def inquiry_transition(
     seller = inquiry_is_seller(user=user, inquiry=inquiry)
     if not seller and status != Inquiry.Status.CLOSED:
         raise PermissionDenied("只有挂牌机构可以推进询价状态")
-    if status not in TRANSITIONS[inquiry.status]:
+    if status not in TRANSITIONS[Inquiry.Status(inquiry.status)]:
         raise ValidationError(
             f"不能从“{inquiry.get_status_display()}”变为“{Inquiry.Status(status).label}”"
         )

@@ -293,7 +293,7 @@ def inquiry_create(request, pk: int):
             return redirect("marketplace:inquiry", pk=inquiry.pk)
     else:
         messages.error(
-            request, "询价内容有误：" + "；".join(e for es in form.errors.values() for e in es)
+            request, "询价内容有误：" + "；".join(str(e) for es in form.errors.values() for e in es)
         )
     return redirect(listing.url)
 
@@ -326,7 +326,7 @@ def inquiry_detail(request, pk: int):
     is_seller = selectors.inquiry_is_seller(user=request.user, inquiry=inquiry)
     transitions = [
         (value, Inquiry.Status(value).label)
-        for value in services.TRANSITIONS[inquiry.status]
+        for value in services.TRANSITIONS[Inquiry.Status(inquiry.status)]
         if is_seller or value == Inquiry.Status.CLOSED
     ]
     contract_url = None
