@@ -34,6 +34,7 @@ from contracts.selectors import (
     stats_min_public_count,
 )
 from core.exports import spreadsheet_row, xlsx_append
+from core.pending import login_required_keeping_input, pending_input
 from core.selectors import organizations_for_user
 
 
@@ -98,7 +99,7 @@ def _party_initial(contract: Contract | None, role: str, organization=None) -> l
 
 
 def _contract_forms(request, contract=None, organization=None):
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else pending_input(request)
     if contract is not None:
         initial = {field: getattr(contract, field) for field in forms.ContractForm.base_fields}
         costs = [
@@ -163,7 +164,7 @@ def _form_page(request, bundle, contract=None, organizations=None, status=200):
     )
 
 
-@login_required
+@login_required_keeping_input
 def contract_new(request):
     organizations = list(organizations_for_user(user=request.user))
     if not organizations:
@@ -189,7 +190,7 @@ def contract_new(request):
     return _form_page(request, bundle, organizations=organizations)
 
 
-@login_required
+@login_required_keeping_input
 def contract_edit(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if not services.user_is_applicant(request.user, contract):
