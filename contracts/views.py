@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -455,16 +456,12 @@ def queue(request):
     )
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 @login_required
 def certificate(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
-    contract = contract_certificate_get_or_create(contract=contract, base_url=_base_url(request))
+    contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     return FileResponse(
         contract.certificate.open("rb"),
         as_attachment=True,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -190,7 +191,7 @@ def report_pdf(request, year: int):
         return denied
     if not 1985 <= year <= 2100:
         raise Http404("年度无效")
-    body = yearly_report_pdf(year=year, base_url=request.build_absolute_uri("/"))
+    body = yearly_report_pdf(year=year, base_url=settings.SITE_URL)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"盘锦市企业知识产权年度评估报告-{year}.pdf"
