@@ -13,6 +13,8 @@ from core.services import audit_record
 from core.types import Actor
 from ip_registry.models import (
     IN_FORCE_STATUSES,
+    Designation,
+    DesignationType,
     Enterprise,
     Holding,
     Indicator,
@@ -191,3 +193,39 @@ def indicator_actual_set(
         changes={"before": str(before), "after": str(actual)},
     )
     return row
+
+
+@transaction.atomic
+def enterprise_designations_set(
+    *,
+    enterprise: Enterprise,
+    designations: Iterable[tuple[int, DesignationType]],
+    actor: Actor,
+    source: str = "管理后台",
+) -> dict[str, list[str]]:
+    """Make the enterprise's designations exactly these (year, type) pairs; audit the change."""
+    wanted = {(year, dtype.pk): dtype for year, dtype in designations}
+    existing = {
+        (d.year, d.designation_type_id): d
+        for d in Designation.objects.filter(enterprise=enterprise).select_related(
+            "designation_type"
+        )
+    }
+    removed = [existing[key] for key in existing.keys() - wanted.keys()]
+    added = [
+        Designation(
+            enterprise=enterprise, year=year, designation_type=wanted[(year, pk)], source=source
+        )
+        for year, pk in sorted(wanted.keys() - existing.keys())
+    ]
+    Designation.objects.filter(pk__in=[d.pk for d in removed]).delete()
+    Designation.objects.bulk_create(added)
+    changes = {
+        "added": [f"{d.year} {d.designation_type.name}" for d in added],
+        "removed": sorted(f"{d.year} {d.designation_type.name}" for d in removed),
+    }
+    if added or removed:
+        audit_record(
+            actor=actor, action="ip_registry.designations.change", obj=enterprise, changes=changes
+        )
+    return changes

@@ -1,3 +1,6 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -35,6 +38,15 @@ def _year_param(request, default: int) -> int:
     except ValueError:
         return default
     return year if 1985 <= year <= 2100 else default
+
+
+def _date_param(request, name: str = "on") -> date | None:
+    """An optional ISO date from the query string; anything unreadable is ignored."""
+    try:
+        value = date.fromisoformat(request.GET.get(name) or "")
+    except ValueError:
+        return None
+    return value if date(1985, 1, 1) <= value <= date(2100, 12, 31) else None
 
 
 def _default_year() -> int:
@@ -85,7 +97,7 @@ def enterprise_detail(request, uscc: str):
     enterprise = get_object_or_404(
         Enterprise.objects.select_related("district", "industry"), uscc=uscc
     )
-    on = today()
+    on = _date_param(request) or today()
     holdings = Holding.objects.filter(enterprise=enterprise).select_related("patent")
     current_numbers = {
         h.patent.application_number
@@ -122,7 +134,8 @@ def patent_detail(request, number: str):
     if normalised != number:
         return redirect("ip_registry:patent_detail", number=normalised)
     patent = get_object_or_404(Patent, application_number=normalised)
-    snapshot = patents_status_on(numbers=[normalised])[normalised]
+    on = _date_param(request) or today()
+    snapshot = patents_status_on(numbers=[normalised], on=on)[normalised]
     return render(
         request,
         "ip_registry/patent_detail.html",
@@ -134,6 +147,8 @@ def patent_detail(request, number: str):
                 "start_date", "position"
             ),
             "classifications": patent.classifications.all(),
+            "on": on,
+            "is_today": on == today(),
         },
     )
 
@@ -142,9 +157,11 @@ def dashboard(request):
     denied = _officer_only(request)
     if denied:
         return denied
-    year = _year_param(request, _default_year())
-    context = dashboard_data(year=year)
+    as_of = _date_param(request)
+    year = _year_param(request, as_of.year if as_of else _default_year())
+    context = dashboard_data(year=year, as_of=as_of)
     context["years"] = coverage_years() or [year]
+    context["as_of"] = as_of
     return render(request, "ip_registry/dashboard.html", context)
 
 
@@ -169,7 +186,7 @@ def report_pdf(request, year: int):
     if not 1985 <= year <= 2100:
         raise Http404("年度无效")
     return download_response(
-        yearly_report_pdf(year=year, base_url=request.build_absolute_uri("/")),
+        yearly_report_pdf(year=year, base_url=settings.SITE_URL),
         filename=f"盘锦市企业知识产权年度评估报告-{year}.pdf",
         content_type=PDF_CONTENT_TYPE,
         attachment=False,

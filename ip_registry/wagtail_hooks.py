@@ -3,11 +3,12 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from ip_registry.access import is_ip_officer
-from ip_registry.forms import RegistryImportForm
+from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
 from ip_registry.imports import ImportFileError, registry_import
 from ip_registry.models import DesignationType, Enterprise, IndicatorYear, Patent
 from ip_registry.services import status_periods_rebuild
@@ -74,6 +75,18 @@ class EnterpriseViewSet(SnippetViewSet):
     list_display = ["name", "uscc", "district", "industry"]
     list_filter = ["district", "industry", "org_type"]
     search_fields = ["name", "uscc"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("uscc"),
+            FieldPanel("name"),
+            FieldPanel("former_names"),
+            FieldPanel("org_type"),
+            FieldPanel("district"),
+            FieldPanel("industry"),
+            FieldPanel("designations"),
+        ],
+        base_form_class=EnterpriseAdminForm,
+    )
 
 
 class PatentViewSet(SnippetViewSet):

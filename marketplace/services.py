@@ -582,7 +582,9 @@ def _inquiry_rate_check(*, user, now) -> None:
         if recent >= limit:
             hours = int(window.total_seconds() // 3600)
             span = f"{hours} 小时" if hours < 24 else f"{hours // 24} 天"
-            raise ValidationError(f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试")
+            raise ValidationError(
+                f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试", code="rate_limited"
+            )
 
 
 @transaction.atomic

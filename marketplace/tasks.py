@@ -17,7 +17,7 @@ def notice_email_send(*, notice_id: int) -> bool:
     notice = Notice.objects.select_related("user").filter(pk=notice_id).first()
     if notice is None or not notice.user.email:
         return False
-    link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{notice.url}" if notice.url else ""
+    link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
     send_mail(
         subject=f"[{settings.SITE_NAME}] {notice.subject}",
         message=f"{notice.body}{link}",

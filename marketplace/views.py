@@ -1,5 +1,6 @@
 """Thin views over marketplace.selectors/services; each checks who may see what."""
 
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from core.http import clean_query_redirect
 from core.models import Organization
+from core.pending import login_required_keeping_input, pending_input
 from core.selectors import organizations_for_user
 from marketplace import selectors, services
 from marketplace.access import is_market_staff
@@ -96,7 +99,7 @@ def listing_detail_context(request, page) -> dict:
         context["matches"] = matches_for_result(result=page)
     if user.is_authenticated and not is_member:
         if organizations_for_user(user=user).exists():
-            context["inquiry_form"] = InquiryForm(listing=page)
+            context["inquiry_form"] = InquiryForm(pending_input(request), listing=page)
         else:
             context["inquiry_needs_organization"] = True
     return context
@@ -163,7 +166,7 @@ def _save_listing(request, *, kind, form, organization, listing=None):
     return page
 
 
-@login_required
+@login_required_keeping_input
 def listing_create(request, kind: str):
     if kind not in KIND_MODELS:
         raise Http404
@@ -174,7 +177,8 @@ def listing_create(request, kind: str):
     organization = organizations.filter(pk=org_pk).first() if org_pk else organizations.first()
     if organization is None:
         raise PermissionDenied("只能为本机构发布挂牌")
-    form = ListingForm(request.POST or None, request.FILES or None, kind=kind)
+    data = request.POST if request.method == "POST" else pending_input(request)
+    form = ListingForm(data, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             _save_listing(request, kind=kind, form=form, organization=organization)
@@ -194,7 +198,7 @@ def listing_create(request, kind: str):
     )
 
 
-@login_required
+@login_required_keeping_input
 def listing_edit(request, pk: int):
     page = _own_listing(request, pk)
     draft = page.get_latest_revision_as_object()
@@ -209,6 +213,8 @@ def listing_edit(request, pk: int):
                 _form_errors(form, exc)
             else:
                 return redirect("marketplace:mine")
+    elif restored := pending_input(request):
+        form = ListingForm(restored, kind=page.kind)
     else:
         form = ListingForm(
             initial=ListingForm.initial_from(draft, services.body_text(draft)), kind=page.kind
@@ -268,7 +274,19 @@ def demand_subscribe(request, pk: int):
 # Inquiries ----------------------------------------------------------------------------------
 
 
-@login_required
+def _listing_url(request, pk: int) -> str:
+    for model in KIND_MODELS.values():
+        listing = model.objects.live().filter(pk=pk).first()
+        if listing is not None:
+            return listing.url
+    return "/"
+
+
+def _inquiry_url(request, pk: int) -> str:
+    return reverse("marketplace:inquiry", kwargs={"pk": pk})
+
+
+@login_required_keeping_input(resume=_listing_url)
 @require_POST
 def inquiry_create(request, pk: int):
     listing = None
@@ -277,6 +295,7 @@ def inquiry_create(request, pk: int):
     if listing is None:
         raise Http404
     form = InquiryForm(request.POST, listing=listing)
+    status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
         try:
             inquiry = services.inquiry_create(
@@ -286,16 +305,20 @@ def inquiry_create(request, pk: int):
                 mode=form.cleaned_data["mode"],
                 budget_wan=form.cleaned_data["budget_wan"],
             )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+        except PermissionDenied as exc:
+            status = HTTPStatus.FORBIDDEN
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "rate_limited":
+                status = HTTPStatus.TOO_MANY_REQUESTS
+            _form_errors(form, exc)
         else:
             messages.success(request, "询价已发送，卖方回复后会通知您。")
             return redirect("marketplace:inquiry", pk=inquiry.pk)
-    else:
-        messages.error(
-            request, "询价内容有误：" + "；".join(str(e) for es in form.errors.values() for e in es)
-        )
-    return redirect(listing.url)
+    # Refused: show the listing again with the bound form, so the typed message and budget stay.
+    context = listing.get_context(request)
+    context["inquiry_form"] = form
+    return TemplateResponse(request, listing.get_template(request), context, status=status)
 
 
 @login_required
@@ -343,7 +366,7 @@ def inquiry_detail(request, pk: int):
             "listing": inquiry.listing.specific,
             "thread": inquiry.messages.select_related("author"),
             "is_seller": is_seller,
-            "reply_form": ReplyForm(),
+            "reply_form": ReplyForm(pending_input(request)),
             "transition_form": TransitionForm(),
             "transitions": transitions,
             "contract_url": contract_url,
@@ -351,7 +374,7 @@ def inquiry_detail(request, pk: int):
     )
 
 
-@login_required
+@login_required_keeping_input(resume=_inquiry_url)
 @require_POST
 def inquiry_reply(request, pk: int):
     inquiry = _readable_inquiry(request, pk)

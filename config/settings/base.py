@@ -231,7 +231,10 @@ SEARCH_SYNC_INLINE_LIMIT = 1_000
 SEARCH_SYNC_TASK_LIMIT = 20_000
 
 WAGTAIL_SITE_NAME = "盘锦科技成果交易与知识产权登记平台"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The one public address every e-mail, PDF and QR code links to (never the request's Host,
+# which a client chooses); production checks it at start (config/settings/production.py).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # No Gravatar: avatars would leak staff e-mail hashes to a third party (and CSP blocks them).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -270,8 +273,6 @@ CONTRACT_NUMBER_FORMAT = env(
 CONTRACT_DIVISION_CODE = env("CONTRACT_DIVISION_CODE", default="211100")
 CONTRACT_OFFICE_CODE = env("CONTRACT_OFFICE_CODE", default="01")
 CONTRACT_OFFICE_NAME = env("CONTRACT_OFFICE_NAME", default="盘锦市技术合同认定登记站")
-# Base of the verification URL printed in the certificate's QR code; empty = the request's host.
-CONTRACT_PUBLIC_BASE_URL = env("CONTRACT_PUBLIC_BASE_URL", default="")
 
 # IP registry (ip_registry/) -------------------------------------------------------------------
 # Which patents make a designated enterprise a holder for the coverage KPI: "patent_types" (CNIPA
