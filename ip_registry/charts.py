@@ -131,3 +131,14 @@ def coverage_trend_chart(trend: list) -> SafeString:
         targets=[c.target for c in trend],
         y_max=100,
     )
+
+
+def coverage_groups_chart(*, title: str, groups: list, target: float | None) -> SafeString:
+    """The coverage rate of each group (district, industry) against the year's target."""
+    return bar_chart(
+        title=title,
+        labels=[g.key for g in groups],
+        values=[g.rate for g in groups],
+        x_max=100,
+        target=target,
+    )

@@ -94,19 +94,11 @@ def dashboard_data(*, year: int, on: date | None = None, as_of: date | None = No
         ),
     }
     trend_chart = charts.coverage_trend_chart(trend)
-    district_chart = charts.bar_chart(
-        title=f"{year} 年各区县专利覆盖率",
-        labels=[g.key for g in current.groups],
-        values=[g.rate for g in current.groups],
-        x_max=100,
-        target=current.target,
+    district_chart = charts.coverage_groups_chart(
+        title=f"{year} 年各区县专利覆盖率", groups=current.groups, target=current.target
     )
-    industry_chart = charts.bar_chart(
-        title=f"{year} 年各行业专利覆盖率",
-        labels=[g.key for g in by_industry.groups],
-        values=[g.rate for g in by_industry.groups],
-        x_max=100,
-        target=current.target,
+    industry_chart = charts.coverage_groups_chart(
+        title=f"{year} 年各行业专利覆盖率", groups=by_industry.groups, target=current.target
     )
     invention_chart = charts.line_chart(
         title="发明专利申请量（件）",

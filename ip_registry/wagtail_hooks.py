@@ -2,11 +2,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_menu import admin_menu_item_register
 from ip_registry.access import is_ip_officer
 from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
 from ip_registry.imports import ImportFileError, registry_import
@@ -56,16 +56,9 @@ def register_import_url():
     return [path("registry/import/", import_view, name="ip_registry_import")]
 
 
-class OfficerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_ip_officer(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return OfficerMenuItem(
-        "知识产权导入", reverse("ip_registry_import"), icon_name="upload", order=310
-    )
+admin_menu_item_register(
+    "知识产权导入", "ip_registry_import", icon_name="upload", order=310, shown_to=is_ip_officer
+)
 
 
 class EnterpriseViewSet(SnippetViewSet):
