@@ -11,6 +11,7 @@ from django.db import transaction
 from core.services import audit_record
 from ip_registry.models import (
     IN_FORCE_STATUSES,
+    ColumnProfile,
     Enterprise,
     Holding,
     LegalStatus,
@@ -31,6 +32,7 @@ STATUS_RANK = {
     LegalStatus.EXPIRED: 2,
     LegalStatus.WITHDRAWN: 2,
     LegalStatus.REJECTED: 2,
+    LegalStatus.CEASED: 2,
 }
 
 
@@ -173,3 +175,23 @@ def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str 
         changes={"before": str(before), "after": str(actual)},
     )
     return row
+
+
+@transaction.atomic
+def column_profile_save(*, user, kind: str, name: str, mapping: dict[str, str]) -> ColumnProfile:
+    """Create or extend a named mapping of export headers onto an importer's columns."""
+    profile, created = ColumnProfile.objects.get_or_create(
+        kind=kind, name=name.strip()[:60], defaults={"created_by": user}
+    )
+    old = dict(profile.mapping)
+    profile.mapping = {**old, **mapping}
+    profile.save()
+    audit_record(
+        actor=user,
+        action="ip_registry.column_profile.create"
+        if created
+        else "ip_registry.column_profile.update",
+        obj=profile,
+        changes={"mapping": [old, profile.mapping]},
+    )
+    return profile
