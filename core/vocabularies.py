@@ -2,9 +2,9 @@
 
 A vocabulary is a model whose rows have a canonical name, a code, an English name and aliases
 (`VocabularyEntryMixin`). Values compare without width, case, spaces or dashes, so 高新区,
-"高 新 区" and ＨＩＧＨ-ＴＥＣＨ ＺＯＮＥ written as an alias all resolve. Apps register their
-vocabularies here (core its own; the registry its designation types) instead of core importing
-them.
+"高 新 区" and ＨＩＧＨ－ＴＥＣＨ ＺＯＮＥ all resolve. Core's vocabularies are declared here;
+a higher app offers its own through the `register_vocabulary` Wagtail hook (the registry's
+designation types), so core never imports it.
 """
 
 import difflib
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from core.models import District, Industry, VocabularyTerm
 from core.tables import header_key
@@ -28,15 +29,26 @@ class VocabularySource:
     admin_path: str
 
 
-_SOURCES: dict[str, VocabularySource] = {}
+def _terms(vocabulary: str) -> Callable[[], QuerySet]:
+    return lambda: VocabularyTerm.objects.filter(vocabulary=vocabulary)
 
 
-def vocabulary_register(source: VocabularySource) -> None:
-    _SOURCES[source.key] = source
+CORE_SOURCES = (
+    VocabularySource("district", "区县/功能区", District.objects.all, "词表 › 区县/功能区"),
+    VocabularySource("industry", "行业", Industry.objects.all, "词表 › 行业"),
+    *(
+        VocabularySource(value, label, _terms(value), "词表 › 词表取值")
+        for value, label in VocabularyTerm.Vocabulary.choices
+    ),
+)
 
 
-def vocabulary_sources() -> list[VocabularySource]:
-    return list(_SOURCES.values())
+def vocabulary_sources() -> dict[str, VocabularySource]:
+    sources = {source.key: source for source in CORE_SOURCES}
+    for hook in hooks.get_hooks("register_vocabulary"):
+        source = hook()
+        sources[source.key] = source
+    return sources
 
 
 class Lookup:
@@ -94,7 +106,7 @@ class Lookup:
 
 
 def vocabulary_lookup(key: str) -> Lookup:
-    source = _SOURCES[key]
+    source = vocabulary_sources()[key]
     return Lookup(source, source.queryset())
 
 
@@ -117,18 +129,3 @@ def vocabulary_canonical(key: str, values: Iterable[str]) -> list[str]:
         if name not in names:
             names.append(name)
     return names
-
-
-def _terms(vocabulary: str) -> Callable[[], QuerySet]:
-    return lambda: VocabularyTerm.objects.filter(vocabulary=vocabulary)
-
-
-for _source in (
-    VocabularySource("district", "区县/功能区", District.objects.all, "词表 › 区县/功能区"),
-    VocabularySource("industry", "行业", Industry.objects.all, "词表 › 行业"),
-    *(
-        VocabularySource(value, label, _terms(value), "词表 › 词表取值")
-        for value, label in VocabularyTerm.Vocabulary.choices
-    ),
-):
-    vocabulary_register(_source)

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.vocabularies import VocabularySource
 from ip_registry.access import is_ip_officer
 from ip_registry.forms import RegistryImportForm
 from ip_registry.imports import (
@@ -80,6 +81,14 @@ def import_view(request):
             "dashboard_url": reverse("ip_registry:dashboard"),
         },
         status=status,
+    )
+
+
+@hooks.register("register_vocabulary")
+def register_designation_types() -> VocabularySource:
+    """Designation types resolve through core's shared lookup like every other vocabulary."""
+    return VocabularySource(
+        "designation_type", "认定类型", DesignationType.objects.all, "知识产权登记 › 认定类型"
     )
 
 

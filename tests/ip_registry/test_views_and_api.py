@@ -293,3 +293,17 @@ def test_officer_edits_a_vocabulary_and_the_edit_is_audited(officer_client, regi
     entry = AuditEntry.objects.get(action="core.district.update", object_id=str(zone.pk))
     assert entry.actor.username and "盘锦高新园" in entry.changes["aliases"][1]
     assert "盘锦高新园" not in entry.changes["aliases"][0]
+
+
+def test_vocabularies_are_edited_by_ip_officers_only(client, officer_client, make_user):
+    for url in (
+        "/admin/snippets/core/district/",
+        "/admin/snippets/core/industry/",
+        "/admin/snippets/core/vocabularyterm/",
+        "/admin/snippets/ip_registry/columnprofile/",
+    ):
+        assert officer_client.get(url).status_code == 200, url
+    make_user(Role.MARKET_MODERATOR, username="mod2")
+    client.login(username="mod2", password=PASSWORD)
+    response = client.get("/admin/snippets/core/district/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
