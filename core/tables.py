@@ -160,6 +160,8 @@ class ImportReport:
     warnings: list[RowMessage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    # Rows whose undated status (失效 …) was dated by the export's date given at import.
+    dated_by_export: int = 0
     committed: bool = False
     seconds: float = 0.0
 

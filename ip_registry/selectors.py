@@ -19,6 +19,7 @@ from core.identifiers import normalize_patent_number
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
+    ColumnProfile,
     Designation,
     DesignationType,
     Enterprise,
@@ -557,3 +558,11 @@ def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
             )
     entries.sort(key=lambda e: (e.category, e.due_date or date.min, e.enterprise.name))
     return entries
+
+
+def column_profile_get(*, kind: str, name: str) -> ColumnProfile | None:
+    return ColumnProfile.objects.filter(kind=kind, name=name.strip()).first()
+
+
+def column_profile_names(*, kind: str) -> list[str]:
+    return list(ColumnProfile.objects.filter(kind=kind).values_list("name", flat=True))

@@ -13,6 +13,7 @@ from core.services import audit_record
 from core.types import Actor
 from ip_registry.models import (
     IN_FORCE_STATUSES,
+    ColumnProfile,
     Designation,
     DesignationType,
     Enterprise,
@@ -37,6 +38,7 @@ STATUS_RANK = {
     LegalStatus.EXPIRED: 2,
     LegalStatus.WITHDRAWN: 2,
     LegalStatus.REJECTED: 2,
+    LegalStatus.CEASED: 2,
 }
 
 
@@ -229,3 +231,22 @@ def enterprise_designations_set(
             actor=actor, action="ip_registry.designations.change", obj=enterprise, changes=changes
         )
     return changes
+
+
+def column_profile_save(*, user, kind: str, name: str, mapping: dict[str, str]) -> ColumnProfile:
+    """Create or extend a named mapping of export headers onto an importer's columns."""
+    profile, created = ColumnProfile.objects.get_or_create(
+        kind=kind, name=name.strip()[:60], defaults={"created_by": user}
+    )
+    old = dict(profile.mapping)
+    profile.mapping = {**old, **mapping}
+    profile.save()
+    audit_record(
+        actor=user,
+        action="ip_registry.column_profile.create"
+        if created
+        else "ip_registry.column_profile.update",
+        obj=profile,
+        changes={"mapping": [old, profile.mapping]},
+    )
+    return profile

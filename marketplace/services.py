@@ -23,6 +23,7 @@ from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
+from core.vocabularies import vocabulary_resolve
 from marketplace.matching import match_score
 from marketplace.models import (
     KIND_MODELS,
@@ -43,10 +44,8 @@ from marketplace.patents import listing_patents, patents_flag
 from marketplace.selectors import inquiry_can_read, inquiry_is_seller, listings_live
 from marketplace.tasks import notice_email_send
 from marketplace.taxonomy import (
-    DISTRICT_ALIASES,
     DISTRICTS_OUTSIDE,
     HOLDER_TYPE_FOR_ORGANIZATION_KIND,
-    INDUSTRY_ALIASES,
 )
 
 logger = logging.getLogger(__name__)
@@ -67,23 +66,15 @@ def mode_resolve(name: str) -> CooperationMode:
 
 
 def industry_resolve(name: str) -> Industry:
-    name = (name or "").strip()
-    name = INDUSTRY_ALIASES.get(name, name)
-    industry = Industry.objects.filter(name=name).first()
-    if industry is None:
-        raise ValidationError(f"行业“{name}”不存在")
-    return industry
+    """Canonical names, short forms (先进制造) and English names, through the shared vocabulary."""
+    return vocabulary_resolve("industry", (name or "").strip(), label="行业")
 
 
 def district_resolve(name: str | None) -> District | None:
     name = (name or "").strip()
     if name in DISTRICTS_OUTSIDE:
         return None
-    name = DISTRICT_ALIASES.get(name, name)
-    district = District.objects.filter(name=name).first()
-    if district is None:
-        raise ValidationError(f"区县“{name}”不存在")
-    return district
+    return vocabulary_resolve("district", name, label="区县")
 
 
 def holder_type_for_organization(organization: Organization) -> HolderType | None:

@@ -20,6 +20,7 @@ from elasticsearch import ApiError
 from elasticsearch.helpers import BulkIndexError
 
 from core.numbers import decimal_parse
+from core.vocabularies import vocabulary_canonical
 from search import analysis
 from search.backends import database_backend, elasticsearch_backend, primary_backend, sync_targets
 from search.backends.base import (
@@ -457,6 +458,10 @@ def _decimal_or_none(value, name: str) -> Decimal | None:
         raise ValidationError({name: exc.messages}) from None
 
 
+# Filters whose values resolve through the shared vocabularies (aliases, English names).
+VOCABULARY_FILTERS = {"district": "district", "industry": "industry", "patent_type": "patent_type"}
+
+
 def search_params(
     *,
     q: str = "",
@@ -477,6 +482,9 @@ def search_params(
         values = [str(v).strip()[:100] for v in values if str(v).strip()][:20]
         if name == "kind":
             values = [v for v in values if v in KINDS]
+        elif name in VOCABULARY_FILTERS:
+            # 高新区, "Dawa District" …: the index holds canonical names.
+            values = vocabulary_canonical(VOCABULARY_FILTERS[name], values)
         if values:
             clean_filters[name] = list(dict.fromkeys(values))
     if sort not in SORTS:
