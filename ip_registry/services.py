@@ -153,23 +153,3 @@ def patent_holders_change(
         note=note,
     )
     return created
-
-
-@transaction.atomic
-def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str = ""):
-    from ip_registry.models import IndicatorYear
-
-    row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
-    before = row.actual
-    row.actual = actual
-    row.updated_by = actor if actor is not None and actor.is_authenticated else None
-    if note:
-        row.note = note
-    row.save()
-    audit_record(
-        actor=actor,
-        action="indicator_actual",
-        obj=row,
-        changes={"before": str(before), "after": str(actual)},
-    )
-    return row

@@ -16,6 +16,7 @@ from ip_registry.selectors import (
     coverage_for_year,
     coverage_trend,
     coverage_years,
+    enterprise_rd_institutions,
     patents_status_on,
     today,
 )
@@ -122,6 +123,7 @@ def enterprise_detail(request, uscc: str):
             "current": current,
             "past": past,
             "in_force_count": sum(1 for s in current if s.in_force),
+            "rd_institutions": enterprise_rd_institutions(enterprise=enterprise),
             "listings": _listings_for(enterprise.uscc),
             "contracts": _registered_contracts_for(enterprise.uscc),
             "on": on,

@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from ip_registry.access import is_ip_officer
 from ip_registry.forms import RegistryImportForm
 from ip_registry.imports import ImportFileError, registry_import
-from ip_registry.models import DesignationType, Enterprise, IndicatorYear, Patent
+from ip_registry.models import DesignationType, Enterprise, Patent, RDExpenditure, RDInstitution
 
 
 def import_view(request):
@@ -91,11 +91,20 @@ class DesignationTypeViewSet(SnippetViewSet):
     list_display = ["name", "code", "is_coverage_base"]
 
 
-class IndicatorYearViewSet(SnippetViewSet):
-    model = IndicatorYear
-    icon = "pick"
-    menu_label = "规划指标（目标与填报）"
-    list_display = ["indicator", "year", "target", "actual"]
+class RDInstitutionViewSet(SnippetViewSet):
+    model = RDInstitution
+    icon = "cogs"
+    menu_label = "企业研发机构"
+    list_display = ["name", "enterprise", "kind", "level", "year", "until_year"]
+    list_filter = ["kind", "level", "year"]
+    search_fields = ["name"]
+
+
+class RDExpenditureViewSet(SnippetViewSet):
+    model = RDExpenditure
+    icon = "table"
+    menu_label = "企业研发投入"
+    list_display = ["enterprise", "year", "rd_expense", "revenue"]
     list_filter = ["year"]
 
 
@@ -103,7 +112,13 @@ class RegistryGroup(SnippetViewSetGroup):
     menu_label = "知识产权登记"
     menu_icon = "folder-open-inverse"
     menu_order = 300
-    items = (EnterpriseViewSet, PatentViewSet, DesignationTypeViewSet, IndicatorYearViewSet)
+    items = (
+        EnterpriseViewSet,
+        PatentViewSet,
+        DesignationTypeViewSet,
+        RDInstitutionViewSet,
+        RDExpenditureViewSet,
+    )
 
 
 register_snippet(RegistryGroup)

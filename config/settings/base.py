@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "ip_registry",
     "marketplace",
     "contracts",
+    "plan",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -263,3 +264,11 @@ CONTRACT_OFFICE_CODE = env("CONTRACT_OFFICE_CODE", default="01")
 CONTRACT_OFFICE_NAME = env("CONTRACT_OFFICE_NAME", default="盘锦市技术合同认定登记站")
 # Base of the verification URL printed in the certificate's QR code; empty = the request's host.
 CONTRACT_PUBLIC_BASE_URL = env("CONTRACT_PUBLIC_BASE_URL", default="")
+
+# Plan monitor (plan/): department reports are due this many days after their period ends;
+# evidence uploads are limited like contract attachments; the district scoreboard's weights.
+PLAN_REPORT_DUE_DAYS = env.int("PLAN_REPORT_DUE_DAYS", default=31)
+PLAN_EVIDENCE_MAX_BYTES = env.int("PLAN_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+PLAN_SCORE_WEIGHTS = {"met": 1.0, "on_track": 0.8, "behind": 0.0}
+# Reports are required and statuses shown through this year (the plan itself ends in 2019).
+PLAN_MONITOR_LAST_YEAR = env.int("PLAN_MONITOR_LAST_YEAR", default=2020)
