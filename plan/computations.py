@@ -76,7 +76,8 @@ def _contracts(key: str):
         summary = contracts_registered_summary(year=year, district=district, on=on)
         if key == "count":
             return Computed(Decimal(summary["count"]), f"{summary['count']} 项")
-        return Computed(_dec(summary[key]), f"{summary['count']} 项合同")
+        # Contracts keep amounts in yuan; the plan reports 万元.
+        return Computed(_dec(summary[key] / 10000), f"{summary['count']} 项合同")
 
     return compute
 

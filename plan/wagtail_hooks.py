@@ -33,7 +33,7 @@ def register_target(*, code: str, year: int):
 
 @hooks.register("ip_registry_plan_indicators")
 def register_dashboard_rows(*, year: int) -> list[dict]:
-    plan_url = reverse("plan:dashboard") + f"?year={year}"
+    plan_url = reverse("plan:index") + f"?year={year}"
     return [
         {
             "code": row.indicator.code,
