@@ -508,6 +508,10 @@ class Eligibility:
     designations: list[str]
 
 
+def _pct(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 def rd_requirement_for(*, year: int, designations: list[str]) -> RDRequirement | None:
     """The strictest requirement of the year that applies to an enterprise with these
     designations (rows without designations apply to every enterprise)."""
@@ -546,7 +550,7 @@ def enterprise_eligibility(*, uscc: str, year: int) -> Eligibility | None:
                 "研发投入",
                 False,
                 f"缺少 {year} 年研发投入与销售收入数据，无法核实是否达到 "
-                f"{requirement.min_share:g}% 的要求",
+                f"{_pct(requirement.min_share)}% 的要求",
             )
         )
     elif Decimal(str(profile.rd_share)) < requirement.min_share:
@@ -555,7 +559,8 @@ def enterprise_eligibility(*, uscc: str, year: int) -> Eligibility | None:
                 "研发投入",
                 False,
                 f"研发投入占销售收入 {profile.rd_share:g}%，低于 {year} 年要求的 "
-                f"{requirement.min_share:g}%（{requirement}）",
+                f"{_pct(requirement.min_share)}%"
+                + (f"（{requirement.note}）" if requirement.note else ""),
             )
         )
     else:
@@ -564,7 +569,7 @@ def enterprise_eligibility(*, uscc: str, year: int) -> Eligibility | None:
                 "研发投入",
                 True,
                 f"研发投入占销售收入 {profile.rd_share:g}%，达到 {year} 年要求的 "
-                f"{requirement.min_share:g}%",
+                f"{_pct(requirement.min_share)}%",
             )
         )
     reasons = [c.detail for c in checks if not c.passed]
