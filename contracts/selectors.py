@@ -320,3 +320,23 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
         "min_public_count": stats_min_public_count(),
         "full": full,
     }
+
+
+def contracts_registered_summary(
+    *, year: int, district: str | None = None, on: date | None = None
+) -> dict:
+    """Registered contracts of `year` (up to `on`), optionally those whose lead seller is in
+    `district`: {"count", "total", "technical"} (万元). For the plan monitor."""
+    contracts = _counted(year)
+    if on is not None:
+        contracts = contracts.filter(registered_on__lte=on)
+    if district:
+        contracts = contracts.filter(
+            parties__role=Party.Role.SELLER, parties__is_lead=True, parties__district__name=district
+        )
+    totals = contracts.aggregate(**_sums())
+    return {
+        "count": totals["count"],
+        "total": _money(totals["total"]),
+        "technical": _money(totals["technical"]),
+    }

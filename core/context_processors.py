@@ -9,6 +9,7 @@ SECTIONS = [
     ("专利与企业", "ip_registry:index"),
     ("合同登记", "contracts:index"),
     ("数据统计", "stats:index"),
+    ("规划监测", "plan:index"),
 ]
 
 

@@ -375,3 +375,15 @@ def listings_flagged() -> list:
     return [
         {"page": c.page.specific, "reason": c.reason, "checked_at": c.checked_at} for c in checks
     ]
+
+
+def market_deals_summary(*, year: int, district: str | None = None, on: date | None = None) -> dict:
+    """Deals closed in `year` (up to `on`), optionally those of sellers in `district`:
+    {"count", "value"} (value in 万元; deals without a price count but add nothing)."""
+    deals = Inquiry.objects.filter(status=Inquiry.Status.DEAL, closed_at__year=year)
+    if on is not None:
+        deals = deals.filter(closed_at__date__lte=on)
+    if district:
+        deals = deals.filter(seller_organization__district__name=district)
+    totals = deals.aggregate(count=Count("pk"), value=Sum("deal_price_wan"))
+    return {"count": totals["count"], "value": Decimal(str(totals["value"] or 0))}

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "ip_registry",
     "marketplace",
     "contracts",
+    "plan",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -286,3 +287,10 @@ IP_REGISTRY_FEE_NOTICE_DAYS = 90
 # Technology market (marketplace/) -------------------------------------------------------------
 # Inquiries a user may send: at most `count` per `window`, each pair checked.
 MARKET_INQUIRY_RATE_LIMITS = [(5, timedelta(hours=1)), (20, timedelta(days=1))]
+# Plan monitor (plan/): department reports are due this many days after their period ends;
+# evidence uploads are limited like contract attachments; the district scoreboard's weights.
+PLAN_REPORT_DUE_DAYS = env.int("PLAN_REPORT_DUE_DAYS", default=31)
+PLAN_EVIDENCE_MAX_BYTES = env.int("PLAN_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+PLAN_SCORE_WEIGHTS = {"met": 1.0, "on_track": 0.8, "behind": 0.0}
+# Reports are required and statuses shown through this year (the plan itself ends in 2019).
+PLAN_MONITOR_LAST_YEAR = env.int("PLAN_MONITOR_LAST_YEAR", default=2020)
