@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from ninja import Field, File, Form, Router, Schema, Status
@@ -368,9 +369,7 @@ def certificate(request, contract_id: int):
     if contract.status not in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
     try:
-        contract = contract_certificate_get_or_create(
-            contract=contract, base_url=request.build_absolute_uri("/")
-        )
+        contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     return FileResponse(

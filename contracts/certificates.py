@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -14,7 +13,7 @@ from contracts.models import Contract, Status
 
 
 def verification_url(*, contract: Contract, base_url: str) -> str:
-    base = (settings.CONTRACT_PUBLIC_BASE_URL or base_url).rstrip("/")
+    base = base_url.rstrip("/")
     query = urlencode({"number": contract.registration_number, "code": contract.verification_code})
     return f"{base}{reverse('contracts:verify')}?{query}"
 

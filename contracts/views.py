@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +35,7 @@ from contracts.selectors import (
     stats_min_public_count,
 )
 from core.exports import spreadsheet_row, xlsx_append
+from core.pending import login_required_keeping_input, pending_input
 from core.selectors import organizations_for_user
 
 
@@ -98,7 +100,7 @@ def _party_initial(contract: Contract | None, role: str, organization=None) -> l
 
 
 def _contract_forms(request, contract=None, organization=None):
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else pending_input(request)
     if contract is not None:
         initial = {field: getattr(contract, field) for field in forms.ContractForm.base_fields}
         costs = [
@@ -163,7 +165,7 @@ def _form_page(request, bundle, contract=None, organizations=None, status=200):
     )
 
 
-@login_required
+@login_required_keeping_input
 def contract_new(request):
     organizations = list(organizations_for_user(user=request.user))
     if not organizations:
@@ -189,7 +191,7 @@ def contract_new(request):
     return _form_page(request, bundle, organizations=organizations)
 
 
-@login_required
+@login_required_keeping_input
 def contract_edit(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if not services.user_is_applicant(request.user, contract):
@@ -454,16 +456,12 @@ def queue(request):
     )
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 @login_required
 def certificate(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
-    contract = contract_certificate_get_or_create(contract=contract, base_url=_base_url(request))
+    contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     return FileResponse(
         contract.certificate.open("rb"),
         as_attachment=True,

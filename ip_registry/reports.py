@@ -32,11 +32,12 @@ def _pct(value):
     return "" if value is None else value
 
 
-def dashboard_data(*, year: int, on: date | None = None) -> dict:
+def dashboard_data(*, year: int, on: date | None = None, as_of: date | None = None) -> dict:
+    """`as_of` dates the year's coverage (default: the year's last day); `on` is today."""
     on = on or today()
     trend = coverage_trend()
-    current: Coverage = coverage_for_year(year=year, group_by="district")
-    by_industry = coverage_for_year(year=year, group_by="industry")
+    current: Coverage = coverage_for_year(year=year, as_of=as_of, group_by="district")
+    by_industry = coverage_for_year(year=year, as_of=as_of, group_by="industry")
     inventions = invention_applications_by_year(on=on)
     designations = designation_counts()
     gaps = gap_list(year=year, on=on)

@@ -72,6 +72,32 @@ class PatentSnapshot:
     on: date | None = None
     filing_date: date | None = None
     grant_date: date | None = None
+    status_since: date | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == LegalStatus.PENDING
+
+    @property
+    def lapsed(self) -> bool:
+        return bool(self.status) and not self.in_force and not self.pending
+
+    @property
+    def state_label(self) -> str:
+        """The one word a reader needs: 审查中, 有效, 已失效 or 未知."""
+        if self.pending:
+            return "审查中"
+        if self.in_force:
+            return "有效"
+        return "已失效" if self.lapsed else "未知"
+
+    @property
+    def status_words(self) -> str:
+        """The state with, for a lapsed patent, why and since when."""
+        if self.lapsed:
+            since = f"，{self.status_since:%Y-%m-%d}" if self.status_since else ""
+            return f"已失效（{self.status_label}{since}）"
+        return self.state_label
 
 
 def _current_on(on: date, prefix: str = "") -> Q:
@@ -115,11 +141,12 @@ def patents_status_on(
             )
         )
         ids = [p.pk for p in patents]
-        statuses = dict(
-            StatusPeriod.objects.filter(_current_on(on), patent_id__in=ids).values_list(
-                "patent_id", "status"
-            )
-        )
+        statuses = {
+            patent_id: (status, since)
+            for patent_id, status, since in StatusPeriod.objects.filter(
+                _current_on(on), patent_id__in=ids
+            ).values_list("patent_id", "status", "start_date")
+        }
         holders = defaultdict(list)
         for patent_id, name, uscc, ent_name, ent_uscc in (
             Holding.objects.filter(_current_on(on), patent_id__in=ids)
@@ -130,7 +157,7 @@ def patents_status_on(
         ):
             holders[patent_id].append(Holder(name=ent_name or name, uscc=ent_uscc or uscc or ""))
         for patent in patents:
-            status = statuses.get(patent.pk, "")
+            status, since = statuses.get(patent.pk, ("", None))
             label = LegalStatus(status).label if status else "尚未申请"
             result[patent.application_number] = PatentSnapshot(
                 number=patent.application_number,
@@ -148,6 +175,7 @@ def patents_status_on(
                 on=on,
                 filing_date=patent.filing_date,
                 grant_date=patent.grant_date,
+                status_since=since,
             )
     return result
 

@@ -11,8 +11,11 @@ from django.db import transaction
 from core.services import audit_record
 from ip_registry.models import (
     IN_FORCE_STATUSES,
+    Designation,
+    DesignationType,
     Enterprise,
     Holding,
+    IndicatorYear,
     LegalStatus,
     LegalStatusEvent,
     Patent,
@@ -92,6 +95,15 @@ def status_periods_rebuild(*, patent_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
+def patent_edited(*, patent: Patent) -> Patent:
+    """Save a patent edited by hand. An edited filing date moves the expiry (derived on save),
+    which ends the periods in force, so the periods are rebuilt with it."""
+    patent.save()
+    status_periods_rebuild(patent_ids=[patent.pk])
+    return patent
+
+
+@transaction.atomic
 def patent_status_event_add(
     *, patent: Patent, status: str, on: date, source: str = "", actor=None
 ) -> LegalStatusEvent:
@@ -157,8 +169,6 @@ def patent_holders_change(
 
 @transaction.atomic
 def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str = ""):
-    from ip_registry.models import IndicatorYear
-
     row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
     before = row.actual
     row.actual = actual
@@ -173,3 +183,39 @@ def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str 
         changes={"before": str(before), "after": str(actual)},
     )
     return row
+
+
+@transaction.atomic
+def enterprise_designations_set(
+    *,
+    enterprise: Enterprise,
+    designations: Iterable[tuple[int, DesignationType]],
+    actor,
+    source: str = "管理后台",
+) -> dict[str, list[str]]:
+    """Make the enterprise's designations exactly these (year, type) pairs; audit the change."""
+    wanted = {(year, dtype.pk): dtype for year, dtype in designations}
+    existing = {
+        (d.year, d.designation_type_id): d
+        for d in Designation.objects.filter(enterprise=enterprise).select_related(
+            "designation_type"
+        )
+    }
+    removed = [existing[key] for key in existing.keys() - wanted.keys()]
+    added = [
+        Designation(
+            enterprise=enterprise, year=year, designation_type=wanted[(year, pk)], source=source
+        )
+        for year, pk in sorted(wanted.keys() - existing.keys())
+    ]
+    Designation.objects.filter(pk__in=[d.pk for d in removed]).delete()
+    Designation.objects.bulk_create(added)
+    changes = {
+        "added": [f"{d.year} {d.designation_type.name}" for d in added],
+        "removed": sorted(f"{d.year} {d.designation_type.name}" for d in removed),
+    }
+    if added or removed:
+        audit_record(
+            actor=actor, action="ip_registry.designations.change", obj=enterprise, changes=changes
+        )
+    return changes

@@ -266,7 +266,10 @@ ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="panjin")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 
 WAGTAIL_SITE_NAME = "盘锦科技成果交易与知识产权登记平台"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The one public address every e-mail, PDF and QR code links to (never the request's Host,
+# which a client chooses); production checks it at start (config/settings/production.py).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # No Gravatar: avatars would leak staff e-mail hashes to a third party (and CSP blocks them).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -308,4 +311,3 @@ CONTRACT_DIVISION_CODE = env("CONTRACT_DIVISION_CODE", default="211100")
 CONTRACT_OFFICE_CODE = env("CONTRACT_OFFICE_CODE", default="01")
 CONTRACT_OFFICE_NAME = env("CONTRACT_OFFICE_NAME", default="盘锦市技术合同认定登记站")
 # Base of the verification URL printed in the certificate's QR code; empty = the request's host.
-CONTRACT_PUBLIC_BASE_URL = env("CONTRACT_PUBLIC_BASE_URL", default="")
