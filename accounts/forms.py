@@ -9,7 +9,7 @@ class OrganizationApplicationForm(forms.Form):
     uscc = forms.CharField(
         label="统一社会信用代码",
         max_length=30,
-        help_text="18 位，见营业执照或事业单位法人证书，例如 91211100MA0Q4TGX7L。",
+        help_text="18 位，见营业执照或事业单位法人证书，例如 91211100MA0PJ0011L。",
     )
     name = forms.CharField(label="机构名称", max_length=200, help_text="与执照上的名称一致。")
     kind = forms.ChoiceField(label="机构类型", choices=Organization.Kind.choices)
