@@ -106,7 +106,8 @@ def listing_detail_context(request, page) -> dict:
 
 
 def organization(request, pk: int):
-    org = get_object_or_404(Organization, pk=pk)
+    # Applications under review (or refused) are not public organisations.
+    org = get_object_or_404(Organization, pk=pk, status=Organization.Status.APPROVED)
     listings = selectors.listings_of_organization(organization=org)
     return render(
         request,

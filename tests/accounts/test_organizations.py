@@ -328,3 +328,22 @@ def test_import_organizations_dry_run_writes_nothing(tmp_path):
     )
     assert "试运行" in out
     assert not Organization.objects.filter(uscc=uscc).exists()
+
+
+def test_seed_demo_adds_an_application_and_a_join_request():
+    call_command("seed_demo", "--scale", "small", "--quiet-progress", stdout=io.StringIO())
+    pending = Organization.objects.get(status=Organization.Status.PENDING)
+    assert pending.licence and pending.applicant.username == "applicant"
+    request = JoinRequest.objects.get(status=JoinRequest.Status.PENDING)
+    assert request.user.username == "joiner"
+    assert request.organization.memberships.filter(
+        user__username="member1", role=Membership.Role.ADMINISTRATOR
+    ).exists()
+    call_command("seed_demo", "--scale", "small", "--quiet-progress", stdout=io.StringIO())
+    assert Organization.objects.filter(status=Organization.Status.PENDING).count() == 1
+    assert JoinRequest.objects.count() == 1
+
+
+def test_a_pending_organisation_has_no_public_page(client):
+    pending = apply_for_organization()
+    assert client.get(f"/market/org/{pending.pk}/").status_code == HTTPStatus.NOT_FOUND
