@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 
 from core.models import District, Industry, Membership, Organization, TokenGrant
@@ -67,3 +68,12 @@ class CloseAccountForm(forms.Form):
     confirm = forms.CharField(
         label="请输入您的用户名以确认注销", max_length=150, help_text="注销后无法恢复。"
     )
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form; its field is labelled by what may be typed into it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "用户名或邮箱"
+        self.fields["login"].widget.attrs["placeholder"] = "用户名或邮箱"

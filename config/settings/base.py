@@ -183,6 +183,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【盘锦科技成果交易平台】"
 # Per client address and per e-mail address ("key"); the limits live in the cache below.
 ACCOUNT_RATE_LIMITS = {
