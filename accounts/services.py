@@ -129,7 +129,7 @@ def organization_create(
     )
     audit_record(
         actor=None,
-        action="organization.create" if created else "organization.update",
+        action="accounts.organization.create" if created else "accounts.organization.update",
         obj=organization,
         changes={"uscc": uscc, "name": organization.name},
     )
@@ -182,7 +182,9 @@ def organization_apply(
     organization.review_reason = ""
     organization.licence.save(f"{uscc}{extension}", ContentFile(content), save=False)
     organization.save()
-    audit_record(actor=user, action="organization.apply", obj=organization, changes={"uscc": uscc})
+    audit_record(
+        actor=user, action="accounts.organization.apply", obj=organization, changes={"uscc": uscc}
+    )
     return organization
 
 
@@ -208,7 +210,7 @@ def organization_approve(*, reviewer, organization: Organization) -> Organizatio
                 "您是该机构的机构管理员，可以发布需求、询价并邀请同事加入。"
             ),
         )
-    audit_record(actor=reviewer, action="organization.approve", obj=organization)
+    audit_record(actor=reviewer, action="accounts.organization.approve", obj=organization)
     return organization
 
 
@@ -233,7 +235,9 @@ def organization_reject(*, reviewer, organization: Organization, reason: str) ->
             body=f"您申请的机构“{organization.name}”未通过审核。理由：{reason}\n"
             "修改后可以重新提交申请。",
         )
-    audit_record(actor=reviewer, action="organization.reject", obj=organization, note=reason[:2000])
+    audit_record(
+        actor=reviewer, action="accounts.organization.reject", obj=organization, note=reason[:2000]
+    )
     return organization
 
 
@@ -265,7 +269,7 @@ def join_request_create(*, user, uscc: str, message: str = "") -> JoinRequest:
         body=f"{user.get_username()}（{user.email}）申请加入“{organization.name}”。"
         f"留言：{request.message or '无'}\n请登录平台，在“我的账户 → 机构成员”中处理。",
     )
-    audit_record(actor=user, action="join_request.create", obj=request)
+    audit_record(actor=user, action="accounts.join_request.create", obj=request)
     return request
 
 
@@ -292,7 +296,9 @@ def join_request_decide(
         body=f"机构管理员{verdict}了您加入“{organization.name}”的申请。"
         + (f"理由：{join_request.reason}" if join_request.reason else ""),
     )
-    audit_record(actor=actor, action=f"join_request.{join_request.status}", obj=join_request)
+    audit_record(
+        actor=actor, action=f"accounts.join_request.{join_request.status}", obj=join_request
+    )
     return join_request
 
 
@@ -330,7 +336,9 @@ def invitation_create(
         f"请在 {settings.ACCOUNTS_INVITATION_DAYS} 天内打开下面的链接（只能使用一次）：\n{link}\n"
         "还没有账号的，请先用本邮箱注册，再打开此链接。",
     )
-    audit_record(actor=actor, action="invitation.create", obj=invitation, changes={"to": email})
+    audit_record(
+        actor=actor, action="accounts.invitation.create", obj=invitation, changes={"to": email}
+    )
     return invitation, key
 
 
@@ -377,7 +385,7 @@ def invitation_accept(*, user, key: str) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save()
     membership = _join(user, invitation.organization)
-    audit_record(actor=user, action="invitation.accept", obj=invitation)
+    audit_record(actor=user, action="accounts.invitation.accept", obj=invitation)
     return membership
 
 
@@ -387,7 +395,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="invitation.revoke", obj=invitation)
+        audit_record(actor=actor, action="accounts.invitation.revoke", obj=invitation)
     return invitation
 
 
@@ -421,7 +429,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     _drop_member_role_if_unattached(user)
     audit_record(
         actor=actor,
-        action="membership.remove",
+        action="accounts.membership.remove",
         obj=organization,
         changes={"user": user.pk},
     )
@@ -440,7 +448,7 @@ def membership_set_role(*, actor, membership: Membership, role: str) -> Membersh
     membership.save(update_fields=["role"])
     audit_record(
         actor=actor,
-        action="membership.role",
+        action="accounts.membership.role_change",
         obj=membership.organization,
         changes={"user": membership.user_id, "role": role},
     )
@@ -465,7 +473,9 @@ def api_token_issue(
     if scope not in TokenGrant.Scope.values:
         raise ValidationError("权限范围只能是 read（只读）或 read-write（读写）")
     token, key = api_token_create(user=user, name=name, days=days, scope=scope)
-    audit_record(actor=user, action="api_token.create", obj=token, changes={"scope": scope})
+    audit_record(
+        actor=user, action="accounts.api_token.create", obj=token, changes={"scope": scope}
+    )
     return token, key
 
 
@@ -475,7 +485,7 @@ def api_token_revoke(*, user, token: APIToken) -> APIToken:
         raise PermissionDenied("只能撤销自己的令牌")
     if token.revoked_at is None:
         token.revoke()
-        audit_record(actor=user, action="api_token.revoke", obj=token)
+        audit_record(actor=user, action="accounts.api_token.revoke", obj=token)
     return token
 
 
@@ -503,4 +513,4 @@ def user_close(*, user) -> None:
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    audit_record(actor=None, action="user.close", obj=user)
+    audit_record(actor=None, action="accounts.user.close", obj=user)

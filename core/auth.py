@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -36,7 +39,7 @@ class GrantedBearerTokenAuth(BearerTokenAuth):
 
 # Scripts send `Authorization: Bearer <token>` (Wagtail's hashed personal API tokens);
 # the browser uses its session, with CSRF on unsafe methods.
-api_auth = [GrantedBearerTokenAuth(), django_auth]
+api_auth: list[Callable[..., Any]] = [GrantedBearerTokenAuth(), django_auth]
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -1,12 +1,14 @@
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 
-from core.models import Membership, Organization
+from core.models import Organization
 from core.roles import Role, user_has_role
+from core.types import AnyUser
 
 ACTING_ORGANIZATION_SESSION_KEY = "acting_organization"
 
 
-def organizations_for_user(*, user) -> QuerySet[Organization]:
+def organizations_for_user(*, user: AnyUser) -> QuerySet[Organization]:
     """The approved organisations a person acts for now.
 
     Both a membership and the enterprise_member role are needed, so removing either (or
@@ -16,16 +18,12 @@ def organizations_for_user(*, user) -> QuerySet[Organization]:
         return Organization.objects.none()
     if not user_has_role(user, Role.ENTERPRISE_MEMBER):
         return Organization.objects.none()
-    return Organization.objects.filter(memberships__user=user, status=Organization.Status.APPROVED)
-
-
-def organizations_administered_by(*, user) -> QuerySet[Organization]:
-    return organizations_for_user(user=user).filter(
-        memberships__user=user, memberships__role=Membership.Role.ADMINISTRATOR
+    return Organization.objects.filter(
+        memberships__user_id=user.pk, status=Organization.Status.APPROVED
     )
 
 
-def acting_organization(*, user, session) -> Organization | None:
+def acting_organization(*, user: AnyUser, session: SessionBase | None) -> Organization | None:
     """The organisation a person in several acts for: their choice kept in the session
     (accounts' 切换机构), else the first of their organisations."""
     organizations = organizations_for_user(user=user)

@@ -1,22 +1,33 @@
+import re
 from datetime import timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from wagtail.models import APIToken
 
 from core.identifiers import validate_uscc
 from core.models import AuditEntry, Membership, Organization, TokenGrant
 from core.roles import STAFF_ROLES, Role
+from core.types import Actor
 
 User = get_user_model()
 
+# Audit actions read `<context>.<entity>.<verb>`: the app, what was acted on, what was done
+# (contracts.contract.register, marketplace.inquiry.create, ip_registry.patent.holders_change).
+AUDIT_ACTION = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*")
+
 
 def audit_record(
-    *, actor, action: str, obj, changes: dict | None = None, note: str = ""
+    *, actor: Actor, action: str, obj: Model, changes: dict[str, Any] | None = None, note: str = ""
 ) -> AuditEntry:
+    if not AUDIT_ACTION.fullmatch(action):
+        raise ValueError(f"audit action {action!r} is not <context>.<entity>.<verb>")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -35,7 +46,7 @@ def user_create_with_role(
     password: str | None,
     organization_uscc: str | None = None,
     email: str = "",
-) -> User:
+) -> AbstractBaseUser:
     """Create or update a user with one role; members are attached to their organisation."""
     organization = None
     if organization_uscc:
@@ -67,7 +78,11 @@ def user_create_with_role(
 
 @transaction.atomic
 def api_token_create(
-    *, user, name: str = "", days: int | None = None, scope: str = TokenGrant.Scope.READ_WRITE
+    *,
+    user: AbstractBaseUser,
+    name: str = "",
+    days: int | None = None,
+    scope: str = TokenGrant.Scope.READ_WRITE,
 ) -> tuple[APIToken, str]:
     """Return the stored token and the plaintext, which only this return value ever holds.
 

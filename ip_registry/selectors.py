@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -18,6 +19,7 @@ from core.identifiers import normalize_patent_number
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
+    ColumnProfile,
     Designation,
     DesignationType,
     Enterprise,
@@ -29,8 +31,6 @@ from ip_registry.models import (
     StatusPeriod,
     add_years,
 )
-
-INVENTION_TYPES_DEFAULT = ("1",)
 
 
 def today() -> date:
@@ -213,10 +213,10 @@ class CoveragePolicy:
 
     @classmethod
     def default(cls) -> "CoveragePolicy":
-        conf = getattr(settings, "IP_REGISTRY_COVERAGE", {})
+        conf: dict[str, Any] = settings.IP_REGISTRY_COVERAGE
         types = conf.get("patent_types")
         return cls(
-            patent_types=tuple(types) if types else None,
+            patent_types=tuple(str(t) for t in types) if types else None,
             include_pending=bool(conf.get("include_pending", False)),
         )
 
@@ -244,7 +244,9 @@ def _rate(holding: int, designated: int) -> float | None:
     return round(100 * holding / designated, 2) if designated else None
 
 
-def _holding_exists(on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"):
+def _holding_exists(
+    on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"
+) -> Exists:
     statuses = set(IN_FORCE_STATUSES)
     if policy.include_pending:
         statuses.add(LegalStatus.PENDING)
@@ -367,7 +369,7 @@ class InventionApplications:
 
 
 def invention_types() -> tuple[str, ...]:
-    return tuple(getattr(settings, "IP_REGISTRY_INVENTION_TYPES", INVENTION_TYPES_DEFAULT))
+    return tuple(settings.IP_REGISTRY_INVENTION_TYPES)
 
 
 def invention_applications(*, year: int, on: date | None = None) -> InventionApplications:
@@ -401,21 +403,21 @@ def invention_applications_by_year(*, on: date | None = None) -> list[InventionA
     return [invention_applications(year=d.year, on=on) for d in years]
 
 
-def designation_counts() -> dict:
+def designation_counts() -> dict[str, Any]:
     """{"years": [...], "rows": [{"code", "name", "counts": {year: n}, "targets": {year: t}}]}"""
     counts = (
         Designation.objects.values("year", "designation_type_id").annotate(n=Count("id")).order_by()
     )
-    table = defaultdict(dict)
+    table: defaultdict[int, dict[int, int]] = defaultdict(dict)
     years = set()
     for row in counts:
         table[row["designation_type_id"]][row["year"]] = row["n"]
         years.add(row["year"])
-    targets = defaultdict(dict)
+    targets: defaultdict[int, dict[int, float]] = defaultdict(dict)
     for type_id, year, target in IndicatorYear.objects.filter(
         indicator__source=Indicator.Source.DESIGNATION_COUNT, target__isnull=False
     ).values_list("indicator__designation_type_id", "year", "target"):
-        targets[type_id][year] = float(target)
+        targets[type_id][year] = float(target)  # type: ignore[arg-type]  # filtered non-null
     rows = [
         {
             "code": t.code,
@@ -428,7 +430,7 @@ def designation_counts() -> dict:
     return {"years": sorted(years), "rows": rows}
 
 
-def plan_indicators(*, year: int) -> list[dict]:
+def plan_indicators(*, year: int) -> list[dict[str, Any]]:
     """Every target of the plan for a year with its actual value (computed or entered)."""
     rows = []
     for item in IndicatorYear.objects.filter(year=year).select_related(
@@ -505,7 +507,7 @@ def fee_status(
 def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
     """Designated enterprises to call: no patent in force, or all their patents at risk."""
     on = on or today()
-    notice_days = getattr(settings, "IP_REGISTRY_FEE_NOTICE_DAYS", 90)
+    notice_days = settings.IP_REGISTRY_FEE_NOTICE_DAYS
     horizon = add_years(on, 1)
     designated = {
         e.pk: e
@@ -556,3 +558,11 @@ def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
             )
     entries.sort(key=lambda e: (e.category, e.due_date or date.min, e.enterprise.name))
     return entries
+
+
+def column_profile_get(*, kind: str, name: str) -> ColumnProfile | None:
+    return ColumnProfile.objects.filter(kind=kind, name=name.strip()).first()
+
+
+def column_profile_names(*, kind: str) -> list[str]:
+    return list(ColumnProfile.objects.filter(kind=kind).values_list("name", flat=True))

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, prefetch_related_object
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.query import PageQuerySet
 
 from core.selectors import organizations_for_user
 from marketplace.models import (
@@ -35,7 +36,7 @@ def _either(prefixes: list[str], lookup: str, value) -> Q:
     return q
 
 
-def _listing_pages(kind: str | None) -> QuerySet[Page]:
+def _listing_pages(kind: str | None) -> PageQuerySet:
     models = [KIND_MODELS[kind]] if kind in KIND_MODELS else list(LISTING_MODELS)
     types = ContentType.objects.get_for_models(*models).values()
     return Page.objects.filter(content_type__in=types)
@@ -133,7 +134,8 @@ def listings_hydrate(*, pages: list) -> list:
     loaded = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        for obj in model.objects.filter(pk__in=ids).select_related(
+        assert model is not None  # listing page types are installed
+        for obj in model._default_manager.filter(pk__in=ids).select_related(
             "industry", "organization", "district", "holder_type"
         ):
             loaded[obj.pk] = obj

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
-from core.roles import Role, user_has_role
 from core.selectors import organizations_for_user
 from marketplace import selectors, services
+from marketplace.access import is_market_staff
 from marketplace.forms import (
     InquiryForm,
     ListingFilterForm,
@@ -350,7 +350,7 @@ def inquiry_detail(request, pk: int):
     is_seller = selectors.inquiry_is_seller(user=request.user, inquiry=inquiry)
     transitions = [
         (value, Inquiry.Status(value).label)
-        for value in services.TRANSITIONS[inquiry.status]
+        for value in services.TRANSITIONS[Inquiry.Status(inquiry.status)]
         if is_seller or value == Inquiry.Status.CLOSED
     ]
     contract_url = None
@@ -438,19 +438,15 @@ def notices(request):
     return render(request, "marketplace/notices.html", {"notices": items})
 
 
-def _is_market_staff(user) -> bool:
-    return user_has_role(user, Role.MARKET_MODERATOR) or user_has_role(user, Role.ADMINISTRATOR)
-
-
 @login_required
 def stats(request):
-    if not _is_market_staff(request.user):
+    if not is_market_staff(request.user):
         raise PermissionDenied("仅市场审核员和管理员可查看")
     return render(request, "marketplace/stats.html", selectors.market_statistics())
 
 
 @login_required
 def flagged(request):
-    if not _is_market_staff(request.user):
+    if not is_market_staff(request.user):
         raise PermissionDenied("仅市场审核员和管理员可查看")
     return render(request, "marketplace/flagged.html", {"rows": selectors.listings_flagged()})

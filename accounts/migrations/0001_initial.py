@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0002_seed_reference_data'),
+        ('core', '0006_organization_review_membership_role_token_grant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,7 @@ def first_member_administers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_seed_reference_data'),
+        ('core', '0005_merge_0003_audit_action_scheme_0004_seed_vocabularies'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
