@@ -26,6 +26,7 @@ from contracts.models import (
 )
 from contracts.services import user_is_officer
 from core.models import AuditEntry
+from core.selectors import organizations_for_user
 
 # Statistics count registered contracts; cancelled ones are out of the figures.
 COUNTED = [Status.REGISTERED]
@@ -38,7 +39,8 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     )
     if not user.is_authenticated:
         return base.none()
-    own = Q(organization__memberships__user=user)
+    # Through organizations_for_user: a removed role or ended membership ends access at once.
+    own = Q(organization__in=organizations_for_user(user=user))
     if user_is_officer(user):
         # A draft is the applicant's working copy: the registry sees a contract from submission on.
         return base.filter(own | ~Q(status=Status.DRAFT)).distinct()

@@ -41,6 +41,7 @@ from contracts.models import (
 )
 from contracts.prechecks import contract_fingerprint, contract_precheck
 from core.roles import Role, user_has_role
+from core.selectors import organizations_for_user
 from core.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -57,9 +58,7 @@ def user_is_officer(user) -> bool:
 
 
 def user_is_applicant(user, contract: Contract) -> bool:
-    return bool(
-        user.is_authenticated and contract.organization.memberships.filter(user_id=user.pk).exists()
-    )
+    return organizations_for_user(user=user).filter(pk=contract.organization_id).exists()
 
 
 def _require_officer(user):
@@ -182,7 +181,7 @@ def contract_create(
     ip_items: list[dict] | None = None,
     source_inquiry_id: int | None = None,
 ) -> Contract:
-    if not organization.memberships.filter(user_id=user.pk).exists():
+    if not organizations_for_user(user=user).filter(pk=organization.pk).exists():
         raise PermissionDenied("只能为本人所属机构申请登记")
     contract = Contract(
         organization=organization,
