@@ -28,6 +28,7 @@ from core.identifiers import (
     validate_uscc,
 )
 from core.models import District, Industry, Organization
+from core.uploads import zip_check
 from ip_registry.models import (
     PATENT_TYPE_LABELS,
     Designation,
@@ -161,6 +162,10 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[in
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         from openpyxl import load_workbook
 
+        try:
+            zip_check(data, name=filename)
+        except ValidationError as exc:
+            raise ImportFileError(f"无法读取 XLSX 文件：{exc.messages[0]}") from exc
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.uploads import zip_check
+
 LIST_KEYS = ("modes", "keywords", "patents")
 KEYS = (
     "external_id",
@@ -110,6 +112,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict | str]]:
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
+        zip_check(path.read_bytes(), name=path.name)  # expansion bounded before openpyxl reads it
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
