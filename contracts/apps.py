@@ -6,7 +6,8 @@ class ContractsConfig(AppConfig):
     verbose_name = "技术合同登记"
 
     def ready(self):
-        from contracts.navigation import contract_links
-        from core.navigation import register
+        from contracts.navigation import contract_links, contracts_home
+        from core import home, navigation
 
-        register(contract_links)
+        navigation.register(contract_links)
+        home.register(contracts_home, order=20)

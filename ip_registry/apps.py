@@ -6,7 +6,8 @@ class IpRegistryConfig(AppConfig):
     verbose_name = "知识产权登记"
 
     def ready(self):
-        from core.navigation import register
-        from ip_registry.navigation import registry_links
+        from core import home, navigation
+        from ip_registry.navigation import registry_home, registry_links
 
-        register(registry_links)
+        navigation.register(registry_links)
+        home.register(registry_home, order=30)

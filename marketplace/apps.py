@@ -6,8 +6,9 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "科技成果市场"
 
     def ready(self):
-        from core.navigation import register
+        from core import home, navigation
         from marketplace import signals  # noqa: F401 - connects the receivers
-        from marketplace.navigation import market_links
+        from marketplace.navigation import market_home, market_links
 
-        register(market_links)
+        navigation.register(market_links)
+        home.register(market_home, order=10)
