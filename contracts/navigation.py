@@ -28,11 +28,15 @@ def contracts_home(request: HttpRequest) -> HomeContent:
     year = timezone.localdate().year
     totals = contract_stats_totals(year=year, full=False)
     technical = totals.get("technical")
-    note = f"项，技术交易额 {technical / 10000:,.2f} 万元" if technical is not None else "项"
+    note = f"技术交易额 {technical / 10000:,.2f} 万元" if technical is not None else ""
     return HomeContent(
         figures=[
             Figure(
-                f"{year} 年登记技术合同", f"{totals['count']:,}", note, reverse("contracts:stats")
+                f"{year} 年登记技术合同",
+                f"{totals['count']:,}",
+                "项",
+                reverse("contracts:stats"),
+                note,
             )
         ]
     )

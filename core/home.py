@@ -14,8 +14,9 @@ from django.http import HttpRequest
 class Figure:
     label: str
     value: str
-    note: str = ""
+    unit: str = ""
     url: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,10 @@ def registry_home(request: HttpRequest) -> HomeContent:
         figures=[
             Figure(
                 f"{year} 年规上科技型企业专利覆盖率",
-                f"{coverage.rate:g}%",
-                note,
+                f"{coverage.rate:g}",
+                "%",
                 reverse("ip_registry:index"),
+                note,
             )
         ]
     )

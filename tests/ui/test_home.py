@@ -28,13 +28,13 @@ def test_home_shows_figures_latest_listings_and_next_steps(client):
     html = client.get("/").content.decode()
     soup = BeautifulSoup(html, "html.parser")
     figures = {
-        li.select_one(".figure-label").text: li.select_one(".figure-value").text
+        li.select_one(".figure-label").text: li.select_one(".figure-value").contents[0].strip()
         for li in soup.select(".figure")
     }
     assert figures["在架科技成果"] == "1" and figures["在架技术需求"] == "1"
     assert figures["询价成交"] == "0"
     assert any(label.endswith("年登记技术合同") for label in figures)
-    assert figures["2019 年规上科技型企业专利覆盖率"] == "50%"
+    assert figures["2019 年规上科技型企业专利覆盖率"] == "50"
     assert "目标 60%，未达标" in html
     links = {a["href"] for a in soup.select(".latest a")}
     assert result.url in links and demand.url in links
