@@ -173,7 +173,8 @@ def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> lis
     """Aggregates only: [{key, label, count, total, technical, withheld}], computed in SQL.
     `full=False` is the public view (see contract_stats_disclosed)."""
     rows = contract_stats_for(contracts=_counted(year), group_by=group_by)
-    return contract_stats_disclosed(rows, full=full)
+    # Months keep the calendar's order: a month's place says nothing about its amount.
+    return contract_stats_disclosed(rows, full=full, keep_order=group_by == "month")
 
 
 def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
@@ -266,13 +267,17 @@ def _disclosed(row: dict) -> dict:
     return {**row, "withheld": False}
 
 
-def contract_stats_disclosed(rows: list[dict], *, full: bool) -> list[dict]:
+def contract_stats_disclosed(
+    rows: list[dict], *, full: bool, keep_order: bool = False
+) -> list[dict]:
     """The rows as a viewer may see them: registry officers everything, others see amounts only
     of groups large enough (CONTRACT_STATS_MIN_PUBLIC_COUNT); withheld rows go last so their
     rank does not hint at their amounts."""
     if full:
         return [{**row, "withheld": False} for row in rows]
     shown = [_disclosed(row) for row in rows]
+    if keep_order:
+        return shown
     return [r for r in shown if not r["withheld"]] + [r for r in shown if r["withheld"]]
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from contracts import charts, services
 from contracts.models import Contract, Status
-from contracts.selectors import officer_queue
+from contracts.selectors import contract_stats, officer_queue
+from tests.contracts.factories import make_draft
 from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,18 @@ def test_cancellation_is_confirmed_first(client, registered, officer):
     client.post(url, {"reason": "合同已解除", "confirmed": "1"})
     registered.refresh_from_db()
     assert registered.status == Status.CANCELLED
+
+
+def test_public_monthly_statistics_keep_the_calendar_order(member, officer, organization):
+    # Two contracts in March (amounts withheld from the public), three in May (shown).
+    for month, count in ((5, 3), (3, 2)):
+        for _ in range(count):
+            contract = make_draft(member, organization)
+            contract = services.contract_accept(
+                user=officer, contract=services.contract_submit(user=member, contract=contract)
+            )
+            contract = services.contract_register(user=officer, contract=contract)
+            Contract.objects.filter(pk=contract.pk).update(registered_on=date(2026, month, 10))
+    rows = contract_stats(year=2026, group_by="month", full=False)
+    assert [r["label"] for r in rows] == ["3月", "5月"]
+    assert rows[0]["withheld"] and not rows[1]["withheld"]
