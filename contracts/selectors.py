@@ -87,6 +87,15 @@ def contract_history(*, contract: Contract) -> list[AuditEntry]:
     return entries
 
 
+def contracts_registered_with_party(*, uscc: str, limit: int = 20) -> list[Contract]:
+    """Registered contracts an organisation is a party to, newest first (public register facts)."""
+    return list(
+        Contract.objects.filter(status=Status.REGISTERED, parties__uscc=uscc)
+        .distinct()
+        .order_by("-registered_on")[:limit]
+    )
+
+
 def officer_queue(*, status: str | None = None, today: date | None = None) -> list[Contract]:
     today = today or timezone.localdate()
     qs = contracts_visible_to_officer().filter(status__in=[status] if status else OPEN_STATUSES)

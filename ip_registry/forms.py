@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core.identifiers import validate_uscc
-from ip_registry.imports import header_key
+from core.tables import header_key
 from ip_registry.models import DesignationType
 from ip_registry.services import enterprise_designations_set
 

@@ -180,12 +180,8 @@ class Patent(models.Model):
         return f"{self.application_number} {self.title}"
 
     def save(self, *args, **kwargs):
-        from ip_registry.services import status_periods_rebuild
-
         self.fill_derived()
         super().save(*args, **kwargs)
-        # An edited filing date moves the expiry, which ends the periods in force.
-        status_periods_rebuild(patent_ids=[self.pk])
 
     def get_absolute_url(self):
         from django.urls import reverse

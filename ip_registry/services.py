@@ -15,6 +15,7 @@ from ip_registry.models import (
     DesignationType,
     Enterprise,
     Holding,
+    IndicatorYear,
     LegalStatus,
     LegalStatusEvent,
     Patent,
@@ -94,6 +95,15 @@ def status_periods_rebuild(*, patent_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
+def patent_edited(*, patent: Patent) -> Patent:
+    """Save a patent edited by hand. An edited filing date moves the expiry (derived on save),
+    which ends the periods in force, so the periods are rebuilt with it."""
+    patent.save()
+    status_periods_rebuild(patent_ids=[patent.pk])
+    return patent
+
+
+@transaction.atomic
 def patent_status_event_add(
     *, patent: Patent, status: str, on: date, source: str = "", actor=None
 ) -> LegalStatusEvent:
@@ -159,8 +169,6 @@ def patent_holders_change(
 
 @transaction.atomic
 def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str = ""):
-    from ip_registry.models import IndicatorYear
-
     row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
     before = row.actual
     row.actual = actual

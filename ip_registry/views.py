@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from wagtail import hooks
 
 from core.identifiers import normalize_patent_number, normalize_uscc
-from core.models import Organization
 from ip_registry import charts
 from ip_registry.access import is_ip_officer
 from ip_registry.models import Designation, Enterprise, Holding, Patent
@@ -79,29 +79,15 @@ def index(request):
     )
 
 
-def _listings_for(uscc: str) -> list:
-    """The marketplace's live listings of the organisation with this USCC, if it has any."""
-    try:
-        from marketplace.selectors import listings_of_organization
-    except ImportError:
-        return []
-    organization = Organization.objects.filter(uscc=uscc).first()
-    if organization is None:
-        return []
-    return list(listings_of_organization(organization=organization))[:20]
+# Apps above the registry (the market's listings, the registered contracts) add their own
+# sections to the public enterprise page through this hook: each function takes the enterprise
+# and returns HTML, or "" when it has nothing to show.
+ENTERPRISE_SECTIONS_HOOK = "enterprise_page_sections"
 
 
-def _registered_contracts_for(uscc: str) -> list:
-    """Registered technology contracts this enterprise is a party to (public register facts)."""
-    try:
-        from contracts.models import Contract, Status
-    except ImportError:
-        return []
-    return list(
-        Contract.objects.filter(status=Status.REGISTERED, parties__uscc=uscc)
-        .distinct()
-        .order_by("-registered_on")[:20]
-    )
+def _sections_for(enterprise: Enterprise) -> list[str]:
+    sections = (hook(enterprise=enterprise) for hook in hooks.get_hooks(ENTERPRISE_SECTIONS_HOOK))
+    return [html for html in sections if html]
 
 
 def enterprise_detail(request, uscc: str):
@@ -134,8 +120,7 @@ def enterprise_detail(request, uscc: str):
             "current": current,
             "past": past,
             "in_force_count": sum(1 for s in current if s.in_force),
-            "listings": _listings_for(enterprise.uscc),
-            "contracts": _registered_contracts_for(enterprise.uscc),
+            "sections": _sections_for(enterprise),
             "on": on,
         },
     )

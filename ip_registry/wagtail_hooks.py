@@ -11,6 +11,7 @@ from ip_registry.access import is_ip_officer
 from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
 from ip_registry.imports import ImportFileError, registry_import
 from ip_registry.models import DesignationType, Enterprise, IndicatorYear, Patent
+from ip_registry.services import status_periods_rebuild
 
 
 def import_view(request):
@@ -95,6 +96,14 @@ class PatentViewSet(SnippetViewSet):
     list_display = ["application_number", "title", "patent_type", "filing_date", "grant_date"]
     list_filter = ["patent_type"]
     search_fields = ["application_number", "title"]
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def rebuild_edited_patent_periods(request, instance):
+    """The admin's patent form saves the row itself; the periods follow the edited dates."""
+    if isinstance(instance, Patent):
+        status_periods_rebuild(patent_ids=[instance.pk])
 
 
 class DesignationTypeViewSet(SnippetViewSet):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.demo import demo_organizations
 from core.models import Membership, Organization
+from ip_registry.models import Holding
 from marketplace import services
 from marketplace.models import (
     CooperationMode,
@@ -200,12 +201,6 @@ def _link_registry_patents(*, rows: list[dict], organizations: list[dict]) -> No
     Technology rows get up to two of their owner's patents (some of which have lapsed, which
     the page then flags); the sample's own numbers are not in the demo registry.
     """
-    from django.apps import apps
-
-    if not apps.is_installed("ip_registry"):
-        return
-    from ip_registry.models import Holding
-
     uscc_by_name = {o["name"]: o["uscc"] for o in organizations}
     held: dict[str, list[str]] = {}
     for uscc, number in (

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.models import TechnologyDemandPage, TechnologyResultPage
+
 # Weights: shared keywords count most, then industry; TRL and budget fit decide close calls.
 KEYWORD_WEIGHT = 3.0
 INDUSTRY_WEIGHT = 2.0
@@ -90,8 +92,6 @@ def _live(model):
 
 
 def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
-    from marketplace.models import TechnologyDemandPage, TechnologyResultPage
-
     words = demand.keyword_list
     # Load the demand's modes and industry once, not once per candidate.
     demand = (
@@ -114,8 +114,6 @@ def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
 
 
 def matches_for_result(*, result, limit: int = 5) -> list[Match]:
-    from marketplace.models import TechnologyDemandPage, TechnologyResultPage
-
     words = result.keyword_list
     result = (
         TechnologyResultPage.objects.select_related("industry")

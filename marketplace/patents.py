@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from ip_registry.selectors import patents_status_on
+
 
 @dataclass(frozen=True)
 class ListingPatent:
@@ -41,9 +43,6 @@ class ListingPatent:
 def _snapshots(numbers: list[str], on: date | None) -> dict:
     if not numbers:
         return {}
-    # Imported here: the registry app is optional for the market's own tests and migrations.
-    from ip_registry.selectors import patents_status_on
-
     return patents_status_on(numbers=numbers, on=on)
 
 

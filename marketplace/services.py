@@ -22,6 +22,7 @@ from core.models import District, Industry, Membership, Organization
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
+from marketplace.matching import match_score
 from marketplace.models import (
     KIND_MODELS,
     RESERVED_SLUGS,
@@ -37,6 +38,9 @@ from marketplace.models import (
     TechnologyDemandPage,
     TechnologyResultPage,
 )
+from marketplace.patents import listing_patents, patents_flag
+from marketplace.selectors import inquiry_can_read, inquiry_is_seller, listings_live
+from marketplace.tasks import notice_email_send
 from marketplace.taxonomy import (
     DISTRICT_ALIASES,
     DISTRICTS_OUTSIDE,
@@ -447,14 +451,8 @@ def listing_withdraw(*, user, listing) -> None:
 
 def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
     """Record whether the listing's patents are all lapsed or not held by its owner."""
-    from marketplace.patents import listing_patents, patents_flag
-
     page = page or listing
-    try:
-        flagged, reason = patents_flag(listing_patents(listing=listing))
-    except ImportError:
-        # The registry is not installed here: nothing can be verified, nothing is flagged.
-        flagged, reason = False, ""
+    flagged, reason = patents_flag(listing_patents(listing=listing))
     check, _ = ListingPatentCheck.objects.update_or_create(
         page_id=page.pk,
         defaults={"flagged": flagged, "reason": reason, "checked_at": timezone.now()},
@@ -464,8 +462,6 @@ def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
 
 def listings_patents_recheck() -> dict:
     """Re-check every live listing's patents (legal status changes over time); run daily."""
-    from marketplace.selectors import listings_live
-
     counts = {"checked": 0, "flagged": 0, "newly_flagged": 0}
     was_flagged = set(
         ListingPatentCheck.objects.filter(flagged=True).values_list("page_id", flat=True)
@@ -569,8 +565,6 @@ def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
 
 
 def _notice_email_enqueue(notice_id: int) -> None:
-    from marketplace.tasks import notice_email_send
-
     notice_email_send.enqueue(notice_id=notice_id)
 
 
@@ -608,8 +602,6 @@ def _inquiry_rate_check(*, user, now) -> None:
 def inquiry_create(
     *, buyer, listing, message: str, mode=None, budget_wan: Decimal | None = None, now=None
 ) -> Inquiry:
-    from marketplace.selectors import listings_live
-
     now = now or timezone.now()
     if not buyer.is_authenticated:
         raise PermissionDenied("请先登录")
@@ -650,8 +642,6 @@ def inquiry_create(
 
 
 def _other_side(*, user, inquiry):
-    from marketplace.selectors import inquiry_is_seller
-
     if inquiry_is_seller(user=user, inquiry=inquiry) and inquiry.buyer_id != user.pk:
         return User.objects.filter(pk=inquiry.buyer_id)
     return _members(inquiry.seller_organization)
@@ -659,8 +649,6 @@ def _other_side(*, user, inquiry):
 
 @transaction.atomic
 def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
-    from marketplace.selectors import inquiry_can_read, inquiry_is_seller
-
     if not inquiry_can_read(user=user, inquiry=inquiry):
         raise PermissionDenied("无权查看该询价")
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
@@ -694,8 +682,6 @@ def inquiry_transition(
     note: str = "",
 ) -> Inquiry:
     """新建 → 洽谈中 → 已成交 / 已关闭. The seller moves it; the buyer may only close it."""
-    from marketplace.selectors import inquiry_can_read, inquiry_is_seller
-
     if not inquiry_can_read(user=user, inquiry=inquiry):
         raise PermissionDenied("无权操作该询价")
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
@@ -754,8 +740,6 @@ def demand_subscribe(*, user, demand: TechnologyDemandPage, subscribe: bool = Tr
 
 def matches_notify_new_result(*, result: TechnologyResultPage) -> int:
     """Tell subscribed demand owners about a newly published result that matches."""
-    from marketplace.matching import match_score
-
     sent = 0
     subscriptions = MatchSubscription.objects.select_related("demand", "user")
     for subscription in subscriptions:

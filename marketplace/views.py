@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
 from core.roles import Role, user_has_role
@@ -26,20 +27,11 @@ from marketplace.forms import (
     ReplyForm,
     TransitionForm,
 )
+from marketplace.matching import matches_for_demand, matches_for_result
 from marketplace.models import KIND_MODELS, Inquiry, MatchSubscription, TechnologyDemandPage
+from marketplace.patents import listing_patents, patents_flag
 
 PAGE_SIZE = 20
-
-
-def clean_query_redirect(request):
-    """Drop empty GET parameters so shared URLs carry only the filters in use."""
-    if not request.GET:
-        return None
-    pairs = [(k, v) for k in request.GET for v in request.GET.getlist(k) if v != ""]
-    if len(pairs) == sum(len(request.GET.getlist(k)) for k in request.GET):
-        return None
-    query = urlencode(pairs)
-    return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
 
 
 def _query_without(request, *names) -> str:
@@ -83,16 +75,9 @@ def demands(request):
 
 
 def listing_detail_context(request, page) -> dict:
-    from marketplace.matching import matches_for_demand, matches_for_result
-    from marketplace.patents import listing_patents, patents_flag
-
     user = request.user
-    try:
-        patents = listing_patents(listing=page)
-        flagged, flag_reason = patents_flag(patents)
-        registry_available = True
-    except ImportError:
-        patents, flagged, flag_reason, registry_available = [], False, "", False
+    patents = listing_patents(listing=page)
+    flagged, flag_reason = patents_flag(patents)
     is_member = selectors.listing_member_can_edit(user=user, listing=page)
     context = {
         "listing": page,
@@ -100,7 +85,6 @@ def listing_detail_context(request, page) -> dict:
         "patent_rows": patents,
         "patent_flagged": flagged,
         "patent_flag_reason": flag_reason,
-        "registry_available": registry_available,
         "related": selectors.listings_related(listing=page),
         "is_owner_member": is_member,
         "expired": page.is_expired(),

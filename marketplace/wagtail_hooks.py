@@ -1,8 +1,12 @@
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core.models import Organization
 from core.roles import Role, user_has_role
+from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
+from marketplace.selectors import listings_of_organization
 
 
 def _market_staff(request) -> bool:
@@ -28,3 +32,15 @@ def register_market_stats_menu_item():
     return MarketStaffMenuItem(
         "技术市场统计", reverse("marketplace:stats"), icon_name="table", order=251
     )
+
+
+@hooks.register(ENTERPRISE_SECTIONS_HOOK, order=10)
+def enterprise_listings_section(*, enterprise) -> str:
+    """The registry's enterprise page lists the organisation's live listings."""
+    organization = Organization.objects.filter(uscc=enterprise.uscc).first()
+    if organization is None:
+        return ""
+    listings = list(listings_of_organization(organization=organization))[:20]
+    if not listings:
+        return ""
+    return render_to_string("marketplace/_enterprise_listings.html", {"listings": listings})

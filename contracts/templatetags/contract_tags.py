@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from contracts.models import Contract
+
 register = template.Library()
 
 
@@ -18,8 +20,6 @@ def yuan(value) -> str:
 def change_label(field: str) -> str:
     """A Contract field name as its Chinese label (for requested amendments)."""
     from django.core.exceptions import FieldDoesNotExist
-
-    from contracts.models import Contract
 
     try:
         return str(Contract._meta.get_field(field).verbose_name)

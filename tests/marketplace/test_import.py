@@ -194,7 +194,6 @@ def test_csv_and_xlsx(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("gbk.csv", "external_id,kind,title\nX-1,technology,含油污泥\n".encode("gb18030"), "UTF-8"),
         ("huge.csv", b'external_id,kind,title\nX-1,technology,"' + b"a" * 200_000 + b'"\n', "CSV"),
         ("broken.xlsx", b"PK\x03\x04 not really a workbook", "XLSX"),
         ("gbk.jsonl", '{"external_id": "X-1", "title": "含油污泥"}\n'.encode("gb18030"), "UTF-8"),
@@ -208,3 +207,18 @@ def test_unreadable_files_are_one_clear_error(tmp_path, name, content, message):
             "import_listings", str(path), "--quiet-progress", stdout=StringIO(), stderr=StringIO()
         )
     assert message in str(exc.value)
+
+
+def test_gb18030_csv_from_chinese_excel_imports(tmp_path):
+    """The listing import reads spreadsheets through the shared table reader."""
+    header = list(ROW)
+    buffer = StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    writer.writerow({**ROW, "modes": "技术转让", "keywords": "消泡剂", "patents": ""})
+    (tmp_path / "gbk.csv").write_bytes(buffer.getvalue().encode("gb18030"))
+    result = listings_import(path=tmp_path / "gbk.csv")
+    assert result.ok, result.errors
+    assert result.counts["created"] == 1
+    page = TechnologyResultPage.objects.get(external_id="T-1")
+    assert page.title == ROW["title"]

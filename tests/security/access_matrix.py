@@ -174,8 +174,8 @@ TARGETS: list[Target] = [
         "/market/inquiries/new/{listing}/",
         (302, 400, 302, 403, 403, 403, 403),
         (("message", "请报价"),),
-        note="POST; sent: to the thread; refused (own listing 400, no organisation 403): "
-        "the listing again with the typed message",
+        note="POST; sent: redirect; own listing: the form again (400) with the typed text; "
+        "no organisation: 403 with a note",
     ),
     T(
         "marketplace:inquiry",
