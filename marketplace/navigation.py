@@ -56,7 +56,7 @@ def market_home(request: HttpRequest) -> HomeContent:
         latest = listings.order_by("-first_published_at", "-id")[:HOME_LATEST]
         return [
             Entry(
-                page.title,
+                page.display_title,
                 page.url,
                 " · ".join(
                     part
