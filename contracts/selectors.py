@@ -188,7 +188,10 @@ def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> lis
     """Aggregates only: [{key, label, count, total, technical, withheld}], computed in SQL.
     `full=False` is the public view (see contract_stats_disclosed)."""
     rows = contract_stats_for(contracts=_counted(year), group_by=group_by)
-    return contract_stats_disclosed(rows, full=full, group_by=group_by, year=year)
+    # Months keep the calendar's order: a month's place says nothing about its amount.
+    return contract_stats_disclosed(
+        rows, full=full, group_by=group_by, year=year, keep_order=group_by == "month"
+    )
 
 
 def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
@@ -291,6 +294,7 @@ def contract_stats_disclosed(
     group_by: str,
     year: int | None,
     month: int | None = None,
+    keep_order: bool = False,
 ) -> list[dict]:
     """The rows as a viewer may see them: registry officers everything, others see amounts only
     where contracts.disclosure allows; withheld rows go last so their rank does not hint at
@@ -298,6 +302,8 @@ def contract_stats_disclosed(
     if full:
         return [{**row, "withheld": False} for row in rows]
     shown = [_disclosed(row, group_cell(group_by, row["key"], year, month)) for row in rows]
+    if keep_order:
+        return shown
     return [r for r in shown if not r["withheld"]] + [r for r in shown if r["withheld"]]
 
 

@@ -102,6 +102,10 @@ class ListingForm(forms.Form):
 
     title = forms.CharField(label="标题", max_length=255)
     summary = forms.CharField(label="一句话简介", max_length=300)
+    title_en = forms.CharField(
+        label="英文标题", max_length=255, required=False, help_text="可选；英文访客看到并可检索"
+    )
+    summary_en = forms.CharField(label="英文简介", max_length=300, required=False)
     problem = forms.CharField(
         label="解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

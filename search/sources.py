@@ -121,7 +121,15 @@ class ListingSource(Source):
         docs = []
         for page in pages:
             body = "\n".join(
-                t for t in [page.problem, _stream_text(page.body), *self.extra_text(page)] if t
+                t
+                for t in [
+                    page.title_en,  # English wording: found by English queries
+                    page.summary_en,
+                    page.problem,
+                    _stream_text(page.body),
+                    *self.extra_text(page),
+                ]
+                if t
             )
             docs.append(
                 SearchDocument(

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Swagger UI for /api/v1/docs from django-ninja's own static files, not a CDN (CSP).
+    "ninja",
 ]
 
 MIDDLEWARE = [
