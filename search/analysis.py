@@ -6,10 +6,12 @@ Elasticsearch server here has no analysis-common module, so this is the only ana
 """
 
 import hashlib
+import importlib.metadata as metadata
 import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -60,8 +62,6 @@ def analyser_version() -> str:
     domain dictionary and the versions of jieba, OpenCC and pypinyin. It is part of every
     document fingerprint, so changing any of them makes stored analyses stale (`search_index
     check` reports them, `search_index rebuild` re-analyses them)."""
-    import importlib.metadata as metadata
-
     digest = hashlib.sha256(f"revision {ANALYSER_REVISION}\n".encode())
     digest.update((DICTIONARY_DIR / "panjin.txt").read_bytes())
     for package in ("jieba", "opencc", "pypinyin"):
@@ -81,7 +81,7 @@ def stopwords() -> frozenset[str]:
     )
 
 
-def add_words(words) -> None:
+def add_words(words: Iterable[str]) -> None:
     """Teach jieba extra words (synonym terms), so a query keeps them whole."""
     tok = tokenizer()
     for word in words:
@@ -159,14 +159,11 @@ class AnalyzedQuery:
         return list(seen)
 
 
-def analyze_query(raw: str, *, synonyms: dict[str, tuple[str, ...]] | None = None) -> AnalyzedQuery:
-    """Normalise, segment, drop stop words and attach synonyms; safe on any input."""
+def analyze_query(raw: str, *, synonyms: Mapping[str, tuple[str, ...]]) -> AnalyzedQuery:
+    """Normalise, segment, drop stop words and attach synonyms (the editors' map, see
+    search.synonyms); safe on any input."""
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     text = normalize(raw)[:MAX_QUERY_CHARS]
-    if synonyms is None:
-        from search.synonyms import synonym_map
-
-        synonyms = synonym_map()
     stop = stopwords()
     tokens = words(text, normalized=True)
     kept = [t for t in tokens if t not in stop]
@@ -189,7 +186,7 @@ def analyze_query(raw: str, *, synonyms: dict[str, tuple[str, ...]] | None = Non
     return AnalyzedQuery(raw=raw, text=text, terms=terms)
 
 
-def _synonyms_of(word: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _synonyms_of(word: str, synonyms: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(s for s in synonyms.get(word, ()) if s != word)
 
 

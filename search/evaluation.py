@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from elasticsearch import helpers
+
 from search.documents import SearchDocument
 
 # The query classes the sample's notes name, recognised from the note text.
@@ -135,8 +137,6 @@ class BaselineIndex:
         self.name = name
 
     def build(self, rows: list[dict]) -> None:
-        from elasticsearch import helpers
-
         self.client.indices.delete(index=self.name, ignore_unavailable=True)
         text = {"type": "text", "analyzer": "standard"}
         self.client.indices.create(

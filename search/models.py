@@ -20,12 +20,6 @@ class Synonym(models.Model):
     def __str__(self):
         return self.terms
 
-    @property
-    def term_list(self) -> list[str]:
-        from search.synonyms import split_terms
-
-        return split_terms(self.terms)
-
 
 class SearchEntry(models.Model):
     """The database backend's copy of a SearchDocument: pre-segmented text plus facet columns.

@@ -1,16 +1,17 @@
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from search.backends.base import SORTS, VALUE_FILTERS
 from search.client import elasticsearch_enabled
 from search.documents import FACETS, KINDS
-from search.services import search_params, search_query
+from search.selectors import search_params, search_query
 
 
-def _page_links(get, page: int, pages: int) -> list[dict]:
-    def link(n):
+def _page_links(get: QueryDict, page: int, pages: int) -> list[dict[str, object]]:
+    def link(n: int) -> str:
         query = get.copy()
         query["page"] = str(n)
         return "?" + query.urlencode()
@@ -19,7 +20,7 @@ def _page_links(get, page: int, pages: int) -> list[dict]:
     return [{"number": n, "url": link(n), "current": n == page} for n in window]
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     """The search page: a GET form that works without JavaScript (facets are checkboxes)."""
     get = request.GET
     filters = {name: get.getlist(name) for name in VALUE_FILTERS}
@@ -46,19 +47,24 @@ def index(request):
             "name": name,
             "label": label,
             "buckets": [
-                {**b, "checked": b["value"] in selected.get(name, set())}
-                for b in result["facets"].get(name, [])
+                {
+                    "value": b.value,
+                    "label": b.label,
+                    "count": b.count,
+                    "checked": b.value in selected.get(name, set()),
+                }
+                for b in result.facets.get(name, [])
             ],
         }
         for name, label in FACETS.items()
-        if result["facets"].get(name)
+        if result.facets.get(name)
     ]
     without_page = get.copy()
     without_page.pop("page", None)
     dym_url = ""
-    if result["did_you_mean"]:
+    if result.did_you_mean:
         dym = without_page.copy()
-        dym["q"] = result["did_you_mean"]
+        dym["q"] = result.did_you_mean
         dym_url = "?" + dym.urlencode()
     context = {
         "q": get.get("q", ""),
@@ -69,8 +75,8 @@ def index(request):
         "kinds": KINDS,
         "errors": errors,
         # Elasticsearch is configured but did not answer: the database backend served this.
-        "degraded": elasticsearch_enabled() and result["backend"] != "elasticsearch",
-        "page_links": _page_links(without_page, result["page"], result["pages"]),
+        "degraded": elasticsearch_enabled() and result.backend != "elasticsearch",
+        "page_links": _page_links(without_page, result.page, result.pages),
         "did_you_mean_url": dym_url,
         "clear_url": "?" + urlencode({"q": get.get("q", "")}),
     }

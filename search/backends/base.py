@@ -2,12 +2,14 @@
 
 import html
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from search import analysis
 from search.analysis import AnalyzedQuery
-from search.documents import FACETS, PRICE_BANDS
+from search.documents import FACETS, PRICE_BANDS, SearchDocument
 
 SORTS = {
     "relevance": "相关度",
@@ -29,10 +31,6 @@ VALUE_FILTERS = (
     "patent_type",
     "patent_status",
 )
-# Field weights of the relevance formula: title over keywords over summary over body.
-WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
-SYNONYM_WEIGHT = 0.7
-PART_WEIGHT = 0.4
 
 
 @dataclass
@@ -97,6 +95,30 @@ class SearchResult:
     backend: str
     took_ms: float = 0.0  # the engine's own time when it reports one
     did_you_mean: str = ""
+
+
+class SearchBackend(Protocol):
+    """What the services and selectors need of a backend (database or Elasticsearch)."""
+
+    name: str
+
+    def ensure_index(self) -> None: ...
+    def bulk_upsert(self, documents: Iterable[SearchDocument]) -> int: ...
+    def delete(self, doc_ids: Iterable[str]) -> None: ...
+    def refresh(self) -> None: ...
+    def fingerprints(self) -> dict[str, str]: ...
+    def count(self) -> int: ...
+    def drop(self) -> None: ...
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        *,
+        progress: Callable[[int], object] | None = None,
+        workers: int = 1,
+    ) -> int: ...
+    def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult: ...
+    def matches_any(self, query: AnalyzedQuery) -> bool: ...
+    def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]: ...
 
 
 def empty_facets() -> dict[str, list[dict]]:

@@ -29,9 +29,6 @@ from search import analysis
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     MAX_RESULT_WINDOW,
-    PART_WEIGHT,
-    SYNONYM_WEIGHT,
-    WEIGHTS,
     Hit,
     SearchParams,
     SearchResult,
@@ -39,7 +36,10 @@ from search.backends.base import (
 )
 from search.client import get_client
 from search.documents import FACETS, SearchDocument
+from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
+from search.ranking import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
+from search.sources import SOURCES
 
 FACET_FIELDS = {
     "kind": "kind",
@@ -243,9 +243,6 @@ def source_from_entry(
 def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
     """Every SearchEntry as an Elasticsearch source, chunk by chunk (keyset pagination, three
     queries a chunk: entries, facet values, suggestions)."""
-    from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
-    from search.sources import SOURCES
-
     last = 0
     while True:
         rows = list(
@@ -620,78 +617,8 @@ class ElasticsearchBackend:
             fuzzy=fuzzy,
         )
 
-    def related(self, doc_id: str, *, size: int = 5, kinds: list[str] | None = None) -> list[Hit]:
-        """More like this: the document's most distinctive words (field weight × idf)."""
-        fields = {
-            "title_words": ("title", 3.0),
-            "keyword_words": ("keywords", 3.0),
-            "summary_words": ("summary", 1.0),
-            "body_words": ("body", 0.3),
-        }
-        try:
-            source = self.client.get(index=self.alias, id=doc_id, source_includes=list(fields))
-        except NotFoundError:
-            return []
-        counts: dict[str, float] = {}
-        for name, (_label, weight) in fields.items():
-            for word in source["_source"].get(name) or []:
-                if len(word) >= 2:
-                    counts[word] = counts.get(word, 0.0) + weight
-        pool = sorted(counts, key=lambda w: -counts[w])[:80]
-        if not pool:
-            return []
-        in_any = {w: {"bool": {"should": [{"term": {f: w}} for f in fields]}} for w in pool}
-        stats = self.client.search(
-            index=self.alias,
-            size=0,
-            track_total_hits=True,
-            aggs={"df": {"filters": {"filters": in_any}}},
-        )
-        total = max(stats["hits"]["total"]["value"], 1)
-        buckets = stats["aggregations"]["df"]["buckets"]
-        scores = {
-            w: counts[w] * ranking_idf(buckets[w]["doc_count"], total)
-            for w in pool
-            if buckets[w]["doc_count"] > 1  # a word only this document has finds nothing
-        }
-        chosen = sorted(scores, key=lambda w: -scores[w])[:25]
-        if not chosen:
-            return []
-        should = [
-            Q("term", **{f: {"value": w, "boost": scores[w] * WEIGHTS[label]}})
-            for w in chosen
-            for f, (label, _weight) in fields.items()
-        ]
-        filters = [~Q("ids", values=[doc_id])]
-        if kinds:
-            filters.append(Q("terms", kind=kinds))
-        s = Search(using=self.client, index=self.alias).query(
-            Q("bool", should=should, minimum_should_match=1, filter=filters)
-        )
-        s = s.extra(size=size).source(
-            ["kind", "object_id", "external_id", "display_title", "url", "display_summary"]
-        )
-        return [
-            Hit(
-                h.kind,
-                h.object_id,
-                h.external_id or "",
-                h.display_title,
-                h.url or "",
-                h.display_summary or "",
-                float(h.meta.score or 0),
-            )
-            for h in s.execute()
-        ]
-
     def count(self) -> int:
         return self.client.count(index=self.alias)["count"]
-
-
-def ranking_idf(doc_freq: int, doc_count: int) -> float:
-    from search.ranking import idf_of
-
-    return idf_of(doc_freq, doc_count)
 
 
 def matching_terms(prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool):
