@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jieba
 import opencc
+from jieba import posseg
 from pypinyin import lazy_pinyin
 
 DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionaries"
@@ -29,7 +30,7 @@ _SPACES = re.compile(r"\s+")
 
 # Bump when a code change alters what normalize / index_words / pinyin_forms return for the same
 # text: every stored analysis (SearchEntry words, the Elasticsearch copy) is then re-derived.
-ANALYSER_REVISION = 1
+ANALYSER_REVISION = 2
 
 jieba.setLogLevel(logging.WARNING)
 _tokenizer_lock = threading.Lock()
@@ -115,6 +116,82 @@ def index_words(text: str, *, normalized: bool = False) -> list[str]:
     if not normalized:
         text = normalize(text)
     return [w for w in tokenizer().lcut_for_search(text) if w.strip() and is_word(w)]
+
+
+def han_chars(*texts: str) -> list[str]:
+    """The distinct Han characters of normalised texts, in order of first appearance."""
+    return list(dict.fromkeys(c for text in texts for c in _HAN.findall(text)))
+
+
+# -- abbreviations defined in the text -------------------------------------------------------
+# "蓄热式热力焚烧（RTO）", "RTO（蓄热式热力焚烧）", "克氏原螯虾（俗称小龙虾）": a document that
+# defines a short form teaches search that both forms mean the same. The pairs are mined from
+# every indexed document (search.backends.database stores them per entry), so they follow the
+# corpus without anyone maintaining them.
+_ACRONYM = r"[a-z][a-z0-9\-+]{1,11}"
+_DEFINED = re.compile(
+    rf"([\u3400-\u9fff]{{2,40}})[（(]\s*(俗称|又称|简称|也称|也叫|又名|即)?\s*"
+    rf"({_ACRONYM}|[\u3400-\u9fff]{{2,8}})\s*[)）]"
+)
+_DEFINED_AFTER = re.compile(
+    rf"(?<![a-z0-9])({_ACRONYM})\s*[（(]\s*([\u3400-\u9fff]{{2,16}})\s*[)）]"
+)
+# Parts of speech that end a term when reading leftwards from the parenthesis: particles,
+# prepositions, conjunctions, adverbs, pronouns, numerals, measure words, localisers, times.
+_NOT_TERM_POS_TEXT = "p c u uj ul uz ug uv ud d r f q m x y e o zg t"
+_NOT_TERM_POS = frozenset(_NOT_TERM_POS_TEXT.split())
+# Verbs that commonly introduce a term ("采用蓄热式热力焚烧（RTO）") without being part of it.
+_INTRODUCING_TEXT = (
+    "采用 通过 利用 基于 使用 结合 安装 配套 建设 开展 进行 实现 研发 开发 提供 包括 具有 "
+    "应用 引入 配备 选用 搭载 用于 适用 含 称为 简称 俗称 形成 建立 构建 设置 增设 加装 "
+    "改用 替代 取代"
+)
+_INTRODUCING = frozenset(_INTRODUCING_TEXT.split())
+
+
+@cache
+def _pos_tokenizer() -> posseg.POSTokenizer:
+    return posseg.POSTokenizer(tokenizer())
+
+
+def _term_tail(run: str, max_chars: int) -> str:
+    """The term that ends a run of Han characters: whole words read leftwards until a word
+    that cannot belong to a term."""
+    out: list[str] = []
+    for word, flag in reversed(list(_pos_tokenizer().cut(run))):
+        if flag in _NOT_TERM_POS or word in _INTRODUCING or (len(word) == 1 and flag[0] == "v"):
+            break
+        if sum(map(len, out)) + len(word) > max_chars:
+            break
+        out.insert(0, word)
+    term = "".join(out)
+    return term if len(term) >= 2 else ""
+
+
+def _is_term(text: str) -> bool:
+    return all(
+        f not in _NOT_TERM_POS and w not in _INTRODUCING for w, f in _pos_tokenizer().cut(text)
+    )
+
+
+def defined_abbreviations(text: str) -> list[tuple[str, str]]:
+    """(short form, full form) pairs the normalised text defines in parentheses."""
+    if "(" not in text and "（" not in text:
+        return []
+    pairs: dict[tuple[str, str], None] = {}
+    for match in _DEFINED.finditer(text):
+        run, lead, short = match.groups()
+        if not lead and not re.fullmatch(_ACRONYM, short) and not _is_term(short):
+            continue
+        full = _term_tail(run, 12)
+        if full and full != short:
+            pairs[(short, full)] = None
+    for match in _DEFINED_AFTER.finditer(text):
+        short, run = match.groups()
+        full = _term_tail(run, 16) if _is_term(run) else ""
+        if full and full != short:
+            pairs[(short, full)] = None
+    return list(pairs)
 
 
 def segmented(text: str) -> str:

@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterable
 
 from search import analysis
-from search.models import Synonym
+from search.models import SearchAbbreviation, Synonym
 
 _SPLIT = re.compile(r"[,，、;；/\s]+")
 _TTL_SECONDS = 30.0
@@ -50,11 +50,19 @@ def synonym_map() -> dict[str, tuple[str, ...]]:
     rows = Synonym.objects.filter(enabled=True).values_list("terms", flat=True)
     groups = [parse_group(t) for t in rows]
     groups = [(s, t) for s, t in groups if s and len({*s, *t}) > 1]
+    groups += [([short, full], [short, full]) for short, full in defined_abbreviations()]
     # Keep multi-character synonyms whole when jieba segments a query.
     analysis.add_words(term for s, t in groups for term in (*s, *t))
     mapping = build_map(groups)
     _cache.update(at=now, map=mapping)
     return mapping
+
+
+def defined_abbreviations() -> list[tuple[str, str]]:
+    """Short and full forms the indexed documents define, each pair once."""
+    return list(
+        SearchAbbreviation.objects.values_list("short", "full").distinct().order_by("short", "full")
+    )
 
 
 def invalidate() -> None:

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from search import analysis, ranking
+from search import analysis, ranking, synonyms
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     Hit,
@@ -24,7 +24,12 @@ from search.backends.base import (
     has_filters,
 )
 from search.documents import SearchDocument
-from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
+from search.models import (
+    SearchAbbreviation,
+    SearchEntry,
+    SearchFacetValue,
+    SearchSuggestion,
+)
 from search.parallel import mapped_batches
 
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
@@ -56,6 +61,9 @@ def prepare(doc: SearchDocument) -> dict:
         "keyword_words": " ".join(a["keyword_words"]),
         "summary_words": " ".join(a["summary_words"]),
         "body_words": " ".join(a["body_words"]),
+        "char_words": " ".join(
+            analysis.han_chars(a["title"], " ".join(a["keywords"]), a["summary"], a["body"])
+        ),
         "fingerprint": doc.fingerprint(),
     }
     facets = [(n, v[:100]) for n, values in doc.facet_values().items() for v in values]
@@ -64,7 +72,12 @@ def prepare(doc: SearchDocument) -> dict:
     for term in doc.suggestion_terms():
         full, initials = analysis.pinyin_forms(term)
         suggestions.append((term[:200], full[:400], initials[:100]))
-    return {"entry": entry, "facets": facets, "suggestions": suggestions}
+    return {
+        "entry": entry,
+        "facets": facets,
+        "suggestions": suggestions,
+        "abbreviations": [(s[:40], f[:40]) for s, f in a["abbreviations"]],
+    }
 
 
 _PAIR, _ITEM = "\x1e", "\x1f"  # separators no facet value contains (control characters)
@@ -131,7 +144,7 @@ class DatabaseBackend:
                 object_id__in=[p["entry"]["object_id"] for p in prepared],
             ).values_list("id", "kind", "object_id")
         )
-        facets, suggestions = [], []
+        facets, suggestions, abbreviations = [], [], []
         for p in prepared:
             entry_id = ids[(p["entry"]["kind"], p["entry"]["object_id"])]
             facets += [SearchFacetValue(entry_id=entry_id, name=n, value=v) for n, v in p["facets"]]
@@ -139,11 +152,17 @@ class DatabaseBackend:
                 SearchSuggestion(entry_id=entry_id, term=t, pinyin=f, initials=i)
                 for t, f, i in p["suggestions"]
             ]
+            abbreviations += [
+                SearchAbbreviation(entry_id=entry_id, short=s, full=f)
+                for s, f in p["abbreviations"]
+            ]
             if progress:
                 progress(1)
         SearchFacetValue.objects.bulk_create(facets, batch_size=2000)
         SearchSuggestion.objects.bulk_create(suggestions, batch_size=2000)
+        SearchAbbreviation.objects.bulk_create(abbreviations, batch_size=2000)
         _df_cache.clear()
+        synonyms.invalidate()  # the abbreviations just written join the query map
         return len(prepared)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -241,7 +260,7 @@ class DatabaseBackend:
             )
         expr = " OR ".join(_fts_phrase(w) for w in words)
         return (
-            "SELECT rowid AS id, -bm25(search_fts, 4.0, 3.0, 2.0, 1.0) AS r "
+            "SELECT rowid AS id, -bm25(search_fts, 4.0, 3.0, 2.0, 1.0, 0.5) AS r "
             "FROM search_fts WHERE search_fts MATCH %s",
             [expr],
         )
