@@ -100,6 +100,37 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """normalize(text) and, for each of its characters, where it starts in `text`.
+
+    Each character is folded on its own (NFKC, lowercase) so its origin is known; OpenCC then
+    converts the folded string as a whole when that keeps its length (the usual case: t2s maps
+    characters one to one) and character by character otherwise. Runs of spaces become one."""
+    if not text:
+        return "", []
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).lower()
+        for c in piece:
+            if c.isspace():
+                if not folded or folded[-1] == " ":
+                    continue
+                c = " "
+            folded.append(c)
+            origin.append(index)
+    while folded and folded[-1] == " ":
+        folded.pop()
+        origin.pop()
+    joined = "".join(folded)
+    converted = _converter().convert(joined)
+    if len(converted) != len(joined):
+        converted = "".join(_converter().convert(c) or c for c in folded)
+        if len(converted) != len(joined):
+            converted = joined
+    return converted, origin
+
+
 def is_word(token: str) -> bool:
     return bool(_WORDLIKE.search(token))
 
@@ -138,7 +169,8 @@ _DEFINED_AFTER = re.compile(
 )
 # Parts of speech that end a term when reading leftwards from the parenthesis: particles,
 # prepositions, conjunctions, adverbs, pronouns, numerals, measure words, localisers, times.
-_NOT_TERM_POS_TEXT = "p c u uj ul uz ug uv ud d r f q m x y e o zg t"
+# ("x", unknown, is what jieba gives the domain dictionary's words: they are terms.)
+_NOT_TERM_POS_TEXT = "p c u uj ul uz ug uv ud d r f q m y e o zg t"
 _NOT_TERM_POS = frozenset(_NOT_TERM_POS_TEXT.split())
 # Verbs that commonly introduce a term ("采用蓄热式热力焚烧（RTO）") without being part of it.
 _INTRODUCING_TEXT = (
@@ -181,7 +213,9 @@ def defined_abbreviations(text: str) -> list[tuple[str, str]]:
     pairs: dict[tuple[str, str], None] = {}
     for match in _DEFINED.finditer(text):
         run, lead, short = match.groups()
-        if not lead and not re.fullmatch(_ACRONYM, short) and not _is_term(short):
+        # A Chinese word in parentheses is often a remark (含税, 试用): only a word that the text
+        # calls a name (俗称, 简称, …) counts; a Latin acronym always does.
+        if not lead and not re.fullmatch(_ACRONYM, short):
             continue
         full = _term_tail(run, 12)
         if full and full != short:

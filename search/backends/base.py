@@ -129,29 +129,43 @@ _MARK_WINDOW = 110
 
 
 def highlight(hit_text: str, words: list[str]) -> str:
-    """An HTML-safe snippet of normalised text around the first match, matches in <mark>."""
-    text = analysis.normalize(hit_text)
+    """An HTML-safe snippet of the text as written around the first match, matches in <mark>.
+
+    Matching runs on the normalised text (so 鑽井液 finds 钻井液 and ＣＯＤ finds cod), and the
+    snippet is cut from the original through the offset map: the reader sees the listing's own
+    width, case, traditional characters and punctuation."""
+    text, origin = analysis.normalize_with_offsets(hit_text)
     if not text:
         return ""
     words = sorted({w for w in words if w and len(w) <= 40}, key=len, reverse=True)
     if not words:
-        return html.escape(text[:_MARK_WINDOW])
+        return html.escape(_original(hit_text, origin, 0, min(len(text), _MARK_WINDOW)))
     pattern = re.compile("|".join(re.escape(w) for w in words))
     first = pattern.search(text)
     if first is None:
         return ""
     start = max(0, first.start() - 30)
     end = min(len(text), start + _MARK_WINDOW)
-    window = text[start:end]
-    parts, last = [], 0
-    for match in pattern.finditer(window):
-        parts.append(html.escape(window[last : match.start()]))
-        parts.append(f"<mark>{html.escape(match.group())}</mark>")
+    parts, last = [], start
+    for match in pattern.finditer(text, start, end):
+        if match.end() > end:
+            break
+        parts.append(html.escape(_original(hit_text, origin, last, match.start())))
+        parts.append(f"<mark>{html.escape(_original(hit_text, origin, *match.span()))}</mark>")
         last = match.end()
-    parts.append(html.escape(window[last:]))
+    parts.append(html.escape(_original(hit_text, origin, last, end)))
     prefix = "…" if start else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(parts) + suffix
+
+
+def _original(raw: str, origin: list[int], start: int, end: int) -> str:
+    """The original characters behind normalised positions [start, end)."""
+    if end <= start:
+        return ""
+    low = origin[start]
+    high = origin[end] if end < len(origin) else len(raw)
+    return raw[low:high]
 
 
 def attach_highlights(hits: list[Hit], query: AnalyzedQuery) -> None:

@@ -71,6 +71,7 @@ class IndexedDocument(Document):
     url = Keyword(index=False)
     display_title = Keyword(index=False)
     display_summary = Text(index=False)
+    display_body = Text(index=False)  # the body as written, for snippets (body is normalised)
     title = Text(analyzer="standard")
     title_words = _words()
     summary = Text(analyzer="standard")
@@ -112,6 +113,7 @@ def to_source(doc: SearchDocument) -> dict:
         "url": doc.url,
         "display_title": doc.title,
         "display_summary": doc.summary,
+        "display_body": doc.body,
         "title": a["title"],
         "title_words": list(dict.fromkeys(a["title_words"])),
         "summary": a["summary"],
@@ -150,6 +152,16 @@ SEARCH_FILTER_PATH = [
     "aggregations.*.buckets.doc_count",
 ]
 
+# What a hit shows: its identity and the text as written (snippets are cut from it).
+HIT_FIELDS = [
+    "kind",
+    "object_id",
+    "external_id",
+    "display_title",
+    "url",
+    "display_summary",
+    "display_body",
+]
 # SearchEntry columns that entry_sources reads, in this order.
 _ENTRY_COLUMNS = (
     "id", "kind", "object_id", "external_id", "title", "summary", "body", "url", "keywords",
@@ -215,6 +227,7 @@ def source_from_entry(
         "url": url,
         "display_title": title,
         "display_summary": summary,
+        "display_body": body,
         "title": norm_title,
         "title_words": list(dict.fromkeys(title_words.split())),
         "summary": analysis.normalize(summary),
@@ -540,9 +553,7 @@ class ElasticsearchBackend:
             s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
         offset = min(params.offset, MAX_RESULT_WINDOW - params.page_size)
         s = s.extra(from_=max(offset, 0), size=params.page_size, track_total_hits=True)
-        s = s.source(
-            ["kind", "object_id", "external_id", "display_title", "url", "display_summary", "body"]
-        )
+        s = s.source(HIT_FIELDS)
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
@@ -563,7 +574,7 @@ class ElasticsearchBackend:
                     url=src.get("url") or "",
                     summary=src.get("display_summary") or "",
                     score=float(h.get("_score") or 0.0),
-                    body=src.get("body") or "",
+                    body=src.get("display_body") or "",
                 )
             )
         facets = empty_facets()

@@ -145,3 +145,35 @@ def test_bad_parameters_are_validation_errors():
     assert search_params(page_size=10_000).page_size == 100
     assert search_params(page=10**9, page_size=10).page == 1000
     assert search_params(filters={"kind": ["bogus"], "nope": ["x"]}).filters == {}
+
+
+def test_snippet_is_the_listings_own_text(backend_name):
+    # The listing is written in Traditional characters; the query in Simplified. The snippet
+    # shows the listing's characters, marked, never the normalised analysis text.
+    hit = next(r for r in run(q="相变储热材料").results if r.external_id == "S-T-C07")
+    assert "<mark>" in hit.highlight
+    assert "儲熱" in hit.highlight or "相變" in hit.highlight
+    assert "储热" not in hit.highlight and "相变" not in hit.highlight
+
+
+def test_one_character_query_finds_documents_about_it(backend_name):
+    result = run(q="蟹", filters={"kind": ["technology", "demand"]})
+    assert result.total >= 2
+    assert "蟹" in result.results[0].title
+
+
+def test_abbreviation_a_document_defines_reaches_the_query_map(backend_name):
+    from search.backends.database import DatabaseBackend
+    from search.documents import SearchDocument
+    from search.synonyms import invalidate, synonym_map
+
+    DatabaseBackend().bulk_upsert(
+        [
+            SearchDocument(
+                kind="technology", id="9001", title="废气治理", body="采用蓄热式热力焚烧（RTO）"
+            )
+        ]
+    )
+    invalidate()
+    assert "蓄热式热力焚烧" in synonym_map()["rto"]
+    assert "rto" in synonym_map()["蓄热式热力焚烧"]
