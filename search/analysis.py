@@ -131,6 +131,15 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     return converted, origin
 
 
+def warm_up() -> None:
+    """Load jieba's dictionaries, the domain dictionary, OpenCC and the stop words now (a second
+    or more) rather than in the first search a process serves. Touches no database."""
+    stopwords()
+    words(normalize("盘锦含油污泥處理"), normalized=True)
+    _pos_tokenizer().lcut("含油污泥")
+    pinyin_forms("含油污泥")
+
+
 def is_word(token: str) -> bool:
     return bool(_WORDLIKE.search(token))
 

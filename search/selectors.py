@@ -2,7 +2,7 @@
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -77,6 +77,44 @@ class Suggestions:
     query: str
     backend: str
     suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GroupedItem:
+    """One title of a block, standing for every hit of that title (nine patents of one title
+    are one line)."""
+
+    item: ResultItem
+    same_title: int
+
+
+@dataclass(frozen=True)
+class KindBlock:
+    """Other kinds beside the listings on the site-wide page: the best titles and how many."""
+
+    key: str
+    label: str
+    kinds: tuple[str, ...]
+    total: int
+    items: list[GroupedItem]
+
+
+@dataclass(frozen=True)
+class SiteSearch:
+    """The site-wide search page: listings ranked first, patents and organisations in blocks."""
+
+    listings: SearchPage
+    blocks: list[KindBlock]
+
+
+# Site-wide search ranks listings; the other kinds get a block each, in this order.
+LISTING_KINDS = ("technology", "demand")
+BLOCKS = (
+    ("patent", "专利", ("patent",)),
+    ("organization", "机构与企业", ("organization", "enterprise")),
+)
+BLOCK_TITLES = 3
+BLOCK_DEPTH = 30  # hits read per block to find its distinct titles
 
 
 def _int_or_none(value: object, name: str, low: int, high: int) -> int | None:
@@ -200,6 +238,42 @@ def search_query(*, params: SearchParams) -> SearchPage:
         facets=facets,
         did_you_mean=did_you_mean,
     )
+
+
+def search_site(*, params: SearchParams) -> SiteSearch:
+    """The search page: with no kind chosen, listings in the result list (ranked, paged,
+    faceted) and, on the first page of a query, a block per other kind with its total and its
+    best distinct titles; with kinds chosen, those kinds as one list."""
+    if params.filters.get("kind") or not params.q.strip():
+        return SiteSearch(listings=search_query(params=params), blocks=[])
+    listing_params = replace(params, filters={**params.filters, "kind": list(LISTING_KINDS)})
+    listings = search_query(params=listing_params)
+    blocks = []
+    if params.page == 1:
+        for key, label, kinds in BLOCKS:
+            block_params = replace(
+                params,
+                filters={"kind": list(kinds)},
+                trl_min=None,
+                trl_max=None,
+                price_min=None,
+                price_max=None,
+                sort="relevance",
+                page=1,
+                page_size=BLOCK_DEPTH,
+                with_facets=False,
+            )
+            page = search_query(params=block_params)
+            if page.total:
+                blocks.append(KindBlock(key, label, kinds, page.total, _distinct_titles(page)))
+    return SiteSearch(listings=listings, blocks=blocks)
+
+
+def _distinct_titles(page: SearchPage) -> list[GroupedItem]:
+    groups: dict[str, list[ResultItem]] = {}
+    for item in page.results:
+        groups.setdefault(analysis.normalize(item.title), []).append(item)
+    return [GroupedItem(items[0], len(items)) for items in list(groups.values())[:BLOCK_TITLES]]
 
 
 def _filtered_out(backend: SearchBackend, params: SearchParams, query: AnalyzedQuery) -> bool:

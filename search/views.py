@@ -7,7 +7,7 @@ from django.shortcuts import render
 from search.backends.base import SORTS, VALUE_FILTERS
 from search.client import elasticsearch_enabled
 from search.documents import FACETS, KINDS
-from search.selectors import search_params, search_query
+from search.selectors import search_params, search_site
 
 
 def _page_links(get: QueryDict, page: int, pages: int) -> list[dict[str, object]]:
@@ -40,7 +40,8 @@ def index(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         errors = [m for messages in exc.message_dict.values() for m in messages]
         params = search_params(q=get.get("q", ""), filters=filters)
-    result = search_query(params=params)
+    site = search_site(params=params)
+    result = site.listings
     selected = {name: set(values) for name, values in params.filters.items()}
     facet_groups = [
         {
@@ -70,6 +71,17 @@ def index(request: HttpRequest) -> HttpResponse:
         "q": get.get("q", ""),
         "params": params,
         "result": result,
+        "blocks": [
+            {
+                "label": block.label,
+                "total": block.total,
+                "items": block.items,
+                "see_all_url": "?" + urlencode({"q": params.q, "kind": block.kinds}, doseq=True),
+            }
+            for block in site.blocks
+        ],
+        "listings_only": bool(site.blocks)
+        or (params.q.strip() != "" and not params.filters.get("kind")),
         "facet_groups": facet_groups,
         "sorts": SORTS,
         "kinds": KINDS,
