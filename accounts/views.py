@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -169,9 +170,9 @@ def invitation_create(request, pk):
             for error in errors:
                 messages.error(request, error)
         return _redirect_members(organization)
-    accept_url = request.build_absolute_uri(
-        reverse("accounts:invitation", kwargs={"key": "KEY"})
-    ).replace("KEY", "{key}")
+    # The site's one public address (DJANGO_SITE_URL), as in every other e-mailed link.
+    path = reverse("accounts:invitation", kwargs={"key": "KEY"}).replace("KEY", "{key}")
+    accept_url = settings.SITE_URL + path
     email = form.cleaned_data["email"]
     _apply(
         request,

@@ -168,3 +168,19 @@ def test_the_last_administrator_with_colleagues_cannot_close(client, make_user):
     assert "至少保留一名机构管理员" in response.content.decode()
     boss.refresh_from_db()
     assert boss.is_active and boss.username == "boss"
+
+
+def test_staff_made_accounts_without_an_address_can_log_in(client):
+    """README: `add_user li --role registry_officer` makes an account with no e-mail."""
+    UserFactory(username="noemail", email="")
+    response = client.post("/accounts/login/", {"login": "noemail", "password": PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "_auth_user_id" in client.session
+
+
+def test_a_signed_up_but_unconfirmed_address_still_blocks_login(client):
+    _sign_up(client)
+    client.logout()
+    response = client.post("/accounts/login/", {"login": "li", "password": STRONG})
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
