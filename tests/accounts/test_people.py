@@ -71,7 +71,9 @@ def test_reset_answers_alike_for_known_and_unknown_addresses(client):
 
 
 def test_reset_is_rate_limited_per_address(client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/h/key"}
+    limits = dict(settings.ACCOUNT_RATE_LIMITS)
+    limits["reset_password"] = "1/h/key"
+    settings.ACCOUNT_RATE_LIMITS = limits
     UserFactory(username="known", email="known@example.com")
     client.post("/accounts/password/reset/", {"email": "known@example.com"})
     response = client.post("/accounts/password/reset/", {"email": "known@example.com"})
