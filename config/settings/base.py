@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "accounts",
     "marketplace",
     "contracts",
+    "plan",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Swagger UI for /api/v1/docs from django-ninja's own static files, not a CDN (CSP).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
+    "core.middleware.RequestBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,7 +171,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        # Agrees with X-Frame-Options: DENY (the admins: 'self' and SAMEORIGIN, for previews).
+        "frame-ancestors": ["'none'"],
     }
 }
 
@@ -235,6 +240,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Whole request body, uploads included (core.middleware.RequestBoundsMiddleware answers 413);
+# the largest upload the platform takes is a contract attachment (CONTRACT_UPLOAD_MAX_BYTES).
+REQUEST_MAX_BYTES = env.int("DJANGO_REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -287,6 +295,10 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
+# Documents are always downloads (never rendered inline under the site's origin), and their
+# access is checked by the app (marketplace.wagtail_hooks) before the file is sent.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SITE_NAME = WAGTAIL_SITE_NAME
 SITE_NAME_EN = "Panjin Technology Market & IP Registry"
@@ -333,3 +345,10 @@ IP_REGISTRY_FEE_NOTICE_DAYS = 90
 # Technology market (marketplace/) -------------------------------------------------------------
 # Inquiries a user may send: at most `count` per `window`, each pair checked.
 MARKET_INQUIRY_RATE_LIMITS = [(5, timedelta(hours=1)), (20, timedelta(days=1))]
+# Plan monitor (plan/): department reports are due this many days after their period ends;
+# evidence uploads are limited like contract attachments; the district scoreboard's weights.
+PLAN_REPORT_DUE_DAYS = env.int("PLAN_REPORT_DUE_DAYS", default=31)
+PLAN_EVIDENCE_MAX_BYTES = env.int("PLAN_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+PLAN_SCORE_WEIGHTS = {"met": 1.0, "on_track": 0.8, "behind": 0.0}
+# Reports are required and statuses shown through this year (the plan itself ends in 2019).
+PLAN_MONITOR_LAST_YEAR = env.int("PLAN_MONITOR_LAST_YEAR", default=2020)

@@ -9,7 +9,7 @@ from tests.contracts.factories import make_draft, pdf_upload
 from tests.factories import OrganizationFactory
 from tests.ip_registry.factories import EnterpriseFactory, patent_with_history
 from tests.marketplace.factories import make_listing
-from tests.security.access_matrix import DOC, ROLES, TARGETS, render_markdown
+from tests.security.access_matrix import DOC, PLAN_TARGETS, ROLES, TARGETS, render_markdown
 
 pytestmark = pytest.mark.django_db
 
@@ -115,14 +115,14 @@ def test_every_url_name_and_api_operation_is_in_the_table():
 
     from config.api import api
 
-    names = {t.name for t in TARGETS}
+    names = {t.name for t in TARGETS + PLAN_TARGETS}
     schema = api.get_openapi_schema()
     operations = {
         f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item
     }
     assert operations - names == set()
     app_names = set()
-    for namespace in ("ip_registry", "marketplace", "contracts", "search", "stats"):
+    for namespace in ("ip_registry", "marketplace", "contracts", "search", "stats", "plan"):
         resolver = get_resolver().namespace_dict[namespace][1]
         app_names |= {
             f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
