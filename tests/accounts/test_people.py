@@ -186,3 +186,15 @@ def test_a_signed_up_but_unconfirmed_address_still_blocks_login(client):
     response = client.post("/accounts/login/", {"login": "li", "password": STRONG})
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/django-admin/login/"])
+def test_admin_logins_go_through_allauth_so_the_second_factor_cannot_be_skipped(
+    client, make_user, path
+):
+    make_user(Role.ADMINISTRATOR, username="boss")
+    response = client.get(path, {"next": "/admin/pages/"})
+    assert response["Location"] == "/accounts/login/?next=/admin/pages/"
+    client.post(path, {"username": "boss", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith("/accounts/login/")
