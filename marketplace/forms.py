@@ -5,6 +5,11 @@ from core.identifiers import normalize_patent_number
 from core.models import District, Industry
 from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry
 from marketplace.selectors import SORTS, ListingFilters
+from marketplace.services import INQUIRY_MESSAGE_MAX_CHARS, INQUIRY_REPLY_MAX_CHARS
+
+# An <input type="date"> reads and writes ISO dates only; the zh-hans default (2027/06/30)
+# would show the saved date as empty and the next save would clear it.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 SORT_CHOICES = [
     ("", "最新发布"),
@@ -97,6 +102,10 @@ class ListingForm(forms.Form):
 
     title = forms.CharField(label="标题", max_length=255)
     summary = forms.CharField(label="一句话简介", max_length=300)
+    title_en = forms.CharField(
+        label="英文标题", max_length=255, required=False, help_text="可选；英文访客看到并可检索"
+    )
+    summary_en = forms.CharField(label="英文简介", max_length=300, required=False)
     problem = forms.CharField(
         label="解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -145,12 +154,8 @@ class ListingForm(forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
     contact_email = forms.EmailField(label="联系邮箱", required=False)
-    valid_from = forms.DateField(
-        label="有效期起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label="有效期起", required=False, widget=DATE)
+    valid_until = forms.DateField(label="有效期至", required=False, widget=DATE)
     cover_image_file = forms.ImageField(label="封面图片", required=False)
     attachment_file = forms.FileField(label="附件", required=False, help_text="PDF、Word 等")
 
@@ -192,7 +197,7 @@ class ListingForm(forms.Form):
                 required=False,
             )
             self.fields["deadline"] = forms.DateField(
-                label="需求截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label="需求截止日期", required=False, widget=DATE
             )
             self.fields["price_wan"].label = "参考价格（万元）"
             self.fields["modes"].label = "期望合作方式"
@@ -244,7 +249,7 @@ class ListingForm(forms.Form):
 class InquiryForm(forms.Form):
     message = forms.CharField(
         label="询价内容",
-        max_length=2000,
+        max_length=INQUIRY_MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="说明您的应用场景、规模和关心的问题",
     )
@@ -261,7 +266,9 @@ class InquiryForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="回复", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="回复", max_length=INQUIRY_REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TransitionForm(forms.Form):

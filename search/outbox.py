@@ -29,13 +29,11 @@ from search.models import SearchOutbox
 from search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
-MAX_BACKOFF_SECONDS = 300
 DRAIN_BATCH = 500
-# Rows one run of the sync may apply. Inline (the immediate task backend runs the sync in the
-# writer's process right after commit) keeps a request or an import command short; the rest
-# stays due for the worker or the next write. A worker's run continues in a new task instead.
-INLINE_DRAIN_LIMIT = 1_000
-TASK_DRAIN_LIMIT = 20_000
+# Rows one run of the sync may apply: settings.SEARCH_SYNC_INLINE_LIMIT inline (the immediate
+# task backend runs the sync in the writer's process right after commit, so a request or an
+# import command stays short; the rest stays due for the worker or the next write), and
+# SEARCH_SYNC_TASK_LIMIT for a worker's run, which continues in a new task instead.
 # Key of the PostgreSQL advisory lock that lets one drainer run at a time (see _drain_lock).
 _DRAIN_LOCK_KEY = 0x5345_4152_4348_0001
 _local_drain_lock = threading.Lock()
@@ -59,7 +57,7 @@ class OutboxPending(TypedDict):
 
 def backoff_seconds(attempts: int) -> int:
     """1, 2, 4, … seconds, capped (SEARCH_SYNC_MAX_BACKOFF, default five minutes)."""
-    cap = getattr(settings, "SEARCH_SYNC_MAX_BACKOFF", MAX_BACKOFF_SECONDS)
+    cap = settings.SEARCH_SYNC_MAX_BACKOFF
     return min(2 ** max(attempts - 1, 0), cap)
 
 

@@ -3,12 +3,14 @@
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
+from core.numbers import decimal_parse
+from core.vocabularies import vocabulary_canonical
 from search import analysis
 from search.analysis import AnalyzedQuery
 from search.backends import database_backend, primary_backend
@@ -128,15 +130,14 @@ def _int_or_none(value: object, name: str, low: int, high: int) -> int | None:
 
 
 def _decimal_or_none(value: object, name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationError({name: f"“{value}”不是数字"}) from None
-    if not number.is_finite() or number < 0:
-        raise ValidationError({name: "价格须为非负数"})
-    return number
+        return decimal_parse(value, label="价格")
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
+# Filters whose values resolve through the shared vocabularies (aliases, English names).
+VOCABULARY_FILTERS = {"district": "district", "industry": "industry", "patent_type": "patent_type"}
 
 
 def search_params(
@@ -159,6 +160,9 @@ def search_params(
         values = [str(v).strip()[:100] for v in values if str(v).strip()][:20]
         if name == "kind":
             values = [v for v in values if v in KINDS]
+        elif name in VOCABULARY_FILTERS:
+            # 高新区, "Dawa District" …: the index holds canonical names.
+            values = vocabulary_canonical(VOCABULARY_FILTERS[name], values)
         if values:
             clean_filters[name] = list(dict.fromkeys(values))
     if sort not in SORTS:

@@ -142,7 +142,15 @@ class ListingSource(Source):
         docs = []
         for page in pages:
             body = "\n".join(
-                t for t in [page.problem, _stream_text(page.body), *self.extra_text(page)] if t
+                t
+                for t in [
+                    page.title_en,  # English wording: found by English queries
+                    page.summary_en,
+                    page.problem,
+                    _stream_text(page.body),
+                    *self.extra_text(page),
+                ]
+                if t
             )
             docs.append(
                 SearchDocument(
@@ -220,7 +228,7 @@ class PatentSource(Source):
         for p in patents:
             snap = snapshots.get(p.application_number)
             holders = [h.name for h in snap.holders] if snap else []
-            status = snap.status_label if snap else ""
+            status = snap.status_words if snap else ""
             summary = f"申请号 {p.application_number}"
             if holders:
                 summary += f"，权利人：{'、'.join(holders)}"

@@ -13,8 +13,6 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from search.outbox import (
-    INLINE_DRAIN_LIMIT,
-    TASK_DRAIN_LIMIT,
     DrainStats,
     search_outbox_drain_all,
     search_outbox_pending,
@@ -28,10 +26,7 @@ LOCK_WAIT_SECONDS = 2.0
 def search_sync() -> DrainStats:
     """Drain the outbox in bounded batches; with a deferring backend, continue or retry later."""
     queued = default_task_backend.supports_defer
-    if queued:
-        max_rows = getattr(settings, "SEARCH_SYNC_TASK_LIMIT", TASK_DRAIN_LIMIT)
-    else:
-        max_rows = getattr(settings, "SEARCH_SYNC_INLINE_LIMIT", INLINE_DRAIN_LIMIT)
+    max_rows = settings.SEARCH_SYNC_TASK_LIMIT if queued else settings.SEARCH_SYNC_INLINE_LIMIT
     stats = search_outbox_drain_all(max_rows=max_rows, wait=LOCK_WAIT_SECONDS)
     if not queued:
         return stats
