@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Contract, Status
+from core.pdf import html_to_pdf
 
 
 def verification_url(*, contract: Contract, base_url: str) -> str:
@@ -36,14 +37,8 @@ def certificate_html(*, contract: Contract, base_url: str) -> str:
     )
 
 
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()
-
-
 def certificate_pdf(*, contract: Contract, base_url: str) -> bytes:
-    return render_pdf(certificate_html(contract=contract, base_url=base_url))
+    return html_to_pdf(certificate_html(contract=contract, base_url=base_url))
 
 
 def contract_certificate_get_or_create(*, contract: Contract, base_url: str) -> Contract:

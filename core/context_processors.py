@@ -12,6 +12,7 @@ SECTIONS = [
     ("专利与企业", "ip_registry:index"),
     ("合同登记", "contracts:index"),
     ("数据统计", "stats:index"),
+    ("规划监测", "plan:index"),
 ]
 
 
@@ -39,6 +40,7 @@ def site_frame(request):
         "site_name_en": settings.SITE_NAME_EN,
         "nav_items": _navigation(request.path),
         "site_search_url": _search_url(),
+        "support_email": settings.SITE_SUPPORT_EMAIL,
         # Lazy: the counts cost queries, and only pages with the full header use them.
         "personal_links": SimpleLazyObject(lambda: links_for(request)),
     }

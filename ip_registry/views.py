@@ -7,18 +7,19 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from wagtail import hooks
 
+from core.exports import PDF_CONTENT_TYPE, download_response
 from core.identifiers import normalize_patent_number, normalize_uscc
 from ip_registry import charts
 from ip_registry.access import is_ip_officer
 from ip_registry.models import Designation, Enterprise, Holding, Patent
-from ip_registry.reports import dashboard_data, table_csv, table_xlsx, yearly_report_pdf
+from ip_registry.reports import dashboard_data, table_response, yearly_report_pdf
 from ip_registry.selectors import (
     coverage_for_year,
     coverage_trend,
     coverage_years,
+    enterprise_rd_institutions,
     patents_status_on,
     today,
 )
@@ -121,6 +122,7 @@ def enterprise_detail(request, uscc: str):
             "past": past,
             "in_force_count": sum(1 for s in current if s.in_force),
             "sections": _sections_for(enterprise),
+            "rd_institutions": enterprise_rd_institutions(enterprise=enterprise),
             "on": on,
         },
     )
@@ -176,14 +178,7 @@ def dashboard_export(request, table: str, fmt: str):
         raise Http404("没有这个导出表")
     year = _year_param(request, _default_year())
     data = dashboard_data(year=year)["tables"][table]
-    if fmt == "csv":
-        body, content_type = table_csv(data), "text/csv; charset=utf-8"
-    else:
-        body = table_xlsx(data)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{data.title}-{year}.{fmt}")
-    return response
+    return table_response(data, fmt=fmt, filename=f"{data.title}-{year}")
 
 
 def report_pdf(request, year: int):
@@ -192,22 +187,16 @@ def report_pdf(request, year: int):
         return denied
     if not 1985 <= year <= 2100:
         raise Http404("年度无效")
-    body = yearly_report_pdf(year=year, base_url=settings.SITE_URL)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"盘锦市企业知识产权年度评估报告-{year}.pdf"
+    return download_response(
+        yearly_report_pdf(year=year, base_url=settings.SITE_URL),
+        filename=f"盘锦市企业知识产权年度评估报告-{year}.pdf",
+        content_type=PDF_CONTENT_TYPE,
+        attachment=False,
     )
-    return response
 
 
 def coverage_chart_svg(request):
     """The public trend chart as an image, for pages and documents without inline SVG."""
     trend = coverage_trend()
-    svg = charts.line_chart(
-        title="规上科技型企业专利覆盖率与目标",
-        labels=[str(c.year) for c in trend],
-        values=[c.rate for c in trend],
-        targets=[c.target for c in trend],
-        y_max=100,
-    )
+    svg = charts.coverage_trend_chart(trend)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

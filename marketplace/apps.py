@@ -6,6 +6,7 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "科技成果市场"
 
     def ready(self):
+        # Imported once the registry is ready: the receivers and providers import this app's models.
         from core import home, navigation
         from marketplace import signals  # noqa: F401 - connects the receivers
         from marketplace.navigation import market_home, market_links

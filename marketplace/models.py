@@ -113,6 +113,8 @@ class MarketIndexPage(Page):
         return clean_query_redirect(request) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # Known debt (docs/architecture.md): the context is built in views.py, which imports
+        # this module; a circle the import contract lists until the context moves here.
         from marketplace.views import listing_browse_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -307,7 +309,7 @@ class ListingPage(Page):
 
     @property
     def trl_meaning(self) -> str:
-        return TRL_LEVELS.get(self.trl, "")
+        return TRL_LEVELS.get(self.trl, "") if self.trl is not None else ""
 
     @property
     def price_display(self) -> str:
@@ -371,6 +373,7 @@ class ListingPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # Known debt, as MarketIndexPage.get_context above.
         from marketplace.views import listing_detail_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -455,7 +458,9 @@ class TechnologyDemandPage(ListingPage):
             return "面议"
         if low is not None and high is not None and low != high:
             return f"{low.normalize():f}–{high.normalize():f} 万元"
-        return f"{(high if high is not None else low).normalize():f} 万元"
+        single = high if high is not None else low
+        assert single is not None  # both empty returned 面议 above
+        return f"{single.normalize():f} 万元"
 
     def clean_kind(self) -> dict:
         low, high = self.budget_min_wan, self.budget_max_wan

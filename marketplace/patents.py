@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-from ip_registry.selectors import patents_status_on
+from ip_registry.selectors import PatentSnapshot, patents_status_on
 
 
 @dataclass(frozen=True)
 class ListingPatent:
     number: str
-    snapshot: object | None  # ip_registry.selectors.PatentSnapshot, None when not registered
+    snapshot: PatentSnapshot | None  # None when the registry does not know the number
     held_by_owner: bool
 
     @property

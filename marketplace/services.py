@@ -5,7 +5,7 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -19,9 +19,12 @@ from wagtail.rich_text import RichText
 
 from core.identifiers import make_uscc
 from core.models import District, Industry, Membership, Organization
+from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
+from core.uploads import document_check, image_check
+from core.vocabularies import vocabulary_resolve
 from marketplace.matching import match_score
 from marketplace.models import (
     KIND_MODELS,
@@ -42,20 +45,13 @@ from marketplace.patents import listing_patents, patents_flag
 from marketplace.selectors import inquiry_can_read, inquiry_is_seller, listings_live
 from marketplace.tasks import notice_email_send
 from marketplace.taxonomy import (
-    DISTRICT_ALIASES,
     DISTRICTS_OUTSIDE,
     HOLDER_TYPE_FOR_ORGANIZATION_KIND,
-    INDUSTRY_ALIASES,
 )
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-# At most this many inquiries per user per window; counted in the database so every worker
-# process sees the same numbers.
-INQUIRY_RATE_LIMITS = getattr(
-    settings, "MARKET_INQUIRY_RATE_LIMITS", [(5, timedelta(hours=1)), (20, timedelta(days=1))]
-)
 DEFAULT_VALIDITY = timedelta(days=365)
 
 
@@ -71,23 +67,15 @@ def mode_resolve(name: str) -> CooperationMode:
 
 
 def industry_resolve(name: str) -> Industry:
-    name = (name or "").strip()
-    name = INDUSTRY_ALIASES.get(name, name)
-    industry = Industry.objects.filter(name=name).first()
-    if industry is None:
-        raise ValidationError(f"行业“{name}”不存在")
-    return industry
+    """Canonical names, short forms (先进制造) and English names, through the shared vocabulary."""
+    return vocabulary_resolve("industry", (name or "").strip(), label="行业")
 
 
 def district_resolve(name: str | None) -> District | None:
     name = (name or "").strip()
     if name in DISTRICTS_OUTSIDE:
         return None
-    name = DISTRICT_ALIASES.get(name, name)
-    district = District.objects.filter(name=name).first()
-    if district is None:
-        raise ValidationError(f"区县“{name}”不存在")
-    return district
+    return vocabulary_resolve("district", name, label="区县")
 
 
 def holder_type_for_organization(organization: Organization) -> HolderType | None:
@@ -182,18 +170,6 @@ def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
 # Listing pages ------------------------------------------------------------------------------
 
 
-def _decimal(value, label: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValidationError(f"{label}“{value}”不是数字") from exc
-    if number < 0:
-        raise ValidationError(f"{label}不能为负数")
-    return number
-
-
 def _apply(page, values: dict, modes: list) -> None:
     for name, value in values.items():
         setattr(page, name, value)
@@ -231,7 +207,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
     other = KIND_MODELS["demand" if kind == "technology" else "technology"]
     if other.objects.filter(external_id=external_id).exists():
         raise ValidationError({"external_id": f"“{external_id}”已作为另一类挂牌存在"})
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     title = str(row.get("title") or "").strip()
     if not title:
         errors["title"] = "标题不能为空"
@@ -261,7 +237,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
             if not 1 <= trl <= 9:
                 errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
     try:
-        price = _decimal(row.get("price_wan"), "价格（万元）")
+        price = decimal_parse(row.get("price_wan"), label="价格（万元）")
     except ValidationError as exc:
         errors["price_wan"] = exc.messages
         price = None
@@ -269,11 +245,12 @@ def listing_import_row(*, row: dict, user=None) -> str:
     raw_modes = row.get("modes") or []
     if isinstance(raw_modes, str):
         raw_modes = [m for m in raw_modes.replace("，", ",").replace("、", ",").split(",") if m]
+    mode_errors: list[str] = []
     for name in raw_modes:
         try:
             mode = mode_resolve(str(name))
         except ValidationError as exc:
-            errors.setdefault("modes", []).extend(exc.messages)
+            mode_errors.extend(exc.messages)
             continue
         if mode not in modes:
             modes.append(mode)
@@ -283,8 +260,11 @@ def listing_import_row(*, row: dict, user=None) -> str:
     patents = row.get("patents") or []
     if isinstance(patents, str):
         patents = [patents]
+    if mode_errors:
+        errors["modes"] = mode_errors
     if errors:
         raise ValidationError(errors)
+    assert industry is not None  # a failed lookup is in `errors`
     organization, _ = organization_for_import(
         name=str(row.get("owner_name") or ""), district=district, industry=industry
     )
@@ -358,7 +338,7 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
             page.valid_until = page.valid_from + DEFAULT_VALIDITY
         market_index().add_child(instance=page)
         page.save_revision(user=user, clean=False)
-        audit_record(actor=user, action="market.listing.create", obj=page)
+        audit_record(actor=user, action="marketplace.listing.create", obj=page)
         return page
     if not isinstance(listing, model):
         raise ValidationError("挂牌类型不符")
@@ -369,7 +349,7 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
         draft.body = text_to_body(body)
     draft.full_clean()
     draft.save_revision(user=user, clean=False)
-    audit_record(actor=user, action="market.listing.edit", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.edit", obj=listing)
     return model.objects.get(pk=listing.pk)
 
 
@@ -380,17 +360,38 @@ def listing_media_create(*, user, title: str, image_file=None, document_file=Non
 
     values = {}
     if image_file is not None:
-        values["cover_image"] = get_image_model().objects.create(
-            title=title[:255], file=image_file, uploaded_by_user=user
-        )
+        try:
+            image_check(_upload_content(image_file), name=image_file.name)
+        except ValidationError as exc:
+            raise ValidationError({"cover_image_file": exc.messages}) from exc
+        image = get_image_model()(title=title[:255], file=image_file, uploaded_by_user=user)
+        image._set_file_hash()
+        image.save()
+        values["cover_image"] = image
     if document_file is not None:
-        extension = document_file.name.rsplit(".", 1)[-1].lower()
-        if extension not in settings.WAGTAILDOCS_EXTENSIONS:
-            raise ValidationError({"attachment_file": f"不支持的附件类型 .{extension}"})
-        values["attachment"] = get_document_model().objects.create(
+        try:
+            document_check(
+                _upload_content(document_file),
+                name=document_file.name or "",
+                extensions=settings.WAGTAILDOCS_EXTENSIONS,
+            )
+        except ValidationError as exc:
+            raise ValidationError({"attachment_file": exc.messages}) from exc
+        document = get_document_model()(
             title=title[:255], file=document_file, uploaded_by_user=user
         )
+        # Size and hash as Wagtail's own upload form sets them (the hash is the served ETag).
+        document._set_document_file_metadata()
+        document.save()
+        values["attachment"] = document
     return values
+
+
+def _upload_content(uploaded) -> bytes:
+    uploaded.seek(0)
+    content = uploaded.read()
+    uploaded.seek(0)
+    return content
 
 
 def _moderators():
@@ -420,7 +421,7 @@ def listing_submit(*, user, listing):
     draft = listing.get_latest_revision_as_object()
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
-    audit_record(actor=user, action="market.listing.submit", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
     note = f"\n注意：{check.reason}" if check.flagged else ""
     notice_send(
         users=_moderators(),
@@ -446,7 +447,7 @@ def listing_withdraw(*, user, listing) -> None:
 
         # Membership was checked above; members hold no Wagtail page permissions.
         UnpublishPageAction(listing, user=user).execute(skip_permission_checks=True)
-    audit_record(actor=user, action="market.listing.withdraw", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.withdraw", obj=listing)
 
 
 def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
@@ -582,10 +583,16 @@ TRANSITIONS = {
 }
 
 
+# The inquiry form and the API share these (the form's max_length is set from them).
+INQUIRY_MESSAGE_MAX_CHARS = 2000
+INQUIRY_REPLY_MAX_CHARS = 4000
+
+
 def _inquiry_rate_check(*, user, now) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    for limit, window in INQUIRY_RATE_LIMITS:
+    # Counted in the database so every worker process sees the same numbers.
+    for limit, window in settings.MARKET_INQUIRY_RATE_LIMITS:
         # The window ends at `now`: an inquiry dated later (demo data, imports) is not "recent".
         recent = Inquiry.objects.filter(
             buyer=user, created_at__gte=now - window, created_at__lte=now
@@ -617,6 +624,10 @@ def inquiry_create(
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": "请填写询价内容"})
+    if len(message) > INQUIRY_MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            {"message": f"询价内容最多 {INQUIRY_MESSAGE_MAX_CHARS} 字，现有 {len(message)} 字"}
+        )
     if mode is not None and not listing.modes.filter(pk=mode.pk).exists():
         raise ValidationError({"mode": f"该挂牌不提供“{mode}”合作方式"})
     _inquiry_rate_check(user=buyer, now=now)
@@ -631,7 +642,7 @@ def inquiry_create(
         created_at=now,
     )
     InquiryMessage.objects.create(inquiry=inquiry, author=buyer, body=message, created_at=now)
-    audit_record(actor=buyer, action="market.inquiry.create", obj=inquiry)
+    audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),
         subject=f"新询价：{listing.title}",
@@ -657,6 +668,10 @@ def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "请填写回复内容"})
+    if len(body) > INQUIRY_REPLY_MAX_CHARS:
+        raise ValidationError(
+            {"body": f"回复最多 {INQUIRY_REPLY_MAX_CHARS} 字，现有 {len(body)} 字"}
+        )
     message = InquiryMessage.objects.create(inquiry=inquiry, author=user, body=body)
     if inquiry.status == Inquiry.Status.NEW and inquiry_is_seller(user=user, inquiry=inquiry):
         # The seller's first answer opens the negotiation.
@@ -688,7 +703,7 @@ def inquiry_transition(
     seller = inquiry_is_seller(user=user, inquiry=inquiry)
     if not seller and status != Inquiry.Status.CLOSED:
         raise PermissionDenied("只有挂牌机构可以推进询价状态")
-    if status not in TRANSITIONS[inquiry.status]:
+    if status not in TRANSITIONS[Inquiry.Status(inquiry.status)]:
         raise ValidationError(
             f"不能从“{inquiry.get_status_display()}”变为“{Inquiry.Status(status).label}”"
         )
@@ -714,7 +729,7 @@ def inquiry_transition(
         text += f"（成交价 {deal_price_wan} 万元，{deal_mode.name}）"
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
     audit_record(
-        actor=user, action="market.inquiry.status", obj=inquiry, changes=changes, note=note
+        actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),

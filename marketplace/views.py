@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
-from core.roles import Role, user_has_role
 from core.selectors import organizations_for_user
 from marketplace import selectors, services
+from marketplace.access import is_market_staff
 from marketplace.forms import (
     InquiryForm,
     ListingFilterForm,
@@ -106,7 +106,8 @@ def listing_detail_context(request, page) -> dict:
 
 
 def organization(request, pk: int):
-    org = get_object_or_404(Organization, pk=pk)
+    # Applications under review (or refused) are not public organisations.
+    org = get_object_or_404(Organization, pk=pk, status=Organization.Status.APPROVED)
     listings = selectors.listings_of_organization(organization=org)
     return render(
         request,
@@ -349,15 +350,31 @@ def inquiry_detail(request, pk: int):
     is_seller = selectors.inquiry_is_seller(user=request.user, inquiry=inquiry)
     transitions = [
         (value, Inquiry.Status(value).label)
-        for value in services.TRANSITIONS[inquiry.status]
+        for value in services.TRANSITIONS[Inquiry.Status(inquiry.status)]
         if is_seller or value == Inquiry.Status.CLOSED
     ]
     contract_url = None
+    contract_registrant = None
     if inquiry.status == Inquiry.Status.DEAL:
-        try:
-            contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
-        except NoReverseMatch:
-            contract_url = None
+        # The seller of the technology registers the contract: the listing's owner for a
+        # result, the inquiring party for a demand. The other party is told so instead of
+        # being offered a button that would only answer 403.
+        listing = inquiry.listing.specific
+        seller = (
+            inquiry.buyer_organization
+            if getattr(listing, "kind", "technology") == "demand"
+            else inquiry.seller_organization
+        )
+        if (
+            seller is not None
+            and organizations_for_user(user=request.user).filter(pk=seller.pk).exists()
+        ):
+            try:
+                contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
+            except NoReverseMatch:
+                contract_url = None
+        else:
+            contract_registrant = seller
     return render(
         request,
         "marketplace/inquiry_detail.html",
@@ -370,6 +387,7 @@ def inquiry_detail(request, pk: int):
             "transition_form": TransitionForm(),
             "transitions": transitions,
             "contract_url": contract_url,
+            "contract_registrant": contract_registrant,
         },
     )
 
@@ -420,19 +438,15 @@ def notices(request):
     return render(request, "marketplace/notices.html", {"notices": items})
 
 
-def _is_market_staff(user) -> bool:
-    return user_has_role(user, Role.MARKET_MODERATOR) or user_has_role(user, Role.ADMINISTRATOR)
-
-
 @login_required
 def stats(request):
-    if not _is_market_staff(request.user):
+    if not is_market_staff(request.user):
         raise PermissionDenied("仅市场审核员和管理员可查看")
     return render(request, "marketplace/stats.html", selectors.market_statistics())
 
 
 @login_required
 def flagged(request):
-    if not _is_market_staff(request.user):
+    if not is_market_staff(request.user):
         raise PermissionDenied("仅市场审核员和管理员可查看")
     return render(request, "marketplace/flagged.html", {"rows": selectors.listings_flagged()})

@@ -1,37 +1,23 @@
+from django.http import Http404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from core.admin_menu import admin_menu_item_register
 from core.models import Organization
-from core.roles import Role, user_has_role
 from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
-from marketplace.selectors import listings_of_organization
+from marketplace.access import is_market_staff
+from marketplace.selectors import document_can_view, listings_of_organization
 
-
-def _market_staff(request) -> bool:
-    return user_has_role(request.user, Role.MARKET_MODERATOR) or user_has_role(
-        request.user, Role.ADMINISTRATOR
-    )
-
-
-class MarketStaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _market_staff(request)
-
-
-@hooks.register("register_admin_menu_item")
-def register_flagged_listings_menu_item():
-    return MarketStaffMenuItem(
-        "专利存疑的挂牌", reverse("marketplace:flagged"), icon_name="warning", order=250
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_market_stats_menu_item():
-    return MarketStaffMenuItem(
-        "技术市场统计", reverse("marketplace:stats"), icon_name="table", order=251
-    )
+admin_menu_item_register(
+    "专利存疑的挂牌",
+    "marketplace:flagged",
+    icon_name="warning",
+    order=250,
+    shown_to=is_market_staff,
+)
+admin_menu_item_register(
+    "技术市场统计", "marketplace:stats", icon_name="table", order=251, shown_to=is_market_staff
+)
 
 
 @hooks.register(ENTERPRISE_SECTIONS_HOOK, order=10)
@@ -44,3 +30,10 @@ def enterprise_listings_section(*, enterprise) -> str:
     if not listings:
         return ""
     return render_to_string("marketplace/_enterprise_listings.html", {"listings": listings})
+
+
+@hooks.register("before_serve_document")
+def documents_private_until_listed(document, request):
+    # 404 rather than 403: an unpublished listing's attachment does not exist for the public.
+    if not document_can_view(user=request.user, document=document):
+        raise Http404("文档不存在")

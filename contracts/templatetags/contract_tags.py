@@ -22,6 +22,6 @@ def change_label(field: str) -> str:
     from django.core.exceptions import FieldDoesNotExist
 
     try:
-        return str(Contract._meta.get_field(field).verbose_name)
+        return str(Contract._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
     except FieldDoesNotExist:
         return field

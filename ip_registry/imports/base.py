@@ -1,6 +1,8 @@
 """What every registry importer has: its columns, header matching, and the three steps."""
 
+import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -46,10 +48,10 @@ class Importer:
         mapping: dict[str, int] = {}
         self.unknown = []
         for index, title in enumerate(header):
-            key = lookup.get(header_key(title))
-            if key and key not in mapping:
-                mapping[key] = index
-            elif not key and str(title).strip():
+            found = lookup.get(header_key(title))
+            if found and found not in mapping:
+                mapping[found] = index
+            elif not found and str(title).strip():
                 self.unknown.append(str(title).strip())
         missing = [
             f"{c.label}（{c.key}）" for c in self.columns if c.required and c.key not in mapping
@@ -68,6 +70,22 @@ class Importer:
         self.present = set(mapping)
         return mapping
 
+    def suggest(self, title: str, n: int = 3) -> list[str]:
+        """Column keys an unrecognised header could be, nearest first."""
+        key = header_key(title)
+        spellings = {
+            header_key(alias): column.key
+            for column in self.columns
+            for alias in (column.key, column.label, *column.aliases)
+        }
+        found: list[str] = []
+        close = difflib.get_close_matches(key, list(spellings), n=n * 3, cutoff=0.3)
+        close += [s for s in spellings if key and (s in key or key in s)]
+        for spelling in close:
+            if spellings[spelling] not in found:
+                found.append(spellings[spelling])
+        return found[:n]
+
     def prepare(self) -> None:
         """Load lookups once per import."""
 
@@ -77,7 +95,7 @@ class Importer:
     def key(self, cleaned: object) -> object:
         raise NotImplementedError
 
-    def write(self, rows: list[tuple[int, object]], report: ImportReport) -> None:
+    def write(self, rows: list[tuple[int, Any]], report: ImportReport) -> None:
         raise NotImplementedError
 
     def finish(self, report: ImportReport) -> None:
