@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from contracts import charts, forms, services
 from contracts.certificates import contract_certificate_get_or_create
+from contracts.cleaning import amounts_complete
 from contracts.guide import contract_type_suggest
 from contracts.inquiries import contract_from_inquiry
-from contracts.models import SUBTYPES, Attachment, ChangeRequest, Contract, Status
+from contracts.models import SUBTYPES, Attachment, ChangeRequest, Contract, OfficerAction, Status
 from contracts.prechecks import contract_missing_items, contract_precheck
 from contracts.selectors import (
     GROUPS,
@@ -131,14 +132,10 @@ def _contract_forms(request, contract=None, organization=None):
 def _collect(bundle) -> tuple[dict, dict] | None:
     if not all(f.is_valid() for f in bundle.values()):
         return None
-    data = dict(bundle["form"].cleaned_data)
     costs = [row for f in bundle["costs"] if (row := f.to_row())]
-    if data.get("declared_technical_amount") is None and data.get("total_amount") is not None:
-        # Left blank: the technical part is the total minus the itemised costs.
-        data["declared_technical_amount"] = max(
-            data["total_amount"] - sum(c["amount"] for c in costs), 0
-        )
-    for key in ("total_amount", "declared_technical_amount"):
+    # A figure left blank is derived: 技术交易额 = 合同成交额 − 非技术性费用.
+    data = amounts_complete(dict(bundle["form"].cleaned_data), costs)
+    for key in ("total_amount", "declared_technical_amount", "declared_non_technical_amount"):
         if data.get(key) is None:
             data[key] = 0
     children = {
@@ -338,48 +335,71 @@ def contract_withdraw(request, pk):
     return _act(request, pk, act)
 
 
-OFFICER_ACTIONS = {
-    "accept": lambda user, c, post: services.contract_accept(user=user, contract=c),
-    "start_review": lambda user, c, post: services.contract_start_review(user=user, contract=c),
-    "register": lambda user, c, post: services.contract_register(user=user, contract=c),
-    "return": lambda user, c, post: services.contract_return(
-        user=user, contract=c, reason=post.get("reason", "")
-    ),
-    "refuse": lambda user, c, post: services.contract_refuse(
-        user=user, contract=c, grounds=post.getlist("grounds"), note=post.get("note", "")
-    ),
-    "adjust": lambda user, c, post: services.contract_adjust_technical_amount(
-        user=user, contract=c, amount=post.get("amount", ""), note=post.get("note", "")
-    ),
-    "cancel": lambda user, c, post: services.contract_cancel(
-        user=user, contract=c, reason=post.get("reason", "")
-    ),
-    "amend": lambda user, c, post: _amend(user, c, post),
-    "national_number": lambda user, c, post: services.contract_set_national_number(
-        user=user, contract=c, number=post.get("national_number", "")
+def _officer_input(action: str, post) -> services.OfficerInput:
+    amendment = {}
+    if action == OfficerAction.AMEND:
+        form = forms.AmendForm(post)
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        amendment = form.changes()
+    return services.OfficerInput(
+        reason=post.get("reason", ""),
+        grounds=tuple(post.getlist("grounds")),
+        note=post.get("note", ""),
+        amount=post.get("amount", ""),
+        national_number=post.get("national_number", ""),
+        amendment=amendment,
+    )
+
+
+# Decisions that cannot be taken back are confirmed on a page of their own first.
+IRREVERSIBLE = {
+    "register": ("准予登记", "登记后将分配登记编号、生成登记证明并公开可查，不能撤回。", None),
+    "refuse": ("不予登记", "不予登记的决定将通知申请机构，不能撤回。", forms.RefuseForm),
+    "cancel": (
+        "注销登记",
+        "注销后登记证明失效，公开查询将显示“已注销”，不能撤回。",
+        forms.ReasonForm,
     ),
 }
 
 
-def _amend(user, contract, post):
-    form = forms.AmendForm(post)
-    if not form.is_valid():
-        raise ValidationError([m for errors in form.errors.values() for m in errors])
-    return services.contract_amend(
-        user=user, contract=contract, data=form.changes(), note=form.cleaned_data["note"]
+def _confirm_page(request, contract, action):
+    title, consequence, form_class = IRREVERSIBLE[action]
+    form = form_class(request.POST) if form_class else None
+    valid = form is None or form.is_valid()
+    return render(
+        request,
+        "contracts/confirm.html",
+        {
+            "contract": contract,
+            "action": action,
+            "title": title,
+            "consequence": consequence,
+            "form": form,
+            "valid": valid,
+        },
+        status=200 if valid else 400,
     )
 
 
 @login_required
 @require_POST
 def officer_action(request, pk, action):
-    if action not in OFFICER_ACTIONS:
+    if action not in OfficerAction.values:
         raise Http404("未知操作")
     if not services.user_is_officer(request.user):
         raise PermissionDenied("只有合同登记员可以执行此操作")
+    if action in IRREVERSIBLE and request.POST.get("confirmed") != "1":
+        return _confirm_page(request, contract_get_for_user(user=request.user, pk=pk), action)
 
     def act(contract):
-        result = OFFICER_ACTIONS[action](request.user, contract, request.POST)
+        result = services.contract_officer_act(
+            user=request.user,
+            contract=contract,
+            action=action,
+            data=_officer_input(action, request.POST),
+        )
         messages.success(request, f"已办理，当前状态：{result.get_status_display()}。")
 
     return _act(request, pk, act)

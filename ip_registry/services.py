@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 
@@ -13,12 +12,11 @@ from core.services import audit_record
 from core.types import Actor
 from ip_registry.models import (
     IN_FORCE_STATUSES,
+    ColumnProfile,
     Designation,
     DesignationType,
     Enterprise,
     Holding,
-    Indicator,
-    IndicatorYear,
     LegalStatus,
     LegalStatusEvent,
     Patent,
@@ -37,6 +35,7 @@ STATUS_RANK = {
     LegalStatus.EXPIRED: 2,
     LegalStatus.WITHDRAWN: 2,
     LegalStatus.REJECTED: 2,
+    LegalStatus.CEASED: 2,
 }
 
 
@@ -176,26 +175,6 @@ def patent_holders_change(
 
 
 @transaction.atomic
-def indicator_actual_set(
-    *, indicator: Indicator, year: int, actual: Decimal | None, actor: Actor = None, note: str = ""
-) -> IndicatorYear:
-    row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
-    before = row.actual
-    row.actual = actual
-    row.updated_by = actor if actor is not None and actor.is_authenticated else None
-    if note:
-        row.note = note
-    row.save()
-    audit_record(
-        actor=actor,
-        action="ip_registry.indicator.actual_set",
-        obj=row,
-        changes={"before": str(before), "after": str(actual)},
-    )
-    return row
-
-
-@transaction.atomic
 def enterprise_designations_set(
     *,
     enterprise: Enterprise,
@@ -229,3 +208,22 @@ def enterprise_designations_set(
             actor=actor, action="ip_registry.designations.change", obj=enterprise, changes=changes
         )
     return changes
+
+
+def column_profile_save(*, user, kind: str, name: str, mapping: dict[str, str]) -> ColumnProfile:
+    """Create or extend a named mapping of export headers onto an importer's columns."""
+    profile, created = ColumnProfile.objects.get_or_create(
+        kind=kind, name=name.strip()[:60], defaults={"created_by": user}
+    )
+    old = dict(profile.mapping)
+    profile.mapping = {**old, **mapping}
+    profile.save()
+    audit_record(
+        actor=user,
+        action="ip_registry.column_profile.create"
+        if created
+        else "ip_registry.column_profile.update",
+        obj=profile,
+        changes={"mapping": [old, profile.mapping]},
+    )
+    return profile

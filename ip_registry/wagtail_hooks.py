@@ -7,35 +7,71 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin_menu import admin_menu_item_register
+from core.vocabularies import VocabularySource
 from ip_registry.access import is_ip_officer
 from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
-from ip_registry.imports import ImportFileError, registry_import
-from ip_registry.models import DesignationType, Enterprise, IndicatorYear, Patent
-from ip_registry.services import status_periods_rebuild
+from ip_registry.imports import (
+    IMPORTERS,
+    ImportFileError,
+    registry_columns_unknown,
+    registry_import,
+)
+from ip_registry.models import (
+    ColumnProfile,
+    DesignationType,
+    Enterprise,
+    Patent,
+    RDExpenditure,
+    RDInstitution,
+)
+from ip_registry.services import column_profile_save, status_periods_rebuild
 
 
 def import_view(request):
-    """Officers upload the same files as the import commands and get the same report."""
+    """Officers upload the same files as the import commands and get the same report.
+
+    Headers the importer does not know are listed with the fields they could be; the officer
+    maps them, optionally saves the mapping as a named profile, and uploads again.
+    """
     if not is_ip_officer(request.user):
         raise PermissionDenied("仅知识产权专员可以导入登记数据")
     report = file_error = None
+    unknown: list = []
+    kind = "patents"
     if request.method == "POST":
         form = RegistryImportForm(request.POST, request.FILES)
         if form.is_valid():
+            kind = form.cleaned_data["kind"]
             upload = form.cleaned_data["file"]
+            data = upload.read()
+            profile = form.cleaned_data["profile"]
+            mapping = {**(profile.mapping if profile else {}), **form.column_mapping()}
+            if form.column_mapping() and form.cleaned_data["save_profile_as"]:
+                column_profile_save(
+                    user=request.user,
+                    kind=kind,
+                    name=form.cleaned_data["save_profile_as"],
+                    mapping=form.column_mapping(),
+                )
             try:
+                unknown = registry_columns_unknown(
+                    kind=kind, data=data, filename=upload.name, profile=mapping
+                )
                 report = registry_import(
-                    kind=form.cleaned_data["kind"],
-                    data=upload.read(),
+                    kind=kind,
+                    data=data,
                     filename=upload.name,
                     dry_run=form.cleaned_data["dry_run"],
                     skip_invalid=form.cleaned_data["skip_invalid"],
+                    profile=mapping,
+                    status_date=form.cleaned_data["status_date"],
                 )
             except ImportFileError as exc:
                 file_error = str(exc)
     else:
         form = RegistryImportForm()
     status = 400 if (file_error or (report and report.errors and not report.committed)) else 200
+    labels = {c.key: f"{c.label}（{c.key}）" for c in IMPORTERS[kind].columns}
     return render(
         request,
         "ip_registry/admin/import.html",
@@ -43,11 +79,24 @@ def import_view(request):
             "form": form,
             "report": report,
             "file_error": file_error,
+            "unknown_columns": [
+                {"title": u.title, "suggestions": [labels[k] for k in u.suggestions]}
+                for u in unknown
+            ],
+            "field_choices": list(labels.items()),
             "page_title": "导入知识产权登记数据",
             "header_icon": "upload",
             "dashboard_url": reverse("ip_registry:dashboard"),
         },
         status=status,
+    )
+
+
+@hooks.register("register_vocabulary")
+def register_designation_types() -> VocabularySource:
+    """Designation types resolve through core's shared lookup like every other vocabulary."""
+    return VocabularySource(
+        "designation_type", "认定类型", DesignationType.objects.all, "知识产权登记 › 认定类型"
     )
 
 
@@ -103,14 +152,32 @@ class DesignationTypeViewSet(SnippetViewSet):
     model = DesignationType
     icon = "tag"
     menu_label = "认定类型"
-    list_display = ["name", "code", "is_coverage_base"]
+    list_display = ["name", "code", "aliases", "is_coverage_base"]
+    search_fields = ["name", "code", "name_en", "aliases"]
 
 
-class IndicatorYearViewSet(SnippetViewSet):
-    model = IndicatorYear
-    icon = "pick"
-    menu_label = "规划指标（目标与填报）"
-    list_display = ["indicator", "year", "target", "actual"]
+class ColumnProfileViewSet(SnippetViewSet):
+    model = ColumnProfile
+    icon = "table"
+    menu_label = "列映射方案"
+    list_display = ["name", "kind", "updated_at"]
+    list_filter = ["kind"]
+
+
+class RDInstitutionViewSet(SnippetViewSet):
+    model = RDInstitution
+    icon = "cogs"
+    menu_label = "企业研发机构"
+    list_display = ["name", "enterprise", "kind", "level", "year", "until_year"]
+    list_filter = ["kind", "level", "year"]
+    search_fields = ["name"]
+
+
+class RDExpenditureViewSet(SnippetViewSet):
+    model = RDExpenditure
+    icon = "table"
+    menu_label = "企业研发投入"
+    list_display = ["enterprise", "year", "rd_expense", "revenue"]
     list_filter = ["year"]
 
 
@@ -118,7 +185,14 @@ class RegistryGroup(SnippetViewSetGroup):
     menu_label = "知识产权登记"
     menu_icon = "folder-open-inverse"
     menu_order = 300
-    items = (EnterpriseViewSet, PatentViewSet, DesignationTypeViewSet, IndicatorYearViewSet)
+    items = (
+        EnterpriseViewSet,
+        PatentViewSet,
+        DesignationTypeViewSet,
+        ColumnProfileViewSet,
+        RDInstitutionViewSet,
+        RDExpenditureViewSet,
+    )
 
 
 register_snippet(RegistryGroup)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.demo import demo_organizations
 from core.models import Membership, Organization
+from core.vocabularies import vocabulary_canonical
 from ip_registry.models import Holding
 from marketplace import services
 from marketplace.models import (
@@ -20,7 +21,6 @@ from marketplace.models import (
     TechnologyDemandPage,
     TechnologyResultPage,
 )
-from marketplace.taxonomy import INDUSTRY_ALIASES
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus.jsonl"
 MIN_GENERATED = 20
@@ -235,7 +235,7 @@ def seed(*, scale, progress) -> dict:
     for row in organizations:
         by_industry.setdefault(row["industry"], []).append(row["name"])
     for i, row in enumerate(corpus):
-        industry = INDUSTRY_ALIASES.get(row["industry"], row["industry"])
+        industry = vocabulary_canonical("industry", [row["industry"]])[0]
         names = by_industry.get(industry) or [o["name"] for o in organizations]
         row["owner_name"] = names[i % len(names)]
     generated = _generated_rows(

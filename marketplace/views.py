@@ -106,7 +106,8 @@ def listing_detail_context(request, page) -> dict:
 
 
 def organization(request, pk: int):
-    org = get_object_or_404(Organization, pk=pk)
+    # Applications under review (or refused) are not public organisations.
+    org = get_object_or_404(Organization, pk=pk, status=Organization.Status.APPROVED)
     listings = selectors.listings_of_organization(organization=org)
     return render(
         request,
@@ -353,11 +354,27 @@ def inquiry_detail(request, pk: int):
         if is_seller or value == Inquiry.Status.CLOSED
     ]
     contract_url = None
+    contract_registrant = None
     if inquiry.status == Inquiry.Status.DEAL:
-        try:
-            contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
-        except NoReverseMatch:
-            contract_url = None
+        # The seller of the technology registers the contract: the listing's owner for a
+        # result, the inquiring party for a demand. The other party is told so instead of
+        # being offered a button that would only answer 403.
+        listing = inquiry.listing.specific
+        seller = (
+            inquiry.buyer_organization
+            if getattr(listing, "kind", "technology") == "demand"
+            else inquiry.seller_organization
+        )
+        if (
+            seller is not None
+            and organizations_for_user(user=request.user).filter(pk=seller.pk).exists()
+        ):
+            try:
+                contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
+            except NoReverseMatch:
+                contract_url = None
+        else:
+            contract_registrant = seller
     return render(
         request,
         "marketplace/inquiry_detail.html",
@@ -370,6 +387,7 @@ def inquiry_detail(request, pk: int):
             "transition_form": TransitionForm(),
             "transitions": transitions,
             "contract_url": contract_url,
+            "contract_registrant": contract_registrant,
         },
     )
 

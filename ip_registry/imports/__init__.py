@@ -7,7 +7,12 @@ write in bulk, chunk by chunk, inside one transaction (`run`).
 
 from core.tables import ImportFileError, ImportReport, RowMessage, read_table
 from ip_registry.imports.cells import RowInvalid, parse_date, parse_ipc
-from ip_registry.imports.run import IMPORTERS, registry_import
+from ip_registry.imports.run import (
+    IMPORTERS,
+    UnknownColumn,
+    registry_columns_unknown,
+    registry_import,
+)
 
 __all__ = [
     "IMPORTERS",
@@ -15,8 +20,10 @@ __all__ = [
     "ImportReport",
     "RowInvalid",
     "RowMessage",
+    "UnknownColumn",
     "parse_date",
     "parse_ipc",
     "read_table",
+    "registry_columns_unknown",
     "registry_import",
 ]

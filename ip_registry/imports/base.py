@@ -1,5 +1,6 @@
 """What every registry importer has: its columns, header matching, and the three steps."""
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,22 @@ class Importer:
             )
         self.present = set(mapping)
         return mapping
+
+    def suggest(self, title: str, n: int = 3) -> list[str]:
+        """Column keys an unrecognised header could be, nearest first."""
+        key = header_key(title)
+        spellings = {
+            header_key(alias): column.key
+            for column in self.columns
+            for alias in (column.key, column.label, *column.aliases)
+        }
+        found: list[str] = []
+        close = difflib.get_close_matches(key, list(spellings), n=n * 3, cutoff=0.3)
+        close += [s for s in spellings if key and (s in key or key in s)]
+        for spelling in close:
+            if spellings[spelling] not in found:
+                found.append(spellings[spelling])
+        return found[:n]
 
     def prepare(self) -> None:
         """Load lookups once per import."""

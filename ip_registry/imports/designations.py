@@ -2,11 +2,13 @@
 
 import re
 
+from django.utils.translation import gettext as _
+
 from core.identifiers import validate_uscc
-from core.tables import header_key
+from core.vocabularies import vocabulary_lookup
 from ip_registry.imports.base import Column, Importer
 from ip_registry.imports.cells import RowInvalid, required, validated
-from ip_registry.models import Designation, DesignationType, Enterprise
+from ip_registry.models import Designation, Enterprise
 
 
 class DesignationImporter(Importer):
@@ -22,13 +24,7 @@ class DesignationImporter(Importer):
 
     def prepare(self):
         self.enterprises = dict(Enterprise.objects.values_list("uscc", "pk"))
-        self.types = {}
-        names = []
-        for t in DesignationType.objects.all():
-            names.append(t.name)
-            for alias in (t.code, t.name, *t.alias_list()):
-                self.types[header_key(alias)] = t.pk
-        self.type_names = "、".join(names)
+        self.types = vocabulary_lookup("designation_type")
 
     def clean(self, row):
         errors = []
@@ -37,18 +33,23 @@ class DesignationImporter(Importer):
             uscc = validated(validate_uscc, required(row, "uscc", "统一社会信用代码"))
             cleaned["enterprise_id"] = self.enterprises.get(uscc)
             if cleaned["enterprise_id"] is None:
-                errors.append(f"统一社会信用代码“{uscc}”对应的企业未登记，请先导入企业")
+                errors.append(
+                    _("统一社会信用代码“%(uscc)s”对应的企业未登记，请先导入企业") % {"uscc": uscc}
+                )
         except RowInvalid as exc:
             errors += exc.messages
         year = str(row.get("year", "")).strip().removesuffix("年")
         if not re.fullmatch(r"\d{4}", year) or not 1985 <= int(year) <= 2100:
-            errors.append(f"年度“{row.get('year', '')}”无效（应为四位年份，如 2019）")
+            errors.append(
+                _("年度“%(year)s”无效（应为四位年份，如 2019）") % {"year": row.get("year", "")}
+            )
         else:
             cleaned["year"] = int(year)
         dtype = str(row.get("designation", "")).strip()
-        cleaned["designation_type_id"] = self.types.get(header_key(dtype))
-        if cleaned["designation_type_id"] is None:
-            errors.append(f"认定类型“{dtype}”无效（可选：{self.type_names}）")
+        entry = self.types.get(dtype)
+        cleaned["designation_type_id"] = entry.pk if entry is not None else None
+        if entry is None:
+            errors.append(self.types.unknown_message(dtype, _("认定类型")))
         cleaned["source"] = str(row.get("source", "")).strip()[:200]
         if errors:
             raise RowInvalid(errors)
@@ -58,13 +59,13 @@ class DesignationImporter(Importer):
         return (c["enterprise_id"], c["designation_type_id"], c["year"])
 
     def write(self, rows, report):
-        enterprise_ids = {c["enterprise_id"] for _, c in rows}
+        enterprise_ids = {c["enterprise_id"] for _number, c in rows}
         existing = {
             (d.enterprise_id, d.designation_type_id, d.year): d
             for d in Designation.objects.filter(enterprise_id__in=enterprise_ids)
         }
         new, changed = [], []
-        for _, c in rows:
+        for _number, c in rows:
             designation = existing.get(self.key(c))
             if designation is None:
                 new.append(Designation(**{**c, "source": c["source"] or f"导入：{self.filename}"}))

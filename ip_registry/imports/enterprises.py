@@ -1,18 +1,15 @@
 """Enterprises: the register's list of enterprises, keyed by USCC."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.identifiers import validate_uscc
-from core.models import District, Industry, Organization
-from core.tables import header_key
+from core.models import Organization
+from core.vocabularies import vocabulary_lookup
 from ip_registry.imports.base import Column, Importer
 from ip_registry.imports.cells import RowInvalid, required, split_list, validated
 from ip_registry.models import Enterprise, name_key
 from ip_registry.signals import registry_bulk_changed
-
-ORG_TYPES = {header_key(label): value for value, label in Organization.Kind.choices} | {
-    header_key(value): value for value in Organization.Kind.values
-}
 
 
 class EnterpriseImporter(Importer):
@@ -28,13 +25,9 @@ class EnterpriseImporter(Importer):
     )
 
     def prepare(self):
-        self.districts = {}
-        for district in District.objects.all():
-            self.districts[name_key(district.name)] = district.pk
-            if district.division_code:
-                self.districts[district.division_code] = district.pk
-        self.industries = {name_key(i.name): i.pk for i in Industry.objects.all()}
-        self.district_names = "、".join(District.objects.values_list("name", flat=True))
+        self.districts = vocabulary_lookup("district")
+        self.industries = vocabulary_lookup("industry")
+        self.org_types = vocabulary_lookup("org_type")
 
     def clean(self, row):
         errors = []
@@ -45,27 +38,25 @@ class EnterpriseImporter(Importer):
             errors += exc.messages
         name = str(row.get("name", "")).strip()
         if not name:
-            errors.append("企业名称不能为空")
+            errors.append(_("企业名称不能为空"))
         elif len(name) > 200:
-            errors.append(f"企业名称“{name[:20]}…”超过 200 字")
+            errors.append(_("企业名称“%(name)s…”超过 200 字") % {"name": name[:20]})
         cleaned["name"] = name
-        cleaned["district_id"] = None
-        if row.get("district"):
-            cleaned["district_id"] = self.districts.get(name_key(str(row["district"])))
-            if cleaned["district_id"] is None:
-                errors.append(
-                    f"所属区县“{row['district']}”不在区县列表中（可选：{self.district_names}）"
-                )
-        cleaned["industry_id"] = None
-        if row.get("industry"):
-            cleaned["industry_id"] = self.industries.get(name_key(str(row["industry"])))
-            if cleaned["industry_id"] is None:
-                errors.append(f"行业“{row['industry']}”不在行业列表中")
+        for key, lookup, label in (
+            ("district", self.districts, _("所属区县")),
+            ("industry", self.industries, _("行业")),
+        ):
+            entry = lookup.get(row.get(key))
+            if row.get(key) and entry is None:
+                errors.append(lookup.unknown_message(row[key], label))
+            cleaned[f"{key}_id"] = entry.pk if entry is not None else None
         cleaned["org_type"] = Organization.Kind.ENTERPRISE
         if row.get("org_type"):
-            cleaned["org_type"] = ORG_TYPES.get(header_key(row["org_type"]))
-            if cleaned["org_type"] is None:
-                errors.append(f"机构类型“{row['org_type']}”无效（企业、高校、科研院所或其他机构）")
+            term = self.org_types.get(row["org_type"])
+            if term is None or term.code not in Organization.Kind.values:
+                errors.append(self.org_types.unknown_message(row["org_type"], _("机构类型")))
+            else:
+                cleaned["org_type"] = term.code
         cleaned["former_names"] = [n for n in split_list(row.get("former_names", "")) if n]
         if errors:
             raise RowInvalid(errors)
@@ -76,10 +67,11 @@ class EnterpriseImporter(Importer):
 
     def write(self, rows, report):
         existing = {
-            e.uscc: e for e in Enterprise.objects.filter(uscc__in=[c["uscc"] for _, c in rows])
+            e.uscc: e
+            for e in Enterprise.objects.filter(uscc__in=[c["uscc"] for _number, c in rows])
         }
         new, changed = [], []
-        for _, c in rows:
+        for _number, c in rows:
             enterprise = existing.get(c["uscc"])
             if enterprise is None:
                 new.append(

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.bulk import bulk_insert
 from core.identifiers import (
@@ -17,7 +18,8 @@ from core.identifiers import (
     patent_type_code,
     validate_uscc,
 )
-from core.tables import ImportReport, RowMessage, header_key
+from core.tables import ImportReport, RowMessage
+from core.vocabularies import vocabulary_lookup
 from ip_registry.imports.base import Column, Importer
 from ip_registry.imports.cells import (
     RowInvalid,
@@ -28,6 +30,7 @@ from ip_registry.imports.cells import (
     validated,
 )
 from ip_registry.models import (
+    IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
     Enterprise,
     Holding,
@@ -44,34 +47,17 @@ from ip_registry.signals import registry_bulk_changed
 
 _CANONICAL_NUMBER = re.compile(r"^(?:\d{12}|\d{8})\.[\dX]$")
 
-STATUS_ALIASES = {
-    LegalStatus.PENDING: ("审中", "在审", "审查中", "实质审查", "实审", "公开", "待审", "pending"),
-    LegalStatus.GRANTED: ("授权", "有效", "专利权维持", "维持", "granted", "inforce", "valid"),
-    LegalStatus.LAPSED: (
-        "未缴年费",
-        "未缴年费终止",
-        "未缴年费专利权终止",
-        "专利权终止",
-        "终止",
-        "lapsed",
-    ),
-    LegalStatus.ABANDONED: ("放弃", "放弃专利权", "主动放弃", "abandoned"),
-    LegalStatus.INVALIDATED: ("无效", "宣告无效", "全部无效", "invalidated"),
-    LegalStatus.EXPIRED: ("期限届满", "届满", "专利权期限届满", "expired"),
-    LegalStatus.WITHDRAWN: ("撤回", "视为撤回", "主动撤回", "withdrawn"),
-    LegalStatus.REJECTED: ("驳回", "rejected"),
-    LegalStatus.RESTORED: ("恢复", "权利恢复", "专利权恢复", "restored"),
-}
-STATUS_LOOKUP = {
-    header_key(alias): status
-    for status, aliases in STATUS_ALIASES.items()
-    for alias in (*aliases, status.value, status.label)
-}
-TYPE_LABEL_LOOKUP = {header_key(label): code for code, label in PATENT_TYPE_LABELS.items()} | {
-    "发明专利": "1",
-    "实用新型专利": "2",
-    "外观设计专利": "3",
-}
+# Statuses that end a patent's life: CNIPA's file gives their date, or the export's date stands in.
+ENDING_STATUSES = frozenset(
+    {
+        LegalStatus.LAPSED,
+        LegalStatus.ABANDONED,
+        LegalStatus.INVALIDATED,
+        LegalStatus.WITHDRAWN,
+        LegalStatus.REJECTED,
+        LegalStatus.CEASED,
+    }
+)
 
 
 @dataclass
@@ -85,6 +71,7 @@ class PatentRow:
     holders_since: date | None
     ipc: list[tuple] | None
     warnings: list[str]
+    dated_by_export: bool = False
 
 
 class PatentImporter(Importer):
@@ -134,6 +121,11 @@ class PatentImporter(Importer):
         self.today = timezone.localdate()
         self.now = timezone.now()
         self._uscc_cache: dict = {}
+        self.statuses = vocabulary_lookup("legal_status")
+        self.patent_types = vocabulary_lookup("patent_type")
+        # The export's date, for statuses the file gives without one (`--status-date`).
+        self.export_date = self.options.get("status_date")
+        self.dated_by_export = 0
 
     def _number(self, row) -> str:
         raw = required(row, "application_number", "申请号")
@@ -194,21 +186,26 @@ class PatentImporter(Importer):
         fees_paid_until = attempt(parse_date, row.get("fees_paid_until"), "年费缴至")
         holders_since = attempt(parse_date, row.get("holders_since"), "权利转移日")
         if number and row.get("patent_type"):
-            declared = TYPE_LABEL_LOOKUP.get(header_key(row["patent_type"]))
+            declared = self.patent_types.get(row["patent_type"])
             actual = patent_type_code(number)
-            if declared is not None and declared != actual and {declared, actual} != {"1", "8"}:
+            if declared is None:
+                errors.append(self.patent_types.unknown_message(row["patent_type"], _("专利类型")))
+            elif declared.code != actual and {declared.code, actual} != {"1", "8"}:
                 errors.append(
-                    f"专利类型“{row['patent_type']}”与申请号 {number} 的类型位"
-                    f"（{PATENT_TYPE_LABELS[actual]}）不符"
+                    _("专利类型“%(declared)s”与申请号 %(number)s 的类型位（%(actual)s）不符")
+                    % {
+                        "declared": row["patent_type"],
+                        "number": number,
+                        "actual": PATENT_TYPE_LABELS[actual],
+                    }
                 )
         status = None
         if row.get("status"):
-            status = STATUS_LOOKUP.get(header_key(row["status"]))
-            if status is None:
-                errors.append(
-                    f"法律状态“{row['status']}”无法识别（如：审中、授权、未缴年费终止、放弃、"
-                    "无效、期限届满、撤回、驳回、恢复）"
-                )
+            term = self.statuses.get(row["status"])
+            if term is None:
+                errors.append(self.statuses.unknown_message(row["status"], _("法律状态")))
+            else:
+                status = LegalStatus(term.code)
         for label, day in (("授权公告日", grant), ("法律状态日", status_date)):
             if filing and day and day < filing:
                 errors.append(f"{label} {day:%Y-%m-%d} 早于申请日 {filing:%Y-%m-%d}")
@@ -219,10 +216,11 @@ class PatentImporter(Importer):
             events.append((LegalStatus.PENDING, filing))
         if grant:
             events.append((LegalStatus.GRANTED, grant))
-        if status and status not in (LegalStatus.PENDING,):
-            day = status_date or (grant if status == LegalStatus.GRANTED else None)
+        dated_by_export = False
+        if status is not None and status != LegalStatus.PENDING:
+            day, dated_by_export = self._status_day(status, status_date, grant, filing, number)
             if day is None:
-                errors.append(f"法律状态为“{status.label}”时须填写法律状态日")
+                errors.append(self._undated_message(row["status"], status))
             else:
                 events.append((status, day))
         names = [n for n in split_list(str(row.get("holders", ""))) if n]
@@ -254,9 +252,55 @@ class PatentImporter(Importer):
             "ipc": "; ".join(s[0] for s in ipc) if ipc else "",
             "filing_date": filing,
         }
+        if dated_by_export:
+            warnings.append(
+                _("法律状态“%(status)s”没有日期，按导出日期 %(day)s 记为截至该日已知")
+                % {"status": row["status"], "day": f"{self.export_date:%Y-%m-%d}"}
+            )
         return PatentRow(
-            number, title, filing, fields, events, holders, holders_since, ipc, warnings
+            number,
+            title,
+            filing,
+            fields,
+            events,
+            holders,
+            holders_since,
+            ipc,
+            warnings,
+            dated_by_export,
         )
+
+    def _status_day(
+        self,
+        status: LegalStatus,
+        status_date: date | None,
+        grant: date | None,
+        filing: date | None,
+        number: str | None,
+    ) -> tuple[date | None, bool]:
+        """The date a status took effect, and whether the export's date stands in for it.
+
+        A status in force dates from the grant; an expiry from the end of the term; an ending
+        without a date is only known to have happened by the day the file was exported.
+        """
+        if status_date:
+            return status_date, False
+        if status in IN_FORCE_STATUSES:
+            return grant, False
+        if status == LegalStatus.EXPIRED and filing and number:
+            return patent_expiry(patent_type_code(number), filing), False
+        if status in ENDING_STATUSES and self.export_date:
+            return self.export_date, True
+        return None, False
+
+    def _undated_message(self, written: str, status: LegalStatus) -> str:
+        if status in IN_FORCE_STATUSES:
+            return _("法律状态为“%(status)s”时须填写授权公告日或法律状态日") % {"status": written}
+        return _(
+            "法律状态为“%(status)s”但没有日期：请在文件中给出失效日期（或法律状态日），"
+            "或在导入时填写导出日期（命令行 --status-date，上传页“导出日期”），"
+            "失效将记为截至导出日已知"
+        ) % {"status": written}
 
     def key(self, cleaned):
         return cleaned.number
@@ -265,6 +309,7 @@ class PatentImporter(Importer):
         """One chunk, in named steps; each step writes with plain bulk inserts."""
         for number, cleaned in rows:
             report.warnings.extend(RowMessage(number, w) for w in cleaned.warnings)
+            report.dated_by_export += cleaned.dated_by_export
         batch = self._write_patents(rows)
         rebuilt = self._write_status_events(rows, batch)
         transferred = self._write_holdings(rows, batch)
@@ -280,10 +325,10 @@ class PatentImporter(Importer):
 
     def _write_patents(self, rows: list[tuple[int, PatentRow]]) -> "_Batch":
         """Insert new patents, update changed ones; blank cells keep what the register knows."""
-        existing = _patents_by_number([c.number for _, c in rows])
+        existing = _patents_by_number([c.number for _number, c in rows])
         now = self.now
         new_rows, changed = [], []
-        for _, c in rows:
+        for _number, c in rows:
             patent = existing.get(c.number)
             if patent is None:
                 type_code = patent_type_code(c.number)
@@ -351,7 +396,7 @@ class PatentImporter(Importer):
         new_events, periods = [], []
         rebuild = set(batch.changed_ids)
         source = f"导入：{self.filename}"[:200]
-        for _, c in rows:
+        for _number, c in rows:
             pk = batch.ids[c.number]
             added = False
             for status, day in c.events:
@@ -384,12 +429,12 @@ class PatentImporter(Importer):
         for holding in Holding.objects.filter(patent_id__in=batch.old_ids, end_date__isnull=True):
             open_holdings[holding.patent_id].append(holding)
         new_holdings, closed, transferred = [], [], set()
-        for _, c in rows:
+        for _number, c in rows:
             pk = batch.ids[c.number]
             if pk in batch.new_ids:
                 start = c.holders_since or c.filing_date
             else:
-                wanted = [(e or None, None if e else name_key(n)) for n, _, e in c.holders]
+                wanted = [(e or None, None if e else name_key(n)) for n, _uscc, e in c.holders]
                 current = [
                     (h.enterprise_id, None if h.enterprise_id else name_key(h.holder_name))
                     for h in open_holdings.get(pk, [])
@@ -417,7 +462,7 @@ class PatentImporter(Importer):
         """IPC symbols, split for grouping; replaced when the patent's row changed."""
         ipc_patents = [
             (batch.ids[c.number], c.ipc)
-            for _, c in rows
+            for _number, c in rows
             if c.ipc is not None
             and (batch.ids[c.number] in batch.new_ids or batch.ids[c.number] in batch.changed_ids)
         ]

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts import services
-from contracts.models import Contract, Status
+from contracts.models import Contract, OfficerAction, Status
 from core.models import AuditEntry
 from core.roles import Role
 from tests.contracts.factories import contract_data, make_draft
@@ -231,10 +231,10 @@ def test_roles_are_enforced(draft, member, officer, make_user):
     assert Contract.objects.count() == 1
 
 
-def test_api_review_dispatcher_rejects_unknown_actions(draft, member, officer):
+def test_officer_action_table_rejects_unknown_actions(draft, member, officer):
     c = services.contract_submit(user=member, contract=draft)
     with pytest.raises(ValidationError):
-        services.contract_review(user=officer, contract=c, action="approve")
-    c = services.contract_review(user=officer, contract=c, action="accept")
-    c = services.contract_review(user=officer, contract=c, action="register")
+        services.contract_officer_act(user=officer, contract=c, action="approve")
+    c = services.contract_officer_act(user=officer, contract=c, action="accept")
+    c = services.contract_officer_act(user=officer, contract=c, action=OfficerAction.REGISTER)
     assert c.status == Status.REGISTERED

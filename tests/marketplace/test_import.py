@@ -95,8 +95,8 @@ def test_import_updates_changed_rows(tmp_path):
         ({"external_id": ""}, "external_id 不能为空"),
         ({"title": ""}, "标题不能为空"),
         ({"summary": ""}, "一句话简介不能为空"),
-        ({"industry": "航天"}, "行业“航天”不存在"),
-        ({"district": "沈阳"}, "区县“沈阳”不存在"),
+        ({"industry": "航天"}, "行业“航天”不在行业词表中"),
+        ({"district": "沈阳"}, "区县“沈阳”不在区县/功能区词表中"),
         ({"trl": 12}, "应为 1–9 的整数"),
         ({"trl": "高"}, "应为 1–9 的整数"),
         ({"price_wan": "很贵"}, "不是数字"),
@@ -141,7 +141,7 @@ def test_command_reports_errors_and_fails(tmp_path):
     err = StringIO()
     with pytest.raises(CommandError, match="未导入任何数据"):
         call_command("import_listings", str(path), "--quiet-progress", stderr=err)
-    assert "第 1 行：industry：行业“航天”不存在" in err.getvalue()
+    assert "第 1 行：industry：行业“航天”不在行业词表中" in err.getvalue()
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("import_listings", str(tmp_path / "nope.jsonl"))
     other = tmp_path / "rows.txt"
