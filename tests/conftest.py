@@ -92,8 +92,8 @@ def make_user():
             user.is_staff = role != Role.ENTERPRISE_MEMBER
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
-            if user.is_staff:  # staff roles must have a second factor
-                activate_totp(user)
+        if user.is_staff or user.is_superuser:  # staff must have a second factor
+            activate_totp(user)
         if organization is not None:
             MembershipFactory(user=user, organization=organization)
         return user
