@@ -604,7 +604,7 @@ def bulletin_get_for_user(*, user, pk) -> Bulletin:
         raise Http404(_("通报不存在")) from exc
 
 
-def indicator_definition(*, indicator: Indicator) -> str:
+def indicator_definition(*, indicator: Indicator) -> tuple[str, str]:
     return definition(indicator)
 
 

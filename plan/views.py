@@ -72,7 +72,8 @@ def indicator_detail(request, code: str):
             "district": district,
             "districts": selectors.districts(),
             "trend": selectors.indicator_trend(indicator=indicator, district=district),
-            "definition": selectors.indicator_definition(indicator=indicator),
+            "definition": selectors.indicator_definition(indicator=indicator)[0],
+            "query": selectors.indicator_definition(indicator=indicator)[1],
             "targets": indicator.targets.select_related("district").order_by(
                 "district__sort_order", "year"
             ),
