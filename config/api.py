@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
 from core.api import router as core_router
+from core.api_errors import register_chinese_errors
 from core.auth import api_auth
 from ip_registry.api import router as ip_registry_router
 
@@ -12,6 +13,9 @@ api = NinjaAPI(
     auth=api_auth,
     docs_url="/docs",
 )
+
+
+register_chinese_errors(api)
 
 
 @api.exception_handler(ValidationError)

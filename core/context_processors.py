@@ -37,4 +37,5 @@ def site_frame(request):
         "site_name_en": settings.SITE_NAME_EN,
         "nav_items": _navigation(request.path),
         "site_search_url": _search_url(),
+        "support_email": settings.SITE_SUPPORT_EMAIL,
     }

@@ -8,11 +8,13 @@ predicate the database answers with an index instead of a per-patent Python comp
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from core.identifiers import PATENT_TYPES, patent_type_code
-from core.models import District, Industry, Organization
+from core.models import ALIASES_HELP, District, Industry, Organization, VocabularyEntryMixin
 
 PATENT_TYPE_LABELS = {
     "1": "发明",
@@ -88,12 +90,13 @@ class Enterprise(models.Model):
         return reverse("ip_registry:enterprise_detail", kwargs={"uscc": self.uscc})
 
 
-class DesignationType(models.Model):
+class DesignationType(VocabularyEntryMixin, models.Model):
     """规上科技型企业, 高新技术企业, 小巨人企业, 创新型领军企业 … kept as data."""
 
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=50, unique=True)
-    aliases = models.CharField("别名（以；分隔）", max_length=200, blank=True)
+    name_en = models.CharField("英文名", max_length=100, blank=True)
+    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
     is_coverage_base = models.BooleanField(
         "专利覆盖率的分母",
         default=False,
@@ -107,9 +110,6 @@ class DesignationType(models.Model):
 
     def __str__(self):
         return self.name
-
-    def alias_list(self) -> list[str]:
-        return [a.strip() for a in re.split(r"[;；,，]", self.aliases) if a.strip()]
 
 
 class Designation(models.Model):
@@ -146,6 +146,8 @@ class LegalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "撤回"
     REJECTED = "rejected", "驳回"
     RESTORED = "restored", "权利恢复"
+    # CNIPA's summary 失效 without the reason: the patent is no longer in force.
+    CEASED = "ceased", "失效"
 
 
 IN_FORCE_STATUSES = frozenset({LegalStatus.GRANTED, LegalStatus.RESTORED})
@@ -178,13 +180,9 @@ class Patent(models.Model):
     def __str__(self):
         return f"{self.application_number} {self.title}"
 
-    def save(self, *args, **kwargs):
-        from ip_registry.services import status_periods_rebuild
-
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_derived()
         super().save(*args, **kwargs)
-        # An edited filing date moves the expiry, which ends the periods in force.
-        status_periods_rebuild(patent_ids=[self.pk])
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -359,3 +357,31 @@ class RDExpenditure(models.Model):
         if not self.revenue:
             return None
         return round(float(self.rd_expense) * 100 / float(self.revenue), 2)
+
+
+class ColumnProfile(models.Model):
+    """A saved mapping of one office's export headers onto an importer's columns."""
+
+    KINDS = [("patents", "专利"), ("enterprises", "企业"), ("designations", "企业认定")]
+
+    name = models.CharField("方案名称", max_length=60)
+    kind = models.CharField("数据类型", max_length=20, choices=KINDS)
+    mapping = models.JSONField(
+        "列映射",
+        default=dict,
+        help_text='文件中的列名 → 字段代码，例如 {"专利权人（当前）": "holders"}。',
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="unique_column_profile")
+        ]
+        verbose_name = verbose_name_plural = "列映射方案"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.name}"

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -19,6 +20,7 @@ from core.identifiers import normalize_patent_number
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
+    ColumnProfile,
     Designation,
     DesignationType,
     Enterprise,
@@ -30,8 +32,6 @@ from ip_registry.models import (
     StatusPeriod,
     add_years,
 )
-
-INVENTION_TYPES_DEFAULT = ("1",)
 
 
 def today() -> date:
@@ -73,6 +73,32 @@ class PatentSnapshot:
     on: date | None = None
     filing_date: date | None = None
     grant_date: date | None = None
+    status_since: date | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == LegalStatus.PENDING
+
+    @property
+    def lapsed(self) -> bool:
+        return bool(self.status) and not self.in_force and not self.pending
+
+    @property
+    def state_label(self) -> str:
+        """The one word a reader needs: 审查中, 有效, 已失效 or 未知."""
+        if self.pending:
+            return "审查中"
+        if self.in_force:
+            return "有效"
+        return "已失效" if self.lapsed else "未知"
+
+    @property
+    def status_words(self) -> str:
+        """The state with, for a lapsed patent, why and since when."""
+        if self.lapsed:
+            since = f"，{self.status_since:%Y-%m-%d}" if self.status_since else ""
+            return f"已失效（{self.status_label}{since}）"
+        return self.state_label
 
 
 def _current_on(on: date, prefix: str = "") -> Q:
@@ -116,11 +142,12 @@ def patents_status_on(
             )
         )
         ids = [p.pk for p in patents]
-        statuses = dict(
-            StatusPeriod.objects.filter(_current_on(on), patent_id__in=ids).values_list(
-                "patent_id", "status"
-            )
-        )
+        statuses = {
+            patent_id: (status, since)
+            for patent_id, status, since in StatusPeriod.objects.filter(
+                _current_on(on), patent_id__in=ids
+            ).values_list("patent_id", "status", "start_date")
+        }
         holders = defaultdict(list)
         for patent_id, name, uscc, ent_name, ent_uscc in (
             Holding.objects.filter(_current_on(on), patent_id__in=ids)
@@ -131,7 +158,7 @@ def patents_status_on(
         ):
             holders[patent_id].append(Holder(name=ent_name or name, uscc=ent_uscc or uscc or ""))
         for patent in patents:
-            status = statuses.get(patent.pk, "")
+            status, since = statuses.get(patent.pk, ("", None))
             label = LegalStatus(status).label if status else "尚未申请"
             result[patent.application_number] = PatentSnapshot(
                 number=patent.application_number,
@@ -149,6 +176,7 @@ def patents_status_on(
                 on=on,
                 filing_date=patent.filing_date,
                 grant_date=patent.grant_date,
+                status_since=since,
             )
     return result
 
@@ -186,10 +214,10 @@ class CoveragePolicy:
 
     @classmethod
     def default(cls) -> "CoveragePolicy":
-        conf = getattr(settings, "IP_REGISTRY_COVERAGE", {})
+        conf: dict[str, Any] = settings.IP_REGISTRY_COVERAGE
         types = conf.get("patent_types")
         return cls(
-            patent_types=tuple(types) if types else None,
+            patent_types=tuple(str(t) for t in types) if types else None,
             include_pending=bool(conf.get("include_pending", False)),
         )
 
@@ -217,7 +245,9 @@ def _rate(holding: int, designated: int) -> float | None:
     return round(100 * holding / designated, 2) if designated else None
 
 
-def _holding_exists(on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"):
+def _holding_exists(
+    on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"
+) -> Exists:
     statuses = set(IN_FORCE_STATUSES)
     if policy.include_pending:
         statuses.add(LegalStatus.PENDING)
@@ -344,7 +374,7 @@ class InventionApplications:
 
 
 def invention_types() -> tuple[str, ...]:
-    return tuple(getattr(settings, "IP_REGISTRY_INVENTION_TYPES", INVENTION_TYPES_DEFAULT))
+    return tuple(settings.IP_REGISTRY_INVENTION_TYPES)
 
 
 def invention_applications(*, year: int, on: date | None = None) -> InventionApplications:
@@ -378,12 +408,12 @@ def invention_applications_by_year(*, on: date | None = None) -> list[InventionA
     return [invention_applications(year=d.year, on=on) for d in years]
 
 
-def designation_counts() -> dict:
+def designation_counts() -> dict[str, Any]:
     """{"years": [...], "rows": [{"code", "name", "counts": {year: n}, "targets": {year: t}}]}"""
     counts = (
         Designation.objects.values("year", "designation_type_id").annotate(n=Count("id")).order_by()
     )
-    table = defaultdict(dict)
+    table: defaultdict[int, dict[int, int]] = defaultdict(dict)
     years = set()
     for row in counts:
         table[row["designation_type_id"]][row["year"]] = row["n"]
@@ -407,11 +437,11 @@ def designation_counts() -> dict:
 PLAN_DASHBOARD_HOOK = "ip_registry_plan_indicators"
 
 
-def plan_indicators(*, year: int) -> list[dict]:
+def plan_indicators(*, year: int) -> list[dict[str, Any]]:
     """The plan's indicators for a year, as the plan monitor reports them (through a hook).
 
     Each row: code, name, unit, target, actual, status, status_label, source, url."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for provider in hooks.get_hooks(PLAN_DASHBOARD_HOOK):
         rows.extend(provider(year=year))
     return rows
@@ -600,7 +630,7 @@ def fee_status(
 def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
     """Designated enterprises to call: no patent in force, or all their patents at risk."""
     on = on or today()
-    notice_days = getattr(settings, "IP_REGISTRY_FEE_NOTICE_DAYS", 90)
+    notice_days = settings.IP_REGISTRY_FEE_NOTICE_DAYS
     horizon = add_years(on, 1)
     designated = {
         e.pk: e
@@ -651,3 +681,11 @@ def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
             )
     entries.sort(key=lambda e: (e.category, e.due_date or date.min, e.enterprise.name))
     return entries
+
+
+def column_profile_get(*, kind: str, name: str) -> ColumnProfile | None:
+    return ColumnProfile.objects.filter(kind=kind, name=name.strip()).first()
+
+
+def column_profile_names(*, kind: str) -> list[str]:
+    return list(ColumnProfile.objects.filter(kind=kind).values_list("name", flat=True))

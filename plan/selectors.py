@@ -424,13 +424,13 @@ def reports_visible_to_office() -> QuerySet[Report]:
 
 
 ACTION_LABELS = {
-    "plan.report_create": "创建",
-    "plan.report_update": "修改",
-    "plan.evidence_add": "上传佐证材料",
-    "plan.evidence_delete": "删除佐证材料",
-    "plan.report_submit": "报送",
-    "plan.report_accept": "采纳",
-    "plan.report_return": "退回",
+    "plan.report.create": "创建",
+    "plan.report.update": "修改",
+    "plan.report.evidence_add": "上传佐证材料",
+    "plan.report.evidence_delete": "删除佐证材料",
+    "plan.report.submit": "报送",
+    "plan.report.accept": "采纳",
+    "plan.report.return": "退回",
 }
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from core.roles import Role
+from tests.accounts.factories import accounts_world
 from tests.contracts.factories import make_draft, pdf_upload
 from tests.factories import OrganizationFactory
 from tests.ip_registry.factories import EnterpriseFactory, patent_with_history
@@ -52,7 +53,9 @@ def world(make_user):
     inquiry = inquiry_create(buyer=users["member_b"], listing=listing, message="请报价")
     enterprise = EnterpriseFactory()
     patent = patent_with_history(holder=enterprise)
+    accounts_values = accounts_world(users, org_a)
     values = {
+        **accounts_values,
         "contract": contract.pk,
         "attachment": contract.attachments.first().pk,
         "submitted": submitted.pk,
@@ -124,5 +127,10 @@ def test_every_url_name_and_api_operation_is_in_the_table():
         app_names |= {
             f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
         }
-    site = {"login", "logout", "password_change", "password_change_done", "account"}
+    site = {"login", "logout", "password_change", "account"}
+    for namespace in ("accounts",):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        app_names |= {
+            f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
+        }
     assert (app_names | site) - names == set()
