@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from contracts.selectors import contracts_registered_summary
@@ -94,7 +95,7 @@ def _deals(key: str):
 Compute = Callable[[Indicator, int, str | None, date], Computed]
 
 # (function, the definition shown to users, the query it runs)
-COMPUTATIONS: dict[str, tuple[Compute, str, str]] = {
+COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
     Computation.PATENT_COVERAGE: (
         _coverage,
         _(

@@ -15,6 +15,7 @@ Status against the plan's path (for indicator I, year Y, as of date D):
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import AuditEntry, District
+from core.types import AnyUser
 from ip_registry.selectors import enterprise_profile
 from plan.access import is_plan_office
 from plan.computations import compute, definition
@@ -223,7 +225,7 @@ class IndicatorRow:
         up = self.trend == "↑"
         return up if self.indicator.direction == Indicator.Direction.AT_LEAST else not up
 
-    def as_api(self) -> dict:
+    def as_api(self) -> dict[str, Any]:
         i = self.indicator
         return {
             "code": i.code,
@@ -366,7 +368,8 @@ def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictSc
         )
         board.append(DistrictScore(district, rows, counts, score))
     ranked = sorted(
-        (b for b in board if b.score is not None), key=lambda b: (-b.score, b.district.sort_order)
+        (b for b in board if b.score is not None),
+        key=lambda b: (-(b.score or 0.0), b.district.sort_order),
     )
     for position, entry in enumerate(ranked, start=1):
         entry.rank = position
@@ -376,22 +379,24 @@ def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictSc
 # Reports -----------------------------------------------------------------------------------
 
 
-def departments_of(*, user) -> QuerySet[Department]:
+def departments_of(*, user: AnyUser) -> QuerySet[Department]:
     if not user.is_authenticated:
         return Department.objects.none()
-    return Department.objects.filter(members=user)
+    return Department.objects.filter(members=user.pk)
 
 
-def indicators_reportable_by(*, user) -> QuerySet[Indicator]:
+def indicators_reportable_by(*, user: AnyUser) -> QuerySet[Indicator]:
     """Reported indicators the user may report: those led by a department the user belongs to."""
+    if not user.is_authenticated:
+        return Indicator.objects.none()
     return (
         indicators_all()
-        .filter(source=Indicator.Source.REPORTED, lead_department__members=user)
+        .filter(source=Indicator.Source.REPORTED, lead_department__members=user.pk)
         .distinct()
     )
 
 
-def reports_visible_to(*, user) -> QuerySet[Report]:
+def reports_visible_to(*, user: AnyUser) -> QuerySet[Report]:
     """The plan office sees every report; a reporter only its departments' indicators'."""
     base = Report.objects.select_related(
         "indicator", "indicator__lead_department", "district", "created_by", "reviewed_by"
@@ -400,10 +405,10 @@ def reports_visible_to(*, user) -> QuerySet[Report]:
         return base.none()
     if is_plan_office(user):
         return base
-    return base.filter(indicator__lead_department__members=user).distinct()
+    return base.filter(indicator__lead_department__members=user.pk).distinct()
 
 
-def report_get_for_user(*, user, pk) -> Report:
+def report_get_for_user(*, user: AnyUser, pk: int | str) -> Report:
     """404 (not 403) for reports of other departments."""
     try:
         return reports_visible_to(user=user).get(pk=pk)
@@ -441,7 +446,7 @@ def report_history(*, report: Report) -> list[AuditEntry]:
         .order_by("created_at", "id")
     )
     for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
     return entries
 
 
@@ -455,14 +460,16 @@ class MissingReport:
 
 
 def reports_overdue(
-    *, on: date | None = None, user=None, years: list[int] | None = None
+    *, on: date | None = None, user: AnyUser | None = None, years: list[int] | None = None
 ) -> list[MissingReport]:
     """Annual (Q4) city-wide figures of reported indicators past their due date and not yet
     submitted or accepted; restricted to the user's departments unless the user is the office."""
     on = on or today()
     indicators = indicators_all().filter(source=Indicator.Source.REPORTED)
+    if user is not None and not user.is_authenticated:
+        return []
     if user is not None and not is_plan_office(user):
-        indicators = indicators.filter(lead_department__members=user).distinct()
+        indicators = indicators.filter(lead_department__members=user.pk).distinct()
     first_year = min(
         Target.objects.filter(is_baseline=False).values_list("year", flat=True), default=on.year
     )
@@ -591,13 +598,13 @@ def bulletins_published() -> QuerySet[Bulletin]:
     return Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED).order_by("-year", "-quarter")
 
 
-def bulletins_visible_to(*, user) -> QuerySet[Bulletin]:
+def bulletins_visible_to(*, user: AnyUser) -> QuerySet[Bulletin]:
     if is_plan_office(user):
         return Bulletin.objects.order_by("-year", "-quarter")
     return bulletins_published()
 
 
-def bulletin_get_for_user(*, user, pk) -> Bulletin:
+def bulletin_get_for_user(*, user: AnyUser, pk: int | str) -> Bulletin:
     try:
         return bulletins_visible_to(user=user).get(pk=pk)
     except (Bulletin.DoesNotExist, ValueError) as exc:
