@@ -51,9 +51,7 @@ def quarter_end(year: int, quarter: int) -> date:
 
 def report_due_date(*, year: int, quarter: int) -> date:
     """Reports are due PLAN_REPORT_DUE_DAYS (default 31) days after the period ends."""
-    return quarter_end(year, quarter) + timedelta(
-        days=getattr(settings, "PLAN_REPORT_DUE_DAYS", 31)
-    )
+    return quarter_end(year, quarter) + timedelta(days=settings.PLAN_REPORT_DUE_DAYS)
 
 
 # Targets -----------------------------------------------------------------------------------
@@ -283,7 +281,7 @@ def status_counts(rows: list[IndicatorRow]) -> dict[str, int]:
 
 def monitor_last_year() -> int:
     """The last year the plan office monitors (the plan ends in 2019; PLAN_MONITOR_LAST_YEAR)."""
-    return getattr(settings, "PLAN_MONITOR_LAST_YEAR", 2020)
+    return int(settings.PLAN_MONITOR_LAST_YEAR)
 
 
 def plan_years() -> list[int]:
@@ -349,7 +347,7 @@ class DistrictScore:
 
 
 def score_weights() -> dict[str, float]:
-    return getattr(settings, "PLAN_SCORE_WEIGHTS", {"met": 1.0, "on_track": 0.8, "behind": 0.0})
+    return {str(k): float(v) for k, v in settings.PLAN_SCORE_WEIGHTS.items()}
 
 
 def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictScore]:

@@ -126,7 +126,7 @@ def report_update(
 
 def _check_evidence(uploaded: "UploadedFile[bytes]") -> tuple[bytes, str]:
     """PDF, JPEG, PNG or XLSX, judged by content, not by the file name."""
-    limit = getattr(settings, "PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    limit = settings.PLAN_EVIDENCE_MAX_BYTES
     if (uploaded.size or 0) > limit:
         raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
     content = uploaded.read(limit + 1)
