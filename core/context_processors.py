@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+from core.navigation import links_for
 
 # The site's sections in menu order. A section appears once its app provides the URL,
 # so the menu never links to a page that does not exist.
@@ -38,4 +41,6 @@ def site_frame(request):
         "nav_items": _navigation(request.path),
         "site_search_url": _search_url(),
         "support_email": settings.SITE_SUPPORT_EMAIL,
+        # Lazy: the counts cost queries, and only pages with the full header use them.
+        "personal_links": SimpleLazyObject(lambda: links_for(request)),
     }

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Swagger UI for /api/v1/docs from django-ninja's own static files, not a CDN (CSP).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
+    "core.middleware.RequestBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -168,7 +171,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        # Agrees with X-Frame-Options: DENY (the admins: 'self' and SAMEORIGIN, for previews).
+        "frame-ancestors": ["'none'"],
     }
 }
 
@@ -236,6 +240,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Whole request body, uploads included (core.middleware.RequestBoundsMiddleware answers 413);
+# the largest upload the platform takes is a contract attachment (CONTRACT_UPLOAD_MAX_BYTES).
+REQUEST_MAX_BYTES = env.int("DJANGO_REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -288,6 +295,10 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
+# Documents are always downloads (never rendered inline under the site's origin), and their
+# access is checked by the app (marketplace.wagtail_hooks) before the file is sent.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SITE_NAME = WAGTAIL_SITE_NAME
 SITE_NAME_EN = "Panjin Technology Market & IP Registry"

@@ -28,7 +28,7 @@ def test_site_pages_get_a_strict_same_origin_policy(client):
     assert policy["script-src"] == ["'self'"]
     assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
-    assert policy["frame-ancestors"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
     assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
 
 
