@@ -353,7 +353,10 @@ def bulletins(request):
             "bulletins": selectors.bulletins_visible_to(user=request.user),
             "is_office": office,
             "form": BulletinForm(
-                initial={"year": today.year, "quarter": max(1, (today.month - 1) // 3)}
+                # The last quarter that has ended: in January–March, Q4 of last year.
+                initial={"year": today.year, "quarter": (today.month - 1) // 3}
+                if today.month > 3
+                else {"year": today.year - 1, "quarter": 4}
             )
             if office
             else None,
