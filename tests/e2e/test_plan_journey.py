@@ -5,6 +5,7 @@ import pytest
 from core.roles import Role
 from plan.models import Department
 from tests.contracts.factories import pdf_bytes
+from tests.e2e.two_factor import pass_two_factor
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,6 +16,7 @@ def login(page, base, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_two_factor(page)
     page.wait_for_url(base + "/")
 
 
