@@ -5,6 +5,7 @@ from decimal import Decimal
 from http import HTTPStatus
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
 from django.http import FileResponse, Http404
@@ -449,9 +450,7 @@ def certificate(request, contract_id: int):
     if contract.status not in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
     try:
-        contract = contract_certificate_get_or_create(
-            contract=contract, base_url=request.build_absolute_uri("/")
-        )
+        contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     return FileResponse(

@@ -27,6 +27,7 @@ from contracts.models import (
 )
 from core.identifiers import normalize_patent_number, validate_uscc
 from core.models import District
+from core.numbers import decimal_parse
 from core.tables import header_key
 from core.vocabularies import vocabulary_resolve
 
@@ -68,14 +69,8 @@ def choice_code(choices: type[TextChoices] | Iterable[tuple[str, str]], value: o
 
 
 def amount_parse(value: object, label: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip() or "0")
-    except InvalidOperation as exc:
-        raise ValidationError(
-            _("%(label)s“%(value)s”不是有效金额") % {"label": label, "value": value}
-        ) from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(_("%(label)s不能为负数") % {"label": label})
+    """An amount in yuan as typed ("1,200.50"); empty is zero."""
+    amount = decimal_parse(str(value).replace(",", ""), label=label) or Decimal("0")
     if amount >= Decimal("1e12"):
         raise ValidationError(_("%(label)s超出范围") % {"label": label})
     return amount.quantize(Decimal("0.01"))

@@ -1,6 +1,7 @@
 """Technology contracts registered with the local registry (技术合同认定登记)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -193,7 +194,7 @@ class NumberSequence(models.Model):
         return f"{self.office.code}-{self.year}: {self.last_serial}"
 
 
-money = {
+money: dict[str, Any] = {
     "max_digits": 14,
     "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0"))],
@@ -341,7 +342,7 @@ class Party(models.Model):
 
     @property
     def place(self) -> str:
-        if self.district_id:
+        if self.district is not None:
             return self.district.name
         return self.region or "盘锦市外"
 

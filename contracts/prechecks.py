@@ -20,6 +20,7 @@ from contracts.models import (
     Status,
 )
 from core.tables import header_key
+from ip_registry.selectors import patents_status_on
 
 
 def _issue(level: str, code: str, message: str) -> dict:
@@ -164,8 +165,6 @@ def _patent_issues(contract: Contract) -> list[dict]:
     numbers = [i.number for i in contract.ip_items.all() if i.kind == IPItem.Kind.PATENT]
     if not numbers or contract.contract_type not in ("transfer", "license"):
         return []
-    from ip_registry.selectors import patents_status_on
-
     snapshots = patents_status_on(numbers=numbers, on=contract.signed_on)
     sellers = [p for p in contract.parties.all() if p.role == Party.Role.SELLER]
     seller_usccs = {p.uscc for p in sellers if p.uscc}

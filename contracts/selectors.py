@@ -1,8 +1,10 @@
 """Reads: who sees which contract, the officers' queue, verification and statistics."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
@@ -52,25 +54,25 @@ def contract_get_for_user(*, user, pk) -> Contract:
 
 
 ACTION_LABELS = {
-    "contract.create": "创建草稿",
-    "contract.update": "修改",
-    "contract.attachment_add": "上传附件",
-    "contract.attachment_delete": "删除附件",
-    "contract.submit": "提交",
-    "contract.resubmit": "补正后重新提交",
-    "contract.withdraw": "撤回",
-    "contract.accept": "受理",
-    "contract.start_review": "开始审查",
-    "contract.register": "准予登记",
-    "contract.return": "退回补正",
-    "contract.refuse": "不予登记",
-    "contract.adjust_amount": "核定技术交易额",
-    "contract.amend": "变更登记",
-    "contract.cancel": "注销登记",
-    "contract.national_number": "记录全国系统登记号",
-    "contract.request_amend": "申请变更登记",
-    "contract.request_cancel": "申请注销登记",
-    "contract.request_rejected": "变更/注销申请不予办理",
+    "contracts.contract.create": "创建草稿",
+    "contracts.contract.update": "修改",
+    "contracts.contract.attachment_add": "上传附件",
+    "contracts.contract.attachment_delete": "删除附件",
+    "contracts.contract.submit": "提交",
+    "contracts.contract.resubmit": "补正后重新提交",
+    "contracts.contract.withdraw": "撤回",
+    "contracts.contract.accept": "受理",
+    "contracts.contract.start_review": "开始审查",
+    "contracts.contract.register": "准予登记",
+    "contracts.contract.return": "退回补正",
+    "contracts.contract.refuse": "不予登记",
+    "contracts.contract.adjust_amount": "核定技术交易额",
+    "contracts.contract.amend": "变更登记",
+    "contracts.contract.cancel": "注销登记",
+    "contracts.contract.national_number": "记录全国系统登记号",
+    "contracts.contract.request_amend": "申请变更登记",
+    "contracts.contract.request_cancel": "申请注销登记",
+    "contracts.contract.request_rejected": "变更/注销申请不予办理",
 }
 
 
@@ -83,8 +85,17 @@ def contract_history(*, contract: Contract) -> list[AuditEntry]:
         .order_by("created_at", "id")
     )
     for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
     return entries
+
+
+def contracts_registered_with_party(*, uscc: str, limit: int = 20) -> list[Contract]:
+    """Registered contracts an organisation is a party to, newest first (public register facts)."""
+    return list(
+        Contract.objects.filter(status=Status.REGISTERED, parties__uscc=uscc)
+        .distinct()
+        .order_by("-registered_on")[:limit]
+    )
 
 
 def officer_queue(*, status: str | None = None, today: date | None = None) -> list[Contract]:
@@ -92,10 +103,11 @@ def officer_queue(*, status: str | None = None, today: date | None = None) -> li
     qs = contracts_visible_to_officer().filter(status__in=[status] if status else OPEN_STATUSES)
     rows = list(qs.order_by("deadline", "submitted_at", "id"))
     for contract in rows:
-        contract.days_left = (
+        # Shown by the queue template beside the model's own fields.
+        contract.days_left = (  # type: ignore[attr-defined]
             working_days_left(contract.deadline, today) if contract.deadline else None
         )
-        contract.is_overdue = bool(contract.deadline and contract.deadline < today)
+        contract.is_overdue = bool(contract.deadline and contract.deadline < today)  # type: ignore[attr-defined]
     return rows
 
 
@@ -199,11 +211,13 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             for row in rows
         ]
     elif group_by == "month":
-        rows = (
+        # The stubs type .values("m") rows as {"m"} only; the sums are annotated after it.
+        month_rows = cast(
+            Iterable[dict[str, Any]],
             contracts.annotate(m=ExtractMonth("registered_on"))
             .values("m")
             .annotate(**_sums())
-            .order_by("m")
+            .order_by("m"),
         )
         result = [
             {
@@ -213,7 +227,7 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
                 "total": r["total"],
                 "technical": r["technical"],
             }
-            for r in rows
+            for r in month_rows
         ]
     else:
         field, labels = {

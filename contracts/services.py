@@ -87,7 +87,7 @@ def _locked(contract: Contract) -> Contract:
 def _transition(contract, *, user, action, old_status, note="", changes=None):
     audit_record(
         actor=user,
-        action=f"contract.{action}",
+        action=f"contracts.contract.{action}",
         obj=contract,
         changes={"status": [old_status, contract.status], **(changes or {})},
         note=note,
@@ -194,7 +194,7 @@ def contract_create(
     contract.full_clean(exclude=["office", "organization", "certificate"], validate_unique=False)
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
-    audit_record(actor=user, action="contract.create", obj=contract, changes=changes)
+    audit_record(actor=user, action="contracts.contract.create", obj=contract, changes=changes)
     return contract
 
 
@@ -215,7 +215,7 @@ def contract_update(
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
     if changes:
-        audit_record(actor=user, action="contract.update", obj=contract, changes=changes)
+        audit_record(actor=user, action="contracts.contract.update", obj=contract, changes=changes)
     return contract
 
 
@@ -281,7 +281,7 @@ def attachment_add(*, user, contract: Contract, kind: str, uploaded) -> Attachme
     attachment.save()
     audit_record(
         actor=user,
-        action="contract.attachment_add",
+        action="contracts.contract.attachment_add",
         obj=contract,
         changes={"attachment": [None, original], "kind": [None, kind]},
     )
@@ -298,7 +298,7 @@ def attachment_delete(*, user, attachment: Attachment):
     attachment.delete()
     audit_record(
         actor=user,
-        action="contract.attachment_delete",
+        action="contracts.contract.attachment_delete",
         obj=contract,
         changes={"attachment": [name, None]},
     )
@@ -475,7 +475,7 @@ def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: 
     contract.save()
     audit_record(
         actor=user,
-        action="contract.adjust_amount",
+        action="contracts.contract.adjust_amount",
         obj=contract,
         changes={"technical_amount": [str(old), str(amount)]},
         note=note,
@@ -546,7 +546,9 @@ def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contra
     contract.certificate = ""
     contract.certificate_generated_at = None
     contract.save()
-    audit_record(actor=user, action="contract.amend", obj=contract, changes=changes, note=note)
+    audit_record(
+        actor=user, action="contracts.contract.amend", obj=contract, changes=changes, note=note
+    )
     return contract
 
 
@@ -604,7 +606,7 @@ def change_request_submit(
     )
     audit_record(
         actor=user,
-        action=f"contract.request_{kind}",
+        action=f"contracts.contract.request_{kind}",
         obj=contract,
         changes={field: [str(old), str(value)] for field, (old, value) in diff.items()},
         note=reason,
@@ -649,7 +651,9 @@ def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeR
     request.decided_by, request.decided_at = user, timezone.now()
     request.decision_note = note
     request.save()
-    audit_record(actor=user, action="contract.request_rejected", obj=request.contract, note=note)
+    audit_record(
+        actor=user, action="contracts.contract.request_rejected", obj=request.contract, note=note
+    )
     return request
 
 
@@ -666,7 +670,7 @@ def contract_set_national_number(*, user, contract: Contract, number: str) -> Co
     contract.save(update_fields=["national_number", "updated_at"])
     audit_record(
         actor=user,
-        action="contract.national_number",
+        action="contracts.contract.national_number",
         obj=contract,
         changes={"national_number": [old, number]},
     )

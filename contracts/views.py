@@ -1,19 +1,18 @@
 """Pages: thin wrappers around services and selectors, each checking who may see what."""
 
-import csv
-import io
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from contracts import charts, forms, services
-from contracts.certificates import contract_certificate_get_or_create, render_pdf
+from contracts.certificates import contract_certificate_get_or_create
 from contracts.cleaning import amounts_complete
 from contracts.guide import contract_type_suggest
 from contracts.inquiries import contract_from_inquiry
@@ -34,7 +33,9 @@ from contracts.selectors import (
     officer_queue,
     stats_min_public_count,
 )
-from core.exports import spreadsheet_row, xlsx_append
+from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
+from core.pdf import html_to_pdf
+from core.pending import login_required_keeping_input, pending_input
 from core.selectors import organizations_for_user
 
 
@@ -99,7 +100,7 @@ def _party_initial(contract: Contract | None, role: str, organization=None) -> l
 
 
 def _contract_forms(request, contract=None, organization=None):
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else pending_input(request)
     if contract is not None:
         initial = {field: getattr(contract, field) for field in forms.ContractForm.base_fields}
         costs = [
@@ -160,7 +161,7 @@ def _form_page(request, bundle, contract=None, organizations=None, status=200):
     )
 
 
-@login_required
+@login_required_keeping_input
 def contract_new(request):
     organizations = list(organizations_for_user(user=request.user))
     if not organizations:
@@ -186,7 +187,7 @@ def contract_new(request):
     return _form_page(request, bundle, organizations=organizations)
 
 
-@login_required
+@login_required_keeping_input
 def contract_edit(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if not services.user_is_applicant(request.user, contract):
@@ -441,16 +442,12 @@ def queue(request):
     )
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 @login_required
 def certificate(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
-    contract = contract_certificate_get_or_create(contract=contract, base_url=_base_url(request))
+    contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     return FileResponse(
         contract.certificate.open("rb"),
         as_attachment=True,
@@ -538,47 +535,19 @@ def stats_export(request, fmt):
     title = f"技术合同{year or '全部年度'}-{GROUPS[group_by]}"
     values = [[r["label"], r["count"], r["total"], r["technical"]] for r in rows]
     withheld = f"不足{stats_min_public_count()}项，不公开"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([GROUPS[group_by], *HEADER[1:]])
-        # Labels can be organisation or district names: neutralise formula cells.
-        writer.writerows(
-            spreadsheet_row([v[0], v[1], *(withheld if a is None else f"{a:.2f}" for a in v[2:])])
-            for v in values
-        )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = _disposition(f"{title}.csv")
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "统计"
-        sheet.append([GROUPS[group_by], *HEADER[1:]])
-        for v in values:
-            xlsx_append(sheet, [v[0], v[1], *(withheld if a is None else float(a) for a in v[2:])])
-        for cell in sheet["C"][1:] + sheet["D"][1:]:
-            cell.number_format = "#,##0.00"
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = _disposition(f"{title}.xlsx")
-        return response
-    raise Http404("未知格式")
-
-
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = f"contracts.{filename.rsplit('.', 1)[-1]}"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("未知格式")
+    # CSV carries amounts as text with two decimals, XLSX as numbers in a money format.
+    amount = (lambda a: f"{a:.2f}") if fmt == "csv" else float
+    # Labels can be organisation or district names: the kit neutralises formula cells.
+    return spreadsheet_response(
+        [GROUPS[group_by], *HEADER[1:]],
+        ([v[0], v[1], *(withheld if a is None else amount(a) for a in v[2:])] for v in values),
+        fmt=fmt,
+        filename=title,
+        sheet_title="统计",
+        number_formats={"C": "#,##0.00", "D": "#,##0.00"},
+    )
 
 
 def stats_report(request):
@@ -598,6 +567,8 @@ def stats_report(request):
         "contracts/report.html",
         {"year": year, "month": month, "generated": timezone.localtime(), **report},
     ).content.decode()
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(f"技术合同登记月报-{year}年{month}月.pdf")
-    return response
+    return download_response(
+        html_to_pdf(html),
+        filename=f"技术合同登记月报-{year}年{month}月.pdf",
+        content_type=PDF_CONTENT_TYPE,
+    )

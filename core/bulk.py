@@ -4,7 +4,13 @@ import sqlite3
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
+
+
+def _concrete(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column, f"{name} is not a concrete column"
+    return field
 
 
 def bulk_insert(
@@ -19,8 +25,8 @@ def bulk_insert(
     if not rows:
         return
     ops = connection.ops
-    model_fields = [model._meta.get_field(name) for name in fields]
-    columns = ", ".join(ops.quote_name(f.column) for f in model_fields)
+    model_fields = [_concrete(model, name) for name in fields]
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in model_fields)
     table = ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql":
         # COPY is PostgreSQL's bulk path; psycopg converts dates and datetimes itself.

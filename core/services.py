@@ -1,18 +1,30 @@
+import re
+from typing import Any
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Model
 from wagtail.models import APIToken
 
 from core.identifiers import validate_uscc
 from core.models import AuditEntry, Membership, Organization
 from core.roles import STAFF_ROLES, Role
+from core.types import Actor
 
 User = get_user_model()
 
+# Audit actions read `<context>.<entity>.<verb>`: the app, what was acted on, what was done
+# (contracts.contract.register, marketplace.inquiry.create, ip_registry.patent.holders_change).
+AUDIT_ACTION = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*")
+
 
 def audit_record(
-    *, actor, action: str, obj, changes: dict | None = None, note: str = ""
+    *, actor: Actor, action: str, obj: Model, changes: dict[str, Any] | None = None, note: str = ""
 ) -> AuditEntry:
+    if not AUDIT_ACTION.fullmatch(action):
+        raise ValueError(f"audit action {action!r} is not <context>.<entity>.<verb>")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -31,7 +43,7 @@ def user_create_with_role(
     password: str | None,
     organization_uscc: str | None = None,
     email: str = "",
-) -> User:
+) -> AbstractBaseUser:
     """Create or update a user with one role; members are attached to their organisation."""
     organization = None
     if organization_uscc:
@@ -53,6 +65,7 @@ def user_create_with_role(
     return user
 
 
-def api_token_create(*, user, name: str = "") -> tuple[APIToken, str]:
+def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[APIToken, str]:
     """Return the stored token and the plaintext, which only this return value ever holds."""
-    return APIToken.create_token(user=user, name=name or "personal")
+    token, plaintext = APIToken.create_token(user=user, name=name or "personal")
+    return token, plaintext

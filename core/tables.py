@@ -5,6 +5,7 @@ XLSX through openpyxl. Used by the registry's imports, the listing import and th
 import, so they read the same files the same way and report in the same words.
 """
 
+import _csv
 import csv
 import io
 import re
@@ -59,7 +60,7 @@ def _cell(value: object) -> object:
     return str(value).strip()
 
 
-def _csv_error(reader: "csv._reader") -> ImportFileError:
+def _csv_error(reader: "_csv.Reader") -> ImportFileError:
     return ImportFileError(
         _("CSV 文件第 %(line)s 行无法读取：单元格过长（超过 128 KB）或引号不配对")
         % {"line": reader.line_num}

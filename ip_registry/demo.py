@@ -170,7 +170,9 @@ def seed(*, scale, progress) -> dict:
             holders.append(e)
 
     numbers = _Numbers()
-    plans = []  # (number, title, filing, holders [(enterprise, start)], events, fees_paid_until)
+    plans: list[
+        tuple
+    ] = []  # (number, title, filing, holders [(enterprise, start)], events, fees_paid_until)
     today = date.today()
 
     def title_for(e):
@@ -262,23 +264,26 @@ def seed(*, scale, progress) -> dict:
     new = [p for p in plans if p[0] not in known]
     patents = []
     for number, title, filing, _, events, fees in new:
-        grant = next((d for s, d in events if s == LegalStatus.GRANTED), None)
+        granted_on = next((d for s, d in events if s == LegalStatus.GRANTED), None)
         patent = Patent(
             application_number=number,
             title=title,
             filing_date=filing,
-            grant_date=grant,
-            grant_number=f"CN{number[:12][-9:]}B" if grant and number[4] == "1" else "",
+            grant_date=granted_on,
+            grant_number=f"CN{number[:12][-9:]}B" if granted_on and number[4] == "1" else "",
             fees_paid_until=fees,
         )
         patent.fill_derived()
         patents.append(patent)
     Patent.objects.bulk_create(progress(patents, desc="专利"), batch_size=1000)
     by_number = {p.application_number: p for p in patents}
-    events, periods, holdings, classes = [], [], [], []
+    status_events: list[LegalStatusEvent] = []
+    periods: list[StatusPeriod] = []
+    holdings: list[Holding] = []
+    classes: list = []
     for number, _, _, owners, history, _ in new:
         patent = by_number[number]
-        events += [
+        status_events += [
             LegalStatusEvent(patent=patent, status=s, date=d, source="演示数据") for s, d in history
         ]
         periods += [
@@ -297,7 +302,9 @@ def seed(*, scale, progress) -> dict:
                     end_date=end,
                 )
             )
-        symbol = IPC_BY_INDUSTRY.get(industry_names.get(owners[0][0].industry_id), "C09K 8/584")
+        symbol = IPC_BY_INDUSTRY.get(
+            industry_names.get(owners[0][0].industry_id) or "", "C09K 8/584"
+        )
         patent.ipc = symbol
         head, group = symbol.split(" ")
         classes.append(
@@ -311,7 +318,7 @@ def seed(*, scale, progress) -> dict:
                 subgroup=group.split("/")[1],
             )
         )
-    LegalStatusEvent.objects.bulk_create(events, batch_size=2000)
+    LegalStatusEvent.objects.bulk_create(status_events, batch_size=2000)
     StatusPeriod.objects.bulk_create(periods, batch_size=2000)
     Holding.objects.bulk_create(holdings, batch_size=2000)
     PatentClassification.objects.bulk_create(classes, batch_size=2000)

@@ -1,10 +1,16 @@
+import re
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from core.identifiers import validate_uscc
+from core.vocabularies import vocabulary_lookup
 from ip_registry.imports import IMPORTERS, RowInvalid, parse_date
-from ip_registry.models import ColumnProfile
+from ip_registry.models import ColumnProfile, DesignationType
+from ip_registry.services import enterprise_designations_set
 
 IMPORT_KINDS = [
     ("patents", _("专利（申请号、名称、申请日、专利权人……）")),
@@ -85,3 +91,64 @@ class RegistryImportForm(forms.Form):
             if key in fields and title.strip():
                 mapping[title.strip()[:100]] = key
         return mapping
+
+
+class EnterpriseAdminForm(WagtailAdminModelForm):
+    """The enterprise editor checks USCCs as the importer does and edits designations."""
+
+    designations = forms.CharField(
+        label="认定情况",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一条：年度 认定类型，如“2019 规上科技型企业”；类型可用名称、代码或别名。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["designations"] = "\n".join(
+                f"{d.year} {d.designation_type.name}"
+                for d in self.instance.designations.select_related("designation_type").order_by(
+                    "year", "designation_type__sort_order"
+                )
+            )
+
+    def clean_uscc(self) -> str:
+        try:
+            return validate_uscc(self.cleaned_data.get("uscc") or "")
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+
+    def clean_designations(self) -> list[tuple[int, DesignationType]]:
+        types = vocabulary_lookup("designation_type")
+        rows, errors = [], []
+        for number, line in enumerate(
+            (self.cleaned_data.get("designations") or "").splitlines(), 1
+        ):
+            if not line.strip():
+                continue
+            match = re.fullmatch(r"\s*(\d{4})\s*年?\s*[,，、\s]\s*(.+?)\s*", line)
+            dtype = types.get(match.group(2)) if match else None
+            if match is None or not 1985 <= int(match.group(1)) <= 2100:
+                errors.append(
+                    f"第 {number} 行“{line.strip()}”应为“年度 认定类型”，如 2019 规上科技型企业"
+                )
+            elif dtype is None:
+                errors.append(
+                    f"第 {number} 行：" + types.unknown_message(match.group(2), "认定类型")
+                )
+            else:
+                rows.append((int(match.group(1)), dtype))
+        if errors:
+            raise forms.ValidationError(errors)
+        return rows
+
+    def save(self, commit: bool = True):
+        enterprise = super().save(commit=commit)
+        if commit:
+            enterprise_designations_set(
+                enterprise=enterprise,
+                designations=self.cleaned_data["designations"],
+                actor=getattr(self, "for_user", None),
+            )
+        return enterprise

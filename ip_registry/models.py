@@ -8,6 +8,7 @@ predicate the database answers with an index instead of a per-patent Python comp
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -179,13 +180,9 @@ class Patent(models.Model):
     def __str__(self):
         return f"{self.application_number} {self.title}"
 
-    def save(self, *args, **kwargs):
-        from ip_registry.services import status_periods_rebuild
-
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_derived()
         super().save(*args, **kwargs)
-        # An edited filing date moves the expiry, which ends the periods in force.
-        status_periods_rebuild(patent_ids=[self.pk])
 
     def get_absolute_url(self):
         from django.urls import reverse

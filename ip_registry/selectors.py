@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -30,8 +31,6 @@ from ip_registry.models import (
     StatusPeriod,
     add_years,
 )
-
-INVENTION_TYPES_DEFAULT = ("1",)
 
 
 def today() -> date:
@@ -73,6 +72,32 @@ class PatentSnapshot:
     on: date | None = None
     filing_date: date | None = None
     grant_date: date | None = None
+    status_since: date | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == LegalStatus.PENDING
+
+    @property
+    def lapsed(self) -> bool:
+        return bool(self.status) and not self.in_force and not self.pending
+
+    @property
+    def state_label(self) -> str:
+        """The one word a reader needs: 审查中, 有效, 已失效 or 未知."""
+        if self.pending:
+            return "审查中"
+        if self.in_force:
+            return "有效"
+        return "已失效" if self.lapsed else "未知"
+
+    @property
+    def status_words(self) -> str:
+        """The state with, for a lapsed patent, why and since when."""
+        if self.lapsed:
+            since = f"，{self.status_since:%Y-%m-%d}" if self.status_since else ""
+            return f"已失效（{self.status_label}{since}）"
+        return self.state_label
 
 
 def _current_on(on: date, prefix: str = "") -> Q:
@@ -116,11 +141,12 @@ def patents_status_on(
             )
         )
         ids = [p.pk for p in patents]
-        statuses = dict(
-            StatusPeriod.objects.filter(_current_on(on), patent_id__in=ids).values_list(
-                "patent_id", "status"
-            )
-        )
+        statuses = {
+            patent_id: (status, since)
+            for patent_id, status, since in StatusPeriod.objects.filter(
+                _current_on(on), patent_id__in=ids
+            ).values_list("patent_id", "status", "start_date")
+        }
         holders = defaultdict(list)
         for patent_id, name, uscc, ent_name, ent_uscc in (
             Holding.objects.filter(_current_on(on), patent_id__in=ids)
@@ -131,7 +157,7 @@ def patents_status_on(
         ):
             holders[patent_id].append(Holder(name=ent_name or name, uscc=ent_uscc or uscc or ""))
         for patent in patents:
-            status = statuses.get(patent.pk, "")
+            status, since = statuses.get(patent.pk, ("", None))
             label = LegalStatus(status).label if status else "尚未申请"
             result[patent.application_number] = PatentSnapshot(
                 number=patent.application_number,
@@ -149,6 +175,7 @@ def patents_status_on(
                 on=on,
                 filing_date=patent.filing_date,
                 grant_date=patent.grant_date,
+                status_since=since,
             )
     return result
 
@@ -186,10 +213,10 @@ class CoveragePolicy:
 
     @classmethod
     def default(cls) -> "CoveragePolicy":
-        conf = getattr(settings, "IP_REGISTRY_COVERAGE", {})
+        conf: dict[str, Any] = settings.IP_REGISTRY_COVERAGE
         types = conf.get("patent_types")
         return cls(
-            patent_types=tuple(types) if types else None,
+            patent_types=tuple(str(t) for t in types) if types else None,
             include_pending=bool(conf.get("include_pending", False)),
         )
 
@@ -217,7 +244,9 @@ def _rate(holding: int, designated: int) -> float | None:
     return round(100 * holding / designated, 2) if designated else None
 
 
-def _holding_exists(on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"):
+def _holding_exists(
+    on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"
+) -> Exists:
     statuses = set(IN_FORCE_STATUSES)
     if policy.include_pending:
         statuses.add(LegalStatus.PENDING)
@@ -340,7 +369,7 @@ class InventionApplications:
 
 
 def invention_types() -> tuple[str, ...]:
-    return tuple(getattr(settings, "IP_REGISTRY_INVENTION_TYPES", INVENTION_TYPES_DEFAULT))
+    return tuple(settings.IP_REGISTRY_INVENTION_TYPES)
 
 
 def invention_applications(*, year: int, on: date | None = None) -> InventionApplications:
@@ -374,21 +403,21 @@ def invention_applications_by_year(*, on: date | None = None) -> list[InventionA
     return [invention_applications(year=d.year, on=on) for d in years]
 
 
-def designation_counts() -> dict:
+def designation_counts() -> dict[str, Any]:
     """{"years": [...], "rows": [{"code", "name", "counts": {year: n}, "targets": {year: t}}]}"""
     counts = (
         Designation.objects.values("year", "designation_type_id").annotate(n=Count("id")).order_by()
     )
-    table = defaultdict(dict)
+    table: defaultdict[int, dict[int, int]] = defaultdict(dict)
     years = set()
     for row in counts:
         table[row["designation_type_id"]][row["year"]] = row["n"]
         years.add(row["year"])
-    targets = defaultdict(dict)
+    targets: defaultdict[int, dict[int, float]] = defaultdict(dict)
     for type_id, year, target in IndicatorYear.objects.filter(
         indicator__source=Indicator.Source.DESIGNATION_COUNT, target__isnull=False
     ).values_list("indicator__designation_type_id", "year", "target"):
-        targets[type_id][year] = float(target)
+        targets[type_id][year] = float(target)  # type: ignore[arg-type]  # filtered non-null
     rows = [
         {
             "code": t.code,
@@ -401,7 +430,7 @@ def designation_counts() -> dict:
     return {"years": sorted(years), "rows": rows}
 
 
-def plan_indicators(*, year: int) -> list[dict]:
+def plan_indicators(*, year: int) -> list[dict[str, Any]]:
     """Every target of the plan for a year with its actual value (computed or entered)."""
     rows = []
     for item in IndicatorYear.objects.filter(year=year).select_related(
@@ -478,7 +507,7 @@ def fee_status(
 def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
     """Designated enterprises to call: no patent in force, or all their patents at risk."""
     on = on or today()
-    notice_days = getattr(settings, "IP_REGISTRY_FEE_NOTICE_DAYS", 90)
+    notice_days = settings.IP_REGISTRY_FEE_NOTICE_DAYS
     horizon = add_years(on, 1)
     designated = {
         e.pk: e

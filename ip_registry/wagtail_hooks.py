@@ -2,13 +2,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_menu import admin_menu_item_register
 from core.vocabularies import VocabularySource
 from ip_registry.access import is_ip_officer
-from ip_registry.forms import RegistryImportForm
+from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
 from ip_registry.imports import (
     IMPORTERS,
     ImportFileError,
@@ -16,7 +17,7 @@ from ip_registry.imports import (
     registry_import,
 )
 from ip_registry.models import ColumnProfile, DesignationType, Enterprise, IndicatorYear, Patent
-from ip_registry.services import column_profile_save
+from ip_registry.services import column_profile_save, status_periods_rebuild
 
 
 def import_view(request):
@@ -97,16 +98,9 @@ def register_import_url():
     return [path("registry/import/", import_view, name="ip_registry_import")]
 
 
-class OfficerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_ip_officer(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return OfficerMenuItem(
-        "知识产权导入", reverse("ip_registry_import"), icon_name="upload", order=310
-    )
+admin_menu_item_register(
+    "知识产权导入", "ip_registry_import", icon_name="upload", order=310, shown_to=is_ip_officer
+)
 
 
 class EnterpriseViewSet(SnippetViewSet):
@@ -116,6 +110,18 @@ class EnterpriseViewSet(SnippetViewSet):
     list_display = ["name", "uscc", "district", "industry"]
     list_filter = ["district", "industry", "org_type"]
     search_fields = ["name", "uscc"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("uscc"),
+            FieldPanel("name"),
+            FieldPanel("former_names"),
+            FieldPanel("org_type"),
+            FieldPanel("district"),
+            FieldPanel("industry"),
+            FieldPanel("designations"),
+        ],
+        base_form_class=EnterpriseAdminForm,
+    )
 
 
 class PatentViewSet(SnippetViewSet):
@@ -125,6 +131,14 @@ class PatentViewSet(SnippetViewSet):
     list_display = ["application_number", "title", "patent_type", "filing_date", "grant_date"]
     list_filter = ["patent_type"]
     search_fields = ["application_number", "title"]
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def rebuild_edited_patent_periods(request, instance):
+    """The admin's patent form saves the row itself; the periods follow the edited dates."""
+    if isinstance(instance, Patent):
+        status_periods_rebuild(patent_ids=[instance.pk])
 
 
 class DesignationTypeViewSet(SnippetViewSet):

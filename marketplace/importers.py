@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.tables import XLSX_SUFFIXES, ImportFileError, ImportReport, RowMessage, read_records
+from marketplace.services import listing_import_row
 
 LIST_KEYS = ("modes", "keywords", "patents")
 KEYS = (
@@ -102,8 +103,6 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def listings_import(*, path: Path, user=None, progress=None) -> ImportReport:
     """Load every row or none: any error rolls the whole file back and is reported by row."""
-    from marketplace.services import listing_import_row
-
     result = ImportReport(kind="listings", filename=path.name)
     rows = read_rows(path)
     if not rows:

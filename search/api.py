@@ -2,6 +2,7 @@
 
 from ninja import Field, Query, Router, Schema
 
+from search.backends.base import VALUE_FILTERS
 from search.services import search_params, search_query, search_suggest
 
 router = Router(tags=["search"])
@@ -13,6 +14,7 @@ class SearchQuery(Schema):
         [], description="technology / demand / patent / enterprise / organization"
     )
     industry: list[str] = []
+    trl: list[str] = Field([], description="技术成熟度（1–9），可多选")
     mode: list[str] = Field([], description="合作方式")
     district: list[str] = []
     holder_type: list[str] = []
@@ -64,24 +66,12 @@ class SuggestOut(Schema):
     suggestions: list[Suggestion]
 
 
-FILTER_NAMES = (
-    "kind",
-    "industry",
-    "mode",
-    "district",
-    "holder_type",
-    "patent_type",
-    "patent_status",
-    "price",
-)
-
-
 @router.get("", response=SearchOut, auth=None, summary="全文检索", url_name="search")
 def search(request, params: Query[SearchQuery]):
     """Filters repeat for several values (`industry=新能源&industry=新材料`)."""
     parsed = search_params(
         q=params.q,
-        filters={name: getattr(params, name) for name in FILTER_NAMES},
+        filters={name: getattr(params, name) for name in VALUE_FILTERS},
         trl_min=params.trl_min,
         trl_max=params.trl_max,
         price_min=params.price_min,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 from elasticsearch.helpers import BulkIndexError
 
+from core.numbers import decimal_parse
 from core.vocabularies import vocabulary_canonical
 from search import analysis
 from search.backends import database_backend, elasticsearch_backend, primary_backend, sync_targets
@@ -39,18 +40,16 @@ from search.sources import SOURCES, available_sources, count_all, iter_all_docum
 
 logger = logging.getLogger(__name__)
 ES_ERRORS = (TransportError, ApiError, BulkIndexError, ConnectionError)
-MAX_BACKOFF_SECONDS = 300
 
 
 # -- outbox and sync -------------------------------------------------------------------------
 # A batch is read, its documents built from the database, written to every target, and only
 # then its rows are marked processed: a crash anywhere before the mark leaves the rows due.
 DRAIN_BATCH = 500
-# Rows one run of the sync may apply. Inline (the immediate task backend runs the sync in the
-# writer's process right after commit) keeps a request or an import command short; the rest
-# stays due for the worker or the next write. A worker's run continues in a new task instead.
-INLINE_DRAIN_LIMIT = 1_000
-TASK_DRAIN_LIMIT = 20_000
+# Rows one run of the sync may apply: settings.SEARCH_SYNC_INLINE_LIMIT inline (the immediate
+# task backend runs the sync in the writer's process right after commit, so a request or an
+# import command stays short; the rest stays due for the worker or the next write), and
+# SEARCH_SYNC_TASK_LIMIT for a worker's run, which continues in a new task instead.
 RECORD_CHUNK = 2_000
 # Key of the PostgreSQL advisory lock that lets one drainer run at a time (see _drain_lock).
 _DRAIN_LOCK_KEY = 0x5345_4152_4348_0001
@@ -163,7 +162,7 @@ def _sync_already_queued(search_sync) -> bool:
 
 def backoff_seconds(attempts: int) -> int:
     """1, 2, 4, … seconds, capped (SEARCH_SYNC_MAX_BACKOFF, default five minutes)."""
-    cap = getattr(settings, "SEARCH_SYNC_MAX_BACKOFF", MAX_BACKOFF_SECONDS)
+    cap = settings.SEARCH_SYNC_MAX_BACKOFF
     return min(2 ** max(attempts - 1, 0), cap)
 
 
@@ -453,15 +452,10 @@ def _int_or_none(value, name: str, low: int, high: int) -> int | None:
 
 
 def _decimal_or_none(value, name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationError({name: f"“{value}”不是数字"}) from None
-    if not number.is_finite() or number < 0:
-        raise ValidationError({name: "价格须为非负数"})
-    return number
+        return decimal_parse(value, label="价格")
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
 
 
 # Filters whose values resolve through the shared vocabularies (aliases, English names).

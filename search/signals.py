@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
+from ip_registry.signals import registry_bulk_changed
 from search.models import SearchOutbox, Synonym
 
 _LISTING_MODELS = {
@@ -142,9 +143,6 @@ def connect() -> None:
             continue
         post_save.connect(_patent_child_changed, sender=model, dispatch_uid=f"search_save_{label}")
         post_delete.connect(_patent_child_changed, sender=model, dispatch_uid=f"search_del_{label}")
-    if apps.is_installed("ip_registry"):
-        from ip_registry.signals import registry_bulk_changed
-
-        registry_bulk_changed.connect(on_registry_bulk_changed, dispatch_uid="search_registry_bulk")
+    registry_bulk_changed.connect(on_registry_bulk_changed, dispatch_uid="search_registry_bulk")
     post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search_synonym_saved")
     post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search_synonym_deleted")

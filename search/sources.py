@@ -179,7 +179,7 @@ class PatentSource(Source):
         for p in patents:
             snap = snapshots.get(p.application_number)
             holders = [h.name for h in snap.holders] if snap else []
-            status = snap.status_label if snap else ""
+            status = snap.status_words if snap else ""
             summary = f"申请号 {p.application_number}"
             if holders:
                 summary += f"，权利人：{'、'.join(holders)}"

@@ -220,9 +220,21 @@ TASKS = tasks_from_env("immediate")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="panjin")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
+# Primary shards and replicas of a new search index (a rebuild applies them; one node: 1 / 0).
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+# The search outbox: longest wait (seconds) between retries of a row Elasticsearch refused;
+# rows one inline run (after a request's commit) and one queued task apply at most, the rest
+# left to the next run so a bulk import never holds a request.
+SEARCH_SYNC_MAX_BACKOFF = 300
+SEARCH_SYNC_INLINE_LIMIT = 1_000
+SEARCH_SYNC_TASK_LIMIT = 20_000
 
 WAGTAIL_SITE_NAME = "盘锦科技成果交易与知识产权登记平台"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The one public address every e-mail, PDF and QR code links to (never the request's Host,
+# which a client chooses); production checks it at start (config/settings/production.py).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # No Gravatar: avatars would leak staff e-mail hashes to a third party (and CSP blocks them).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -261,5 +273,16 @@ CONTRACT_NUMBER_FORMAT = env(
 CONTRACT_DIVISION_CODE = env("CONTRACT_DIVISION_CODE", default="211100")
 CONTRACT_OFFICE_CODE = env("CONTRACT_OFFICE_CODE", default="01")
 CONTRACT_OFFICE_NAME = env("CONTRACT_OFFICE_NAME", default="盘锦市技术合同认定登记站")
-# Base of the verification URL printed in the certificate's QR code; empty = the request's host.
-CONTRACT_PUBLIC_BASE_URL = env("CONTRACT_PUBLIC_BASE_URL", default="")
+
+# IP registry (ip_registry/) -------------------------------------------------------------------
+# Which patents make a designated enterprise a holder for the coverage KPI: "patent_types" (CNIPA
+# type digits, e.g. ["1", "2"]; empty = all) and whether pending applications count.
+IP_REGISTRY_COVERAGE = {"patent_types": [], "include_pending": False}
+# Patent types counted as invention applications ("1" = 发明).
+IP_REGISTRY_INVENTION_TYPES = ["1"]
+# The gap list warns of annual fees falling due within this many days.
+IP_REGISTRY_FEE_NOTICE_DAYS = 90
+
+# Technology market (marketplace/) -------------------------------------------------------------
+# Inquiries a user may send: at most `count` per `window`, each pair checked.
+MARKET_INQUIRY_RATE_LIMITS = [(5, timedelta(hours=1)), (20, timedelta(days=1))]

@@ -2,6 +2,7 @@
 
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -47,10 +48,10 @@ class Importer:
         mapping: dict[str, int] = {}
         self.unknown = []
         for index, title in enumerate(header):
-            key = lookup.get(header_key(title))
-            if key and key not in mapping:
-                mapping[key] = index
-            elif not key and str(title).strip():
+            found = lookup.get(header_key(title))
+            if found and found not in mapping:
+                mapping[found] = index
+            elif not found and str(title).strip():
                 self.unknown.append(str(title).strip())
         missing = [
             f"{c.label}（{c.key}）" for c in self.columns if c.required and c.key not in mapping
@@ -94,7 +95,7 @@ class Importer:
     def key(self, cleaned: object) -> object:
         raise NotImplementedError
 
-    def write(self, rows: list[tuple[int, object]], report: ImportReport) -> None:
+    def write(self, rows: list[tuple[int, Any]], report: ImportReport) -> None:
         raise NotImplementedError
 
     def finish(self, report: ImportReport) -> None:

@@ -74,7 +74,7 @@ def parse_ipc(value: str) -> list[tuple[str, str, str, str, str, str]]:
 
 @lru_cache(maxsize=20_000)
 def _parse_ipc(value: str) -> tuple:
-    symbols = []
+    symbols: list[tuple] = []
     for part in re.split(r"[;；,，]", unicodedata.normalize("NFKC", value or "").upper()):
         part = part.strip()
         if not part:

@@ -6,7 +6,7 @@ rows may be skipped, when any row is invalid.
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,7 +57,7 @@ def registry_import(
     filename: str,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    progress: Callable[[Iterable, int], Iterable] | None = None,
+    progress: Callable[[Iterator, int], Iterator] | None = None,
     chunk_size: int = CHUNK_SIZE,
     profile: dict[str, str] | None = None,
     status_date: date | None = None,

@@ -348,8 +348,8 @@ class ElasticsearchBackend:
         bulk-loads the index; finish_index() restores the serving settings."""
         mapping = IndexedDocument._doc_type.mapping.to_dict()
         index_settings = {
-            "number_of_shards": getattr(settings, "ELASTICSEARCH_SHARDS", 1),
-            "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+            "number_of_shards": settings.ELASTICSEARCH_SHARDS,
+            "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
             "refresh_interval": "1s",
         }
         if building:
@@ -370,7 +370,7 @@ class ElasticsearchBackend:
         self.client.indices.put_settings(
             index=name,
             settings={
-                "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+                "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
                 "refresh_interval": "1s",
                 "translog": {"durability": "request"},
             },

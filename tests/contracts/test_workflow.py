@@ -35,14 +35,14 @@ def test_full_path_to_registration_is_audited(draft, member, officer):
     assert c.registration_number == "2026211100010001"
     assert len(c.verification_code) == 8
     assert _actions(c) == [
-        "contract.create",
-        "contract.attachment_add",
-        "contract.submit",
-        "contract.accept",
-        "contract.start_review",
-        "contract.register",
+        "contracts.contract.create",
+        "contracts.contract.attachment_add",
+        "contracts.contract.submit",
+        "contracts.contract.accept",
+        "contracts.contract.start_review",
+        "contracts.contract.register",
     ]
-    entry = AuditEntry.objects.get(action="contract.register")
+    entry = AuditEntry.objects.get(action="contracts.contract.register")
     assert entry.actor == officer
     assert entry.changes["status"] == ["reviewing", "registered"]
 
@@ -60,7 +60,7 @@ def test_return_and_resubmit_restarts_the_acceptance_date(draft, member, officer
     c = services.contract_accept(user=officer, contract=c, on=date(2026, 4, 1))
     assert c.accepted_on == date(2026, 4, 1)
     assert c.deadline == date(2026, 5, 6)  # 5-01..05 holiday; 05-01 +30 = 05-01 -> next workday
-    assert "contract.resubmit" in _actions(c)
+    assert "contracts.contract.resubmit" in _actions(c)
 
 
 def test_refusal_needs_legal_grounds(draft, member, officer):
@@ -135,7 +135,7 @@ def test_officer_adjusts_technical_amount_with_a_note(draft, member, officer):
     )
     assert c.technical_amount == Decimal("900000.00")
     assert c.declared_technical_amount == Decimal("1000000.00")
-    entry = AuditEntry.objects.get(action="contract.adjust_amount")
+    entry = AuditEntry.objects.get(action="contracts.contract.adjust_amount")
     assert entry.changes["technical_amount"] == ["1000000.00", "900000.00"]
 
 

@@ -42,8 +42,10 @@ def _login(browser, live_server, username):
 
 
 def test_member_registers_a_contract_and_anyone_can_verify_it(
-    live_server, browser, reference_data, make_user, tmp_path
+    live_server, browser, reference_data, make_user, tmp_path, settings
 ):
+    # Certificates print links from the one configured site address.
+    settings.SITE_URL = live_server.url
     organization = OrganizationFactory()
     make_user(Role.ENTERPRISE_MEMBER, organization=organization, username="hua")
     make_user(Role.REGISTRY_OFFICER, username="li")

@@ -24,12 +24,12 @@ def test_patents_carry_holders_status_and_type(settings):
     )
     doc = SOURCES["patent"].documents_for([patent.pk])[str(patent.pk)]
     assert doc.patent_type == "发明"
-    assert doc.patent_status == "授权"
+    assert doc.patent_status == "有效"
     assert "盘锦辽河稠油技术有限公司" in doc.summary
     assert doc.url.endswith(f"/{patent.application_number}/")
     search_outbox_drain_all()
     result = search_query(
-        params=search_params(q="重油降黏", filters={"kind": ["patent"], "patent_status": ["授权"]})
+        params=search_params(q="重油降黏", filters={"kind": ["patent"], "patent_status": ["有效"]})
     )
     assert [r["external_id"] for r in result["results"]] == [patent.application_number]
     assert {b["value"] for b in result["facets"]["patent_type"]} == {"发明"}

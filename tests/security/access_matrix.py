@@ -172,9 +172,10 @@ TARGETS: list[Target] = [
         "marketplace:inquiry_create",
         "POST",
         "/market/inquiries/new/{listing}/",
-        (302, 302, 302, 302, 302, 302, 302),
+        (302, 400, 302, 403, 403, 403, 403),
         (("message", "请报价"),),
-        note="POST; redirects back with the result (own listing, no organisation: a message)",
+        note="POST; sent: redirect; own listing: the form again (400) with the typed text; "
+        "no organisation: 403 with a note",
     ),
     T(
         "marketplace:inquiry",

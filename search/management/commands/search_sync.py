@@ -18,7 +18,6 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 
 from search.services import (
     DRAIN_BATCH,
-    TASK_DRAIN_LIMIT,
     search_outbox_drain_all,
     search_outbox_pending,
     search_outbox_purge,
@@ -79,7 +78,7 @@ class Command(BaseCommand):
             # The task loop restarts every round; its "Starting worker" line would be noise.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         worker_id = get_random_string(32)
-        max_rows = getattr(settings, "SEARCH_SYNC_TASK_LIMIT", TASK_DRAIN_LIMIT)
+        max_rows = settings.SEARCH_SYNC_TASK_LIMIT
         self.stdout.write(
             f"检索同步进程已启动（{'数据库任务队列 + ' if worker_class else ''}outbox 轮询，"
             f"间隔 {interval} 秒）"
