@@ -121,7 +121,8 @@ class EnterpriseAdminForm(WagtailAdminModelForm):
 
     def clean_designations(self) -> list[tuple[int, DesignationType]]:
         types = vocabulary_lookup("designation_type")
-        rows, errors = [], []
+        rows: list[tuple[int, DesignationType]] = []
+        errors: list[str] = []
         for number, line in enumerate(
             (self.cleaned_data.get("designations") or "").splitlines(), 1
         ):

@@ -202,8 +202,9 @@ def column_profile_save(
     *, user: Actor, kind: str, name: str, mapping: dict[str, str]
 ) -> ColumnProfile:
     """Create or extend a named mapping of export headers onto an importer's columns."""
+    author = user if user is not None and user.is_authenticated else None
     profile, created = ColumnProfile.objects.get_or_create(
-        kind=kind, name=name.strip()[:60], defaults={"created_by": user}
+        kind=kind, name=name.strip()[:60], defaults={"created_by": author}
     )
     old = dict(profile.mapping)
     profile.mapping = {**old, **mapping}
