@@ -104,8 +104,9 @@ def main():
     from ip_registry.signals import registry_bulk_changed
     from search.client import elasticsearch_enabled
     from search.models import SearchOutbox
-    from search.services import search_outbox_drain_all, search_outbox_record_many
-    from search.signals import on_registry_bulk_changed
+    from search.outbox import search_outbox_drain_all
+    from search.services import search_outbox_record_many
+    from search.signals import on_bulk_changed
 
     call_command("migrate", verbosity=0)
     n = args.patents
@@ -114,14 +115,12 @@ def main():
 
     def timed_import(data: bytes, *, consumer: bool, rows: int = n) -> float:
         if not consumer:
-            registry_bulk_changed.disconnect(dispatch_uid="search_registry_bulk")
+            registry_bulk_changed.disconnect(dispatch_uid="search_bulk_changed")
         try:
             with override_settings(TASKS=queue):  # the sync is queued, not run: import cost only
                 report = registry_import(kind="patents", data=data, filename="p.csv")
         finally:
-            registry_bulk_changed.connect(
-                on_registry_bulk_changed, dispatch_uid="search_registry_bulk"
-            )
+            registry_bulk_changed.connect(on_bulk_changed, dispatch_uid="search_bulk_changed")
         assert report.committed and report.created == rows, report.summary()
         return report.seconds
 

@@ -1,7 +1,16 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from http import HTTPStatus
+
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from core.api import router as core_router
+from core.api_errors import register_chinese_errors
 from core.auth import api_auth
 from ip_registry.api import router as ip_registry_router
 
@@ -12,6 +21,9 @@ api = NinjaAPI(
     auth=api_auth,
     docs_url="/docs",
 )
+
+
+register_chinese_errors(api)
 
 
 @api.exception_handler(ValidationError)
@@ -25,8 +37,24 @@ def permission_denied(request, exc: PermissionDenied):
     return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
 
 
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def bad_request_body(request, exc: Exception):
+    # Django raises these while parsing a multipart body (too many fields or files, a body past
+    # DATA_UPLOAD_MAX_MEMORY_SIZE, a broken boundary); its own answer is an HTML page.
+    if isinstance(exc, RequestDataTooBig):
+        status, detail = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "请求过大"
+    else:
+        status, detail = (
+            HTTPStatus.BAD_REQUEST,
+            "请求格式无效（表单字段或文件过多、文件名无效或格式损坏）",
+        )
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
 api.add_router("/", core_router)
 api.add_router("/ip/", ip_registry_router)
 api.add_router("/contracts", "contracts.api.router")
 api.add_router("/search", "search.api.router")
 api.add_router("/market", "marketplace.api.router")
+api.add_router("/plan", "plan.api.router")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contracts.charts import bar_chart
 from contracts.deadlines import working_days_left
+from contracts.disclosure import Cell, group_cell, public_cells, total_cell
 from contracts.models import (
     SUBTYPE_LABELS,
     ChangeRequest,
@@ -26,6 +27,7 @@ from contracts.models import (
 )
 from contracts.services import user_is_officer
 from core.models import AuditEntry
+from core.selectors import organizations_for_user
 
 # Statistics count registered contracts; cancelled ones are out of the figures.
 COUNTED = [Status.REGISTERED]
@@ -38,7 +40,8 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     )
     if not user.is_authenticated:
         return base.none()
-    own = Q(organization__memberships__user=user)
+    # Through organizations_for_user: a removed role or ended membership ends access at once.
+    own = Q(organization__in=organizations_for_user(user=user))
     if user_is_officer(user):
         # A draft is the applicant's working copy: the registry sees a contract from submission on.
         return base.filter(own | ~Q(status=Status.DRAFT)).distinct()
@@ -185,7 +188,10 @@ def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> lis
     """Aggregates only: [{key, label, count, total, technical, withheld}], computed in SQL.
     `full=False` is the public view (see contract_stats_disclosed)."""
     rows = contract_stats_for(contracts=_counted(year), group_by=group_by)
-    return contract_stats_disclosed(rows, full=full)
+    # Months keep the calendar's order: a month's place says nothing about its amount.
+    return contract_stats_disclosed(
+        rows, full=full, group_by=group_by, year=year, keep_order=group_by == "month"
+    )
 
 
 def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
@@ -262,31 +268,42 @@ def _money(value) -> Decimal:
 def contract_stats_totals(*, year: int | None, full: bool = True) -> dict:
     totals = _counted(year).aggregate(**_sums())
     totals = {**totals, "total": _money(totals["total"]), "technical": _money(totals["technical"])}
-    return totals if full else _disclosed(totals)
+    return totals if full else _disclosed(totals, total_cell(year))
 
 
 def stats_min_public_count() -> int:
     return settings.CONTRACT_STATS_MIN_PUBLIC_COUNT
 
 
-def _disclosed(row: dict) -> dict:
-    """Withhold a group's amounts from the public when it has only a few contracts.
+def _disclosed(row: dict, cell: Cell) -> dict:
+    """Withhold a group's amounts from the public when it has only a few contracts, or when
+    they would let such a group's be derived (contracts.disclosure: complementary suppression).
 
     With one or two contracts in a group (a district, a month, a rare IP type) the sums are
     those contracts' prices, which are the parties' business secrets; counts stay public.
     """
-    if 0 < row["count"] < stats_min_public_count():
+    if 0 < row["count"] < stats_min_public_count() or (row["count"] and cell not in public_cells()):
         return {**row, "total": None, "technical": None, "withheld": True}
     return {**row, "withheld": False}
 
 
-def contract_stats_disclosed(rows: list[dict], *, full: bool) -> list[dict]:
+def contract_stats_disclosed(
+    rows: list[dict],
+    *,
+    full: bool,
+    group_by: str,
+    year: int | None,
+    month: int | None = None,
+    keep_order: bool = False,
+) -> list[dict]:
     """The rows as a viewer may see them: registry officers everything, others see amounts only
-    of groups large enough (CONTRACT_STATS_MIN_PUBLIC_COUNT); withheld rows go last so their
-    rank does not hint at their amounts."""
+    where contracts.disclosure allows; withheld rows go last so their rank does not hint at
+    their amounts."""
     if full:
         return [{**row, "withheld": False} for row in rows]
-    shown = [_disclosed(row) for row in rows]
+    shown = [_disclosed(row, group_cell(group_by, row["key"], year, month)) for row in rows]
+    if keep_order:
+        return shown
     return [r for r in shown if not r["withheld"]] + [r for r in shown if r["withheld"]]
 
 
@@ -310,13 +327,37 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
     sections = []
     for key in ("type", "field", "ip_type", "party_type", "output", "absorb"):
         rows = contract_stats_disclosed(
-            contract_stats_for(contracts=contracts, group_by=key), full=full
+            contract_stats_for(contracts=contracts, group_by=key),
+            full=full,
+            group_by=key,
+            year=year,
+            month=month,
         )
         chart = bar_chart(rows, value="technical", title="技术交易额（万元）")
         sections.append((GROUPS[key], rows, chart))
     return {
-        "totals": totals if full else _disclosed(totals),
+        "totals": totals if full else _disclosed(totals, total_cell(year, month)),
         "sections": sections,
         "min_public_count": stats_min_public_count(),
         "full": full,
+    }
+
+
+def contracts_registered_summary(
+    *, year: int, district: str | None = None, on: date | None = None
+) -> dict:
+    """Registered contracts of `year` (up to `on`), optionally those whose lead seller is in
+    `district`: {"count", "total", "technical"} (万元). For the plan monitor."""
+    contracts = _counted(year)
+    if on is not None:
+        contracts = contracts.filter(registered_on__lte=on)
+    if district:
+        contracts = contracts.filter(
+            parties__role=Party.Role.SELLER, parties__is_lead=True, parties__district__name=district
+        )
+    totals = contracts.aggregate(**_sums())
+    return {
+        "count": totals["count"],
+        "total": _money(totals["total"]),
+        "technical": _money(totals["technical"]),
     }

@@ -2,7 +2,6 @@
 
 import dataclasses
 import hashlib
-import io
 import logging
 import secrets
 import uuid
@@ -41,7 +40,9 @@ from contracts.models import (
 )
 from contracts.prechecks import contract_fingerprint, contract_precheck
 from core.roles import Role, user_has_role
+from core.selectors import organizations_for_user
 from core.services import audit_record
+from core.uploads import image_check, pdf_check
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +58,7 @@ def user_is_officer(user) -> bool:
 
 
 def user_is_applicant(user, contract: Contract) -> bool:
-    return bool(
-        user.is_authenticated and contract.organization.memberships.filter(user_id=user.pk).exists()
-    )
+    return organizations_for_user(user=user).filter(pk=contract.organization_id).exists()
 
 
 def _require_officer(user):
@@ -182,7 +181,7 @@ def contract_create(
     ip_items: list[dict] | None = None,
     source_inquiry_id: int | None = None,
 ) -> Contract:
-    if not organization.memberships.filter(user_id=user.pk).exists():
+    if not organizations_for_user(user=user).filter(pk=organization.pk).exists():
         raise PermissionDenied("只能为本人所属机构申请登记")
     contract = Contract(
         organization=organization,
@@ -232,31 +231,19 @@ def _check_upload(uploaded, *, kind: str) -> tuple[bytes, str]:
     if not content:
         raise ValidationError(f"文件“{uploaded.name}”是空文件")
     if content.startswith(b"%PDF-"):
-        _check_pdf(content, uploaded.name)
+        pdf_check(content, name=uploaded.name)
         return content, ".pdf"
     if kind == Attachment.Kind.SIGNED_CONTRACT:
         raise ValidationError(
             f"文件“{uploaded.name}”不是 PDF 文件（按文件内容判断，与扩展名无关），"
             "请上传扫描或导出的 PDF"
         )
-    if content.startswith(b"\xff\xd8\xff"):
-        return content, ".jpg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return content, ".png"
+    if content.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+        # Decoded whole by Pillow, not trusted by its first bytes.
+        extension = image_check(content, name=uploaded.name)
+        if extension in (".jpg", ".png"):
+            return content, extension
     raise ValidationError(f"文件“{uploaded.name}”的格式不支持：附件只接受 PDF、JPEG 或 PNG")
-
-
-def _check_pdf(content: bytes, name: str):
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        pages = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise ValidationError(f"文件“{name}”已损坏，无法作为 PDF 打开") from exc
-    if pages < 1:
-        raise ValidationError(f"文件“{name}”没有页面")
 
 
 @transaction.atomic

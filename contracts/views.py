@@ -36,7 +36,7 @@ from contracts.selectors import (
 from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
-from core.selectors import organizations_for_user
+from core.selectors import acting_organization, organizations_for_user
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -167,7 +167,10 @@ def contract_new(request):
     if not organizations:
         raise PermissionDenied("只有企业/机构成员可以申请技术合同登记")
     chosen = request.POST.get("organization") or request.GET.get("organization")
-    organization = next((o for o in organizations if str(o.pk) == chosen), organizations[0])
+    acting = acting_organization(user=request.user, session=request.session)
+    organization = next(
+        (o for o in organizations if str(o.pk) == chosen), acting or organizations[0]
+    )
     bundle = _contract_forms(request, organization=organization)
     if request.method == "POST":
         collected = _collect(bundle)
@@ -352,6 +355,37 @@ def _officer_input(action: str, post) -> services.OfficerInput:
     )
 
 
+# Decisions that cannot be taken back are confirmed on a page of their own first.
+IRREVERSIBLE = {
+    "register": ("准予登记", "登记后将分配登记编号、生成登记证明并公开可查，不能撤回。", None),
+    "refuse": ("不予登记", "不予登记的决定将通知申请机构，不能撤回。", forms.RefuseForm),
+    "cancel": (
+        "注销登记",
+        "注销后登记证明失效，公开查询将显示“已注销”，不能撤回。",
+        forms.ReasonForm,
+    ),
+}
+
+
+def _confirm_page(request, contract, action):
+    title, consequence, form_class = IRREVERSIBLE[action]
+    form = form_class(request.POST) if form_class else None
+    valid = form is None or form.is_valid()
+    return render(
+        request,
+        "contracts/confirm.html",
+        {
+            "contract": contract,
+            "action": action,
+            "title": title,
+            "consequence": consequence,
+            "form": form,
+            "valid": valid,
+        },
+        status=200 if valid else 400,
+    )
+
+
 @login_required
 @require_POST
 def officer_action(request, pk, action):
@@ -359,6 +393,8 @@ def officer_action(request, pk, action):
         raise Http404("未知操作")
     if not services.user_is_officer(request.user):
         raise PermissionDenied("只有合同登记员可以执行此操作")
+    if action in IRREVERSIBLE and request.POST.get("confirmed") != "1":
+        return _confirm_page(request, contract_get_for_user(user=request.user, pk=pk), action)
 
     def act(contract):
         result = services.contract_officer_act(

@@ -7,7 +7,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.home import home_content
 from core.identifiers import validate_uscc
+from core.storage import private_files
 
 ALIASES_HELP = (
     "人们实际会写的其他叫法：简称、旧称、英文名、常见错写，每行一个（也可用；或、分隔）。"
@@ -122,6 +124,45 @@ class Organization(models.Model):
     description = models.TextField("简介", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    # Organisations applied for on the site wait for review; those created by staff and
+    # scripts (add_organization, import_organizations, the admin) are approved at once.
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+
+    status = models.CharField(
+        "审核状态", max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    licence = models.FileField(
+        "营业执照或法人证书",
+        storage=private_files,
+        upload_to="organizations/licences/%Y/",
+        blank=True,
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        related_name="organization_applications",
+        on_delete=models.SET_NULL,
+    )
+    applied_at = models.DateTimeField("申请时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_reason = models.TextField("审核意见", blank=True)
+
     class Meta:
         ordering = ["name"]
         verbose_name = verbose_name_plural = "机构"
@@ -146,6 +187,12 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField("加入时间", auto_now_add=True)
 
+    class Role(models.TextChoices):
+        MEMBER = "member", "成员"
+        ADMINISTRATOR = "administrator", "机构管理员"
+
+    role = models.CharField("机构角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
@@ -154,6 +201,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
+
+
+class TokenGrant(models.Model):
+    """What a personal API token (Wagtail's APIToken) may do and until when.
+
+    Wagtail's token has neither an expiry nor a scope; this row adds both. A token without
+    a grant row (made before grants existed) reads and writes and never expires.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "只读"
+        READ_WRITE = "read-write", "读写"
+
+    token = models.OneToOneField(
+        "wagtailcore.APIToken", primary_key=True, related_name="grant", on_delete=models.CASCADE
+    )
+    scope = models.CharField("权限范围", max_length=10, choices=Scope.choices)
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "令牌授权"
+
+    def __str__(self):
+        return f"{self.token_id} {self.scope} → {self.expires_at:%Y-%m-%d}"
 
 
 class AuditEntry(models.Model):
@@ -189,3 +260,8 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["home"] = home_content(request)
+        return context

@@ -15,9 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from core.uploads import zip_check
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -101,6 +104,13 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Rows, int]:
 
 
 def _read_xlsx(data: bytes) -> tuple[list[str], Rows, int]:
+    try:
+        # Expansion is bounded before openpyxl reads the shared strings whole (a zip bomb).
+        zip_check(data, name="XLSX")
+    except ValidationError as exc:
+        raise ImportFileError(
+            _("无法读取 XLSX 文件：%(reason)s") % {"reason": exc.messages[0]}
+        ) from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:

@@ -17,7 +17,7 @@ IMPORT_KINDS = [
     ("enterprises", _("企业（统一社会信用代码、企业名称、所属区县、行业）")),
     ("designations", _("企业认定（统一社会信用代码、年度、认定类型）")),
 ]
-MAX_UPLOAD_MB = 50
+MAX_UPLOAD_MB = 10  # under REQUEST_MAX_BYTES; bigger files go through manage.py import_*
 MAP_TITLE = "map-title-"
 MAP_FIELD = "map-field-"
 

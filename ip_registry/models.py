@@ -287,56 +287,76 @@ class StatusPeriod(models.Model):
         return f"{self.status} {self.start_date}–{self.end_date or ''}"
 
 
-class Indicator(models.Model):
-    """A target of the action plan; computed from the registry or entered by staff."""
+class RDInstitution(models.Model):
+    """An R&D institution (研发机构) of an enterprise: 工程技术研究中心, 企业技术中心, 重点实验室 …
 
-    class Source(models.TextChoices):
-        COVERAGE = "coverage", "专利覆盖率（系统计算）"
-        INVENTION_APPLICATIONS = "invention_applications", "发明专利申请量（系统计算）"
-        DESIGNATION_COUNT = "designation_count", "认定企业数（系统计算）"
-        MANUAL = "manual", "人工填报"
+    Recorded on the register because it belongs to the enterprise; the plan counts the share of
+    规上科技型 enterprises that have one, and funding officers check it for eligibility.
+    """
 
-    code = models.SlugField("代码", max_length=40, unique=True)
-    name = models.CharField("指标", max_length=100)
-    unit = models.CharField("单位", max_length=20, blank=True)
-    source = models.CharField("数据来源", max_length=30, choices=Source.choices)
-    designation_type = models.ForeignKey(
-        DesignationType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="认定类型"
+    class Kind(models.TextChoices):
+        ENGINEERING_CENTER = "engineering_center", "工程技术研究中心"
+        ENTERPRISE_CENTER = "enterprise_center", "企业技术中心"
+        KEY_LAB = "key_lab", "重点实验室"
+        RESEARCH_INSTITUTE = "research_institute", "产业技术研究院/新型研发机构"
+        ACADEMICIAN_STATION = "academician_station", "院士工作站"
+        POSTDOC_STATION = "postdoc_station", "博士后科研工作站"
+        OTHER = "other", "其他研发机构"
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家级"
+        PROVINCIAL = "provincial", "省级"
+        MUNICIPAL = "municipal", "市级"
+        ENTERPRISE = "enterprise", "企业自建"
+
+    enterprise = models.ForeignKey(
+        Enterprise, related_name="rd_institutions", on_delete=models.CASCADE, verbose_name="企业"
     )
-    note = models.CharField("说明", max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField("机构名称", max_length=200)
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    level = models.CharField("级别", max_length=20, choices=Level.choices)
+    year = models.PositiveSmallIntegerField("认定/建立年度")
+    until_year = models.PositiveSmallIntegerField(
+        "撤销年度", null=True, blank=True, help_text="撤销或未通过评估的年度；该年起不再计入。"
+    )
+    source = models.CharField("来源", max_length=200, blank=True)
 
     class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = verbose_name_plural = "规划指标"
+        ordering = ["enterprise", "-year", "name"]
+        indexes = [models.Index(fields=["enterprise", "year"])]
+        verbose_name = verbose_name_plural = "企业研发机构"
 
     def __str__(self):
-        return self.name
+        return f"{self.name}（{self.get_level_display()}{self.get_kind_display()}，{self.year}）"
 
 
-class IndicatorYear(models.Model):
-    """The target for a year and, for indicators the registry cannot compute, the actual value."""
+class RDExpenditure(models.Model):
+    """An enterprise's R&D spending and sales revenue for a year (万元), as reported to it."""
 
-    indicator = models.ForeignKey(Indicator, related_name="years", on_delete=models.CASCADE)
+    enterprise = models.ForeignKey(
+        Enterprise, related_name="rd_expenditures", on_delete=models.CASCADE, verbose_name="企业"
+    )
     year = models.PositiveSmallIntegerField("年度")
-    target = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
-    actual = models.DecimalField(
-        "实际值（人工填报）", max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    note = models.CharField("说明", max_length=200, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
-    )
+    rd_expense = models.DecimalField("研发经费支出（万元）", max_digits=14, decimal_places=2)
+    revenue = models.DecimalField("销售收入（万元）", max_digits=14, decimal_places=2)
+    source = models.CharField("来源", max_length=200, blank=True)
 
     class Meta:
-        ordering = ["indicator__sort_order", "year"]
+        ordering = ["enterprise", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_year")
+            models.UniqueConstraint(fields=["enterprise", "year"], name="unique_rd_expenditure")
         ]
-        verbose_name = verbose_name_plural = "指标年度值"
+        verbose_name = verbose_name_plural = "企业研发投入"
 
     def __str__(self):
-        return f"{self.indicator} {self.year}"
+        return f"{self.enterprise} {self.year}"
+
+    @property
+    def share(self) -> float | None:
+        """R&D spending as a percentage of sales revenue."""
+        if not self.revenue:
+            return None
+        return round(float(self.rd_expense) * 100 / float(self.revenue), 2)
 
 
 class ColumnProfile(models.Model):

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from core.identifiers import normalize_patent_number
 from ip_registry.models import (
@@ -24,10 +25,10 @@ from ip_registry.models import (
     DesignationType,
     Enterprise,
     Holding,
-    Indicator,
-    IndicatorYear,
     LegalStatus,
     Patent,
+    RDExpenditure,
+    RDInstitution,
     StatusPeriod,
     add_years,
 )
@@ -267,13 +268,17 @@ def coverage_base_designations(*, year: int) -> QuerySet[Designation]:
     return Designation.objects.filter(year=year, designation_type_id__in=base_types)
 
 
+PLAN_TARGET_HOOK = "ip_registry_plan_target"
+
+
 def indicator_target(*, code: str, year: int) -> float | None:
-    value = (
-        IndicatorYear.objects.filter(indicator__code=code, year=year)
-        .values_list("target", flat=True)
-        .first()
-    )
-    return float(value) if value is not None else None
+    """The plan's target for a register KPI, from whichever app keeps the plan (a hook, so the
+    register never imports the plan monitor that sits above it)."""
+    for provider in hooks.get_hooks(PLAN_TARGET_HOOK):
+        value = provider(code=code, year=year)
+        if value is not None:
+            return float(value)
+    return None
 
 
 GROUP_FIELDS = {"district": "enterprise__district__name", "industry": "enterprise__industry__name"}
@@ -413,53 +418,171 @@ def designation_counts() -> dict[str, Any]:
     for row in counts:
         table[row["designation_type_id"]][row["year"]] = row["n"]
         years.add(row["year"])
-    targets: defaultdict[int, dict[int, float]] = defaultdict(dict)
-    for type_id, year, target in IndicatorYear.objects.filter(
-        indicator__source=Indicator.Source.DESIGNATION_COUNT, target__isnull=False
-    ).values_list("indicator__designation_type_id", "year", "target"):
-        targets[type_id][year] = float(target)  # type: ignore[arg-type]  # filtered non-null
     rows = [
         {
             "code": t.code,
             "name": t.name,
             "counts": table.get(t.pk, {}),
-            "targets": targets.get(t.pk, {}),
+            "targets": {
+                y: t_
+                for y in sorted(years)
+                if (t_ := indicator_target(code=t.code, year=y)) is not None
+            },
         }
         for t in DesignationType.objects.all()
     ]
     return {"years": sorted(years), "rows": rows}
 
 
-def plan_indicators(*, year: int) -> list[dict[str, Any]]:
-    """Every target of the plan for a year with its actual value (computed or entered)."""
-    rows = []
-    for item in IndicatorYear.objects.filter(year=year).select_related(
-        "indicator", "indicator__designation_type"
-    ):
-        indicator = item.indicator
-        actual = float(item.actual) if item.actual is not None else None
-        if indicator.source == Indicator.Source.COVERAGE:
-            actual = coverage_for_year(year=year).rate
-        elif indicator.source == Indicator.Source.INVENTION_APPLICATIONS:
-            actual = invention_applications(year=year).count
-        elif indicator.source == Indicator.Source.DESIGNATION_COUNT and indicator.designation_type:
-            actual = Designation.objects.filter(
-                year=year, designation_type=indicator.designation_type
-            ).count()
-        target = float(item.target) if item.target is not None else None
-        rows.append(
-            {
-                "code": indicator.code,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "source": indicator.get_source_display(),
-                "target": target,
-                "actual": actual,
-                "met": None if actual is None or target is None else actual >= target,
-                "note": item.note or indicator.note,
-            }
-        )
+PLAN_DASHBOARD_HOOK = "ip_registry_plan_indicators"
+
+
+def plan_indicators(*, year: int) -> list[dict]:
+    """The plan's indicators for a year, as the plan monitor reports them (through a hook).
+
+    Each row: code, name, unit, target, actual, status, status_label, source, url."""
+    rows: list[dict] = []
+    for provider in hooks.get_hooks(PLAN_DASHBOARD_HOOK):
+        rows.extend(provider(year=year))
     return rows
+
+
+# Figures the plan monitor reads -------------------------------------------------------------
+
+
+def _district_filter(district: str | None, prefix: str = "enterprise__") -> Q:
+    return Q(**{f"{prefix}district__name": district}) if district else Q()
+
+
+def designation_count(
+    *, code: str, year: int, district: str | None = None, new_only: bool = False
+) -> int:
+    """Enterprises designated `code` for `year`; `new_only`: not designated so the year before."""
+    qs = Designation.objects.filter(designation_type__code=code, year=year).filter(
+        _district_filter(district)
+    )
+    if new_only:
+        qs = qs.exclude(
+            enterprise_id__in=Designation.objects.filter(
+                designation_type__code=code, year=year - 1
+            ).values("enterprise_id")
+        )
+    return qs.count()
+
+
+def invention_applications_count(*, year: int, district: str | None = None) -> int:
+    """invention_applications' count, optionally only those with an applicant in `district`."""
+    if district is None:
+        return invention_applications(year=year).count
+    return (
+        Patent.objects.filter(
+            patent_type__in=invention_types(),
+            filing_date__gte=date(year, 1, 1),
+            filing_date__lte=date(year, 12, 31),
+        )
+        .filter(
+            Exists(
+                Holding.objects.filter(
+                    patent_id=OuterRef("pk"), enterprise__district__name=district
+                )
+            )
+        )
+        .count()
+    )
+
+
+def coverage_for_district(*, year: int, district: str, as_of: date | None = None) -> CoverageGroup:
+    groups = coverage_for_year(year=year, as_of=as_of, group_by="district").groups
+    found = next((g for g in groups if g.key == district), None)
+    return found or CoverageGroup(key=district, designated=0, holding=0, rate=None)
+
+
+def _institution_in_year(year: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}year__lte": year}) & (
+        Q(**{f"{prefix}until_year__isnull": True}) | Q(**{f"{prefix}until_year__gt": year})
+    )
+
+
+@dataclass
+class Share:
+    base: int
+    count: int
+    rate: float | None
+
+
+def rd_institution_share(*, year: int, district: str | None = None) -> Share:
+    """规上科技型 enterprises designated for `year` with an R&D institution in force that year."""
+    has = Exists(
+        RDInstitution.objects.filter(_institution_in_year(year), enterprise_id=OuterRef("pk"))
+    )
+    base = Enterprise.objects.filter(
+        pk__in=coverage_base_designations(year=year).values("enterprise_id")
+    ).filter(_district_filter(district, prefix=""))
+    totals = base.aggregate(base=Count("pk"), count=Count("pk", filter=has))
+    return Share(totals["base"], totals["count"], _rate(totals["count"], totals["base"]))
+
+
+def rd_sales_ratio(*, year: int, codes: Iterable[str], district: str | None = None) -> float | None:
+    """Σ R&D spending ÷ Σ sales revenue (%) of enterprises designated any of `codes` in `year`."""
+    designated = Designation.objects.filter(year=year, designation_type__code__in=list(codes))
+    totals = (
+        RDExpenditure.objects.filter(
+            year=year, enterprise_id__in=designated.values("enterprise_id")
+        )
+        .filter(_district_filter(district))
+        .aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"))
+    )
+    if not totals["revenue"]:
+        return None
+    return round(float(totals["rd"]) * 100 / float(totals["revenue"]), 2)
+
+
+@dataclass
+class EnterpriseProfile:
+    """What the plan's eligibility rule needs to know about one enterprise in one year."""
+
+    uscc: str
+    name: str
+    district: str
+    designations: list[str]  # designation type codes for the year
+    designation_names: list[str]
+    institutions: list[RDInstitution]
+    rd_expense: float | None
+    revenue: float | None
+    rd_share: float | None
+
+
+def enterprise_profile(*, uscc: str, year: int) -> EnterpriseProfile | None:
+    enterprise = Enterprise.objects.filter(uscc=uscc).select_related("district").first()
+    if enterprise is None:
+        return None
+    designations = list(
+        Designation.objects.filter(enterprise=enterprise, year=year)
+        .select_related("designation_type")
+        .order_by("designation_type__sort_order")
+    )
+    spending = RDExpenditure.objects.filter(enterprise=enterprise, year=year).first()
+    return EnterpriseProfile(
+        uscc=enterprise.uscc,
+        name=enterprise.name,
+        district=enterprise.district.name if enterprise.district else "",
+        designations=[d.designation_type.code for d in designations],
+        designation_names=[d.designation_type.name for d in designations],
+        institutions=list(
+            RDInstitution.objects.filter(_institution_in_year(year), enterprise=enterprise)
+        ),
+        rd_expense=float(spending.rd_expense) if spending else None,
+        revenue=float(spending.revenue) if spending else None,
+        rd_share=spending.share if spending else None,
+    )
+
+
+def enterprise_rd_institutions(*, enterprise: Enterprise) -> QuerySet[RDInstitution]:
+    return enterprise.rd_institutions.all()
+
+
+def enterprise_rd_expenditures(*, enterprise: Enterprise) -> QuerySet[RDExpenditure]:
+    return enterprise.rd_expenditures.all()
 
 
 # Gap list -----------------------------------------------------------------------------------

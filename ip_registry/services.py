@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 
@@ -18,8 +17,6 @@ from ip_registry.models import (
     DesignationType,
     Enterprise,
     Holding,
-    Indicator,
-    IndicatorYear,
     LegalStatus,
     LegalStatusEvent,
     Patent,
@@ -175,26 +172,6 @@ def patent_holders_change(
         note=note,
     )
     return created
-
-
-@transaction.atomic
-def indicator_actual_set(
-    *, indicator: Indicator, year: int, actual: Decimal | None, actor: Actor = None, note: str = ""
-) -> IndicatorYear:
-    row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
-    before = row.actual
-    row.actual = actual
-    row.updated_by = actor if actor is not None and actor.is_authenticated else None
-    if note:
-        row.note = note
-    row.save()
-    audit_record(
-        actor=actor,
-        action="ip_registry.indicator.actual_set",
-        obj=row,
-        changes={"before": str(before), "after": str(actual)},
-    )
-    return row
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from ip_registry.selectors import (
     coverage_for_year,
     coverage_trend,
     coverage_years,
+    enterprise_rd_institutions,
     patents_status_on,
     today,
 )
@@ -121,6 +122,7 @@ def enterprise_detail(request, uscc: str):
             "past": past,
             "in_force_count": sum(1 for s in current if s.in_force),
             "sections": _sections_for(enterprise),
+            "rd_institutions": enterprise_rd_institutions(enterprise=enterprise),
             "on": on,
         },
     )

@@ -16,7 +16,14 @@ from ip_registry.imports import (
     registry_columns_unknown,
     registry_import,
 )
-from ip_registry.models import ColumnProfile, DesignationType, Enterprise, IndicatorYear, Patent
+from ip_registry.models import (
+    ColumnProfile,
+    DesignationType,
+    Enterprise,
+    Patent,
+    RDExpenditure,
+    RDInstitution,
+)
 from ip_registry.services import column_profile_save, status_periods_rebuild
 
 
@@ -157,11 +164,20 @@ class ColumnProfileViewSet(SnippetViewSet):
     list_filter = ["kind"]
 
 
-class IndicatorYearViewSet(SnippetViewSet):
-    model = IndicatorYear
-    icon = "pick"
-    menu_label = "规划指标（目标与填报）"
-    list_display = ["indicator", "year", "target", "actual"]
+class RDInstitutionViewSet(SnippetViewSet):
+    model = RDInstitution
+    icon = "cogs"
+    menu_label = "企业研发机构"
+    list_display = ["name", "enterprise", "kind", "level", "year", "until_year"]
+    list_filter = ["kind", "level", "year"]
+    search_fields = ["name"]
+
+
+class RDExpenditureViewSet(SnippetViewSet):
+    model = RDExpenditure
+    icon = "table"
+    menu_label = "企业研发投入"
+    list_display = ["enterprise", "year", "rd_expense", "revenue"]
     list_filter = ["year"]
 
 
@@ -174,7 +190,8 @@ class RegistryGroup(SnippetViewSetGroup):
         PatentViewSet,
         DesignationTypeViewSet,
         ColumnProfileViewSet,
-        IndicatorYearViewSet,
+        RDInstitutionViewSet,
+        RDExpenditureViewSet,
     )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from marketplace import selectors, services
 from marketplace.forms import ListingFilterForm
@@ -13,6 +13,7 @@ from marketplace.models import KIND_MODELS, CooperationMode, Inquiry
 
 router = Router(tags=["market"])
 MAX_LIMIT = 100
+MAX_OFFSET = 100_000
 
 
 class ListingOut(Schema):
@@ -49,8 +50,9 @@ class ListingQuery(Schema):
     district: str | None = None
     holder: str | None = None
     sort: str | None = None
-    offset: int = 0
-    limit: int = 20
+    # Bounded here, before the database slices with them (a 2**70 offset is a 422, not a 500).
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
 
 
 def _listing_out(page) -> dict:
@@ -82,9 +84,7 @@ def listings(request, query: Query[ListingQuery]):
     if form.is_bound and not form.is_valid():
         raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
     queryset = selectors.listings_browse(filters=form.filters())
-    offset = max(query.offset, 0)
-    limit = min(max(query.limit, 1), MAX_LIMIT)
-    pages = [p.specific for p in queryset[offset : offset + limit]]
+    pages = [p.specific for p in queryset[query.offset : query.offset + query.limit]]
     return {"count": queryset.count(), "results": [_listing_out(p) for p in pages]}
 
 

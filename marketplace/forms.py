@@ -5,6 +5,7 @@ from core.identifiers import normalize_patent_number
 from core.models import District, Industry
 from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry
 from marketplace.selectors import SORTS, ListingFilters
+from marketplace.services import INQUIRY_MESSAGE_MAX_CHARS, INQUIRY_REPLY_MAX_CHARS
 
 # An <input type="date"> reads and writes ISO dates only; the zh-hans default (2027/06/30)
 # would show the saved date as empty and the next save would clear it.
@@ -101,6 +102,10 @@ class ListingForm(forms.Form):
 
     title = forms.CharField(label="标题", max_length=255)
     summary = forms.CharField(label="一句话简介", max_length=300)
+    title_en = forms.CharField(
+        label="英文标题", max_length=255, required=False, help_text="可选；英文访客看到并可检索"
+    )
+    summary_en = forms.CharField(label="英文简介", max_length=300, required=False)
     problem = forms.CharField(
         label="解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -244,7 +249,7 @@ class ListingForm(forms.Form):
 class InquiryForm(forms.Form):
     message = forms.CharField(
         label="询价内容",
-        max_length=2000,
+        max_length=INQUIRY_MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="说明您的应用场景、规模和关心的问题",
     )
@@ -261,7 +266,9 @@ class InquiryForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="回复", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="回复", max_length=INQUIRY_REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TransitionForm(forms.Form):

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -121,6 +122,10 @@ class MarketIndexPage(Page):
         return context
 
 
+def _reading_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 class ListingBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(label="正文", features=RICH_TEXT_FEATURES)
     image = ImageChooserBlock(label="图片")
@@ -140,6 +145,9 @@ class ListingPage(Page):
         "外部编号", max_length=64, blank=True, db_index=True, help_text="导入数据的唯一编号"
     )
     summary = models.CharField("一句话简介", max_length=300)
+    # Optional English wording, shown to visitors reading in English and found by English queries.
+    title_en = models.CharField("英文标题", max_length=255, blank=True)
+    summary_en = models.CharField("英文简介", max_length=300, blank=True)
     problem = models.TextField("解决的问题", blank=True)
     body = StreamField(ListingBodyBlock(), verbose_name="详细介绍", blank=True)
     cover_image = models.ForeignKey(
@@ -214,6 +222,8 @@ class ListingPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.SearchField("title_en"),
+        index.SearchField("summary_en"),
         index.SearchField("problem"),
         index.SearchField("keywords"),
         index.SearchField("body"),
@@ -228,6 +238,7 @@ class ListingPage(Page):
     listing_panels = [
         PatentCheckPanel(heading="专利检查"),
         FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("title_en"), FieldPanel("summary_en")], heading="英文（可选）"),
         FieldPanel("problem"),
         FieldPanel("body"),
         MultiFieldPanel(
@@ -274,6 +285,15 @@ class ListingPage(Page):
                 name="%(app_label)s_%(class)s_external_id_unique",
             )
         ]
+
+    @property
+    def display_title(self) -> str:
+        """The English title for visitors reading in English, when the owner gave one."""
+        return self.title_en if self.title_en and _reading_english() else self.title
+
+    @property
+    def display_summary(self) -> str:
+        return self.summary_en if self.summary_en and _reading_english() else self.summary
 
     @property
     def keyword_list(self) -> list[str]:

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import Page, ReferenceIndex, TaskState, WorkflowState
 from wagtail.query import PageQuerySet
 
 from core.selectors import organizations_for_user
@@ -55,6 +55,40 @@ def listings_live(*, kind: str | None = None, on: date | None = None) -> QuerySe
     """Live listings whose validity window has not ended (both kinds unless `kind`)."""
     on = on or timezone.localdate()
     return _listing_pages(kind).live().filter(_unexpired(_prefixes(kind), on)).specific()
+
+
+def document_listings(*, document) -> QuerySet[Page]:
+    """Listings whose saved page row refers to the document: the attachment field, a document
+    block or a rich-text link in the body (Wagtail's reference index records all three)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = set(
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    for model in LISTING_MODELS:
+        ids.update(
+            str(pk) for pk in model.objects.filter(attachment=document).values_list("pk", flat=True)
+        )
+    return _listing_pages(None).filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
+
+
+def document_can_view(*, user, document) -> bool:
+    """A document belongs to its listing: public once a live, unexpired listing shows it;
+    before that (draft, in review, rejected, withdrawn, expired) only its uploader, the
+    listing organisation's members and those who may edit documents in the admin see it."""
+    listings = document_listings(document=document)
+    if listings_live().filter(pk__in=listings.values("pk")).exists():
+        return True
+    if not user.is_authenticated:
+        return False
+    if document.uploaded_by_user_id == user.pk or document.is_editable_by_user(user):
+        return True
+    organizations = organizations_for_user(user=user).values("pk")
+    return any(
+        model.objects.filter(pk__in=listings.values("pk"), organization__in=organizations).exists()
+        for model in LISTING_MODELS
+    )
 
 
 @dataclass
@@ -375,3 +409,15 @@ def listings_flagged() -> list:
     return [
         {"page": c.page.specific, "reason": c.reason, "checked_at": c.checked_at} for c in checks
     ]
+
+
+def market_deals_summary(*, year: int, district: str | None = None, on: date | None = None) -> dict:
+    """Deals closed in `year` (up to `on`), optionally those of sellers in `district`:
+    {"count", "value"} (value in 万元; deals without a price count but add nothing)."""
+    deals = Inquiry.objects.filter(status=Inquiry.Status.DEAL, closed_at__year=year)
+    if on is not None:
+        deals = deals.filter(closed_at__date__lte=on)
+    if district:
+        deals = deals.filter(seller_organization__district__name=district)
+    totals = deals.aggregate(count=Count("pk"), value=Sum("deal_price_wan"))
+    return {"count": totals["count"], "value": Decimal(str(totals["value"] or 0))}

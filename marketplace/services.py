@@ -23,6 +23,7 @@ from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
+from core.uploads import document_check, image_check
 from core.vocabularies import vocabulary_resolve
 from marketplace.matching import match_score
 from marketplace.models import (
@@ -359,17 +360,38 @@ def listing_media_create(*, user, title: str, image_file=None, document_file=Non
 
     values = {}
     if image_file is not None:
-        values["cover_image"] = get_image_model().objects.create(
-            title=title[:255], file=image_file, uploaded_by_user=user
-        )
+        try:
+            image_check(_upload_content(image_file), name=image_file.name)
+        except ValidationError as exc:
+            raise ValidationError({"cover_image_file": exc.messages}) from exc
+        image = get_image_model()(title=title[:255], file=image_file, uploaded_by_user=user)
+        image._set_file_hash()
+        image.save()
+        values["cover_image"] = image
     if document_file is not None:
-        extension = document_file.name.rsplit(".", 1)[-1].lower()
-        if extension not in settings.WAGTAILDOCS_EXTENSIONS:
-            raise ValidationError({"attachment_file": f"不支持的附件类型 .{extension}"})
-        values["attachment"] = get_document_model().objects.create(
+        try:
+            document_check(
+                _upload_content(document_file),
+                name=document_file.name or "",
+                extensions=settings.WAGTAILDOCS_EXTENSIONS,
+            )
+        except ValidationError as exc:
+            raise ValidationError({"attachment_file": exc.messages}) from exc
+        document = get_document_model()(
             title=title[:255], file=document_file, uploaded_by_user=user
         )
+        # Size and hash as Wagtail's own upload form sets them (the hash is the served ETag).
+        document._set_document_file_metadata()
+        document.save()
+        values["attachment"] = document
     return values
+
+
+def _upload_content(uploaded) -> bytes:
+    uploaded.seek(0)
+    content = uploaded.read()
+    uploaded.seek(0)
+    return content
 
 
 def _moderators():
@@ -561,6 +583,11 @@ TRANSITIONS = {
 }
 
 
+# The inquiry form and the API share these (the form's max_length is set from them).
+INQUIRY_MESSAGE_MAX_CHARS = 2000
+INQUIRY_REPLY_MAX_CHARS = 4000
+
+
 def _inquiry_rate_check(*, user, now) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
@@ -580,8 +607,16 @@ def _inquiry_rate_check(*, user, now) -> None:
 
 @transaction.atomic
 def inquiry_create(
-    *, buyer, listing, message: str, mode=None, budget_wan: Decimal | None = None, now=None
+    *,
+    buyer,
+    listing,
+    message: str,
+    mode=None,
+    budget_wan: Decimal | None = None,
+    now=None,
+    organization: Organization | None = None,
 ) -> Inquiry:
+    """`organization`: the one the buyer acts for (accounts' 切换机构); else their first."""
     now = now or timezone.now()
     if not buyer.is_authenticated:
         raise PermissionDenied("请先登录")
@@ -597,14 +632,23 @@ def inquiry_create(
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": "请填写询价内容"})
+    if len(message) > INQUIRY_MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            {"message": f"询价内容最多 {INQUIRY_MESSAGE_MAX_CHARS} 字，现有 {len(message)} 字"}
+        )
     if mode is not None and not listing.modes.filter(pk=mode.pk).exists():
         raise ValidationError({"mode": f"该挂牌不提供“{mode}”合作方式"})
+    acting = buyer_organizations.first()
+    if organization is not None:
+        acting = buyer_organizations.filter(pk=organization.pk).first()
+        if acting is None:
+            raise PermissionDenied("只能以本人所属机构的名义询价")
     _inquiry_rate_check(user=buyer, now=now)
     inquiry = Inquiry.objects.create(
         listing_id=listing.pk,
         seller_organization=listing.organization,
         buyer=buyer,
-        buyer_organization=buyer_organizations.first(),
+        buyer_organization=acting,
         message=message,
         mode=mode,
         budget_wan=budget_wan,
@@ -637,6 +681,10 @@ def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "请填写回复内容"})
+    if len(body) > INQUIRY_REPLY_MAX_CHARS:
+        raise ValidationError(
+            {"body": f"回复最多 {INQUIRY_REPLY_MAX_CHARS} 字，现有 {len(body)} 字"}
+        )
     message = InquiryMessage.objects.create(inquiry=inquiry, author=user, body=body)
     if inquiry.status == Inquiry.Status.NEW and inquiry_is_seller(user=user, inquiry=inquiry):
         # The seller's first answer opens the negotiation.

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
-from core.selectors import organizations_for_user
+from core.selectors import acting_organization, organizations_for_user
 from marketplace import selectors, services
 from marketplace.access import is_market_staff
 from marketplace.forms import (
@@ -106,7 +106,8 @@ def listing_detail_context(request, page) -> dict:
 
 
 def organization(request, pk: int):
-    org = get_object_or_404(Organization, pk=pk)
+    # Applications under review (or refused) are not public organisations.
+    org = get_object_or_404(Organization, pk=pk, status=Organization.Status.APPROVED)
     listings = selectors.listings_of_organization(organization=org)
     return render(
         request,
@@ -174,7 +175,11 @@ def listing_create(request, kind: str):
     if not organizations.exists():
         raise PermissionDenied("只有企业、高校和院所的成员可以发布挂牌")
     org_pk = request.POST.get("organization") or request.GET.get("organization")
-    organization = organizations.filter(pk=org_pk).first() if org_pk else organizations.first()
+    organization = (
+        organizations.filter(pk=org_pk).first()
+        if org_pk
+        else acting_organization(user=request.user, session=request.session)
+    )
     if organization is None:
         raise PermissionDenied("只能为本机构发布挂牌")
     data = request.POST if request.method == "POST" else pending_input(request)
@@ -304,6 +309,7 @@ def inquiry_create(request, pk: int):
                 message=form.cleaned_data["message"],
                 mode=form.cleaned_data["mode"],
                 budget_wan=form.cleaned_data["budget_wan"],
+                organization=acting_organization(user=request.user, session=request.session),
             )
         except PermissionDenied as exc:
             status = HTTPStatus.FORBIDDEN
@@ -353,11 +359,27 @@ def inquiry_detail(request, pk: int):
         if is_seller or value == Inquiry.Status.CLOSED
     ]
     contract_url = None
+    contract_registrant = None
     if inquiry.status == Inquiry.Status.DEAL:
-        try:
-            contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
-        except NoReverseMatch:
-            contract_url = None
+        # The seller of the technology registers the contract: the listing's owner for a
+        # result, the inquiring party for a demand. The other party is told so instead of
+        # being offered a button that would only answer 403.
+        listing = inquiry.listing.specific
+        seller = (
+            inquiry.buyer_organization
+            if getattr(listing, "kind", "technology") == "demand"
+            else inquiry.seller_organization
+        )
+        if (
+            seller is not None
+            and organizations_for_user(user=request.user).filter(pk=seller.pk).exists()
+        ):
+            try:
+                contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
+            except NoReverseMatch:
+                contract_url = None
+        else:
+            contract_registrant = seller
     return render(
         request,
         "marketplace/inquiry_detail.html",
@@ -370,6 +392,7 @@ def inquiry_detail(request, pk: int):
             "transition_form": TransitionForm(),
             "transitions": transitions,
             "contract_url": contract_url,
+            "contract_registrant": contract_registrant,
         },
     )
 

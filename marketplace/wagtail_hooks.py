@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.template.loader import render_to_string
 from wagtail import hooks
 
@@ -5,7 +6,7 @@ from core.admin_menu import admin_menu_item_register
 from core.models import Organization
 from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
 from marketplace.access import is_market_staff
-from marketplace.selectors import listings_of_organization
+from marketplace.selectors import document_can_view, listings_of_organization
 
 admin_menu_item_register(
     "专利存疑的挂牌",
@@ -29,3 +30,10 @@ def enterprise_listings_section(*, enterprise) -> str:
     if not listings:
         return ""
     return render_to_string("marketplace/_enterprise_listings.html", {"listings": listings})
+
+
+@hooks.register("before_serve_document")
+def documents_private_until_listed(document, request):
+    # 404 rather than 403: an unpublished listing's attachment does not exist for the public.
+    if not document_can_view(user=request.user, document=document):
+        raise Http404("文档不存在")

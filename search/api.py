@@ -1,9 +1,10 @@
 """GET /api/v1/search and /api/v1/search/suggest (public: only public content is indexed)."""
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from search.backends.base import VALUE_FILTERS
-from search.services import search_params, search_query, search_suggest
+from search.selectors import SearchPage, Suggestions, search_params, search_query, search_suggest
 
 router = Router(tags=["search"])
 
@@ -67,7 +68,7 @@ class SuggestOut(Schema):
 
 
 @router.get("", response=SearchOut, auth=None, summary="全文检索", url_name="search")
-def search(request, params: Query[SearchQuery]):
+def search(request: HttpRequest, params: Query[SearchQuery]) -> SearchPage:
     """Filters repeat for several values (`industry=新能源&industry=新材料`)."""
     parsed = search_params(
         q=params.q,
@@ -90,5 +91,5 @@ def search(request, params: Query[SearchQuery]):
     summary="检索词自动补全（含拼音、首字母）",
     url_name="search_suggest",
 )
-def suggest(request, q: str = "", size: int = 8):
+def suggest(request: HttpRequest, q: str = "", size: int = 8) -> Suggestions:
     return search_suggest(q=q, size=size)

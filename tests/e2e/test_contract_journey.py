@@ -8,6 +8,7 @@ import pytest
 from contracts.models import Contract, Status
 from core.roles import Role
 from tests.contracts.factories import pdf_bytes
+from tests.e2e.two_factor import pass_two_factor
 from tests.factories import PASSWORD, OrganizationFactory
 
 # serialized_rollback: districts and industries come from data migrations.
@@ -37,6 +38,7 @@ def _login(browser, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_two_factor(page)
     page.wait_for_url(live_server.url + "/")
     return context, page
 

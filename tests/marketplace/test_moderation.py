@@ -209,6 +209,8 @@ def test_form_uploads_cover_image_and_attachment(client, owner):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image as PILImage
 
+    from tests.contracts.factories import pdf_bytes
+
     buffer = BytesIO()
     PILImage.new("RGB", (40, 30), "red").save(buffer, format="PNG")
     client.force_login(owner)
@@ -217,7 +219,7 @@ def test_form_uploads_cover_image_and_attachment(client, owner):
         {
             **form_data(),
             "cover_image_file": SimpleUploadedFile("cover.png", buffer.getvalue(), "image/png"),
-            "attachment_file": SimpleUploadedFile("spec.pdf", b"%PDF-1.4 test", "application/pdf"),
+            "attachment_file": SimpleUploadedFile("spec.pdf", pdf_bytes(), "application/pdf"),
         },
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -233,4 +235,4 @@ def test_form_uploads_cover_image_and_attachment(client, owner):
         },
     )
     assert response.status_code == HTTPStatus.OK
-    assert "不支持的附件类型 .exe" in response.content.decode()
+    assert "附件“x.exe”的类型不支持" in response.content.decode()

@@ -19,9 +19,9 @@ from tests.marketplace.factories import make_listing
 pytestmark = pytest.mark.django_db
 
 LISTING_FIELDS = [
-    "title", "summary", "problem", "industry_id", "trl", "price_wan", "holder_type_id",
-    "district_id", "keywords", "patent_numbers", "contact_name", "contact_phone",
-    "contact_email", "valid_from", "valid_until",
+    "title", "summary", "title_en", "summary_en", "problem", "industry_id", "trl",
+    "price_wan", "holder_type_id", "district_id", "keywords", "patent_numbers",
+    "contact_name", "contact_phone", "contact_email", "valid_from", "valid_until",
 ]  # fmt: skip
 KIND_FIELDS = {
     "technology": ["advantages", "applications"],
@@ -55,6 +55,8 @@ def test_listing_edit_form_saved_unchanged_keeps_every_value(client, make_user, 
         organization=organization,
         modes=("transfer", "service"),
         problem="含油污泥难处理",
+        title_en="Low-temperature pyrolysis of oily sludge",
+        summary_en="Cuts sludge volume by 90%",
         valid_from=date(2026, 1, 15),
         valid_until=date(2027, 6, 30),
         price_wan=Decimal("45.50"),

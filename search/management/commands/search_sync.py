@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
 
-from search.services import (
+from search.outbox import (
     DRAIN_BATCH,
     search_outbox_drain_all,
     search_outbox_pending,
@@ -30,10 +32,6 @@ logger = logging.getLogger(__name__)
 
 def _database_queue():
     """The django-tasks-db worker loop, when the database queue is the TASKS backend."""
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.management.commands.db_worker import Worker
-
     return (
         Worker if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend) else None
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_audit_action_scheme'),
+        ('core', '0002_seed_reference_data'),
     ]
 
     operations = [

@@ -1,0 +1,181 @@
+"""Uploaded files checked by their content, by parsers that run within limits.
+
+Every parser of user files (pypdf, openpyxl, Pillow) is reached through here, so a hostile file
+costs bounded memory and time and fails as one Chinese ValidationError (a 400 on the API, a
+form error on the page), never a traceback: a PDF whose page tree has 200,000 entries, an XLSX
+whose 200 KB expand to a 200 MB shared string, a PNG declaring 50,000 × 50,000 pixels.
+"""
+
+import io
+import warnings
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+# A spreadsheet may expand to this much XML in total, and no single part past the second limit
+# (openpyxl reads the shared strings whole, even in read-only mode).
+XLSX_MAX_EXPANDED_BYTES = 80 * 1024 * 1024
+XLSX_MAX_PART_BYTES = 40 * 1024 * 1024
+# Decoding an image needs about 4 bytes a pixel: 40 megapixels is a large scan, not a bomb.
+IMAGE_MAX_PIXELS = 40_000_000
+PDF_MAX_PAGES = 2000
+
+IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+
+
+def pdf_check(content: bytes, *, name: str) -> int:
+    """Page count of a readable PDF; ValidationError for anything else."""
+    if not content.startswith(b"%PDF-"):
+        raise ValidationError(_("文件“%(name)s”不是 PDF 文件（按文件内容判断）") % {"name": name})
+    try:
+        # pypdf bounds its own work (page-tree depth and size, decompressed stream length) and
+        # raises LimitReachedError, a PyPdfError, when a file goes past them.
+        pages = len(PdfReader(io.BytesIO(content), strict=False).pages)
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+    ) as exc:
+        raise ValidationError(
+            _("文件“%(name)s”已损坏或结构异常，无法作为 PDF 打开") % {"name": name}
+        ) from exc
+    if pages < 1:
+        raise ValidationError(_("文件“%(name)s”没有页面") % {"name": name})
+    if pages > PDF_MAX_PAGES:
+        raise ValidationError(
+            _("文件“%(name)s”页数过多（%(pages)s 页，上限 %(limit)s 页）")
+            % {"name": name, "pages": pages, "limit": PDF_MAX_PAGES}
+        )
+    return pages
+
+
+def image_check(content: bytes, *, name: str) -> str:
+    """The file extension for an image Pillow can fully decode within IMAGE_MAX_PIXELS."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                if image.format not in IMAGE_FORMATS:
+                    raise ValidationError(
+                        _("文件“%(name)s”的图片格式不支持：只接受 JPEG、PNG、GIF 或 WebP")
+                        % {"name": name}
+                    )
+                width, height = image.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise ValidationError(
+                        _("图片“%(name)s”尺寸过大（%(w)s × %(h)s 像素）")
+                        % {"name": name, "w": width, "h": height}
+                    )
+                image.load()  # decode every pixel: a truncated or forged body fails here
+                return IMAGE_FORMATS[image.format]
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+    ) as exc:
+        raise ValidationError(
+            _("文件“%(name)s”不是可读取的图片（按文件内容判断）") % {"name": name}
+        ) from exc
+
+
+def zip_check(content: bytes, *, name: str) -> zipfile.ZipFile:
+    """An Office/ZIP container whose members expand within the XLSX limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise ValidationError(
+            _("文件“%(name)s”无法读取：已损坏，不是有效的 XLSX、Office 或 ZIP 文件")
+            % {"name": name}
+        ) from exc
+    total = sum(member.file_size for member in members)
+    largest = max((member.file_size for member in members), default=0)
+    if total > XLSX_MAX_EXPANDED_BYTES or largest > XLSX_MAX_PART_BYTES:
+        raise ValidationError(
+            _("文件“%(name)s”解压后过大（%(size).0f MB），疑似压缩炸弹，已拒绝")
+            % {"name": name, "size": total / 1048576}
+        )
+    return archive
+
+
+# Magic bytes of the document types listings may attach (WAGTAILDOCS_EXTENSIONS).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OOXML_PART = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+def document_check(content: bytes, *, name: str, extensions: list[str]) -> str:
+    """The lower-case extension of a document whose content is what its name says."""
+    stem, dot, extension = name.rpartition(".")
+    extension = extension.lower()
+    if not dot or not stem or extension not in extensions:
+        raise ValidationError(
+            _("附件“%(name)s”的类型不支持：只接受 %(allowed)s")
+            % {"name": name, "allowed": "、".join(f".{e}" for e in extensions)}
+        )
+    mismatch = ValidationError(
+        _("附件“%(name)s”的内容与扩展名 .%(ext)s 不符") % {"name": name, "ext": extension}
+    )
+    if extension == "pdf":
+        pdf_check(content, name=name)
+    elif extension in ("doc", "xls", "ppt"):
+        if not content.startswith(_OLE):
+            raise mismatch
+    elif extension in _OOXML_PART or extension == "zip":
+        if not content.startswith(b"PK"):
+            raise mismatch
+        archive = zip_check(content, name=name)
+        if extension in _OOXML_PART and not any(
+            n.startswith(_OOXML_PART[extension]) for n in archive.namelist()
+        ):
+            raise mismatch
+    elif extension == "txt":
+        head = content[:4096].lstrip().lower()
+        if b"\x00" in content or head.startswith((b"<!doctype", b"<html", b"<svg", b"<?xml")):
+            raise mismatch
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                content.decode("gb18030")
+            except UnicodeDecodeError as exc:
+                raise mismatch from exc
+    return extension
+
+
+def read_pdf_or_image(uploaded, *, max_bytes: int, label: str = "文件") -> tuple[bytes, str]:
+    """Return (content, extension) of a PDF or image upload, judged by its bytes, or raise."""
+    name = uploaded.name or "upload"
+    limit = {"label": label, "name": name, "mb": f"{max_bytes / 1048576:.1f}"}
+    if uploaded.size is not None and uploaded.size > max_bytes:
+        raise ValidationError(_("%(label)s“%(name)s”过大，上限为 %(mb)s MB") % limit)
+    content = uploaded.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise ValidationError(_("%(label)s“%(name)s”过大，上限为 %(mb)s MB") % limit)
+    if not content:
+        raise ValidationError(_("%(label)s“%(name)s”是空文件") % limit)
+    if content.startswith(b"%PDF-"):
+        pdf_check(content, name=name)
+        return content, ".pdf"
+    try:
+        return content, image_check(content, name=name)
+    except ValidationError:
+        raise ValidationError(
+            _("%(label)s“%(name)s”不是 PDF 或图片（JPEG、PNG）：按文件内容判断，与扩展名无关")
+            % limit
+        ) from None
