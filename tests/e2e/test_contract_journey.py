@@ -108,6 +108,7 @@ def test_member_registers_a_contract_and_anyone_can_verify_it(
     officer.reload()
     officer.get_by_role("button", name="受理").click()
     officer.get_by_role("button", name="准予登记").click()
+    officer.locator("#confirm-button").click()  # registering is confirmed on its own page
     assert officer.locator("#contract-status").inner_text() == "已登记"
     contract.refresh_from_db()
     assert contract.status == Status.REGISTERED
