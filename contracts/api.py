@@ -43,8 +43,8 @@ from core.selectors import organizations_for_user
 router = Router(tags=["contracts"])
 
 
-def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> Any:
-    """A coded field: the code or the Chinese label is accepted, and the schema lists both.
+def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> WithJsonSchema:
+    """A coded field's schema: the code or the Chinese label is accepted, both are listed.
 
     The services resolve the value (contracts.cleaning.choice_code), so an unknown one is a 400
     with the allowed values in Chinese, like every other validation error of this API.
@@ -52,42 +52,43 @@ def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> Any:
     pairs = list(choices.choices) if isinstance(choices, type) else list(choices)
     values = [code for code, _label in pairs] + [label for _code, label in pairs]
     described = "；".join(f"{code} = {label}" for code, label in pairs)
-    return Annotated[
-        str,
-        WithJsonSchema(
-            {
-                "type": "string",
-                "enum": list(dict.fromkeys(values)),
-                "description": f"代码或中文名称均可：{described}",
-            }
-        ),
-    ]
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "enum": list(dict.fromkeys(values)),
+            "description": f"代码或中文名称均可：{described}",
+        }
+    )
 
 
-ContractTypeIn = _coded(ContractType)
-SubtypeIn = _coded(SUBTYPE_CHOICES)
-TechnologyFieldIn = _coded(TechnologyField)
-IPTypeIn = _coded(IPType)
-PaymentMethodIn = _coded(PaymentMethod)
+ContractTypeIn = Annotated[str, _coded(ContractType)]
+SubtypeIn = Annotated[str, _coded(SUBTYPE_CHOICES)]
+TechnologyFieldIn = Annotated[str, _coded(TechnologyField)]
+IPTypeIn = Annotated[str, _coded(IPType)]
+PaymentMethodIn = Annotated[str, _coded(PaymentMethod)]
+RoleIn = Annotated[str, _coded(Party.Role)]
+PartyTypeIn = Annotated[str, _coded(Party.PartyType)]
+CostKindIn = Annotated[str, _coded(NonTechnicalCost.Kind)]
+IPKindIn = Annotated[str, _coded(IPItem.Kind)]
 
 
 class PartyIn(Schema):
-    role: _coded(Party.Role)
+    role: RoleIn
     name: str
     uscc: str = ""
-    party_type: _coded(Party.PartyType) = "enterprise"
+    party_type: PartyTypeIn = "enterprise"
     district: str | None = Field(None, description="区县或功能区，名称、简称、代码或别名均可")
     region: str = ""
 
 
 class CostIn(Schema):
-    kind: _coded(NonTechnicalCost.Kind) = "other"
+    kind: CostKindIn = "other"
     description: str = ""
     amount: Decimal
 
 
 class IPItemIn(Schema):
-    kind: _coded(IPItem.Kind) = "patent"
+    kind: IPKindIn = "patent"
     number: str
     title: str = ""
 

@@ -112,8 +112,9 @@ def amounts_complete(data: dict, costs: list[dict] | None) -> dict:
     non_technical = _number(data.get("declared_non_technical_amount"))
     if non_technical is None and costs:
         amounts = [_number(c.get("amount")) for c in costs]
-        if all(a is not None for a in amounts):
-            non_technical = sum(amounts, Decimal("0"))
+        known = [a for a in amounts if a is not None]
+        if len(known) == len(amounts):
+            non_technical = sum(known, Decimal("0"))
     if total is None:
         return data
     if technical is None and data.get("declared_technical_amount") in (None, ""):

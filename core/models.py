@@ -24,6 +24,10 @@ def split_aliases(text: str) -> list[str]:
 class VocabularyEntryMixin:
     """A value of an editable vocabulary: canonical name, code, English name and aliases."""
 
+    name: str
+    name_en: str
+    aliases: str
+
     def alias_list(self) -> list[str]:
         return split_aliases(self.aliases)
 

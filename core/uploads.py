@@ -76,8 +76,15 @@ def image_check(content: bytes, *, name: str) -> str:
                         _("图片“%(name)s”尺寸过大（%(w)s × %(h)s 像素）")
                         % {"name": name, "w": width, "h": height}
                     )
-                image.load()  # decode every pixel: a truncated or forged body fails here
-                return IMAGE_FORMATS[image.format]
+                extension = IMAGE_FORMATS[image.format]
+            # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, so load() alone
+            # would accept a cut-off body once a PDF was rendered: verify() checks the chunks
+            # and their checksums first, then load() decodes every pixel.
+            with Image.open(io.BytesIO(content)) as image:
+                image.verify()
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()
+            return extension
     except ValidationError:
         raise
     except (

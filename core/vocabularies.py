@@ -10,9 +10,10 @@ designation types), so core never imports it.
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
@@ -51,20 +52,25 @@ def vocabulary_sources() -> dict[str, VocabularySource]:
     return sources
 
 
+# A vocabulary's rows are instances of different models (District, Industry, VocabularyTerm,
+# DesignationType …) sharing VocabularyEntryMixin; callers know which one they asked for.
+Entry = Any
+
+
 class Lookup:
     """Every spelling of every entry of one vocabulary, read once."""
 
-    def __init__(self, source: VocabularySource, entries: Iterable[Model]):
+    def __init__(self, source: VocabularySource, entries: Iterable[Entry]):
         self.source = source
         self.entries = list(entries)
-        self.by_key: dict[str, Model] = {}
-        self._seen: dict[object, Model | None] = {}  # imports repeat the same values
+        self.by_key: dict[str, Entry] = {}
+        self._seen: dict[object, Entry | None] = {}  # imports repeat the same values
         for entry in self.entries:
             for name in entry.vocabulary_names():
                 # The canonical name and code of an entry win over another entry's alias.
                 self.by_key.setdefault(header_key(name), entry)
 
-    def get(self, value: object) -> Model | None:
+    def get(self, value: object) -> Entry | None:
         if value in (None, ""):
             return None
         try:

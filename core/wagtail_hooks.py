@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from core.models import District, Industry, VocabularyEntryMixin, VocabularyTerm
 from core.services import audit_record
 
+BEFORE = "_vocabulary_before"  # the values as stored, kept on the request during an edit
 AUDITED_FIELDS = ("name", "code", "division_code", "name_en", "aliases", "vocabulary")
 
 
@@ -31,7 +32,8 @@ def _action(instance: Model, verb: str) -> str:
 @hooks.register("before_edit_snippet")
 def remember_vocabulary_values(request: HttpRequest, instance: Model) -> None:
     if _audited(instance):
-        request._vocabulary_before = _snapshot(type(instance).objects.get(pk=instance.pk))
+        stored = type(instance)._default_manager.get(pk=instance.pk)
+        setattr(request, BEFORE, _snapshot(stored))
 
 
 @hooks.register("after_create_snippet")
@@ -49,7 +51,7 @@ def audit_vocabulary_create(request: HttpRequest, instance: Model) -> None:
 @hooks.register("after_edit_snippet")
 def audit_vocabulary_edit(request: HttpRequest, instance: Model) -> None:
     if _audited(instance):
-        before = getattr(request, "_vocabulary_before", {})
+        before = getattr(request, BEFORE, {})
         after = _snapshot(instance)
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
         if changes:

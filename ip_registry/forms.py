@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core.identifiers import validate_uscc
-from core.tables import header_key
+from core.vocabularies import vocabulary_lookup
 from ip_registry.imports import IMPORTERS, RowInvalid, parse_date
 from ip_registry.models import ColumnProfile, DesignationType
 from ip_registry.services import enterprise_designations_set
@@ -120,29 +120,24 @@ class EnterpriseAdminForm(WagtailAdminModelForm):
             raise forms.ValidationError(exc.messages) from exc
 
     def clean_designations(self) -> list[tuple[int, DesignationType]]:
-        types: dict[str, DesignationType] = {}
-        for designation_type in DesignationType.objects.all():
-            for alias in (
-                designation_type.code,
-                designation_type.name,
-                *designation_type.alias_list(),
-            ):
-                types[header_key(alias)] = designation_type
-        rows, errors = [], []
+        types = vocabulary_lookup("designation_type")
+        rows: list[tuple[int, DesignationType]] = []
+        errors: list[str] = []
         for number, line in enumerate(
             (self.cleaned_data.get("designations") or "").splitlines(), 1
         ):
             if not line.strip():
                 continue
             match = re.fullmatch(r"\s*(\d{4})\s*年?\s*[,，、\s]\s*(.+?)\s*", line)
-            dtype = types.get(header_key(match.group(2))) if match else None
+            dtype = types.get(match.group(2)) if match else None
             if match is None or not 1985 <= int(match.group(1)) <= 2100:
                 errors.append(
                     f"第 {number} 行“{line.strip()}”应为“年度 认定类型”，如 2019 规上科技型企业"
                 )
             elif dtype is None:
-                names = "、".join(sorted({t.name for t in types.values()}))
-                errors.append(f"第 {number} 行认定类型“{match.group(2)}”无效（可选：{names}）")
+                errors.append(
+                    f"第 {number} 行：" + types.unknown_message(match.group(2), "认定类型")
+                )
             else:
                 rows.append((int(match.group(1)), dtype))
         if errors:

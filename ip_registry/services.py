@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from core.services import audit_record
-from core.types import Actor
+from core.types import Actor, User
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     ColumnProfile,
@@ -175,6 +175,27 @@ def patent_holders_change(
 
 
 @transaction.atomic
+def column_profile_save(
+    *, user: Actor, kind: str, name: str, mapping: dict[str, str]
+) -> ColumnProfile:
+    """Create or extend a named mapping of export headers onto an importer's columns."""
+    author = user if user is not None and user.is_authenticated else None
+    profile, created = ColumnProfile.objects.get_or_create(
+        kind=kind, name=name.strip()[:60], defaults={"created_by": author}
+    )
+    old = dict(profile.mapping)
+    profile.mapping = {**old, **mapping}
+    profile.save()
+    audit_record(
+        actor=user,
+        action=f"ip_registry.column_profile.{'create' if created else 'update'}",
+        obj=profile,
+        changes={"mapping": [old, profile.mapping]},
+    )
+    return profile
+
+
+@transaction.atomic
 def enterprise_designations_set(
     *,
     enterprise: Enterprise,
@@ -208,22 +229,3 @@ def enterprise_designations_set(
             actor=actor, action="ip_registry.designations.change", obj=enterprise, changes=changes
         )
     return changes
-
-
-def column_profile_save(*, user, kind: str, name: str, mapping: dict[str, str]) -> ColumnProfile:
-    """Create or extend a named mapping of export headers onto an importer's columns."""
-    profile, created = ColumnProfile.objects.get_or_create(
-        kind=kind, name=name.strip()[:60], defaults={"created_by": user}
-    )
-    old = dict(profile.mapping)
-    profile.mapping = {**old, **mapping}
-    profile.save()
-    audit_record(
-        actor=user,
-        action="ip_registry.column_profile.create"
-        if created
-        else "ip_registry.column_profile.update",
-        obj=profile,
-        changes={"mapping": [old, profile.mapping]},
-    )
-    return profile

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from contracts.selectors import contracts_registered_summary
@@ -45,8 +46,7 @@ def _coverage(indicator: Indicator, year: int, district: str | None, on: date) -
 
 
 def _inventions(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
-    count = invention_applications_count(year=year, district=district)
-    return Computed(Decimal(count), f"{count} 件")
+    return Computed(Decimal(invention_applications_count(year=year, district=district)))
 
 
 def _designations(new_only: bool):
@@ -56,7 +56,7 @@ def _designations(new_only: bool):
             designation_count(code=c, year=year, district=district, new_only=new_only)
             for c in codes
         )
-        return Computed(Decimal(count), f"{count} 家")
+        return Computed(Decimal(count))
 
     return compute
 
@@ -75,7 +75,7 @@ def _contracts(key: str):
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         summary = contracts_registered_summary(year=year, district=district, on=on)
         if key == "count":
-            return Computed(Decimal(summary["count"]), f"{summary['count']} 项")
+            return Computed(Decimal(summary["count"]))
         # Contracts keep amounts in yuan; the plan reports 万元.
         return Computed(_dec(summary[key] / 10000), f"{summary['count']} 项合同")
 
@@ -86,7 +86,7 @@ def _deals(key: str):
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         summary = market_deals_summary(year=year, district=district, on=on)
         if key == "count":
-            return Computed(Decimal(summary["count"]), f"{summary['count']} 项")
+            return Computed(Decimal(summary["count"]))
         return Computed(_dec(summary["value"]), f"{summary['count']} 项成交")
 
     return compute
@@ -94,14 +94,18 @@ def _deals(key: str):
 
 Compute = Callable[[Indicator, int, str | None, date], Computed]
 
-# (function, the definition shown to users)
-COMPUTATIONS: dict[str, tuple[Compute, str]] = {
+# (function, the definition shown to users, the query it runs)
+COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
     Computation.PATENT_COVERAGE: (
         _coverage,
         _(
             "当年认定为规模以上科技型企业的企业中，于年末（本年度未结束时为查询日）为有效专利"
             "（已授权且未失效）专利权人的企业数 ÷ 当年认定企业数 × 100%。"
             "数据：知识产权登记（认定、专利、权利人、法律状态）。"
+        ),
+        (
+            "ip_registry.selectors.coverage_for_year(year=Y, as_of=Y-12-31[, group_by=district])："
+            "COUNT(认定企业 WHERE EXISTS(有效持有 ∧ 法律状态区间为授权/恢复))"
         ),
     ),
     Computation.INVENTION_APPLICATIONS: (
@@ -110,20 +114,37 @@ COMPUTATIONS: dict[str, tuple[Compute, str]] = {
             "申请日在当年、至少一名申请人为登记企业的发明专利申请（去重申请号）。"
             "近 18 个月的数字为暂定数（公开滞后）。按区县统计时以申请人所在区县计。"
         ),
+        (
+            "ip_registry.selectors.invention_applications_count(year=Y[, district])："
+            "COUNT(专利 WHERE 类型=发明 ∧ 申请日∈Y ∧ EXISTS(登记企业为申请人))"
+        ),
     ),
     Computation.DESIGNATION_TOTAL: (
         _designations(False),
         _("当年持有所列认定类型的企业数（知识产权登记的年度认定记录），按企业所在区县分组。"),
+        (
+            "ip_registry.selectors.designation_count(code, year=Y[, district])："
+            "COUNT(认定 WHERE 类型=code ∧ 年度=Y)"
+        ),
     ),
     Computation.DESIGNATION_NEW: (
         _designations(True),
         _("当年认定、上一年度未认定的企业数（新增）。"),
+        (
+            "ip_registry.selectors.designation_count(code, year=Y, new_only=True)："
+            "COUNT(Y 年认定) − 其中 Y−1 年已认定者"
+        ),
     ),
     Computation.RD_INSTITUTION_SHARE: (
         _rd_institutions,
         _(
             "当年认定的规模以上科技型企业中，当年有在册研发机构（工程技术研究中心、企业技术中心、"
             "重点实验室等，认定年度不晚于当年且未撤销）的企业数 ÷ 认定企业数 × 100%。"
+        ),
+        (
+            "ip_registry.selectors.rd_institution_share(year=Y[, district])："
+            "COUNT(规上科技型企业 WHERE EXISTS(研发机构 年度≤Y ∧ (未撤销 ∨ 撤销年度>Y)))"
+            " ÷ COUNT(规上科技型企业)"
         ),
     ),
     Computation.RD_SALES_RATIO: (
@@ -132,36 +153,50 @@ COMPUTATIONS: dict[str, tuple[Compute, str]] = {
             "当年持有所列认定类型的企业研发经费支出合计 ÷ 销售收入合计 × 100%"
             "（登记的企业研发投入数据）。"
         ),
+        "ip_registry.selectors.rd_sales_ratio(year=Y, codes)：SUM(研发经费) ÷ SUM(销售收入)",
     ),
     Computation.CONTRACTS_COUNT: (
         _contracts("count"),
         _("当年（截至查询日）认定登记的技术合同数；按区县统计时以第一卖方所在区县计。"),
+        (
+            "contracts.selectors.contracts_registered_summary(year=Y[, district])："
+            "COUNT(合同 WHERE 状态=已登记 ∧ 登记日∈Y)"
+        ),
     ),
     Computation.CONTRACTS_TOTAL: (
         _contracts("total"),
         _("当年认定登记的技术合同成交额合计（万元）。"),
+        "contracts.selectors.contracts_registered_summary(year=Y)：SUM(合同成交额) ÷ 10000",
     ),
     Computation.CONTRACTS_TECHNICAL: (
         _contracts("technical"),
         _("当年认定登记的技术合同技术交易额合计（万元，合同成交额扣除非技术性费用）。"),
+        "contracts.selectors.contracts_registered_summary(year=Y)：SUM(技术交易额) ÷ 10000",
     ),
     Computation.MARKET_DEALS: (
         _deals("count"),
         _("技术市场中当年达成交易（询价状态为已成交）的项目数；按区县统计时以挂牌机构所在区县计。"),
+        (
+            "marketplace.selectors.market_deals_summary(year=Y[, district])："
+            "COUNT(询价 WHERE 状态=已成交 ∧ 成交时间∈Y)"
+        ),
     ),
     Computation.MARKET_DEAL_VALUE: (
         _deals("value"),
         _("技术市场当年已成交项目的成交价合计（万元）。"),
+        "marketplace.selectors.market_deals_summary(year=Y)：SUM(成交价)",
     ),
 }
 
 
 def compute(*, indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
-    function, _definition = COMPUTATIONS[indicator.computation]
+    function = COMPUTATIONS[indicator.computation][0]
     return function(indicator, year, district, on)
 
 
-def definition(indicator: Indicator) -> str:
+def definition(indicator: Indicator) -> tuple[str, str]:
+    """(the definition in words, the query) for a computed indicator; ("", "") otherwise."""
     if indicator.source != Indicator.Source.COMPUTED or indicator.computation not in COMPUTATIONS:
-        return ""
-    return str(COMPUTATIONS[indicator.computation][1])
+        return "", ""
+    _function, words, query = COMPUTATIONS[indicator.computation]
+    return str(words), query

@@ -4,8 +4,9 @@ dashboard shows every status; R&D institutions come from the registry's demo."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import cast
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from weasyprint import HTML
@@ -16,8 +17,6 @@ from core.services import user_create_with_role
 from plan import services
 from plan.models import Department, Indicator, Report, Target
 from plan.selectors import actual_for
-
-User = get_user_model()
 
 REPORTERS = [
     ("kjj_reporter", "kjj"),
@@ -112,11 +111,14 @@ def _aware(day: date) -> datetime:
 
 def seed(*, scale, progress) -> dict:
     departments = {d.code: d for d in Department.objects.all()}
-    office = user_create_with_role(
-        username="planoffice",
-        role=Role.PLAN_OFFICE,
-        password=DEMO_PASSWORD,
-        email="planoffice@demo.panjin-tech.example",
+    office = cast(
+        User,
+        user_create_with_role(
+            username="planoffice",
+            role=Role.PLAN_OFFICE,
+            password=DEMO_PASSWORD,
+            email="planoffice@demo.panjin-tech.example",
+        ),
     )
     user_create_with_role(
         username="funding",
@@ -124,13 +126,16 @@ def seed(*, scale, progress) -> dict:
         password=DEMO_PASSWORD,
         email="funding@demo.panjin-tech.example",
     )
-    reporters = {}
+    reporters: dict[str, User] = {}
     for username, code in REPORTERS:
-        user = user_create_with_role(
-            username=username,
-            role=Role.PLAN_REPORTER,
-            password=DEMO_PASSWORD,
-            email=f"{username}@demo.panjin-tech.example",
+        user = cast(
+            User,
+            user_create_with_role(
+                username=username,
+                role=Role.PLAN_REPORTER,
+                password=DEMO_PASSWORD,
+                email=f"{username}@demo.panjin-tech.example",
+            ),
         )
         user.is_staff = False
         user.save(update_fields=["is_staff"])

@@ -15,6 +15,7 @@ Status against the plan's path (for indicator I, year Y, as of date D):
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import AuditEntry, District
+from core.types import AnyUser
 from ip_registry.selectors import enterprise_profile
 from plan.access import is_plan_office
 from plan.computations import compute, definition
@@ -49,9 +51,7 @@ def quarter_end(year: int, quarter: int) -> date:
 
 def report_due_date(*, year: int, quarter: int) -> date:
     """Reports are due PLAN_REPORT_DUE_DAYS (default 31) days after the period ends."""
-    return quarter_end(year, quarter) + timedelta(
-        days=getattr(settings, "PLAN_REPORT_DUE_DAYS", 31)
-    )
+    return quarter_end(year, quarter) + timedelta(days=settings.PLAN_REPORT_DUE_DAYS)
 
 
 # Targets -----------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ class IndicatorRow:
         up = self.trend == "↑"
         return up if self.indicator.direction == Indicator.Direction.AT_LEAST else not up
 
-    def as_api(self) -> dict:
+    def as_api(self) -> dict[str, Any]:
         i = self.indicator
         return {
             "code": i.code,
@@ -281,7 +281,7 @@ def status_counts(rows: list[IndicatorRow]) -> dict[str, int]:
 
 def monitor_last_year() -> int:
     """The last year the plan office monitors (the plan ends in 2019; PLAN_MONITOR_LAST_YEAR)."""
-    return getattr(settings, "PLAN_MONITOR_LAST_YEAR", 2020)
+    return int(settings.PLAN_MONITOR_LAST_YEAR)
 
 
 def plan_years() -> list[int]:
@@ -347,7 +347,7 @@ class DistrictScore:
 
 
 def score_weights() -> dict[str, float]:
-    return getattr(settings, "PLAN_SCORE_WEIGHTS", {"met": 1.0, "on_track": 0.8, "behind": 0.0})
+    return {str(k): float(v) for k, v in settings.PLAN_SCORE_WEIGHTS.items()}
 
 
 def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictScore]:
@@ -366,7 +366,8 @@ def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictSc
         )
         board.append(DistrictScore(district, rows, counts, score))
     ranked = sorted(
-        (b for b in board if b.score is not None), key=lambda b: (-b.score, b.district.sort_order)
+        (b for b in board if b.score is not None),
+        key=lambda b: (-(b.score or 0.0), b.district.sort_order),
     )
     for position, entry in enumerate(ranked, start=1):
         entry.rank = position
@@ -376,22 +377,24 @@ def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictSc
 # Reports -----------------------------------------------------------------------------------
 
 
-def departments_of(*, user) -> QuerySet[Department]:
+def departments_of(*, user: AnyUser) -> QuerySet[Department]:
     if not user.is_authenticated:
         return Department.objects.none()
-    return Department.objects.filter(members=user)
+    return Department.objects.filter(members=user.pk)
 
 
-def indicators_reportable_by(*, user) -> QuerySet[Indicator]:
+def indicators_reportable_by(*, user: AnyUser) -> QuerySet[Indicator]:
     """Reported indicators the user may report: those led by a department the user belongs to."""
+    if not user.is_authenticated:
+        return Indicator.objects.none()
     return (
         indicators_all()
-        .filter(source=Indicator.Source.REPORTED, lead_department__members=user)
+        .filter(source=Indicator.Source.REPORTED, lead_department__members=user.pk)
         .distinct()
     )
 
 
-def reports_visible_to(*, user) -> QuerySet[Report]:
+def reports_visible_to(*, user: AnyUser) -> QuerySet[Report]:
     """The plan office sees every report; a reporter only its departments' indicators'."""
     base = Report.objects.select_related(
         "indicator", "indicator__lead_department", "district", "created_by", "reviewed_by"
@@ -400,10 +403,10 @@ def reports_visible_to(*, user) -> QuerySet[Report]:
         return base.none()
     if is_plan_office(user):
         return base
-    return base.filter(indicator__lead_department__members=user).distinct()
+    return base.filter(indicator__lead_department__members=user.pk).distinct()
 
 
-def report_get_for_user(*, user, pk) -> Report:
+def report_get_for_user(*, user: AnyUser, pk: int | str) -> Report:
     """404 (not 403) for reports of other departments."""
     try:
         return reports_visible_to(user=user).get(pk=pk)
@@ -424,13 +427,13 @@ def reports_visible_to_office() -> QuerySet[Report]:
 
 
 ACTION_LABELS = {
-    "plan.report_create": "创建",
-    "plan.report_update": "修改",
-    "plan.evidence_add": "上传佐证材料",
-    "plan.evidence_delete": "删除佐证材料",
-    "plan.report_submit": "报送",
-    "plan.report_accept": "采纳",
-    "plan.report_return": "退回",
+    "plan.report.create": "创建",
+    "plan.report.update": "修改",
+    "plan.report.evidence_add": "上传佐证材料",
+    "plan.report.evidence_delete": "删除佐证材料",
+    "plan.report.submit": "报送",
+    "plan.report.accept": "采纳",
+    "plan.report.return": "退回",
 }
 
 
@@ -441,7 +444,7 @@ def report_history(*, report: Report) -> list[AuditEntry]:
         .order_by("created_at", "id")
     )
     for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
     return entries
 
 
@@ -455,14 +458,16 @@ class MissingReport:
 
 
 def reports_overdue(
-    *, on: date | None = None, user=None, years: list[int] | None = None
+    *, on: date | None = None, user: AnyUser | None = None, years: list[int] | None = None
 ) -> list[MissingReport]:
     """Annual (Q4) city-wide figures of reported indicators past their due date and not yet
     submitted or accepted; restricted to the user's departments unless the user is the office."""
     on = on or today()
     indicators = indicators_all().filter(source=Indicator.Source.REPORTED)
+    if user is not None and not user.is_authenticated:
+        return []
     if user is not None and not is_plan_office(user):
-        indicators = indicators.filter(lead_department__members=user).distinct()
+        indicators = indicators.filter(lead_department__members=user.pk).distinct()
     first_year = min(
         Target.objects.filter(is_baseline=False).values_list("year", flat=True), default=on.year
     )
@@ -591,20 +596,20 @@ def bulletins_published() -> QuerySet[Bulletin]:
     return Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED).order_by("-year", "-quarter")
 
 
-def bulletins_visible_to(*, user) -> QuerySet[Bulletin]:
+def bulletins_visible_to(*, user: AnyUser) -> QuerySet[Bulletin]:
     if is_plan_office(user):
         return Bulletin.objects.order_by("-year", "-quarter")
     return bulletins_published()
 
 
-def bulletin_get_for_user(*, user, pk) -> Bulletin:
+def bulletin_get_for_user(*, user: AnyUser, pk: int | str) -> Bulletin:
     try:
         return bulletins_visible_to(user=user).get(pk=pk)
     except (Bulletin.DoesNotExist, ValueError) as exc:
         raise Http404(_("通报不存在")) from exc
 
 
-def indicator_definition(*, indicator: Indicator) -> str:
+def indicator_definition(*, indicator: Indicator) -> tuple[str, str]:
     return definition(indicator)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ from pypdf.errors import PdfReadError
 
 from core.models import District
 from core.services import audit_record
+from core.types import User
 from plan.access import is_plan_office, is_plan_reporter
 from plan.bulletins import bulletin_pdf
 from plan.models import Bulletin, Evidence, Indicator, Report
@@ -26,7 +28,7 @@ from plan.selectors import quarter_end, report_due_date, today
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
 
 
-def _require_reporter(user, indicator: Indicator) -> None:
+def _require_reporter(user: User, indicator: Indicator) -> None:
     if not is_plan_reporter(user):
         raise PermissionDenied("只有牵头单位的填报人员可以填报")
     if indicator.source != Indicator.Source.REPORTED:
@@ -35,7 +37,7 @@ def _require_reporter(user, indicator: Indicator) -> None:
         raise PermissionDenied(f"该指标由{indicator.lead_department}牵头，您不是该单位的填报人员")
 
 
-def _require_office(user) -> None:
+def _require_office(user: User) -> None:
     if not is_plan_office(user):
         raise PermissionDenied("只有领导小组办公室可以审核")
 
@@ -44,7 +46,7 @@ def _locked(report: Report) -> Report:
     return Report.objects.select_for_update().select_related("indicator").get(pk=report.pk)
 
 
-def _value(raw) -> Decimal:
+def _value(raw: Decimal | str | int | float) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError) as exc:
@@ -66,11 +68,11 @@ def _period(year: int, quarter: int, on: date) -> None:
 @transaction.atomic
 def report_create(
     *,
-    user,
+    user: User,
     indicator: Indicator,
     year: int,
     quarter: int,
-    value,
+    value: Decimal | str | int | float,
     note: str = "",
     district: District | None = None,
     on: date | None = None,
@@ -93,7 +95,7 @@ def report_create(
     )
     audit_record(
         actor=user,
-        action="plan.report_create",
+        action="plan.report.create",
         obj=report,
         changes={"value": [None, str(report.value)], "period": [None, report.period_label]},
     )
@@ -101,7 +103,9 @@ def report_create(
 
 
 @transaction.atomic
-def report_update(*, user, report: Report, value, note: str) -> Report:
+def report_update(
+    *, user: User, report: Report, value: Decimal | str | int | float, note: str
+) -> Report:
     _require_reporter(user, report.indicator)
     report = _locked(report)
     if report.status not in EDITABLE:
@@ -116,14 +120,14 @@ def report_update(*, user, report: Report, value, note: str) -> Report:
         report.note = note.strip()
     if changes:
         report.save()
-        audit_record(actor=user, action="plan.report_update", obj=report, changes=changes)
+        audit_record(actor=user, action="plan.report.update", obj=report, changes=changes)
     return report
 
 
-def _check_evidence(uploaded) -> tuple[bytes, str]:
+def _check_evidence(uploaded: "UploadedFile[bytes]") -> tuple[bytes, str]:
     """PDF, JPEG, PNG or XLSX, judged by content, not by the file name."""
-    limit = getattr(settings, "PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-    if uploaded.size > limit:
+    limit = settings.PLAN_EVIDENCE_MAX_BYTES
+    if (uploaded.size or 0) > limit:
         raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
     content = uploaded.read(limit + 1)
     if len(content) > limit:
@@ -156,7 +160,7 @@ def _check_evidence(uploaded) -> tuple[bytes, str]:
 
 
 @transaction.atomic
-def evidence_add(*, user, report: Report, uploaded) -> Evidence:
+def evidence_add(*, user: User, report: Report, uploaded: "UploadedFile[bytes]") -> Evidence:
     _require_reporter(user, report.indicator)
     report = _locked(report)
     if report.status not in EDITABLE:
@@ -174,13 +178,16 @@ def evidence_add(*, user, report: Report, uploaded) -> Evidence:
     evidence.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
     evidence.save()
     audit_record(
-        actor=user, action="plan.evidence_add", obj=report, changes={"file": [None, original]}
+        actor=user,
+        action="plan.report.evidence_add",
+        obj=report,
+        changes={"file": [None, original]},
     )
     return evidence
 
 
 @transaction.atomic
-def evidence_delete(*, user, evidence: Evidence) -> None:
+def evidence_delete(*, user: User, evidence: Evidence) -> None:
     report = evidence.report
     _require_reporter(user, report.indicator)
     if _locked(report).status not in EDITABLE:
@@ -189,12 +196,12 @@ def evidence_delete(*, user, evidence: Evidence) -> None:
     evidence.file.delete(save=False)
     evidence.delete()
     audit_record(
-        actor=user, action="plan.evidence_delete", obj=report, changes={"file": [name, None]}
+        actor=user, action="plan.report.evidence_delete", obj=report, changes={"file": [name, None]}
     )
 
 
 @transaction.atomic
-def report_submit(*, user, report: Report, on: date | None = None) -> Report:
+def report_submit(*, user: User, report: Report, on: date | None = None) -> Report:
     _require_reporter(user, report.indicator)
     report = _locked(report)
     if report.status not in EDITABLE:
@@ -211,7 +218,7 @@ def report_submit(*, user, report: Report, on: date | None = None) -> Report:
     report.save()
     audit_record(
         actor=user,
-        action="plan.report_submit",
+        action="plan.report.submit",
         obj=report,
         changes={"status": ["", report.status], "late": report.late},
     )
@@ -219,7 +226,7 @@ def report_submit(*, user, report: Report, on: date | None = None) -> Report:
 
 
 @transaction.atomic
-def report_accept(*, user, report: Report) -> Report:
+def report_accept(*, user: User, report: Report) -> Report:
     _require_office(user)
     report = _locked(report)
     if report.status != Report.Status.SUBMITTED:
@@ -230,7 +237,7 @@ def report_accept(*, user, report: Report) -> Report:
     report.save()
     audit_record(
         actor=user,
-        action="plan.report_accept",
+        action="plan.report.accept",
         obj=report,
         changes={"status": [Report.Status.SUBMITTED, report.status]},
     )
@@ -238,7 +245,7 @@ def report_accept(*, user, report: Report) -> Report:
 
 
 @transaction.atomic
-def report_return(*, user, report: Report, reason: str) -> Report:
+def report_return(*, user: User, report: Report, reason: str) -> Report:
     _require_office(user)
     reason = (reason or "").strip()
     if not reason:
@@ -253,7 +260,7 @@ def report_return(*, user, report: Report, reason: str) -> Report:
     report.save()
     audit_record(
         actor=user,
-        action="plan.report_return",
+        action="plan.report.return",
         obj=report,
         changes={"status": [Report.Status.SUBMITTED, report.status]},
         note=reason,
@@ -263,7 +270,7 @@ def report_return(*, user, report: Report, reason: str) -> Report:
 
 @transaction.atomic
 def bulletin_generate(
-    *, user, year: int, quarter: int, base_url: str = "", on: date | None = None
+    *, user: User, year: int, quarter: int, base_url: str = "", on: date | None = None
 ) -> Bulletin:
     """Render the quarter's bulletin from the data as of the quarter's end (or today, if
     earlier); a draft may be regenerated, a published bulletin is kept as it was."""
@@ -289,12 +296,12 @@ def bulletin_generate(
         f"bulletin-{year}-q{quarter}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(pdf), save=False
     )
     bulletin.save()
-    audit_record(actor=user, action="plan.bulletin_generate", obj=bulletin, changes=summary)
+    audit_record(actor=user, action="plan.bulletin.generate", obj=bulletin, changes=summary)
     return bulletin
 
 
 @transaction.atomic
-def bulletin_publish(*, user, bulletin: Bulletin) -> Bulletin:
+def bulletin_publish(*, user: User, bulletin: Bulletin) -> Bulletin:
     _require_office(user)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.status == Bulletin.Status.PUBLISHED:
@@ -305,7 +312,7 @@ def bulletin_publish(*, user, bulletin: Bulletin) -> Bulletin:
     bulletin.save()
     audit_record(
         actor=user,
-        action="plan.bulletin_publish",
+        action="plan.bulletin.publish",
         obj=bulletin,
         changes={"status": [Bulletin.Status.DRAFT, Bulletin.Status.PUBLISHED]},
     )

@@ -72,7 +72,8 @@ def indicator_detail(request, code: str):
             "district": district,
             "districts": selectors.districts(),
             "trend": selectors.indicator_trend(indicator=indicator, district=district),
-            "definition": selectors.indicator_definition(indicator=indicator),
+            "definition": selectors.indicator_definition(indicator=indicator)[0],
+            "query": selectors.indicator_definition(indicator=indicator)[1],
             "targets": indicator.targets.select_related("district").order_by(
                 "district__sort_order", "year"
             ),
@@ -352,7 +353,10 @@ def bulletins(request):
             "bulletins": selectors.bulletins_visible_to(user=request.user),
             "is_office": office,
             "form": BulletinForm(
-                initial={"year": today.year, "quarter": max(1, (today.month - 1) // 3)}
+                # The last quarter that has ended: in January–March, Q4 of last year.
+                initial={"year": today.year, "quarter": (today.month - 1) // 3}
+                if today.month > 3
+                else {"year": today.year - 1, "quarter": 4}
             )
             if office
             else None,
@@ -404,7 +408,10 @@ def bulletin_pdf(request, pk: int):
     """Published bulletins are public; drafts only for the plan office (others get 404)."""
     bulletin = selectors.bulletin_get_for_user(user=request.user, pk=pk)
     response = FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf"
+    response["Content-Disposition"] = (
+        content_disposition_header(
+            False, f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf"
+        )
+        or ""
     )
     return response

@@ -92,10 +92,10 @@ def make_user():
             user.is_staff = role != Role.ENTERPRISE_MEMBER
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
-            if user.is_staff:  # staff roles must have a second factor
-                activate_totp(user)
         if organization is not None:
             MembershipFactory(user=user, organization=organization)
+        if user.is_staff or user.is_superuser:  # staff must sign in with a second factor
+            activate_totp(user)
         return user
 
     return make

@@ -2,11 +2,15 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+T = TypeVar("T")
 
 
 class RowInvalid(Exception):
@@ -100,7 +104,7 @@ def required(row: dict, key: str, label: str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def validated(func, *args, **kwargs):
+def validated(func: Callable[..., T], *args: object, **kwargs: object) -> T:
     """Run a validator, turning its ValidationError into this row's error."""
     try:
         return func(*args, **kwargs)

@@ -98,8 +98,8 @@ def test_new_enterprise_gets_in(live_server, browser, make_user):
 
     # 4. The new administrator posts a demand and sends an inquiry.
     page.goto(base + "/market/new/demand/")
-    page.get_by_label("标题").fill("海上平台防腐涂层技术需求")
-    page.get_by_label("一句话简介").fill("寻求耐盐雾 3000 小时以上的防腐涂层")
+    page.locator("input[name=title]").fill("海上平台防腐涂层技术需求")
+    page.locator("input[name=summary]").fill("寻求耐盐雾 3000 小时以上的防腐涂层")
     page.locator("select[name=industry]").select_option(label="海洋工程")
     page.locator("input[name=modes]").first.check()
     page.get_by_role("button", name="保存并提交审核").click()

@@ -61,5 +61,5 @@ def test_an_unknown_designation_type_names_the_line_and_the_choices(admin_client
     enterprise = EnterpriseFactory()
     response = _edit(admin_client, enterprise, designations="2019 火箭企业")
     body = response.content.decode()
-    assert "第 1 行认定类型“火箭企业”无效" in body and "规上科技型企业" in body
+    assert "第 1 行：认定类型“火箭企业”不在认定类型词表中" in body and "规上科技型企业" in body
     assert not Designation.objects.filter(enterprise=enterprise).exists()

@@ -177,3 +177,4 @@ def test_the_row_explains_the_figure_and_the_query(register, client):
     assert row.status == "behind"  # 40 % < the plan's 60 %
     page = client.get("/plan/indicators/patent_coverage/").content.decode()
     assert "当年认定为规模以上科技型企业的企业中" in page
+    assert "ip_registry.selectors.coverage_for_year" in page

@@ -62,7 +62,7 @@ def test_intermediate_years_follow_the_path_and_the_last_target_carries_on():
 def test_a_baseline_starts_the_path_without_being_a_target():
     talents = Indicator.objects.get(code="high_level_talents")
     assert target_for(indicator=talents, year=2017) is None  # no path from nothing
-    Target.objects.create(indicator=talents, year=2016, value=20, is_baseline=True)
+    Target.objects.create(indicator=talents, year=2016, value=Decimal(20), is_baseline=True)
     talents = Indicator.objects.prefetch_related("targets").get(pk=talents.pk)
     assert target_for(indicator=talents, year=2016) is None
     assert target_for(indicator=talents, year=2017).value == Decimal("30.00")  # 20 → 50 by 2019
@@ -112,7 +112,7 @@ def test_districts_share_the_city_rate_target_unless_given_their_own():
     coverage = Indicator.objects.prefetch_related("targets").get(code="patent_coverage")
     dawa = District.objects.get(name="大洼区")
     assert target_for(indicator=coverage, year=2019, district=dawa).value == 60
-    Target.objects.create(indicator=coverage, year=2019, district=dawa, value=55)
+    Target.objects.create(indicator=coverage, year=2019, district=dawa, value=Decimal(55))
     coverage = Indicator.objects.prefetch_related("targets").get(pk=coverage.pk)
     assert target_for(indicator=coverage, year=2019, district=dawa).value == 55
     # Counts are not split among districts by themselves.
