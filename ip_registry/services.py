@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from core.services import audit_record
-from core.types import Actor, User
+from core.types import Actor
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     ColumnProfile,
