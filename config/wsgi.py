@@ -3,7 +3,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 from django.db import DatabaseError, connections
-from django.template import engines
+from django.template import Engine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -25,7 +25,7 @@ def warm_up() -> None:
     none. bench/bench_first_query.py measures the effect."""
     search_warm_up()
     reverse("search:index")  # imports the URLconf, builds the API routers, fills the reverse map
-    engines["django"].engine.template_context_processors  # noqa: B018 - imports them
+    Engine.get_default().template_context_processors  # noqa: B018 - imports them
     # Rendering (not only loading) compiles the included templates too; without a request no
     # context processor runs, so nothing here reads the database.
     render_to_string("search/index.html", {"result": None, "params": None})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
@@ -112,8 +113,8 @@ class SiteSearch:
 # Site-wide search ranks listings; the other kinds get a block each, in this order.
 LISTING_KINDS = ("technology", "demand")
 BLOCKS = (
-    ("patent", "专利", ("patent",)),
-    ("organization", "机构与企业", ("organization", "enterprise")),
+    ("patent", _("专利"), ("patent",)),
+    ("organization", _("机构与企业"), ("organization", "enterprise")),
 )
 BLOCK_TITLES = 3
 BLOCK_DEPTH = 30  # hits read per block to find its distinct titles

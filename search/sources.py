@@ -16,6 +16,7 @@ from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from wagtail.models import Site
 
 from ip_registry.selectors import patents_status_on
 from ip_registry.signals import registry_bulk_changed
@@ -140,7 +141,12 @@ class ListingSource(Source):
 
     def to_documents(self, pages: list) -> list[SearchDocument]:
         docs = []
+        # Wagtail caches the sites' root paths on each page object, so every fresh page would
+        # read them from the cache again (a query each with the database cache): one read
+        # serves the batch.
+        root_paths = Site.get_site_root_paths()
         for page in pages:
+            page._wagtail_cached_site_root_paths = root_paths
             body = "\n".join(
                 t
                 for t in [
