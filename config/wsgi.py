@@ -25,7 +25,7 @@ def warm_up() -> None:
     none. bench/bench_first_query.py measures the effect."""
     search_warm_up()
     reverse("search:index")  # imports the URLconf, builds the API routers, fills the reverse map
-    engines["django"].engine.template_context_processors  # noqa: B018 - imports them
+    engines["django"].engine.template_context_processors  # type: ignore[attr-defined]  # noqa: B018 - imports them
     # Rendering (not only loading) compiles the included templates too; without a request no
     # context processor runs, so nothing here reads the database.
     render_to_string("search/index.html", {"result": None, "params": None})

@@ -113,7 +113,7 @@ def amounts_complete(data: dict, costs: list[dict] | None) -> dict:
     if non_technical is None and costs:
         amounts = [_number(c.get("amount")) for c in costs]
         if all(a is not None for a in amounts):
-            non_technical = sum(amounts, Decimal("0"))
+            non_technical = sum((a for a in amounts if a is not None), Decimal("0"))
     if total is None:
         return data
     if technical is None and data.get("declared_technical_amount") in (None, ""):

@@ -437,11 +437,11 @@ def designation_counts() -> dict[str, Any]:
 PLAN_DASHBOARD_HOOK = "ip_registry_plan_indicators"
 
 
-def plan_indicators(*, year: int) -> list[dict]:
+def plan_indicators(*, year: int) -> list[dict[str, Any]]:
     """The plan's indicators for a year, as the plan monitor reports them (through a hook).
 
     Each row: code, name, unit, target, actual, status, status_label, source, url."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for provider in hooks.get_hooks(PLAN_DASHBOARD_HOOK):
         rows.extend(provider(year=year))
     return rows

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.services import audit_record
@@ -210,7 +211,9 @@ def enterprise_designations_set(
     return changes
 
 
-def column_profile_save(*, user, kind: str, name: str, mapping: dict[str, str]) -> ColumnProfile:
+def column_profile_save(
+    *, user: User | None, kind: str, name: str, mapping: dict[str, str]
+) -> ColumnProfile:
     """Create or extend a named mapping of export headers onto an importer's columns."""
     profile, created = ColumnProfile.objects.get_or_create(
         kind=kind, name=name.strip()[:60], defaults={"created_by": user}

@@ -48,10 +48,8 @@ def quarter_end(year: int, quarter: int) -> date:
 
 
 def report_due_date(*, year: int, quarter: int) -> date:
-    """Reports are due PLAN_REPORT_DUE_DAYS (default 31) days after the period ends."""
-    return quarter_end(year, quarter) + timedelta(
-        days=getattr(settings, "PLAN_REPORT_DUE_DAYS", 31)
-    )
+    """Reports are due settings.PLAN_REPORT_DUE_DAYS days after the period ends."""
+    return quarter_end(year, quarter) + timedelta(days=settings.PLAN_REPORT_DUE_DAYS)
 
 
 # Targets -----------------------------------------------------------------------------------
@@ -281,7 +279,7 @@ def status_counts(rows: list[IndicatorRow]) -> dict[str, int]:
 
 def monitor_last_year() -> int:
     """The last year the plan office monitors (the plan ends in 2019; PLAN_MONITOR_LAST_YEAR)."""
-    return getattr(settings, "PLAN_MONITOR_LAST_YEAR", 2020)
+    return int(settings.PLAN_MONITOR_LAST_YEAR)
 
 
 def plan_years() -> list[int]:
@@ -347,7 +345,7 @@ class DistrictScore:
 
 
 def score_weights() -> dict[str, float]:
-    return getattr(settings, "PLAN_SCORE_WEIGHTS", {"met": 1.0, "on_track": 0.8, "behind": 0.0})
+    return dict(settings.PLAN_SCORE_WEIGHTS)
 
 
 def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictScore]:
@@ -366,7 +364,8 @@ def district_scoreboard(*, year: int, on: date | None = None) -> list[DistrictSc
         )
         board.append(DistrictScore(district, rows, counts, score))
     ranked = sorted(
-        (b for b in board if b.score is not None), key=lambda b: (-b.score, b.district.sort_order)
+        (b for b in board if b.score is not None),
+        key=lambda b: (-(b.score or 0), b.district.sort_order),
     )
     for position, entry in enumerate(ranked, start=1):
         entry.rank = position
@@ -424,13 +423,13 @@ def reports_visible_to_office() -> QuerySet[Report]:
 
 
 ACTION_LABELS = {
-    "plan.report_create": "创建",
-    "plan.report_update": "修改",
-    "plan.evidence_add": "上传佐证材料",
-    "plan.evidence_delete": "删除佐证材料",
-    "plan.report_submit": "报送",
-    "plan.report_accept": "采纳",
-    "plan.report_return": "退回",
+    "plan.report.create": "创建",
+    "plan.report.update": "修改",
+    "plan.report.evidence_add": "上传佐证材料",
+    "plan.report.evidence_delete": "删除佐证材料",
+    "plan.report.submit": "报送",
+    "plan.report.accept": "采纳",
+    "plan.report.return": "退回",
 }
 
 
@@ -441,7 +440,7 @@ def report_history(*, report: Report) -> list[AuditEntry]:
         .order_by("created_at", "id")
     )
     for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
     return entries
 
 

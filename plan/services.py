@@ -93,7 +93,7 @@ def report_create(
     )
     audit_record(
         actor=user,
-        action="plan.report_create",
+        action="plan.report.create",
         obj=report,
         changes={"value": [None, str(report.value)], "period": [None, report.period_label]},
     )
@@ -116,13 +116,13 @@ def report_update(*, user, report: Report, value, note: str) -> Report:
         report.note = note.strip()
     if changes:
         report.save()
-        audit_record(actor=user, action="plan.report_update", obj=report, changes=changes)
+        audit_record(actor=user, action="plan.report.update", obj=report, changes=changes)
     return report
 
 
 def _check_evidence(uploaded) -> tuple[bytes, str]:
     """PDF, JPEG, PNG or XLSX, judged by content, not by the file name."""
-    limit = getattr(settings, "PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    limit = settings.PLAN_EVIDENCE_MAX_BYTES
     if uploaded.size > limit:
         raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
     content = uploaded.read(limit + 1)
@@ -174,7 +174,10 @@ def evidence_add(*, user, report: Report, uploaded) -> Evidence:
     evidence.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
     evidence.save()
     audit_record(
-        actor=user, action="plan.evidence_add", obj=report, changes={"file": [None, original]}
+        actor=user,
+        action="plan.report.evidence_add",
+        obj=report,
+        changes={"file": [None, original]},
     )
     return evidence
 
@@ -189,7 +192,7 @@ def evidence_delete(*, user, evidence: Evidence) -> None:
     evidence.file.delete(save=False)
     evidence.delete()
     audit_record(
-        actor=user, action="plan.evidence_delete", obj=report, changes={"file": [name, None]}
+        actor=user, action="plan.report.evidence_delete", obj=report, changes={"file": [name, None]}
     )
 
 
@@ -211,7 +214,7 @@ def report_submit(*, user, report: Report, on: date | None = None) -> Report:
     report.save()
     audit_record(
         actor=user,
-        action="plan.report_submit",
+        action="plan.report.submit",
         obj=report,
         changes={"status": ["", report.status], "late": report.late},
     )
@@ -230,7 +233,7 @@ def report_accept(*, user, report: Report) -> Report:
     report.save()
     audit_record(
         actor=user,
-        action="plan.report_accept",
+        action="plan.report.accept",
         obj=report,
         changes={"status": [Report.Status.SUBMITTED, report.status]},
     )
@@ -253,7 +256,7 @@ def report_return(*, user, report: Report, reason: str) -> Report:
     report.save()
     audit_record(
         actor=user,
-        action="plan.report_return",
+        action="plan.report.return",
         obj=report,
         changes={"status": [Report.Status.SUBMITTED, report.status]},
         note=reason,
@@ -289,7 +292,7 @@ def bulletin_generate(
         f"bulletin-{year}-q{quarter}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(pdf), save=False
     )
     bulletin.save()
-    audit_record(actor=user, action="plan.bulletin_generate", obj=bulletin, changes=summary)
+    audit_record(actor=user, action="plan.bulletin.generate", obj=bulletin, changes=summary)
     return bulletin
 
 
@@ -305,7 +308,7 @@ def bulletin_publish(*, user, bulletin: Bulletin) -> Bulletin:
     bulletin.save()
     audit_record(
         actor=user,
-        action="plan.bulletin_publish",
+        action="plan.bulletin.publish",
         obj=bulletin,
         changes={"status": [Bulletin.Status.DRAFT, Bulletin.Status.PUBLISHED]},
     )

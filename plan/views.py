@@ -404,7 +404,8 @@ def bulletin_pdf(request, pk: int):
     """Published bulletins are public; drafts only for the plan office (others get 404)."""
     bulletin = selectors.bulletin_get_for_user(user=request.user, pk=pk)
     response = FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
+    if header := content_disposition_header(
         False, f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf"
-    )
+    ):
+        response["Content-Disposition"] = header
     return response

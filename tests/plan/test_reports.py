@@ -52,13 +52,13 @@ def test_submit_accept_return_and_resubmit(stats_reporter, office, rd_gdp):
         .values_list("action", flat=True)
     )
     assert actions == [
-        "plan.report_create",
-        "plan.evidence_add",
-        "plan.report_submit",
-        "plan.report_return",
-        "plan.report_update",
-        "plan.report_submit",
-        "plan.report_accept",
+        "plan.report.create",
+        "plan.report.evidence_add",
+        "plan.report.submit",
+        "plan.report.return",
+        "plan.report.update",
+        "plan.report.submit",
+        "plan.report.accept",
     ]
     with pytest.raises(ValidationError):
         services.report_accept(user=office, report=report)
