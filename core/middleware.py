@@ -76,11 +76,12 @@ def edge_error(request, status: HTTPStatus, message: str) -> HttpResponse:
         return JsonResponse(
             {"detail": message}, status=status, json_dumps_params={"ensure_ascii": False}
         )
+    exception: Exception
     if status == HTTPStatus.NOT_FOUND:
         handler, exception = get_resolver().resolve_error_handler(404), Http404(message)
     else:
         handler, exception = get_resolver().resolve_error_handler(400), BadRequest(message)
-    response = handler(request, exception)
+    response = handler(request, exception)  # type: ignore[call-arg]
     response.status_code = status
     return response
 

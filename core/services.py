@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -46,7 +47,7 @@ def user_create_with_role(
     password: str | None,
     organization_uscc: str | None = None,
     email: str = "",
-) -> AbstractBaseUser:
+) -> AuthUser:
     """Create or update a user with one role; members are attached to their organisation."""
     organization = None
     if organization_uscc:

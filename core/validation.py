@@ -72,6 +72,9 @@ def _field_errors(field: models.Field, value) -> list[str]:
         return []
     elif not isinstance(field, models.IntegerField) or field.primary_key:
         return []
+    # The field's DecimalValidator reads a Decimal; an int or float assigned in code is one.
+    if isinstance(field, models.DecimalField) and type(value) in (int, float):
+        value = Decimal(str(value))
     try:
         for validator in field.validators:
             validator(value)

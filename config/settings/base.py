@@ -353,3 +353,13 @@ PLAN_EVIDENCE_MAX_BYTES = env.int("PLAN_EVIDENCE_MAX_BYTES", default=10 * 1024 *
 PLAN_SCORE_WEIGHTS = {"met": 1.0, "on_track": 0.8, "behind": 0.0}
 # Reports are required and statuses shown through this year (the plan itself ends in 2019).
 PLAN_MONITOR_LAST_YEAR = env.int("PLAN_MONITOR_LAST_YEAR", default=2020)
+
+# Plan monitor (plan/) --------------------------------------------------------------------------
+# Largest evidence file a reporting department may attach to a quarterly report.
+PLAN_EVIDENCE_MAX_BYTES = env.int("PLAN_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# A quarter's report is due this many days after the quarter ends.
+PLAN_REPORT_DUE_DAYS = env.int("PLAN_REPORT_DUE_DAYS", default=31)
+# The last year the plan office monitors: reports are required and statuses shown through it.
+PLAN_MONITOR_LAST_YEAR = env.int("PLAN_MONITOR_LAST_YEAR", default=2020)
+# Points a target earns in the district league table by its status.
+PLAN_SCORE_WEIGHTS = {"met": 1.0, "on_track": 0.8, "behind": 0.0}
