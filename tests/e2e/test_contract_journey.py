@@ -108,6 +108,8 @@ def test_member_registers_a_contract_and_anyone_can_verify_it(
     officer.reload()
     officer.get_by_role("button", name="受理").click()
     officer.get_by_role("button", name="准予登记").click()
+    # Irreversible: confirmed on a page of its own first.
+    officer.get_by_role("button", name="确认准予登记").click()
     assert officer.locator("#contract-status").inner_text() == "已登记"
     contract.refresh_from_db()
     assert contract.status == Status.REGISTERED

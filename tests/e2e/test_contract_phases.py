@@ -64,6 +64,8 @@ def test_two_phases_are_registered_with_consecutive_numbers(
         officer.get_by_role("link", name=f"稠油降黏技术合作（第{n}期）").click()
         officer.get_by_role("button", name="受理").click()
         officer.get_by_role("button", name="准予登记").click()
+        # Irreversible: confirmed on a page of its own first.
+        officer.get_by_role("button", name="确认准予登记").click()
         assert officer.locator("#contract-status").inner_text() == "已登记"
         numbers.append(officer.locator("#registration-number").inner_text().strip())
     assert int(numbers[1]) == int(numbers[0]) + 1
