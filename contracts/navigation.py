@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts.models import ChangeRequest, Contract
 from contracts.selectors import OPEN_STATUSES, contract_stats_totals
@@ -16,11 +17,13 @@ def contract_links(request: HttpRequest) -> list[NavLink]:
     user = request.user
     links = []
     if organizations_for_user(user=user).exists():
-        links.append(NavLink("我的合同", reverse("contracts:index")))
+        links.append(NavLink(_("我的合同"), reverse("contracts:index")))
     if user_is_officer(user):
         waiting = Contract.objects.filter(status__in=OPEN_STATUSES).count()
         waiting += ChangeRequest.objects.filter(status=ChangeRequest.Decision.PENDING).count()
-        links.append(NavLink("登记审查", reverse("contracts:queue"), waiting, "件待办", staff=True))
+        links.append(
+            NavLink(_("登记审查"), reverse("contracts:queue"), waiting, _("件待办"), staff=True)
+        )
     return links
 
 
@@ -28,13 +31,17 @@ def contracts_home(request: HttpRequest) -> HomeContent:
     year = timezone.localdate().year
     totals = contract_stats_totals(year=year, full=False)
     technical = totals.get("technical")
-    note = f"技术交易额 {technical / 10000:,.2f} 万元" if technical is not None else ""
+    note = (
+        _("技术交易额 %(wan)s 万元") % {"wan": f"{technical / 10000:,.2f}"}
+        if technical is not None
+        else ""
+    )
     return HomeContent(
         figures=[
             Figure(
-                f"{year} 年登记技术合同",
+                _("%(year)s 年登记技术合同") % {"year": year},
                 f"{totals['count']:,}",
-                "项",
+                _("项"),
                 reverse("contracts:stats"),
                 note,
             )

@@ -1,18 +1,19 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from core.navigation import links_for
 
 # The site's sections in menu order. A section appears once its app provides the URL,
 # so the menu never links to a page that does not exist.
 SECTIONS = [
-    ("科技成果", "marketplace:results"),
-    ("技术需求", "marketplace:demands"),
-    ("专利与企业", "ip_registry:index"),
-    ("合同登记", "contracts:index"),
-    ("数据统计", "stats:index"),
-    ("规划监测", "plan:index"),
+    (_("科技成果"), "marketplace:results"),
+    (_("技术需求"), "marketplace:demands"),
+    (_("专利与企业"), "ip_registry:index"),
+    (_("合同登记"), "contracts:index"),
+    (_("数据统计"), "stats:index"),
+    (_("规划监测"), "plan:index"),
 ]
 
 

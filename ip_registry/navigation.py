@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.home import Figure, HomeContent
 from core.navigation import NavLink
@@ -15,7 +16,7 @@ HOME_CACHE_SECONDS = 300
 def registry_links(request: HttpRequest) -> list[NavLink]:
     if not is_ip_officer(request.user):
         return []
-    return [NavLink("知识产权工作台", reverse("ip_registry:dashboard"), staff=True)]
+    return [NavLink(_("知识产权工作台"), reverse("ip_registry:dashboard"), staff=True)]
 
 
 def registry_home(request: HttpRequest) -> HomeContent:
@@ -30,13 +31,17 @@ def registry_home(request: HttpRequest) -> HomeContent:
     )
     if coverage.rate is None:
         return HomeContent()
-    note = f"目标 {coverage.target:g}%" if coverage.target is not None else ""
+    note = (
+        _("目标 %(target)s%%") % {"target": f"{coverage.target:g}"}
+        if coverage.target is not None
+        else ""
+    )
     if coverage.target is not None:
-        note += "，已达标" if coverage.rate >= coverage.target else "，未达标"
+        note += _("，已达标") if coverage.rate >= coverage.target else _("，未达标")
     return HomeContent(
         figures=[
             Figure(
-                f"{year} 年规上科技型企业专利覆盖率",
+                _("%(year)s 年规上科技型企业专利覆盖率") % {"year": year},
                 f"{coverage.rate:g}",
                 "%",
                 reverse("ip_registry:index"),

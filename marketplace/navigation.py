@@ -3,6 +3,7 @@ figures and the latest listings on the home page."""
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
 
 from core.home import Entry, EntryList, Figure, HomeContent
@@ -24,11 +25,11 @@ def market_links(request: HttpRequest) -> list[NavLink]:
             status=Inquiry.Status.NEW,
         ).count()
         links += [
-            NavLink("我的挂牌", reverse("marketplace:mine")),
-            NavLink("询价", reverse("marketplace:inquiries"), new_inquiries, "条待回复"),
+            NavLink(_("我的挂牌"), reverse("marketplace:mine")),
+            NavLink(_("询价"), reverse("marketplace:inquiries"), new_inquiries, _("条待回复")),
         ]
     unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
-    links.append(NavLink("通知", reverse("marketplace:notices"), unread, "条未读"))
+    links.append(NavLink(_("通知"), reverse("marketplace:notices"), unread, _("条未读")))
     if user_has_role(user, Role.MARKET_MODERATOR):
         awaiting = (
             WorkflowState.objects.active()
@@ -40,8 +41,12 @@ def market_links(request: HttpRequest) -> list[NavLink]:
         )
         flagged = ListingPatentCheck.objects.filter(flagged=True).count()
         links += [
-            NavLink("挂牌审核", reverse("wagtailadmin_home"), awaiting, "件待审核", staff=True),
-            NavLink("专利存疑", reverse("marketplace:flagged"), flagged, "个挂牌存疑", staff=True),
+            NavLink(
+                _("挂牌审核"), reverse("wagtailadmin_home"), awaiting, _("件待审核"), staff=True
+            ),
+            NavLink(
+                _("专利存疑"), reverse("marketplace:flagged"), flagged, _("个挂牌存疑"), staff=True
+            ),
         ]
     return links
 
@@ -72,12 +77,16 @@ def market_home(request: HttpRequest) -> HomeContent:
 
     return HomeContent(
         figures=[
-            Figure("在架科技成果", f"{results.count():,}", "项", reverse("marketplace:results")),
-            Figure("在架技术需求", f"{demands.count():,}", "项", reverse("marketplace:demands")),
-            Figure("询价成交", f"{deals:,}", "笔", reverse("marketplace:stats")),
+            Figure(
+                _("在架科技成果"), f"{results.count():,}", _("项"), reverse("marketplace:results")
+            ),
+            Figure(
+                _("在架技术需求"), f"{demands.count():,}", _("项"), reverse("marketplace:demands")
+            ),
+            Figure(_("询价成交"), f"{deals:,}", _("笔"), reverse("marketplace:stats")),
         ],
         lists=[
-            EntryList("最新科技成果", entries(results), reverse("marketplace:results")),
-            EntryList("最新技术需求", entries(demands), reverse("marketplace:demands")),
+            EntryList(_("最新科技成果"), entries(results), reverse("marketplace:results")),
+            EntryList(_("最新技术需求"), entries(demands), reverse("marketplace:demands")),
         ],
     )

@@ -53,3 +53,14 @@ def test_wagtail_admin_has_no_english_leftovers_for_staff(client, make_user):
     html = client.get("/admin/").content.decode()
     assert "Search all pages" not in html and "created in" not in html
     assert "检索全部页面" in html
+
+
+def test_the_english_switch_reaches_the_app_templates(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Start here" in html and "Browse technology results" in html
+    assert "从这里开始" not in html
+    market = client.get("/market/results/").content.decode()
+    assert "Filters and sorting" in market and "筛选与排序" not in market
