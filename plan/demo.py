@@ -4,7 +4,6 @@ dashboard shows every status; R&D institutions come from the registry's demo."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -111,14 +110,11 @@ def _aware(day: date) -> datetime:
 
 def seed(*, scale, progress) -> dict:
     departments = {d.code: d for d in Department.objects.all()}
-    office = cast(
-        User,
-        user_create_with_role(
-            username="planoffice",
-            role=Role.PLAN_OFFICE,
-            password=DEMO_PASSWORD,
-            email="planoffice@demo.panjin-tech.example",
-        ),
+    office = user_create_with_role(
+        username="planoffice",
+        role=Role.PLAN_OFFICE,
+        password=DEMO_PASSWORD,
+        email="planoffice@demo.panjin-tech.example",
     )
     user_create_with_role(
         username="funding",
@@ -128,14 +124,11 @@ def seed(*, scale, progress) -> dict:
     )
     reporters: dict[str, User] = {}
     for username, code in REPORTERS:
-        user = cast(
-            User,
-            user_create_with_role(
-                username=username,
-                role=Role.PLAN_REPORTER,
-                password=DEMO_PASSWORD,
-                email=f"{username}@demo.panjin-tech.example",
-            ),
+        user = user_create_with_role(
+            username=username,
+            role=Role.PLAN_REPORTER,
+            password=DEMO_PASSWORD,
+            email=f"{username}@demo.panjin-tech.example",
         )
         user.is_staff = False
         user.save(update_fields=["is_staff"])
