@@ -12,7 +12,7 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -76,7 +76,15 @@ def image_check(content: bytes, *, name: str) -> str:
                         _("图片“%(name)s”尺寸过大（%(w)s × %(h)s 像素）")
                         % {"name": name, "w": width, "h": height}
                     )
-                image.load()  # decode every pixel: a truncated or forged body fails here
+                # Decode every pixel: a truncated or forged body fails here. WeasyPrint turns
+                # Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported; an
+                # upload check must not accept half a file, so it is off while we decode.
+                truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                try:
+                    image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
                 return IMAGE_FORMATS[image.format]
     except ValidationError:
         raise

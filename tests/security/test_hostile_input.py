@@ -236,6 +236,8 @@ def _png(width: int, height: int) -> bytes:
 
 
 def test_images_are_decoded_not_trusted_by_their_first_bytes(monkeypatch):
+    import weasyprint  # noqa: F401  (turns Pillow's LOAD_TRUNCATED_IMAGES on process-wide)
+
     assert image_check(_png(200, 100), name="ok.png") == ".png"
     with pytest.raises(ValidationError):
         image_check(b"\x89PNG\r\n\x1a\n" + b"\0" * 40, name="forged.png")
