@@ -12,9 +12,10 @@ load comes from a second process: locust, headless, bench/load/locustfile.py.
 Phases: capacity probe (/healthz vs the search page, alone, same server), the mixed load, fuzzing
 of the live server (bench/load/fuzz_live.py: schemathesis with a fresh printed seed, every write
 read back, 5xx counted from gunicorn's access log), the faults (Elasticsearch killed mid-load,
-PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch), then the fuzz suites (schemathesis, Hypothesis) with their
-bounded example counts. Exits 1 when anything failed. Writes bench/results/prove-<scale>.md and
-the marked block in docs/proof.md.
+PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch), then
+the in-process fuzz suites (schemathesis, Hypothesis) with their bounded example counts. Exits 1
+when anything failed. Writes bench/results/prove-<scale>.md and the marked block in
+docs/proof.md.
 """
 
 import argparse
