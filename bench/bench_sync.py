@@ -104,12 +104,9 @@ def main():
     from ip_registry.signals import registry_bulk_changed
     from search.client import elasticsearch_enabled
     from search.models import SearchOutbox
-    from search.services import (
-        INLINE_DRAIN_LIMIT,
-        search_outbox_drain_all,
-        search_outbox_record_many,
-    )
-    from search.signals import on_registry_bulk_changed
+    from search.outbox import search_outbox_drain_all
+    from search.services import search_outbox_record_many
+    from search.signals import on_bulk_changed
 
     call_command("migrate", verbosity=0)
     n = args.patents
@@ -118,14 +115,12 @@ def main():
 
     def timed_import(data: bytes, *, consumer: bool, rows: int = n) -> float:
         if not consumer:
-            registry_bulk_changed.disconnect(dispatch_uid="search_registry_bulk")
+            registry_bulk_changed.disconnect(dispatch_uid="search_bulk_changed")
         try:
             with override_settings(TASKS=queue):  # the sync is queued, not run: import cost only
                 report = registry_import(kind="patents", data=data, filename="p.csv")
         finally:
-            registry_bulk_changed.connect(
-                on_registry_bulk_changed, dispatch_uid="search_registry_bulk"
-            )
+            registry_bulk_changed.connect(on_bulk_changed, dispatch_uid="search_bulk_changed")
         assert report.committed and report.created == rows, report.summary()
         return report.seconds
 
@@ -145,7 +140,7 @@ def main():
     es_url = settings.ELASTICSEARCH_URL
     settings.ELASTICSEARCH_URL = ""
     t0 = time.perf_counter()
-    inline = search_outbox_drain_all(max_rows=INLINE_DRAIN_LIMIT)
+    inline = search_outbox_drain_all(max_rows=settings.SEARCH_SYNC_INLINE_LIMIT)
     inline_seconds = time.perf_counter() - t0
 
     def drain(rows: int) -> tuple[float, dict]:
@@ -180,7 +175,8 @@ def main():
         ("import with outbox consumer", f"{with_:.2f}s ({n / with_:,.0f} rows/s)"),
         ("overhead (with / without)", f"{with_ / without:.3f}x"),
         (
-            f"inline sync after commit (immediate backend, ≤{INLINE_DRAIN_LIMIT:,} rows)",
+            "inline sync after commit (immediate backend, "
+            f"≤{settings.SEARCH_SYNC_INLINE_LIMIT:,} rows)",
             f"{inline['rows']:,} rows in {inline_seconds:.1f}s; the rest waits for the worker",
         ),
         (

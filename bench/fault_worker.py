@@ -86,7 +86,7 @@ def run(*, rows: int = 3000, timeout: float = 120.0, cleanup: bool = True) -> di
     from ip_registry.models import Patent
     from search.client import elasticsearch_enabled
     from search.models import SearchEntry, SearchOutbox
-    from search.services import DRAIN_BATCH
+    from search.outbox import DRAIN_BATCH
 
     result = {"name": NAME, "passed": False, "writes_lost": 0, "detail": "", "rows": rows}
     if not elasticsearch_enabled():

@@ -10,6 +10,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from core.api import router as core_router
+from core.api_errors import register_chinese_errors
 from core.auth import api_auth
 from ip_registry.api import router as ip_registry_router
 
@@ -20,6 +21,9 @@ api = NinjaAPI(
     auth=api_auth,
     docs_url="/docs",
 )
+
+
+register_chinese_errors(api)
 
 
 @api.exception_handler(ValidationError)
@@ -53,3 +57,4 @@ api.add_router("/ip/", ip_registry_router)
 api.add_router("/contracts", "contracts.api.router")
 api.add_router("/search", "search.api.router")
 api.add_router("/market", "marketplace.api.router")
+api.add_router("/plan", "plan.api.router")

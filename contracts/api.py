@@ -3,15 +3,31 @@
 from datetime import date
 from decimal import Decimal
 from http import HTTPStatus
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import TextChoices
 from django.http import FileResponse, Http404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator, WithJsonSchema
 
 from contracts import services
 from contracts.certificates import contract_certificate_get_or_create
-from contracts.models import Contract
+from contracts.cleaning import amounts_complete
+from contracts.models import (
+    SUBTYPE_CHOICES,
+    Contract,
+    ContractType,
+    IPItem,
+    IPType,
+    NonTechnicalCost,
+    OfficerAction,
+    Party,
+    PaymentMethod,
+    TechnologyField,
+)
 from contracts.models import Status as ContractStatus
 from contracts.prechecks import contract_missing_items, contract_precheck
 from contracts.selectors import (
@@ -27,23 +43,51 @@ from core.selectors import organizations_for_user
 router = Router(tags=["contracts"])
 
 
+def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> Any:
+    """A coded field: the code or the Chinese label is accepted, and the schema lists both.
+
+    The services resolve the value (contracts.cleaning.choice_code), so an unknown one is a 400
+    with the allowed values in Chinese, like every other validation error of this API.
+    """
+    pairs = list(choices.choices) if isinstance(choices, type) else list(choices)
+    values = [code for code, _label in pairs] + [label for _code, label in pairs]
+    described = "；".join(f"{code} = {label}" for code, label in pairs)
+    return Annotated[
+        str,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "enum": list(dict.fromkeys(values)),
+                "description": f"代码或中文名称均可：{described}",
+            }
+        ),
+    ]
+
+
+ContractTypeIn = _coded(ContractType)
+SubtypeIn = _coded(SUBTYPE_CHOICES)
+TechnologyFieldIn = _coded(TechnologyField)
+IPTypeIn = _coded(IPType)
+PaymentMethodIn = _coded(PaymentMethod)
+
+
 class PartyIn(Schema):
-    role: str
+    role: _coded(Party.Role)
     name: str
     uscc: str = ""
-    party_type: str = "enterprise"
-    district: str | None = None
+    party_type: _coded(Party.PartyType) = "enterprise"
+    district: str | None = Field(None, description="区县或功能区，名称、简称、代码或别名均可")
     region: str = ""
 
 
 class CostIn(Schema):
-    kind: str = "other"
+    kind: _coded(NonTechnicalCost.Kind) = "other"
     description: str = ""
     amount: Decimal
 
 
 class IPItemIn(Schema):
-    kind: str = "patent"
+    kind: _coded(IPItem.Kind) = "patent"
     number: str
     title: str = ""
 
@@ -51,17 +95,22 @@ class IPItemIn(Schema):
 class ContractIn(Schema):
     organization_id: int | None = None
     name: str | None = None
-    contract_type: str | None = None
-    subtype: str | None = None
+    contract_type: ContractTypeIn | None = None
+    subtype: SubtypeIn | None = None
     is_import: bool | None = None
     signed_on: date | None = None
     valid_from: date | None = None
     valid_until: date | None = None
     total_amount: Decimal | None = None
-    declared_technical_amount: Decimal | None = None
-    technology_field: str | None = None
-    ip_type: str | None = None
-    payment_method: str | None = None
+    declared_technical_amount: Decimal | None = Field(
+        None, description="技术交易额；留空则为合同成交额减去非技术性费用"
+    )
+    declared_non_technical_amount: Decimal | None = Field(
+        None, description="非技术性费用合计（设备、材料等）；也可在 costs 中逐项列出"
+    )
+    technology_field: TechnologyFieldIn | None = None
+    ip_type: IPTypeIn | None = None
+    payment_method: PaymentMethodIn | None = None
     payment_schedule: str | None = None
     summary: str | None = None
     parties: list[PartyIn] | None = None
@@ -118,6 +167,7 @@ class ContractOut(Schema):
     valid_until: date | None
     total_amount: Decimal
     declared_technical_amount: Decimal
+    declared_non_technical_amount: Decimal
     technical_amount: Decimal
     adjustment_note: str
     technology_field: str
@@ -145,10 +195,26 @@ class SubmitIn(Schema):
     explanation: str = ""
 
 
+def _officer_action(value: object) -> object:
+    """The action's code or its Chinese name (受理, 认定登记 …)."""
+    for action in OfficerAction:
+        if str(value).strip() in (action.value, action.label):
+            return action.value
+    return value
+
+
 class ReviewIn(Schema):
-    action: str
+    action: Annotated[OfficerAction, BeforeValidator(_officer_action)] = Field(
+        description="登记员操作：" + "；".join(f"{a.value} = {a.label}" for a in OfficerAction)
+    )
     reason: str = ""
     grounds: list[str] = []
+    note: str = ""
+    amount: Decimal | None = Field(None, description="adjust：核定的技术交易额")
+    national_number: str = Field("", description="national_number：全国系统登记编号")
+    amendment: dict[str, Any] = Field(
+        default_factory=dict, description='amend：变更的字段，如 {"valid_until": "2027-12-31"}'
+    )
 
 
 class VerifyOut(Schema):
@@ -227,14 +293,22 @@ def _out(contract: Contract) -> dict:
     }
 
 
-def _split(payload: ContractIn) -> tuple[dict, dict]:
+AMOUNT_KEYS = ("total_amount", "declared_technical_amount", "declared_non_technical_amount")
+
+
+def _split(payload: ContractIn, *, creating: bool) -> tuple[dict, dict]:
     data = payload.dict(exclude_unset=True)
     data.pop("organization_id", None)
     children = {key: data.pop(key) for key in ("parties", "costs", "ip_items") if key in data}
+    # A figure left out is derived: 技术交易额 = 合同成交额 − 非技术性费用. An update that
+    # sends one figure alone changes that figure only.
+    declares_split = "declared_non_technical_amount" in data or children.get("costs")
+    if creating or declares_split:
+        data = amounts_complete(data, children.get("costs"))
     # Explicit nulls mean "clear" for text and choice fields.
     for key, value in list(data.items()):
         if value is None and key not in ("signed_on", "valid_from", "valid_until"):
-            data[key] = "" if key not in ("total_amount", "declared_technical_amount") else 0
+            data[key] = "" if key not in AMOUNT_KEYS else 0
     return data, children
 
 
@@ -257,7 +331,7 @@ def create_contract(request, payload: ContractIn):
         organizations = [o for o in organizations if o.pk == payload.organization_id]
     if not organizations:
         raise PermissionDenied("只有企业/机构成员可以为本机构申请登记")
-    data, children = _split(payload)
+    data, children = _split(payload, creating=True)
     contract = services.contract_create(
         user=request.user, organization=organizations[0], data=data, **children
     )
@@ -309,7 +383,7 @@ def get_contract(request, contract_id: int):
 @router.patch("/{int:contract_id}", response=ContractOut, summary="修改草稿或退回补正的合同")
 def update_contract(request, contract_id: int, payload: ContractIn):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
-    data, children = _split(payload)
+    data, children = _split(payload, creating=False)
     contract = services.contract_update(user=request.user, contract=contract, data=data, **children)
     return _out(contract)
 
@@ -348,16 +422,24 @@ def submit_contract(request, contract_id: int, payload: SubmitIn | None = None):
 
 
 @router.post(
-    "/{int:contract_id}/review", response=ContractOut, summary="受理、登记、退回或不予登记"
+    "/{int:contract_id}/review",
+    response=ContractOut,
+    summary="登记员办理：受理、审查、登记、退回、不予登记、核定、变更、注销",
 )
 def review_contract(request, contract_id: int, payload: ReviewIn):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
-    contract = services.contract_review(
+    contract = services.contract_officer_act(
         user=request.user,
         contract=contract,
         action=payload.action,
-        reason=payload.reason,
-        grounds=payload.grounds,
+        data=services.OfficerInput(
+            reason=payload.reason,
+            grounds=tuple(payload.grounds),
+            note=payload.note,
+            amount="" if payload.amount is None else payload.amount,
+            national_number=payload.national_number,
+            amendment=payload.amendment,
+        ),
     )
     return _out(contract)
 
@@ -368,9 +450,7 @@ def certificate(request, contract_id: int):
     if contract.status not in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
     try:
-        contract = contract_certificate_get_or_create(
-            contract=contract, base_url=request.build_absolute_uri("/")
-        )
+        contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     return FileResponse(

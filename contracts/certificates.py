@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Contract, Status
+from core.pdf import html_to_pdf
 
 
 def verification_url(*, contract: Contract, base_url: str) -> str:
-    base = (settings.CONTRACT_PUBLIC_BASE_URL or base_url).rstrip("/")
+    base = base_url.rstrip("/")
     query = urlencode({"number": contract.registration_number, "code": contract.verification_code})
     return f"{base}{reverse('contracts:verify')}?{query}"
 
@@ -37,14 +37,8 @@ def certificate_html(*, contract: Contract, base_url: str) -> str:
     )
 
 
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()
-
-
 def certificate_pdf(*, contract: Contract, base_url: str) -> bytes:
-    return render_pdf(certificate_html(contract=contract, base_url=base_url))
+    return html_to_pdf(certificate_html(contract=contract, base_url=base_url))
 
 
 def contract_certificate_get_or_create(*, contract: Contract, base_url: str) -> Contract:

@@ -20,6 +20,7 @@ def _display(value, key: str) -> tuple[float, str]:
 def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> SafeString:
     """One bar per row with its label and value written out (no hover needed). Rows whose value
     is withheld (None: see contracts.selectors.contract_stats_disclosed) get no bar."""
+    withheld = any(r[value] is None for r in rows)
     rows = [r for r in rows if r[value] is not None]
     label_w, right, top, bar_h, gap = 170, 90, 32, 18, 8
     height = top + max(len(rows), 1) * (bar_h + gap) + 8
@@ -28,7 +29,9 @@ def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> 
     plot_w = width - label_w - right
     parts = []
     if not rows:
-        parts.append(f'<text x="0" y="{top + 12}" fill="#555">暂无已登记合同</text>')
+        # Contracts exist but each group is too small to show its amount: say so, not "none".
+        empty = "金额不公开（每组合同过少）" if withheld else "暂无已登记合同"
+        parts.append(f'<text x="0" y="{top + 12}" fill="#555">{empty}</text>')
     for i, (row, (number, text)) in enumerate(zip(rows, values, strict=True)):
         y = top + i * (bar_h + gap)
         w = max(number / peak * plot_w, 1 if number else 0)

@@ -13,6 +13,7 @@ from contracts import services
 from contracts.models import PATENT_SUBTYPES, SUBTYPES, ChangeRequest, Contract, Status
 from core.demo import demo_organizations, demo_uscc
 from core.models import Organization
+from core.pdf import html_to_pdf
 
 TOPICS = [
     ("含油污泥热解处理", "environment"),
@@ -46,9 +47,7 @@ OUTSIDE_BUYERS = [
 
 
 def _pdf() -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string="<h1>技术合同（演示）</h1><p>双方签字盖章页</p>").write_pdf()
+    return html_to_pdf("<h1>技术合同（演示）</h1><p>双方签字盖章页</p>")
 
 
 def _party(org: Organization, role: str) -> dict:

@@ -94,8 +94,17 @@ class ContractForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text="合同成交额中属于技术的部分：成交额减去下方列出的设备、材料等非技术性费用。"
-        "留空则自动计算。",
+        help_text="合同成交额中属于技术的部分：成交额减去设备、材料等非技术性费用。"
+        "留空则按下一栏或下方逐项列出的费用自动计算。",
+    )
+    declared_non_technical_amount = forms.DecimalField(
+        label="非技术性费用（元）",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="设备、材料等非技术部分的合计。可只填这一个数，也可在下方逐项列出；"
+        "留空则按技术交易额或逐项费用自动计算。",
     )
     technology_field = forms.ChoiceField(
         label="技术领域",

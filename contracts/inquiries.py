@@ -8,6 +8,7 @@ from django.http import Http404
 from contracts.models import Contract, Party
 from contracts.services import contract_create
 from core.identifiers import normalize_patent_number
+from marketplace.selectors import inquiry_closed_for_contract
 
 # Cooperation mode code (marketplace taxonomy) → type and subtype with/without patents.
 MODE_TYPES = {
@@ -50,15 +51,7 @@ def contract_from_inquiry(*, user, inquiry_id: int) -> Contract:
     The seller registers: the listing's owner for a technology result, the responding
     organisation for a technology demand. Calling it twice returns the same draft.
     """
-    from marketplace.models import Inquiry
-
-    inquiry = (
-        Inquiry.objects.select_related(
-            "seller_organization", "buyer_organization", "deal_mode", "mode"
-        )
-        .filter(pk=inquiry_id)
-        .first()
-    )
+    inquiry, is_deal = inquiry_closed_for_contract(inquiry_id=inquiry_id)
     if inquiry is None:
         raise Http404("洽谈记录不存在")
     member_of = {org.pk for org in (inquiry.seller_organization, inquiry.buyer_organization) if org}
@@ -67,7 +60,7 @@ def contract_from_inquiry(*, user, inquiry_id: int) -> Contract:
         or not user.memberships.filter(organization_id__in=member_of).exists()
     ):
         raise Http404("洽谈记录不存在")
-    if inquiry.status != Inquiry.Status.DEAL:
+    if not is_deal:
         raise ValidationError("只有已成交的洽谈才能发起技术合同登记")
     if inquiry.buyer_organization is None:
         raise ValidationError("询价方未关联机构，请在合同登记表中手工填写买方")

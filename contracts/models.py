@@ -1,6 +1,7 @@
 """Technology contracts registered with the local registry (技术合同认定登记)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -111,6 +112,20 @@ class IPType(models.TextChoices):
     NONE = "none", "未涉及知识产权"
 
 
+class OfficerAction(models.TextChoices):
+    """What a registry officer can do to a contract: one table for the pages and the API."""
+
+    ACCEPT = "accept", "受理"
+    START_REVIEW = "start_review", "开始审查"
+    REGISTER = "register", "认定登记"
+    RETURN = "return", "退回补正"
+    REFUSE = "refuse", "不予登记"
+    ADJUST = "adjust", "核定技术交易额"
+    AMEND = "amend", "变更登记"
+    CANCEL = "cancel", "注销登记"
+    NATIONAL_NUMBER = "national_number", "登记全国系统编号"
+
+
 class PaymentMethod(models.TextChoices):
     LUMP_SUM = "lump_sum", "一次总付"
     INSTALMENTS = "instalments", "分期支付"
@@ -179,7 +194,7 @@ class NumberSequence(models.Model):
         return f"{self.office.code}-{self.year}: {self.last_serial}"
 
 
-money = {
+money: dict[str, Any] = {
     "max_digits": 14,
     "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0"))],
@@ -215,6 +230,12 @@ class Contract(models.Model):
     total_amount = models.DecimalField("合同成交额（元）", default=Decimal("0"), **money)
     declared_technical_amount = models.DecimalField(
         "申报技术交易额（元）", default=Decimal("0"), **money
+    )
+    declared_non_technical_amount = models.DecimalField(
+        "申报非技术性费用（元）",
+        default=Decimal("0"),
+        help_text="设备、材料等非技术部分的合计；也可在下方逐项列出。",
+        **money,
     )
     technical_amount = models.DecimalField("技术交易额（元）", default=Decimal("0"), **money)
     adjustment_note = models.TextField("技术交易额核定说明", blank=True)
@@ -321,7 +342,7 @@ class Party(models.Model):
 
     @property
     def place(self) -> str:
-        if self.district_id:
+        if self.district is not None:
             return self.district.name
         return self.region or "盘锦市外"
 

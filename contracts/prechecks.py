@@ -19,6 +19,8 @@ from contracts.models import (
     Party,
     Status,
 )
+from core.tables import header_key
+from ip_registry.selectors import patents_status_on
 
 
 def _issue(level: str, code: str, message: str) -> dict:
@@ -61,21 +63,37 @@ def contract_missing_items(*, contract: Contract) -> list[str]:
 
 
 def contract_fingerprint(*, contract: Contract) -> str:
-    """Same parties, signing date and total = the same contract, whatever its title says."""
+    """Same parties, contract name, signing date and total = possibly the same contract.
+
+    The name counts: phases of one cooperation (第1期, 第2期) are signed the same day between
+    the same parties, often for the same total, and are different contracts.
+    """
     parties = sorted(f"{p.role}:{p.uscc or p.name.strip()}" for p in contract.parties.all())
-    text = "|".join([*parties, str(contract.signed_on), f"{contract.total_amount:.2f}"])
+    name = header_key(contract.name)
+    text = "|".join([*parties, name, str(contract.signed_on), f"{contract.total_amount:.2f}"])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _amount_issues(contract: Contract) -> list[dict]:
     issues = []
-    costs = contract.non_technical_total
+    cent = Decimal("0.01")
+    # The non-technical part: the itemised costs if listed, else the applicant's declared figure.
+    itemised = list(contract.costs.all())
+    costs = contract.non_technical_total if itemised else contract.declared_non_technical_amount
+    declared = contract.declared_non_technical_amount
+    if itemised and declared and abs(declared - costs) > cent:
+        issues.append(
+            _issue(
+                "error",
+                "costs_inconsistent",
+                f"逐项列出的非技术性费用合计 {costs:.2f} 元，与申报的非技术性费用 "
+                f"{declared:.2f} 元不一致",
+            )
+        )
     if contract.declared_technical_amount > contract.total_amount:
         issues.append(_issue("error", "technical_exceeds_total", "技术交易额不能大于合同成交额"))
     expected = contract.total_amount - costs
-    if contract.total_amount > 0 and abs(expected - contract.declared_technical_amount) > Decimal(
-        "0.01"
-    ):
+    if contract.total_amount > 0 and abs(expected - contract.declared_technical_amount) > cent:
         issues.append(
             _issue(
                 "error",
@@ -147,8 +165,6 @@ def _patent_issues(contract: Contract) -> list[dict]:
     numbers = [i.number for i in contract.ip_items.all() if i.kind == IPItem.Kind.PATENT]
     if not numbers or contract.contract_type not in ("transfer", "license"):
         return []
-    from ip_registry.selectors import patents_status_on
-
     snapshots = patents_status_on(numbers=numbers, on=contract.signed_on)
     sellers = [p for p in contract.parties.all() if p.role == Party.Role.SELLER]
     seller_usccs = {p.uscc for p in sellers if p.uscc}
@@ -191,22 +207,36 @@ def _patent_issues(contract: Contract) -> list[dict]:
 
 
 def _duplicate_issues(contract: Contract) -> list[dict]:
+    """A contract matching another on every key is a warning to explain, not a refusal.
+
+    Only the same applicant submitting again a contract already registered is refused.
+    """
     fingerprint = contract_fingerprint(contract=contract)
-    duplicate = (
+    matches = list(
         Contract.objects.filter(fingerprint=fingerprint)
         .exclude(pk=contract.pk)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN, Status.REFUSED, Status.CANCELLED])
-        .first()
+        .order_by("pk")
     )
-    if duplicate is None:
-        return []
-    label = duplicate.registration_number or f"编号 {duplicate.pk}"
+    for match in matches:
+        if match.status == Status.REGISTERED and match.organization_id == contract.organization_id:
+            return [
+                _issue(
+                    "error",
+                    "duplicate_registered",
+                    f"本机构已登记过同一合同（登记号 {match.registration_number}），"
+                    "当事人、合同名称、签订日期和成交额均相同，不能重复登记",
+                )
+            ]
     return [
         _issue(
-            "error",
-            "duplicate",
-            f"同一合同已提交过（{label}，{duplicate.get_status_display()}），请勿重复登记",
+            "warning",
+            "possible_duplicate",
+            f"可能重复：与{match.registration_number or f'编号 {match.pk}'}"
+            f"（{match.get_status_display()}）的当事人、合同名称、签订日期和成交额均相同。"
+            "如确为不同的合同，请说明区别，登记员审查时会看到说明",
         )
+        for match in matches[:3]
     ]
 
 

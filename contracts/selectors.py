@@ -1,8 +1,10 @@
 """Reads: who sees which contract, the officers' queue, verification and statistics."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
@@ -25,6 +27,7 @@ from contracts.models import (
 )
 from contracts.services import user_is_officer
 from core.models import AuditEntry
+from core.selectors import organizations_for_user
 
 # Statistics count registered contracts; cancelled ones are out of the figures.
 COUNTED = [Status.REGISTERED]
@@ -37,7 +40,8 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     )
     if not user.is_authenticated:
         return base.none()
-    own = Q(organization__memberships__user=user)
+    # Through organizations_for_user: a removed role or ended membership ends access at once.
+    own = Q(organization__in=organizations_for_user(user=user))
     if user_is_officer(user):
         # A draft is the applicant's working copy: the registry sees a contract from submission on.
         return base.filter(own | ~Q(status=Status.DRAFT)).distinct()
@@ -53,25 +57,25 @@ def contract_get_for_user(*, user, pk) -> Contract:
 
 
 ACTION_LABELS = {
-    "contract.create": "创建草稿",
-    "contract.update": "修改",
-    "contract.attachment_add": "上传附件",
-    "contract.attachment_delete": "删除附件",
-    "contract.submit": "提交",
-    "contract.resubmit": "补正后重新提交",
-    "contract.withdraw": "撤回",
-    "contract.accept": "受理",
-    "contract.start_review": "开始审查",
-    "contract.register": "准予登记",
-    "contract.return": "退回补正",
-    "contract.refuse": "不予登记",
-    "contract.adjust_amount": "核定技术交易额",
-    "contract.amend": "变更登记",
-    "contract.cancel": "注销登记",
-    "contract.national_number": "记录全国系统登记号",
-    "contract.request_amend": "申请变更登记",
-    "contract.request_cancel": "申请注销登记",
-    "contract.request_rejected": "变更/注销申请不予办理",
+    "contracts.contract.create": "创建草稿",
+    "contracts.contract.update": "修改",
+    "contracts.contract.attachment_add": "上传附件",
+    "contracts.contract.attachment_delete": "删除附件",
+    "contracts.contract.submit": "提交",
+    "contracts.contract.resubmit": "补正后重新提交",
+    "contracts.contract.withdraw": "撤回",
+    "contracts.contract.accept": "受理",
+    "contracts.contract.start_review": "开始审查",
+    "contracts.contract.register": "准予登记",
+    "contracts.contract.return": "退回补正",
+    "contracts.contract.refuse": "不予登记",
+    "contracts.contract.adjust_amount": "核定技术交易额",
+    "contracts.contract.amend": "变更登记",
+    "contracts.contract.cancel": "注销登记",
+    "contracts.contract.national_number": "记录全国系统登记号",
+    "contracts.contract.request_amend": "申请变更登记",
+    "contracts.contract.request_cancel": "申请注销登记",
+    "contracts.contract.request_rejected": "变更/注销申请不予办理",
 }
 
 
@@ -84,8 +88,17 @@ def contract_history(*, contract: Contract) -> list[AuditEntry]:
         .order_by("created_at", "id")
     )
     for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
     return entries
+
+
+def contracts_registered_with_party(*, uscc: str, limit: int = 20) -> list[Contract]:
+    """Registered contracts an organisation is a party to, newest first (public register facts)."""
+    return list(
+        Contract.objects.filter(status=Status.REGISTERED, parties__uscc=uscc)
+        .distinct()
+        .order_by("-registered_on")[:limit]
+    )
 
 
 def officer_queue(*, status: str | None = None, today: date | None = None) -> list[Contract]:
@@ -93,10 +106,11 @@ def officer_queue(*, status: str | None = None, today: date | None = None) -> li
     qs = contracts_visible_to_officer().filter(status__in=[status] if status else OPEN_STATUSES)
     rows = list(qs.order_by("deadline", "submitted_at", "id"))
     for contract in rows:
-        contract.days_left = (
+        # Shown by the queue template beside the model's own fields.
+        contract.days_left = (  # type: ignore[attr-defined]
             working_days_left(contract.deadline, today) if contract.deadline else None
         )
-        contract.is_overdue = bool(contract.deadline and contract.deadline < today)
+        contract.is_overdue = bool(contract.deadline and contract.deadline < today)  # type: ignore[attr-defined]
     return rows
 
 
@@ -174,7 +188,10 @@ def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> lis
     """Aggregates only: [{key, label, count, total, technical, withheld}], computed in SQL.
     `full=False` is the public view (see contract_stats_disclosed)."""
     rows = contract_stats_for(contracts=_counted(year), group_by=group_by)
-    return contract_stats_disclosed(rows, full=full, group_by=group_by, year=year)
+    # Months keep the calendar's order: a month's place says nothing about its amount.
+    return contract_stats_disclosed(
+        rows, full=full, group_by=group_by, year=year, keep_order=group_by == "month"
+    )
 
 
 def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
@@ -200,11 +217,13 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             for row in rows
         ]
     elif group_by == "month":
-        rows = (
+        # The stubs type .values("m") rows as {"m"} only; the sums are annotated after it.
+        month_rows = cast(
+            Iterable[dict[str, Any]],
             contracts.annotate(m=ExtractMonth("registered_on"))
             .values("m")
             .annotate(**_sums())
-            .order_by("m")
+            .order_by("m"),
         )
         result = [
             {
@@ -214,7 +233,7 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
                 "total": r["total"],
                 "technical": r["technical"],
             }
-            for r in rows
+            for r in month_rows
         ]
     else:
         field, labels = {
@@ -275,6 +294,7 @@ def contract_stats_disclosed(
     group_by: str,
     year: int | None,
     month: int | None = None,
+    keep_order: bool = False,
 ) -> list[dict]:
     """The rows as a viewer may see them: registry officers everything, others see amounts only
     where contracts.disclosure allows; withheld rows go last so their rank does not hint at
@@ -282,6 +302,8 @@ def contract_stats_disclosed(
     if full:
         return [{**row, "withheld": False} for row in rows]
     shown = [_disclosed(row, group_cell(group_by, row["key"], year, month)) for row in rows]
+    if keep_order:
+        return shown
     return [r for r in shown if not r["withheld"]] + [r for r in shown if r["withheld"]]
 
 
@@ -318,4 +340,24 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
         "sections": sections,
         "min_public_count": stats_min_public_count(),
         "full": full,
+    }
+
+
+def contracts_registered_summary(
+    *, year: int, district: str | None = None, on: date | None = None
+) -> dict:
+    """Registered contracts of `year` (up to `on`), optionally those whose lead seller is in
+    `district`: {"count", "total", "technical"} (万元). For the plan monitor."""
+    contracts = _counted(year)
+    if on is not None:
+        contracts = contracts.filter(registered_on__lte=on)
+    if district:
+        contracts = contracts.filter(
+            parties__role=Party.Role.SELLER, parties__is_lead=True, parties__district__name=district
+        )
+    totals = contracts.aggregate(**_sums())
+    return {
+        "count": totals["count"],
+        "total": _money(totals["total"]),
+        "technical": _money(totals["technical"]),
     }

@@ -1,40 +1,46 @@
 """Every write to a technology contract; each transition checks who may do it and is audited."""
 
+import dataclasses
 import hashlib
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from contracts.cleaning import (
+    amount_parse,
+    contract_fields_apply,
+    costs_clean,
+    date_parse,
+    ip_items_clean,
+    party_clean,
+)
 from contracts.deadlines import review_deadline
 from contracts.models import (
     REFUSAL_GROUND_LABELS,
-    SUBTYPES,
     Attachment,
     ChangeRequest,
     Contract,
-    ContractType,
     IPItem,
-    IPType,
     NonTechnicalCost,
     NumberSequence,
+    OfficerAction,
     Party,
     PaymentMethod,
     RegistryOffice,
     Status,
-    TechnologyField,
 )
 from contracts.prechecks import contract_fingerprint, contract_precheck
-from core.identifiers import normalize_patent_number, validate_uscc
-from core.models import District
 from core.roles import Role, user_has_role
+from core.selectors import organizations_for_user
 from core.services import audit_record
 from core.uploads import image_check, pdf_check
 
@@ -52,9 +58,7 @@ def user_is_officer(user) -> bool:
 
 
 def user_is_applicant(user, contract: Contract) -> bool:
-    return bool(
-        user.is_authenticated and contract.organization.memberships.filter(user_id=user.pk).exists()
-    )
+    return organizations_for_user(user=user).filter(pk=contract.organization_id).exists()
 
 
 def _require_officer(user):
@@ -82,7 +86,7 @@ def _locked(contract: Contract) -> Contract:
 def _transition(contract, *, user, action, old_status, note="", changes=None):
     audit_record(
         actor=user,
-        action=f"contract.{action}",
+        action=f"contracts.contract.{action}",
         obj=contract,
         changes={"status": [old_status, contract.status], **(changes or {})},
         note=note,
@@ -121,126 +125,11 @@ def registration_number_allocate(*, office: RegistryOffice, year: int) -> str:
     )
 
 
-# Field cleaning -------------------------------------------------------------------------------
-
-TEXT_FIELDS = {"name": 200, "payment_schedule": 5000, "summary": 5000}
-CHOICE_FIELDS = {
-    "contract_type": ContractType,
-    "technology_field": TechnologyField,
-    "ip_type": IPType,
-    "payment_method": PaymentMethod,
-}
-DATE_FIELDS = {"signed_on": "签订日期", "valid_from": "有效期起", "valid_until": "有效期止"}
-AMOUNT_FIELDS = {"total_amount": "合同成交额", "declared_technical_amount": "技术交易额"}
-CONTRACT_FIELDS = {
-    *TEXT_FIELDS,
-    *CHOICE_FIELDS,
-    *DATE_FIELDS,
-    *AMOUNT_FIELDS,
-    "subtype",
-    "is_import",
-}
+# Children ------------------------------------------------------------------------------------
 
 
-def _amount(value, label: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip() or "0")
-    except InvalidOperation as exc:
-        raise ValidationError(f"{label}“{value}”不是有效金额") from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"{label}不能为负数")
-    if amount >= Decimal("1e12"):
-        raise ValidationError(f"{label}超出范围")
-    return amount.quantize(Decimal("0.01"))
-
-
-def _date(value, label: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValidationError(f"{label}“{value}”不是有效日期（格式 YYYY-MM-DD）") from exc
-
-
-def _apply_fields(contract: Contract, data: dict) -> dict:
-    unknown = set(data) - CONTRACT_FIELDS
-    if unknown:
-        raise ValidationError(f"不能修改的字段：{', '.join(sorted(unknown))}")
-    errors: dict[str, list[str]] = {}
-    changes = {}
-    for field, value in data.items():
-        try:
-            if field in TEXT_FIELDS:
-                value = (value or "").strip()
-                if len(value) > TEXT_FIELDS[field]:
-                    raise ValidationError(f"不能超过 {TEXT_FIELDS[field]} 个字")
-            elif field in CHOICE_FIELDS:
-                value = value or ""
-                if value and value not in CHOICE_FIELDS[field].values:
-                    raise ValidationError(f"“{value}”不是可选项")
-            elif field in DATE_FIELDS:
-                value = _date(value, DATE_FIELDS[field])
-            elif field in AMOUNT_FIELDS:
-                value = _amount(value, AMOUNT_FIELDS[field])
-            elif field == "is_import":
-                value = bool(value)
-        except ValidationError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-            continue
-        old = getattr(contract, field)
-        if old != value:
-            changes[field] = [str(old) if old is not None else None, str(value)]
-            setattr(contract, field, value)
-    if contract.subtype and contract.subtype not in dict(SUBTYPES.get(contract.contract_type, [])):
-        errors.setdefault("subtype", []).append(
-            f"子类“{contract.subtype}”不属于合同类型“{contract.get_contract_type_display()}”"
-        )
-    if contract.declared_technical_amount > contract.total_amount:
-        errors.setdefault("declared_technical_amount", []).append("技术交易额不能大于合同成交额")
-    if errors:
-        raise ValidationError(errors)
-    # Until an officer adjusts it, the effective amount is the declared one.
-    contract.technical_amount = contract.declared_technical_amount
-    return changes
-
-
-def _clean_party(row: dict, index: int) -> Party:
-    label = f"第 {index + 1} 个当事人"
-    role = row.get("role")
-    if role not in Party.Role.values:
-        raise ValidationError(f"{label}：角色须为卖方或买方")
-    name = (row.get("name") or "").strip()
-    if not name:
-        raise ValidationError(f"{label}：请填写名称")
-    party_type = row.get("party_type") or Party.PartyType.ENTERPRISE
-    if party_type not in Party.PartyType.values:
-        raise ValidationError(f"{label}：主体类型“{party_type}”无效")
-    uscc = (row.get("uscc") or "").strip()
-    if uscc:
-        uscc = validate_uscc(uscc, field_label=f"{name}的统一社会信用代码")
-    elif party_type not in (Party.PartyType.INDIVIDUAL, Party.PartyType.FOREIGN):
-        raise ValidationError(f"{label}“{name}”：请填写统一社会信用代码")
-    district = row.get("district")
-    if district and not isinstance(district, District):
-        lookup = {"pk": district} if str(district).isdigit() else {"name": district}
-        district = District.objects.filter(**lookup).first()
-        if district is None:
-            raise ValidationError(f"{label}：区县“{row.get('district')}”不存在")
-    return Party(
-        role=role,
-        name=name,
-        uscc=uscc,
-        party_type=party_type,
-        district=district or None,
-        region=(row.get("region") or "").strip()[:100],
-    )
-
-
-def _replace_parties(contract: Contract, rows: list[dict]):
-    parties = [_clean_party(row, i) for i, row in enumerate(rows)]
+def _replace_parties(contract: Contract, rows: list[dict]) -> None:
+    parties = [party_clean(row, i) for i, row in enumerate(rows)]
     contract.parties.all().delete()
     seen = set()
     for order, party in enumerate(parties):
@@ -252,48 +141,14 @@ def _replace_parties(contract: Contract, rows: list[dict]):
     Party.objects.bulk_create(parties)
 
 
-def _replace_costs(contract: Contract, rows: list[dict]):
-    costs = []
-    for i, row in enumerate(rows):
-        kind = row.get("kind") or NonTechnicalCost.Kind.OTHER
-        if kind not in NonTechnicalCost.Kind.values:
-            raise ValidationError(f"第 {i + 1} 项非技术性费用：类别“{kind}”无效")
-        amount = _amount(row.get("amount"), f"第 {i + 1} 项非技术性费用金额")
-        costs.append(
-            NonTechnicalCost(
-                contract=contract,
-                kind=kind,
-                description=(row.get("description") or "").strip()[:200],
-                amount=amount,
-            )
-        )
+def _replace_costs(contract: Contract, rows: list[dict]) -> None:
+    costs = costs_clean(contract, rows)
     contract.costs.all().delete()
     NonTechnicalCost.objects.bulk_create(costs)
 
 
-def _replace_ip_items(contract: Contract, rows: list[dict]):
-    items = []
-    seen = set()
-    for i, row in enumerate(rows):
-        kind = row.get("kind") or IPItem.Kind.PATENT
-        if kind not in IPItem.Kind.values:
-            raise ValidationError(f"第 {i + 1} 项知识产权：类别“{kind}”无效")
-        number = (row.get("number") or "").strip()
-        if kind == IPItem.Kind.PATENT:
-            number = normalize_patent_number(number, field_label=f"第 {i + 1} 项专利申请号")
-        elif not number:
-            raise ValidationError(f"第 {i + 1} 项知识产权：请填写登记号")
-        if (kind, number) in seen:
-            continue
-        seen.add((kind, number))
-        items.append(
-            IPItem(
-                contract=contract,
-                kind=kind,
-                number=number[:40],
-                title=(row.get("title") or "").strip()[:200],
-            )
-        )
+def _replace_ip_items(contract: Contract, rows: list[dict]) -> None:
+    items = ip_items_clean(contract, rows)
     contract.ip_items.all().delete()
     IPItem.objects.bulk_create(items)
 
@@ -326,7 +181,7 @@ def contract_create(
     ip_items: list[dict] | None = None,
     source_inquiry_id: int | None = None,
 ) -> Contract:
-    if not organization.memberships.filter(user_id=user.pk).exists():
+    if not organizations_for_user(user=user).filter(pk=organization.pk).exists():
         raise PermissionDenied("只能为本人所属机构申请登记")
     contract = Contract(
         organization=organization,
@@ -334,11 +189,11 @@ def contract_create(
         office=registry_office_default(),
         source_inquiry_id=source_inquiry_id,
     )
-    changes = _apply_fields(contract, dict(data))
+    changes = contract_fields_apply(contract, dict(data))
     contract.full_clean(exclude=["office", "organization", "certificate"], validate_unique=False)
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
-    audit_record(actor=user, action="contract.create", obj=contract, changes=changes)
+    audit_record(actor=user, action="contracts.contract.create", obj=contract, changes=changes)
     return contract
 
 
@@ -355,11 +210,11 @@ def contract_update(
     _require_applicant(user, contract)
     contract = _locked(contract)
     _require_status(contract, EDITABLE_STATUSES, "修改")
-    changes = _apply_fields(contract, dict(data or {}))
+    changes = contract_fields_apply(contract, dict(data or {}))
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
     if changes:
-        audit_record(actor=user, action="contract.update", obj=contract, changes=changes)
+        audit_record(actor=user, action="contracts.contract.update", obj=contract, changes=changes)
     return contract
 
 
@@ -413,7 +268,7 @@ def attachment_add(*, user, contract: Contract, kind: str, uploaded) -> Attachme
     attachment.save()
     audit_record(
         actor=user,
-        action="contract.attachment_add",
+        action="contracts.contract.attachment_add",
         obj=contract,
         changes={"attachment": [None, original], "kind": [None, kind]},
     )
@@ -430,7 +285,7 @@ def attachment_delete(*, user, attachment: Attachment):
     attachment.delete()
     audit_record(
         actor=user,
-        action="contract.attachment_delete",
+        action="contracts.contract.attachment_delete",
         obj=contract,
         changes={"attachment": [name, None]},
     )
@@ -596,7 +451,7 @@ def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: 
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ["核定技术交易额须写明理由"]})
-    amount = _amount(amount, "核定技术交易额")
+    amount = amount_parse(amount, "核定技术交易额")
     contract = _locked(contract)
     _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "核定技术交易额")
     if amount > contract.total_amount:
@@ -607,7 +462,7 @@ def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: 
     contract.save()
     audit_record(
         actor=user,
-        action="contract.adjust_amount",
+        action="contracts.contract.adjust_amount",
         obj=contract,
         changes={"technical_amount": [str(old), str(amount)]},
         note=note,
@@ -639,9 +494,9 @@ def _amendment_diff(contract: Contract, data: dict) -> dict[str, tuple]:
     diff = {}
     for field, value in data.items():
         if field in ("total_amount", "technical_amount"):
-            value = _amount(value, "金额")
+            value = amount_parse(value, "金额")
         elif field in ("valid_from", "valid_until"):
-            value = _date(value, "有效期")
+            value = date_parse(value, "有效期")
         elif field == "payment_method" and value not in PaymentMethod.values:
             raise ValidationError({"payment_method": ["支付方式无效"]})
         old = getattr(contract, field)
@@ -678,7 +533,9 @@ def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contra
     contract.certificate = ""
     contract.certificate_generated_at = None
     contract.save()
-    audit_record(actor=user, action="contract.amend", obj=contract, changes=changes, note=note)
+    audit_record(
+        actor=user, action="contracts.contract.amend", obj=contract, changes=changes, note=note
+    )
     return contract
 
 
@@ -736,7 +593,7 @@ def change_request_submit(
     )
     audit_record(
         actor=user,
-        action=f"contract.request_{kind}",
+        action=f"contracts.contract.request_{kind}",
         obj=contract,
         changes={field: [str(old), str(value)] for field, (old, value) in diff.items()},
         note=reason,
@@ -781,7 +638,9 @@ def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeR
     request.decided_by, request.decided_at = user, timezone.now()
     request.decision_note = note
     request.save()
-    audit_record(actor=user, action="contract.request_rejected", obj=request.contract, note=note)
+    audit_record(
+        actor=user, action="contracts.contract.request_rejected", obj=request.contract, note=note
+    )
     return request
 
 
@@ -798,28 +657,61 @@ def contract_set_national_number(*, user, contract: Contract, number: str) -> Co
     contract.save(update_fields=["national_number", "updated_at"])
     audit_record(
         actor=user,
-        action="contract.national_number",
+        action="contracts.contract.national_number",
         obj=contract,
         changes={"national_number": [old, number]},
     )
     return contract
 
 
-REVIEW_ACTIONS = {"accept", "start_review", "register", "return", "refuse"}
+# Officer actions ------------------------------------------------------------------------------
 
 
-def contract_review(
-    *, user, contract: Contract, action: str, reason: str = "", grounds: list[str] | None = None
+@dataclasses.dataclass(frozen=True)
+class OfficerInput:
+    """What an officer may send with an action; each action reads the fields it needs."""
+
+    reason: str = ""
+    grounds: tuple[str, ...] = ()
+    note: str = ""
+    amount: object = ""
+    national_number: str = ""
+    amendment: dict = dataclasses.field(default_factory=dict)
+
+
+OFFICER_ACTIONS: dict[
+    OfficerAction, Callable[[AbstractBaseUser, Contract, OfficerInput], Contract]
+] = {
+    OfficerAction.ACCEPT: lambda user, c, i: contract_accept(user=user, contract=c),
+    OfficerAction.START_REVIEW: lambda user, c, i: contract_start_review(user=user, contract=c),
+    OfficerAction.REGISTER: lambda user, c, i: contract_register(user=user, contract=c),
+    OfficerAction.RETURN: lambda user, c, i: contract_return(
+        user=user, contract=c, reason=i.reason
+    ),
+    OfficerAction.REFUSE: lambda user, c, i: contract_refuse(
+        user=user, contract=c, grounds=list(i.grounds), note=i.note or i.reason
+    ),
+    OfficerAction.ADJUST: lambda user, c, i: contract_adjust_technical_amount(
+        user=user, contract=c, amount=i.amount, note=i.note
+    ),
+    OfficerAction.AMEND: lambda user, c, i: contract_amend(
+        user=user, contract=c, data=i.amendment, note=i.note
+    ),
+    OfficerAction.CANCEL: lambda user, c, i: contract_cancel(
+        user=user, contract=c, reason=i.reason
+    ),
+    OfficerAction.NATIONAL_NUMBER: lambda user, c, i: contract_set_national_number(
+        user=user, contract=c, number=i.national_number
+    ),
+}
+
+
+def contract_officer_act(
+    *, user: AbstractBaseUser, contract: Contract, action: str, data: OfficerInput | None = None
 ) -> Contract:
-    """One entry point for the API's review endpoint."""
-    if action == "accept":
-        return contract_accept(user=user, contract=contract)
-    if action == "start_review":
-        return contract_start_review(user=user, contract=contract)
-    if action == "register":
-        return contract_register(user=user, contract=contract)
-    if action == "return":
-        return contract_return(user=user, contract=contract, reason=reason)
-    if action == "refuse":
-        return contract_refuse(user=user, contract=contract, grounds=grounds or [], note=reason)
-    raise ValidationError({"action": [f"未知操作“{action}”"]})
+    """One entry point for every officer action, from the pages and the API alike."""
+    try:
+        action = OfficerAction(action)
+    except ValueError as exc:
+        raise ValidationError({"action": [f"未知操作“{action}”"]}) from exc
+    return OFFICER_ACTIONS[action](user, contract, data or OfficerInput())

@@ -1,9 +1,8 @@
 """Pages: thin wrappers around services and selectors, each checking who may see what."""
 
-import csv
-import io
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,11 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from contracts import charts, forms, services
-from contracts.certificates import contract_certificate_get_or_create, render_pdf
+from contracts.certificates import contract_certificate_get_or_create
+from contracts.cleaning import amounts_complete
 from contracts.disclosure import stats_data_version
 from contracts.guide import contract_type_suggest
 from contracts.inquiries import contract_from_inquiry
-from contracts.models import SUBTYPES, Attachment, ChangeRequest, Contract, Status
+from contracts.models import SUBTYPES, Attachment, ChangeRequest, Contract, OfficerAction, Status
 from contracts.prechecks import contract_missing_items, contract_precheck
 from contracts.selectors import (
     GROUPS,
@@ -35,7 +35,9 @@ from contracts.selectors import (
     officer_queue,
     stats_min_public_count,
 )
-from core.exports import spreadsheet_row, xlsx_append
+from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
+from core.pdf import html_to_pdf
+from core.pending import login_required_keeping_input, pending_input
 from core.selectors import organizations_for_user
 from core.throttle import client_key, single_render, throttle_allow
 
@@ -101,7 +103,7 @@ def _party_initial(contract: Contract | None, role: str, organization=None) -> l
 
 
 def _contract_forms(request, contract=None, organization=None):
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else pending_input(request)
     if contract is not None:
         initial = {field: getattr(contract, field) for field in forms.ContractForm.base_fields}
         costs = [
@@ -133,14 +135,10 @@ def _contract_forms(request, contract=None, organization=None):
 def _collect(bundle) -> tuple[dict, dict] | None:
     if not all(f.is_valid() for f in bundle.values()):
         return None
-    data = dict(bundle["form"].cleaned_data)
     costs = [row for f in bundle["costs"] if (row := f.to_row())]
-    if data.get("declared_technical_amount") is None and data.get("total_amount") is not None:
-        # Left blank: the technical part is the total minus the itemised costs.
-        data["declared_technical_amount"] = max(
-            data["total_amount"] - sum(c["amount"] for c in costs), 0
-        )
-    for key in ("total_amount", "declared_technical_amount"):
+    # A figure left blank is derived: 技术交易额 = 合同成交额 − 非技术性费用.
+    data = amounts_complete(dict(bundle["form"].cleaned_data), costs)
+    for key in ("total_amount", "declared_technical_amount", "declared_non_technical_amount"):
         if data.get(key) is None:
             data[key] = 0
     children = {
@@ -166,7 +164,7 @@ def _form_page(request, bundle, contract=None, organizations=None, status=200):
     )
 
 
-@login_required
+@login_required_keeping_input
 def contract_new(request):
     organizations = list(organizations_for_user(user=request.user))
     if not organizations:
@@ -192,7 +190,7 @@ def contract_new(request):
     return _form_page(request, bundle, organizations=organizations)
 
 
-@login_required
+@login_required_keeping_input
 def contract_edit(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if not services.user_is_applicant(request.user, contract):
@@ -340,48 +338,71 @@ def contract_withdraw(request, pk):
     return _act(request, pk, act)
 
 
-OFFICER_ACTIONS = {
-    "accept": lambda user, c, post: services.contract_accept(user=user, contract=c),
-    "start_review": lambda user, c, post: services.contract_start_review(user=user, contract=c),
-    "register": lambda user, c, post: services.contract_register(user=user, contract=c),
-    "return": lambda user, c, post: services.contract_return(
-        user=user, contract=c, reason=post.get("reason", "")
-    ),
-    "refuse": lambda user, c, post: services.contract_refuse(
-        user=user, contract=c, grounds=post.getlist("grounds"), note=post.get("note", "")
-    ),
-    "adjust": lambda user, c, post: services.contract_adjust_technical_amount(
-        user=user, contract=c, amount=post.get("amount", ""), note=post.get("note", "")
-    ),
-    "cancel": lambda user, c, post: services.contract_cancel(
-        user=user, contract=c, reason=post.get("reason", "")
-    ),
-    "amend": lambda user, c, post: _amend(user, c, post),
-    "national_number": lambda user, c, post: services.contract_set_national_number(
-        user=user, contract=c, number=post.get("national_number", "")
+def _officer_input(action: str, post) -> services.OfficerInput:
+    amendment = {}
+    if action == OfficerAction.AMEND:
+        form = forms.AmendForm(post)
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        amendment = form.changes()
+    return services.OfficerInput(
+        reason=post.get("reason", ""),
+        grounds=tuple(post.getlist("grounds")),
+        note=post.get("note", ""),
+        amount=post.get("amount", ""),
+        national_number=post.get("national_number", ""),
+        amendment=amendment,
+    )
+
+
+# Decisions that cannot be taken back are confirmed on a page of their own first.
+IRREVERSIBLE = {
+    "register": ("准予登记", "登记后将分配登记编号、生成登记证明并公开可查，不能撤回。", None),
+    "refuse": ("不予登记", "不予登记的决定将通知申请机构，不能撤回。", forms.RefuseForm),
+    "cancel": (
+        "注销登记",
+        "注销后登记证明失效，公开查询将显示“已注销”，不能撤回。",
+        forms.ReasonForm,
     ),
 }
 
 
-def _amend(user, contract, post):
-    form = forms.AmendForm(post)
-    if not form.is_valid():
-        raise ValidationError([m for errors in form.errors.values() for m in errors])
-    return services.contract_amend(
-        user=user, contract=contract, data=form.changes(), note=form.cleaned_data["note"]
+def _confirm_page(request, contract, action):
+    title, consequence, form_class = IRREVERSIBLE[action]
+    form = form_class(request.POST) if form_class else None
+    valid = form is None or form.is_valid()
+    return render(
+        request,
+        "contracts/confirm.html",
+        {
+            "contract": contract,
+            "action": action,
+            "title": title,
+            "consequence": consequence,
+            "form": form,
+            "valid": valid,
+        },
+        status=200 if valid else 400,
     )
 
 
 @login_required
 @require_POST
 def officer_action(request, pk, action):
-    if action not in OFFICER_ACTIONS:
+    if action not in OfficerAction.values:
         raise Http404("未知操作")
     if not services.user_is_officer(request.user):
         raise PermissionDenied("只有合同登记员可以执行此操作")
+    if action in IRREVERSIBLE and request.POST.get("confirmed") != "1":
+        return _confirm_page(request, contract_get_for_user(user=request.user, pk=pk), action)
 
     def act(contract):
-        result = OFFICER_ACTIONS[action](request.user, contract, request.POST)
+        result = services.contract_officer_act(
+            user=request.user,
+            contract=contract,
+            action=action,
+            data=_officer_input(action, request.POST),
+        )
         messages.success(request, f"已办理，当前状态：{result.get_status_display()}。")
 
     return _act(request, pk, act)
@@ -457,16 +478,12 @@ def queue(request):
     )
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 @login_required
 def certificate(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
         raise Http404("合同尚未登记，没有登记证明")
-    contract = contract_certificate_get_or_create(contract=contract, base_url=_base_url(request))
+    contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     return FileResponse(
         contract.certificate.open("rb"),
         as_attachment=True,
@@ -554,47 +571,19 @@ def stats_export(request, fmt):
     title = f"技术合同{year or '全部年度'}-{GROUPS[group_by]}"
     values = [[r["label"], r["count"], r["total"], r["technical"]] for r in rows]
     withheld = f"不足{stats_min_public_count()}项，不公开"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([GROUPS[group_by], *HEADER[1:]])
-        # Labels can be organisation or district names: neutralise formula cells.
-        writer.writerows(
-            spreadsheet_row([v[0], v[1], *(withheld if a is None else f"{a:.2f}" for a in v[2:])])
-            for v in values
-        )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = _disposition(f"{title}.csv")
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "统计"
-        sheet.append([GROUPS[group_by], *HEADER[1:]])
-        for v in values:
-            xlsx_append(sheet, [v[0], v[1], *(withheld if a is None else float(a) for a in v[2:])])
-        for cell in sheet["C"][1:] + sheet["D"][1:]:
-            cell.number_format = "#,##0.00"
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = _disposition(f"{title}.xlsx")
-        return response
-    raise Http404("未知格式")
-
-
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = f"contracts.{filename.rsplit('.', 1)[-1]}"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("未知格式")
+    # CSV carries amounts as text with two decimals, XLSX as numbers in a money format.
+    amount = (lambda a: f"{a:.2f}") if fmt == "csv" else float
+    # Labels can be organisation or district names: the kit neutralises formula cells.
+    return spreadsheet_response(
+        [GROUPS[group_by], *HEADER[1:]],
+        ([v[0], v[1], *(withheld if a is None else amount(a) for a in v[2:])] for v in values),
+        fmt=fmt,
+        filename=title,
+        sheet_title="统计",
+        number_formats={"C": "#,##0.00", "D": "#,##0.00"},
+    )
 
 
 REPORT_RENDERS_PER_CLIENT = 10  # fresh renders per client per REPORT_WINDOW_SECONDS
@@ -648,9 +637,10 @@ def stats_report(request):
                 "contracts/report.html",
                 {"year": year, "month": month, "generated": timezone.localtime(), **report},
             ).content.decode()
-            pdf = render_pdf(html)
+            pdf = html_to_pdf(html)
         cache.set(key, pdf, timeout=24 * 3600)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(f"技术合同登记月报-{year}年{month}月.pdf")
+    response = download_response(
+        pdf, filename=f"技术合同登记月报-{year}年{month}月.pdf", content_type=PDF_CONTENT_TYPE
+    )
     response["Cache-Control"] = "private, max-age=300" if full else "public, max-age=300"
     return response

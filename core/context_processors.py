@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+from core.navigation import links_for
 
 # The site's sections in menu order. A section appears once its app provides the URL,
 # so the menu never links to a page that does not exist.
@@ -9,6 +12,7 @@ SECTIONS = [
     ("专利与企业", "ip_registry:index"),
     ("合同登记", "contracts:index"),
     ("数据统计", "stats:index"),
+    ("规划监测", "plan:index"),
 ]
 
 
@@ -36,4 +40,7 @@ def site_frame(request):
         "site_name_en": settings.SITE_NAME_EN,
         "nav_items": _navigation(request.path),
         "site_search_url": _search_url(),
+        "support_email": settings.SITE_SUPPORT_EMAIL,
+        # Lazy: the counts cost queries, and only pages with the full header use them.
+        "personal_links": SimpleLazyObject(lambda: links_for(request)),
     }

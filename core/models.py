@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,14 +7,39 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.home import home_content
 from core.identifiers import validate_uscc
+from core.storage import private_files
+
+ALIASES_HELP = (
+    "人们实际会写的其他叫法：简称、旧称、英文名、常见错写，每行一个（也可用；或、分隔）。"
+    "导入、表单、API 与搜索筛选都按别名识别。"
+)
 
 
-class District(models.Model):
+def split_aliases(text: str) -> list[str]:
+    return [a.strip() for a in re.split(r"[\n;；,，、]", text or "") if a.strip()]
+
+
+class VocabularyEntryMixin:
+    """A value of an editable vocabulary: canonical name, code, English name and aliases."""
+
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+    def vocabulary_names(self) -> list[str]:
+        """Every spelling that resolves to this entry, canonical name first."""
+        code = getattr(self, "code", "") or getattr(self, "division_code", "")
+        return [n for n in (self.name, code, self.name_en, *self.alias_list()) if n]
+
+
+class District(VocabularyEntryMixin, models.Model):
     """Districts and economic zones: a taxonomy, since the zones have no division code."""
 
     name = models.CharField("名称", max_length=50, unique=True)
     division_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    name_en = models.CharField("英文名", max_length=100, blank=True)
+    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -23,8 +50,11 @@ class District(models.Model):
         return self.name
 
 
-class Industry(models.Model):
+class Industry(VocabularyEntryMixin, models.Model):
     name = models.CharField("名称", max_length=50, unique=True)
+    code = models.SlugField("代码", max_length=40, blank=True)
+    name_en = models.CharField("英文名", max_length=100, blank=True)
+    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
     is_priority = models.BooleanField("市重点产业", default=False)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -34,6 +64,39 @@ class Industry(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class VocabularyTerm(VocabularyEntryMixin, models.Model):
+    """A value of a coded vocabulary (organisation types, patent types, legal statuses).
+
+    `code` is what the register stores; several terms may share one code (CNIPA's 有效 and 授权
+    both mean the patent is in force), so each term is one way people write a value.
+    """
+
+    class Vocabulary(models.TextChoices):
+        ORG_TYPE = "org_type", "机构类型"
+        PATENT_TYPE = "patent_type", "专利类型"
+        LEGAL_STATUS = "legal_status", "法律状态"
+
+    vocabulary = models.CharField("词表", max_length=30, choices=Vocabulary.choices)
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField(
+        "登记代码", max_length=30, help_text="系统内部保存的取值，例如法律状态 lapsed、专利类型 1。"
+    )
+    name_en = models.CharField("英文名", max_length=100, blank=True)
+    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
+    description = models.CharField("说明", max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["vocabulary", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "name"], name="unique_vocabulary_term")
+        ]
+        verbose_name = verbose_name_plural = "词表取值"
+
+    def __str__(self):
+        return f"{self.get_vocabulary_display()}：{self.name}"
 
 
 class Organization(models.Model):
@@ -56,6 +119,45 @@ class Organization(models.Model):
     )
     description = models.TextField("简介", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    # Organisations applied for on the site wait for review; those created by staff and
+    # scripts (add_organization, import_organizations, the admin) are approved at once.
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+
+    status = models.CharField(
+        "审核状态", max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    licence = models.FileField(
+        "营业执照或法人证书",
+        storage=private_files,
+        upload_to="organizations/licences/%Y/",
+        blank=True,
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        related_name="organization_applications",
+        on_delete=models.SET_NULL,
+    )
+    applied_at = models.DateTimeField("申请时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_reason = models.TextField("审核意见", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +183,12 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField("加入时间", auto_now_add=True)
 
+    class Role(models.TextChoices):
+        MEMBER = "member", "成员"
+        ADMINISTRATOR = "administrator", "机构管理员"
+
+    role = models.CharField("机构角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
@@ -89,6 +197,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
+
+
+class TokenGrant(models.Model):
+    """What a personal API token (Wagtail's APIToken) may do and until when.
+
+    Wagtail's token has neither an expiry nor a scope; this row adds both. A token without
+    a grant row (made before grants existed) reads and writes and never expires.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "只读"
+        READ_WRITE = "read-write", "读写"
+
+    token = models.OneToOneField(
+        "wagtailcore.APIToken", primary_key=True, related_name="grant", on_delete=models.CASCADE
+    )
+    scope = models.CharField("权限范围", max_length=10, choices=Scope.choices)
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "令牌授权"
+
+    def __str__(self):
+        return f"{self.token_id} {self.scope} → {self.expires_at:%Y-%m-%d}"
 
 
 class AuditEntry(models.Model):
@@ -124,3 +256,8 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["home"] = home_content(request)
+        return context

@@ -9,10 +9,19 @@ class Role(models.TextChoices):
     REGISTRY_OFFICER = "registry_officer", "合同登记员"
     IP_OFFICER = "ip_officer", "知识产权专员"
     ADMINISTRATOR = "administrator", "管理员"
+    PLAN_OFFICE = "plan_office", "规划办公室"
+    PLAN_REPORTER = "plan_reporter", "部门填报员"
+    FUNDING_OFFICER = "funding_officer", "资金审核员"
 
 
 # Roles whose holders work in the Wagtail/Django admin.
-STAFF_ROLES = {Role.MARKET_MODERATOR, Role.REGISTRY_OFFICER, Role.IP_OFFICER, Role.ADMINISTRATOR}
+STAFF_ROLES = {
+    Role.MARKET_MODERATOR,
+    Role.REGISTRY_OFFICER,
+    Role.IP_OFFICER,
+    Role.ADMINISTRATOR,
+    Role.PLAN_OFFICE,
+}
 
 
 def user_has_role(user, role: Role) -> bool:

@@ -1,9 +1,35 @@
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 
 from core.models import Organization
+from core.roles import Role, user_has_role
+from core.types import AnyUser
+
+ACTING_ORGANIZATION_SESSION_KEY = "acting_organization"
 
 
-def organizations_for_user(*, user) -> QuerySet[Organization]:
-    if not user.is_authenticated:
+def organizations_for_user(*, user: AnyUser) -> QuerySet[Organization]:
+    """The approved organisations a person acts for now.
+
+    Both a membership and the enterprise_member role are needed, so removing either (or
+    deactivating the user) stops access at once, for the session and for API tokens alike.
+    """
+    if not user.is_authenticated or not user.is_active:
         return Organization.objects.none()
-    return Organization.objects.filter(memberships__user=user)
+    if not user_has_role(user, Role.ENTERPRISE_MEMBER):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user_id=user.pk, status=Organization.Status.APPROVED
+    )
+
+
+def acting_organization(*, user: AnyUser, session: SessionBase | None) -> Organization | None:
+    """The organisation a person in several acts for: their choice kept in the session
+    (accounts' 切换机构), else the first of their organisations."""
+    organizations = organizations_for_user(user=user)
+    chosen = session.get(ACTING_ORGANIZATION_SESSION_KEY) if session is not None else None
+    if chosen is not None:
+        organization = organizations.filter(pk=chosen).first()
+        if organization is not None:
+            return organization
+    return organizations.order_by("name", "pk").first()

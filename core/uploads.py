@@ -164,3 +164,26 @@ def document_check(content: bytes, *, name: str, extensions: list[str]) -> str:
             except UnicodeDecodeError as exc:
                 raise mismatch from exc
     return extension
+
+
+def read_pdf_or_image(uploaded, *, max_bytes: int, label: str = "文件") -> tuple[bytes, str]:
+    """Return (content, extension) of a PDF or image upload, judged by its bytes, or raise."""
+    name = uploaded.name or "upload"
+    limit = {"label": label, "name": name, "mb": f"{max_bytes / 1048576:.1f}"}
+    if uploaded.size is not None and uploaded.size > max_bytes:
+        raise ValidationError(_("%(label)s“%(name)s”过大，上限为 %(mb)s MB") % limit)
+    content = uploaded.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise ValidationError(_("%(label)s“%(name)s”过大，上限为 %(mb)s MB") % limit)
+    if not content:
+        raise ValidationError(_("%(label)s“%(name)s”是空文件") % limit)
+    if content.startswith(b"%PDF-"):
+        pdf_check(content, name=name)
+        return content, ".pdf"
+    try:
+        return content, image_check(content, name=name)
+    except ValidationError:
+        raise ValidationError(
+            _("%(label)s“%(name)s”不是 PDF 或图片（JPEG、PNG）：按文件内容判断，与扩展名无关")
+            % limit
+        ) from None

@@ -120,3 +120,25 @@ def bar_chart(
             f"目标 {_fmt(target)}{escape(unit)}</text>"
         )
     return svg_chart(title=title, width=width, height=height, body=parts)
+
+
+def coverage_trend_chart(trend: list) -> SafeString:
+    """The coverage rate of each year against its target (selectors.coverage_trend)."""
+    return line_chart(
+        title="规上科技型企业专利覆盖率与目标",
+        labels=[str(c.year) for c in trend],
+        values=[c.rate for c in trend],
+        targets=[c.target for c in trend],
+        y_max=100,
+    )
+
+
+def coverage_groups_chart(*, title: str, groups: list, target: float | None) -> SafeString:
+    """The coverage rate of each group (district, industry) against the year's target."""
+    return bar_chart(
+        title=title,
+        labels=[g.key for g in groups],
+        values=[g.rate for g in groups],
+        x_max=100,
+        target=target,
+    )

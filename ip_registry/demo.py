@@ -8,6 +8,7 @@ receive their first grant to reach that year's planned share.
 import math
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from core.demo import NAME_HEADS, NAME_TRADES, demo_organizations
 from core.identifiers import make_patent_number, make_uscc
@@ -21,6 +22,8 @@ from ip_registry.models import (
     LegalStatusEvent,
     Patent,
     PatentClassification,
+    RDExpenditure,
+    RDInstitution,
     StatusPeriod,
     add_years,
     name_key,
@@ -59,6 +62,20 @@ IPC_BY_INDUSTRY = {
     "现代农业": "A01K 61/00",
 }
 ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# Share of designated 规上科技型 enterprises with an R&D institution, per year: meets the plan's
+# 50% in 2017, is on the path to 100% in 2018 and falls short of it in 2019–2020.
+RD_INSTITUTION_SHARE = {2016: 0.30, 2017: 0.55, 2018: 0.80, 2019: 0.92, 2020: 0.96}
+RD_KINDS = [
+    (RDInstitution.Kind.ENTERPRISE_CENTER, "企业技术中心"),
+    (RDInstitution.Kind.ENGINEERING_CENTER, "工程技术研究中心"),
+    (RDInstitution.Kind.KEY_LAB, "重点实验室"),
+]
+RD_LEVELS = [
+    RDInstitution.Level.MUNICIPAL,
+    RDInstitution.Level.MUNICIPAL,
+    RDInstitution.Level.PROVINCIAL,
+    RDInstitution.Level.NATIONAL,
+]
 
 
 def _enterprise_rows(scale) -> list[dict]:
@@ -157,6 +174,8 @@ def seed(*, scale, progress) -> dict:
                 for e in chosen
             ]
     Designation.objects.bulk_create(designations, batch_size=1000, ignore_conflicts=True)
+    # Its own generator: the patents below come out the same whether or not this runs.
+    _seed_rd(by_rank=by_rank, designated=designated, rng=random.Random(20170400))  # noqa: S311
 
     # Who holds a patent in force at each year's end: nested sets reaching COVERAGE[year].
     first_grant_year = {}
@@ -170,7 +189,9 @@ def seed(*, scale, progress) -> dict:
             holders.append(e)
 
     numbers = _Numbers()
-    plans = []  # (number, title, filing, holders [(enterprise, start)], events, fees_paid_until)
+    plans: list[
+        tuple
+    ] = []  # (number, title, filing, holders [(enterprise, start)], events, fees_paid_until)
     today = date.today()
 
     def title_for(e):
@@ -262,23 +283,26 @@ def seed(*, scale, progress) -> dict:
     new = [p for p in plans if p[0] not in known]
     patents = []
     for number, title, filing, _, events, fees in new:
-        grant = next((d for s, d in events if s == LegalStatus.GRANTED), None)
+        granted_on = next((d for s, d in events if s == LegalStatus.GRANTED), None)
         patent = Patent(
             application_number=number,
             title=title,
             filing_date=filing,
-            grant_date=grant,
-            grant_number=f"CN{number[:12][-9:]}B" if grant and number[4] == "1" else "",
+            grant_date=granted_on,
+            grant_number=f"CN{number[:12][-9:]}B" if granted_on and number[4] == "1" else "",
             fees_paid_until=fees,
         )
         patent.fill_derived()
         patents.append(patent)
     Patent.objects.bulk_create(progress(patents, desc="专利"), batch_size=1000)
     by_number = {p.application_number: p for p in patents}
-    events, periods, holdings, classes = [], [], [], []
+    status_events: list[LegalStatusEvent] = []
+    periods: list[StatusPeriod] = []
+    holdings: list[Holding] = []
+    classes: list = []
     for number, _, _, owners, history, _ in new:
         patent = by_number[number]
-        events += [
+        status_events += [
             LegalStatusEvent(patent=patent, status=s, date=d, source="演示数据") for s, d in history
         ]
         periods += [
@@ -297,7 +321,9 @@ def seed(*, scale, progress) -> dict:
                     end_date=end,
                 )
             )
-        symbol = IPC_BY_INDUSTRY.get(industry_names.get(owners[0][0].industry_id), "C09K 8/584")
+        symbol = IPC_BY_INDUSTRY.get(
+            industry_names.get(owners[0][0].industry_id) or "", "C09K 8/584"
+        )
         patent.ipc = symbol
         head, group = symbol.split(" ")
         classes.append(
@@ -311,7 +337,7 @@ def seed(*, scale, progress) -> dict:
                 subgroup=group.split("/")[1],
             )
         )
-    LegalStatusEvent.objects.bulk_create(events, batch_size=2000)
+    LegalStatusEvent.objects.bulk_create(status_events, batch_size=2000)
     StatusPeriod.objects.bulk_create(periods, batch_size=2000)
     Holding.objects.bulk_create(holdings, batch_size=2000)
     PatentClassification.objects.bulk_create(classes, batch_size=2000)
@@ -322,3 +348,47 @@ def seed(*, scale, progress) -> dict:
         "专利": Patent.objects.count(),
         "新建专利": len(patents),
     }
+
+
+def _seed_rd(*, by_rank: list, designated: dict, rng: random.Random) -> None:
+    """R&D institutions (the same stable rank decides who has one) and R&D spending of the
+    designated enterprises, most above the plan's 3% of sales, some below."""
+    if RDInstitution.objects.exists():
+        return
+    since: dict[int, int] = {}
+    for year in YEARS:
+        need = math.ceil(RD_INSTITUTION_SHARE[year] * len(designated[year]))
+        for e in by_rank[:need]:
+            since.setdefault(e.pk, year)
+    institutions = []
+    for e in by_rank:
+        if e.pk not in since:
+            continue
+        kind, label = RD_KINDS[e.pk % len(RD_KINDS)]
+        level = RD_LEVELS[e.pk % len(RD_LEVELS)]
+        institutions.append(
+            RDInstitution(
+                enterprise=e,
+                name=f"{e.name.removesuffix('有限公司')}{label}",
+                kind=kind,
+                level=level,
+                year=since[e.pk],
+                source=f"{since[e.pk]} 年{RDInstitution.Level(level).label}{label}认定文件",
+            )
+        )
+    RDInstitution.objects.bulk_create(institutions, batch_size=1000)
+    spending = []
+    for year in YEARS:
+        for e in designated[year]:
+            revenue = Decimal(rng.randrange(2_000, 60_000))
+            share = Decimal(str(round(rng.uniform(1.8, 5.6), 2)))
+            spending.append(
+                RDExpenditure(
+                    enterprise=e,
+                    year=year,
+                    revenue=revenue,
+                    rd_expense=(revenue * share / 100).quantize(Decimal("0.01")),
+                    source=f"{year} 年企业研发投入统计",
+                )
+            )
+    RDExpenditure.objects.bulk_create(spending, batch_size=1000, ignore_conflicts=True)

@@ -8,12 +8,13 @@ predicate the database answers with an index instead of a per-patent Python comp
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from core.identifiers import PATENT_TYPES, patent_type_code
-from core.models import District, Industry, Organization
+from core.models import ALIASES_HELP, District, Industry, Organization, VocabularyEntryMixin
 
 PATENT_TYPE_LABELS = {
     "1": "发明",
@@ -89,12 +90,13 @@ class Enterprise(models.Model):
         return reverse("ip_registry:enterprise_detail", kwargs={"uscc": self.uscc})
 
 
-class DesignationType(models.Model):
+class DesignationType(VocabularyEntryMixin, models.Model):
     """规上科技型企业, 高新技术企业, 小巨人企业, 创新型领军企业 … kept as data."""
 
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=50, unique=True)
-    aliases = models.CharField("别名（以；分隔）", max_length=200, blank=True)
+    name_en = models.CharField("英文名", max_length=100, blank=True)
+    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
     is_coverage_base = models.BooleanField(
         "专利覆盖率的分母",
         default=False,
@@ -108,9 +110,6 @@ class DesignationType(models.Model):
 
     def __str__(self):
         return self.name
-
-    def alias_list(self) -> list[str]:
-        return [a.strip() for a in re.split(r"[;；,，]", self.aliases) if a.strip()]
 
 
 class Designation(models.Model):
@@ -147,6 +146,8 @@ class LegalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "撤回"
     REJECTED = "rejected", "驳回"
     RESTORED = "restored", "权利恢复"
+    # CNIPA's summary 失效 without the reason: the patent is no longer in force.
+    CEASED = "ceased", "失效"
 
 
 IN_FORCE_STATUSES = frozenset({LegalStatus.GRANTED, LegalStatus.RESTORED})
@@ -179,13 +180,9 @@ class Patent(models.Model):
     def __str__(self):
         return f"{self.application_number} {self.title}"
 
-    def save(self, *args, **kwargs):
-        from ip_registry.services import status_periods_rebuild
-
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_derived()
         super().save(*args, **kwargs)
-        # An edited filing date moves the expiry, which ends the periods in force.
-        status_periods_rebuild(patent_ids=[self.pk])
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -290,53 +287,101 @@ class StatusPeriod(models.Model):
         return f"{self.status} {self.start_date}–{self.end_date or ''}"
 
 
-class Indicator(models.Model):
-    """A target of the action plan; computed from the registry or entered by staff."""
+class RDInstitution(models.Model):
+    """An R&D institution (研发机构) of an enterprise: 工程技术研究中心, 企业技术中心, 重点实验室 …
 
-    class Source(models.TextChoices):
-        COVERAGE = "coverage", "专利覆盖率（系统计算）"
-        INVENTION_APPLICATIONS = "invention_applications", "发明专利申请量（系统计算）"
-        DESIGNATION_COUNT = "designation_count", "认定企业数（系统计算）"
-        MANUAL = "manual", "人工填报"
+    Recorded on the register because it belongs to the enterprise; the plan counts the share of
+    规上科技型 enterprises that have one, and funding officers check it for eligibility.
+    """
 
-    code = models.SlugField("代码", max_length=40, unique=True)
-    name = models.CharField("指标", max_length=100)
-    unit = models.CharField("单位", max_length=20, blank=True)
-    source = models.CharField("数据来源", max_length=30, choices=Source.choices)
-    designation_type = models.ForeignKey(
-        DesignationType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="认定类型"
+    class Kind(models.TextChoices):
+        ENGINEERING_CENTER = "engineering_center", "工程技术研究中心"
+        ENTERPRISE_CENTER = "enterprise_center", "企业技术中心"
+        KEY_LAB = "key_lab", "重点实验室"
+        RESEARCH_INSTITUTE = "research_institute", "产业技术研究院/新型研发机构"
+        ACADEMICIAN_STATION = "academician_station", "院士工作站"
+        POSTDOC_STATION = "postdoc_station", "博士后科研工作站"
+        OTHER = "other", "其他研发机构"
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家级"
+        PROVINCIAL = "provincial", "省级"
+        MUNICIPAL = "municipal", "市级"
+        ENTERPRISE = "enterprise", "企业自建"
+
+    enterprise = models.ForeignKey(
+        Enterprise, related_name="rd_institutions", on_delete=models.CASCADE, verbose_name="企业"
     )
-    note = models.CharField("说明", max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField("机构名称", max_length=200)
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    level = models.CharField("级别", max_length=20, choices=Level.choices)
+    year = models.PositiveSmallIntegerField("认定/建立年度")
+    until_year = models.PositiveSmallIntegerField(
+        "撤销年度", null=True, blank=True, help_text="撤销或未通过评估的年度；该年起不再计入。"
+    )
+    source = models.CharField("来源", max_length=200, blank=True)
 
     class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = verbose_name_plural = "规划指标"
+        ordering = ["enterprise", "-year", "name"]
+        indexes = [models.Index(fields=["enterprise", "year"])]
+        verbose_name = verbose_name_plural = "企业研发机构"
 
     def __str__(self):
-        return self.name
+        return f"{self.name}（{self.get_level_display()}{self.get_kind_display()}，{self.year}）"
 
 
-class IndicatorYear(models.Model):
-    """The target for a year and, for indicators the registry cannot compute, the actual value."""
+class RDExpenditure(models.Model):
+    """An enterprise's R&D spending and sales revenue for a year (万元), as reported to it."""
 
-    indicator = models.ForeignKey(Indicator, related_name="years", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("年度")
-    target = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
-    actual = models.DecimalField(
-        "实际值（人工填报）", max_digits=12, decimal_places=2, null=True, blank=True
+    enterprise = models.ForeignKey(
+        Enterprise, related_name="rd_expenditures", on_delete=models.CASCADE, verbose_name="企业"
     )
-    note = models.CharField("说明", max_length=200, blank=True)
-    updated_by = models.ForeignKey(
+    year = models.PositiveSmallIntegerField("年度")
+    rd_expense = models.DecimalField("研发经费支出（万元）", max_digits=14, decimal_places=2)
+    revenue = models.DecimalField("销售收入（万元）", max_digits=14, decimal_places=2)
+    source = models.CharField("来源", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="unique_rd_expenditure")
+        ]
+        verbose_name = verbose_name_plural = "企业研发投入"
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year}"
+
+    @property
+    def share(self) -> float | None:
+        """R&D spending as a percentage of sales revenue."""
+        if not self.revenue:
+            return None
+        return round(float(self.rd_expense) * 100 / float(self.revenue), 2)
+
+
+class ColumnProfile(models.Model):
+    """A saved mapping of one office's export headers onto an importer's columns."""
+
+    KINDS = [("patents", "专利"), ("enterprises", "企业"), ("designations", "企业认定")]
+
+    name = models.CharField("方案名称", max_length=60)
+    kind = models.CharField("数据类型", max_length=20, choices=KINDS)
+    mapping = models.JSONField(
+        "列映射",
+        default=dict,
+        help_text='文件中的列名 → 字段代码，例如 {"专利权人（当前）": "holders"}。',
+    )
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
-        ordering = ["indicator__sort_order", "year"]
+        ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_year")
+            models.UniqueConstraint(fields=["kind", "name"], name="unique_column_profile")
         ]
-        verbose_name = verbose_name_plural = "指标年度值"
+        verbose_name = verbose_name_plural = "列映射方案"
 
     def __str__(self):
-        return f"{self.indicator} {self.year}"
+        return f"{self.get_kind_display()}：{self.name}"

@@ -1,13 +1,12 @@
 """The dashboard's figures as tables, shared by the page, the CSV/XLSX exports and the PDF."""
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.exports import csv_bytes, xlsx_append
+from core.exports import spreadsheet_response
+from core.pdf import template_to_pdf
 from ip_registry import charts
 from ip_registry.selectors import (
     Coverage,
@@ -32,11 +31,12 @@ def _pct(value):
     return "" if value is None else value
 
 
-def dashboard_data(*, year: int, on: date | None = None) -> dict:
+def dashboard_data(*, year: int, on: date | None = None, as_of: date | None = None) -> dict:
+    """`as_of` dates the year's coverage (default: the year's last day); `on` is today."""
     on = on or today()
     trend = coverage_trend()
-    current: Coverage = coverage_for_year(year=year, group_by="district")
-    by_industry = coverage_for_year(year=year, group_by="industry")
+    current: Coverage = coverage_for_year(year=year, as_of=as_of, group_by="district")
+    by_industry = coverage_for_year(year=year, as_of=as_of, group_by="industry")
     inventions = invention_applications_by_year(on=on)
     designations = designation_counts()
     gaps = gap_list(year=year, on=on)
@@ -93,26 +93,12 @@ def dashboard_data(*, year: int, on: date | None = None) -> dict:
             ],
         ),
     }
-    trend_chart = charts.line_chart(
-        title="规上科技型企业专利覆盖率与目标",
-        labels=[str(c.year) for c in trend],
-        values=[c.rate for c in trend],
-        targets=[c.target for c in trend],
-        y_max=100,
+    trend_chart = charts.coverage_trend_chart(trend)
+    district_chart = charts.coverage_groups_chart(
+        title=f"{year} 年各区县专利覆盖率", groups=current.groups, target=current.target
     )
-    district_chart = charts.bar_chart(
-        title=f"{year} 年各区县专利覆盖率",
-        labels=[g.key for g in current.groups],
-        values=[g.rate for g in current.groups],
-        x_max=100,
-        target=current.target,
-    )
-    industry_chart = charts.bar_chart(
-        title=f"{year} 年各行业专利覆盖率",
-        labels=[g.key for g in by_industry.groups],
-        values=[g.rate for g in by_industry.groups],
-        x_max=100,
-        target=current.target,
+    industry_chart = charts.coverage_groups_chart(
+        title=f"{year} 年各行业专利覆盖率", groups=by_industry.groups, target=current.target
     )
     invention_chart = charts.line_chart(
         title="发明专利申请量（件）",
@@ -141,35 +127,19 @@ def dashboard_data(*, year: int, on: date | None = None) -> dict:
     }
 
 
-def table_csv(table: Table) -> bytes:
-    # Enterprise names and reasons come from imported files: neutralise formula cells.
-    return csv_bytes(table.headers, table.rows)
-
-
-def table_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31].replace("/", "-")
-    xlsx_append(sheet, table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        xlsx_append(sheet, row)
-    for column in sheet.columns:
-        longest = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, 4 + longest * 2)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def table_response(table: Table, *, fmt: str, filename: str):
+    # Enterprise names and reasons come from imported files: the kit neutralises formula cells.
+    return spreadsheet_response(
+        table.headers,
+        table.rows,
+        fmt=fmt,
+        filename=filename,
+        sheet_title=table.title,
+        fit_columns=True,
+    )
 
 
 def yearly_report_pdf(*, year: int, on: date | None = None, base_url: str = "") -> bytes:
-    from weasyprint import HTML
-
     context = dashboard_data(year=year, on=on)
     context["generated_at"] = timezone.localtime()
-    html = render_to_string("ip_registry/report_pdf.html", context)
-    return HTML(string=html, base_url=base_url or None).write_pdf()
+    return template_to_pdf("ip_registry/report_pdf.html", context, base_url=base_url)

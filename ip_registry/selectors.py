@@ -8,29 +8,30 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from core.identifiers import normalize_patent_number
 from ip_registry.models import (
     IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
+    ColumnProfile,
     Designation,
     DesignationType,
     Enterprise,
     Holding,
-    Indicator,
-    IndicatorYear,
     LegalStatus,
     Patent,
+    RDExpenditure,
+    RDInstitution,
     StatusPeriod,
     add_years,
 )
-
-INVENTION_TYPES_DEFAULT = ("1",)
 
 
 def today() -> date:
@@ -72,6 +73,32 @@ class PatentSnapshot:
     on: date | None = None
     filing_date: date | None = None
     grant_date: date | None = None
+    status_since: date | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == LegalStatus.PENDING
+
+    @property
+    def lapsed(self) -> bool:
+        return bool(self.status) and not self.in_force and not self.pending
+
+    @property
+    def state_label(self) -> str:
+        """The one word a reader needs: 审查中, 有效, 已失效 or 未知."""
+        if self.pending:
+            return "审查中"
+        if self.in_force:
+            return "有效"
+        return "已失效" if self.lapsed else "未知"
+
+    @property
+    def status_words(self) -> str:
+        """The state with, for a lapsed patent, why and since when."""
+        if self.lapsed:
+            since = f"，{self.status_since:%Y-%m-%d}" if self.status_since else ""
+            return f"已失效（{self.status_label}{since}）"
+        return self.state_label
 
 
 def _current_on(on: date, prefix: str = "") -> Q:
@@ -115,11 +142,12 @@ def patents_status_on(
             )
         )
         ids = [p.pk for p in patents]
-        statuses = dict(
-            StatusPeriod.objects.filter(_current_on(on), patent_id__in=ids).values_list(
-                "patent_id", "status"
-            )
-        )
+        statuses = {
+            patent_id: (status, since)
+            for patent_id, status, since in StatusPeriod.objects.filter(
+                _current_on(on), patent_id__in=ids
+            ).values_list("patent_id", "status", "start_date")
+        }
         holders = defaultdict(list)
         for patent_id, name, uscc, ent_name, ent_uscc in (
             Holding.objects.filter(_current_on(on), patent_id__in=ids)
@@ -130,7 +158,7 @@ def patents_status_on(
         ):
             holders[patent_id].append(Holder(name=ent_name or name, uscc=ent_uscc or uscc or ""))
         for patent in patents:
-            status = statuses.get(patent.pk, "")
+            status, since = statuses.get(patent.pk, ("", None))
             label = LegalStatus(status).label if status else "尚未申请"
             result[patent.application_number] = PatentSnapshot(
                 number=patent.application_number,
@@ -148,6 +176,7 @@ def patents_status_on(
                 on=on,
                 filing_date=patent.filing_date,
                 grant_date=patent.grant_date,
+                status_since=since,
             )
     return result
 
@@ -185,10 +214,10 @@ class CoveragePolicy:
 
     @classmethod
     def default(cls) -> "CoveragePolicy":
-        conf = getattr(settings, "IP_REGISTRY_COVERAGE", {})
+        conf: dict[str, Any] = settings.IP_REGISTRY_COVERAGE
         types = conf.get("patent_types")
         return cls(
-            patent_types=tuple(types) if types else None,
+            patent_types=tuple(str(t) for t in types) if types else None,
             include_pending=bool(conf.get("include_pending", False)),
         )
 
@@ -216,7 +245,9 @@ def _rate(holding: int, designated: int) -> float | None:
     return round(100 * holding / designated, 2) if designated else None
 
 
-def _holding_exists(on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"):
+def _holding_exists(
+    on: date, policy: CoveragePolicy, enterprise_ref: str = "enterprise_id"
+) -> Exists:
     statuses = set(IN_FORCE_STATUSES)
     if policy.include_pending:
         statuses.add(LegalStatus.PENDING)
@@ -237,13 +268,17 @@ def coverage_base_designations(*, year: int) -> QuerySet[Designation]:
     return Designation.objects.filter(year=year, designation_type_id__in=base_types)
 
 
+PLAN_TARGET_HOOK = "ip_registry_plan_target"
+
+
 def indicator_target(*, code: str, year: int) -> float | None:
-    value = (
-        IndicatorYear.objects.filter(indicator__code=code, year=year)
-        .values_list("target", flat=True)
-        .first()
-    )
-    return float(value) if value is not None else None
+    """The plan's target for a register KPI, from whichever app keeps the plan (a hook, so the
+    register never imports the plan monitor that sits above it)."""
+    for provider in hooks.get_hooks(PLAN_TARGET_HOOK):
+        value = provider(code=code, year=year)
+        if value is not None:
+            return float(value)
+    return None
 
 
 GROUP_FIELDS = {"district": "enterprise__district__name", "industry": "enterprise__industry__name"}
@@ -339,7 +374,7 @@ class InventionApplications:
 
 
 def invention_types() -> tuple[str, ...]:
-    return tuple(getattr(settings, "IP_REGISTRY_INVENTION_TYPES", INVENTION_TYPES_DEFAULT))
+    return tuple(settings.IP_REGISTRY_INVENTION_TYPES)
 
 
 def invention_applications(*, year: int, on: date | None = None) -> InventionApplications:
@@ -373,63 +408,181 @@ def invention_applications_by_year(*, on: date | None = None) -> list[InventionA
     return [invention_applications(year=d.year, on=on) for d in years]
 
 
-def designation_counts() -> dict:
+def designation_counts() -> dict[str, Any]:
     """{"years": [...], "rows": [{"code", "name", "counts": {year: n}, "targets": {year: t}}]}"""
     counts = (
         Designation.objects.values("year", "designation_type_id").annotate(n=Count("id")).order_by()
     )
-    table = defaultdict(dict)
+    table: defaultdict[int, dict[int, int]] = defaultdict(dict)
     years = set()
     for row in counts:
         table[row["designation_type_id"]][row["year"]] = row["n"]
         years.add(row["year"])
-    targets = defaultdict(dict)
-    for type_id, year, target in IndicatorYear.objects.filter(
-        indicator__source=Indicator.Source.DESIGNATION_COUNT, target__isnull=False
-    ).values_list("indicator__designation_type_id", "year", "target"):
-        targets[type_id][year] = float(target)
     rows = [
         {
             "code": t.code,
             "name": t.name,
             "counts": table.get(t.pk, {}),
-            "targets": targets.get(t.pk, {}),
+            "targets": {
+                y: t_
+                for y in sorted(years)
+                if (t_ := indicator_target(code=t.code, year=y)) is not None
+            },
         }
         for t in DesignationType.objects.all()
     ]
     return {"years": sorted(years), "rows": rows}
 
 
+PLAN_DASHBOARD_HOOK = "ip_registry_plan_indicators"
+
+
 def plan_indicators(*, year: int) -> list[dict]:
-    """Every target of the plan for a year with its actual value (computed or entered)."""
-    rows = []
-    for item in IndicatorYear.objects.filter(year=year).select_related(
-        "indicator", "indicator__designation_type"
-    ):
-        indicator = item.indicator
-        actual = float(item.actual) if item.actual is not None else None
-        if indicator.source == Indicator.Source.COVERAGE:
-            actual = coverage_for_year(year=year).rate
-        elif indicator.source == Indicator.Source.INVENTION_APPLICATIONS:
-            actual = invention_applications(year=year).count
-        elif indicator.source == Indicator.Source.DESIGNATION_COUNT and indicator.designation_type:
-            actual = Designation.objects.filter(
-                year=year, designation_type=indicator.designation_type
-            ).count()
-        target = float(item.target) if item.target is not None else None
-        rows.append(
-            {
-                "code": indicator.code,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "source": indicator.get_source_display(),
-                "target": target,
-                "actual": actual,
-                "met": None if actual is None or target is None else actual >= target,
-                "note": item.note or indicator.note,
-            }
-        )
+    """The plan's indicators for a year, as the plan monitor reports them (through a hook).
+
+    Each row: code, name, unit, target, actual, status, status_label, source, url."""
+    rows: list[dict] = []
+    for provider in hooks.get_hooks(PLAN_DASHBOARD_HOOK):
+        rows.extend(provider(year=year))
     return rows
+
+
+# Figures the plan monitor reads -------------------------------------------------------------
+
+
+def _district_filter(district: str | None, prefix: str = "enterprise__") -> Q:
+    return Q(**{f"{prefix}district__name": district}) if district else Q()
+
+
+def designation_count(
+    *, code: str, year: int, district: str | None = None, new_only: bool = False
+) -> int:
+    """Enterprises designated `code` for `year`; `new_only`: not designated so the year before."""
+    qs = Designation.objects.filter(designation_type__code=code, year=year).filter(
+        _district_filter(district)
+    )
+    if new_only:
+        qs = qs.exclude(
+            enterprise_id__in=Designation.objects.filter(
+                designation_type__code=code, year=year - 1
+            ).values("enterprise_id")
+        )
+    return qs.count()
+
+
+def invention_applications_count(*, year: int, district: str | None = None) -> int:
+    """invention_applications' count, optionally only those with an applicant in `district`."""
+    if district is None:
+        return invention_applications(year=year).count
+    return (
+        Patent.objects.filter(
+            patent_type__in=invention_types(),
+            filing_date__gte=date(year, 1, 1),
+            filing_date__lte=date(year, 12, 31),
+        )
+        .filter(
+            Exists(
+                Holding.objects.filter(
+                    patent_id=OuterRef("pk"), enterprise__district__name=district
+                )
+            )
+        )
+        .count()
+    )
+
+
+def coverage_for_district(*, year: int, district: str, as_of: date | None = None) -> CoverageGroup:
+    groups = coverage_for_year(year=year, as_of=as_of, group_by="district").groups
+    found = next((g for g in groups if g.key == district), None)
+    return found or CoverageGroup(key=district, designated=0, holding=0, rate=None)
+
+
+def _institution_in_year(year: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}year__lte": year}) & (
+        Q(**{f"{prefix}until_year__isnull": True}) | Q(**{f"{prefix}until_year__gt": year})
+    )
+
+
+@dataclass
+class Share:
+    base: int
+    count: int
+    rate: float | None
+
+
+def rd_institution_share(*, year: int, district: str | None = None) -> Share:
+    """规上科技型 enterprises designated for `year` with an R&D institution in force that year."""
+    has = Exists(
+        RDInstitution.objects.filter(_institution_in_year(year), enterprise_id=OuterRef("pk"))
+    )
+    base = Enterprise.objects.filter(
+        pk__in=coverage_base_designations(year=year).values("enterprise_id")
+    ).filter(_district_filter(district, prefix=""))
+    totals = base.aggregate(base=Count("pk"), count=Count("pk", filter=has))
+    return Share(totals["base"], totals["count"], _rate(totals["count"], totals["base"]))
+
+
+def rd_sales_ratio(*, year: int, codes: Iterable[str], district: str | None = None) -> float | None:
+    """Σ R&D spending ÷ Σ sales revenue (%) of enterprises designated any of `codes` in `year`."""
+    designated = Designation.objects.filter(year=year, designation_type__code__in=list(codes))
+    totals = (
+        RDExpenditure.objects.filter(
+            year=year, enterprise_id__in=designated.values("enterprise_id")
+        )
+        .filter(_district_filter(district))
+        .aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"))
+    )
+    if not totals["revenue"]:
+        return None
+    return round(float(totals["rd"]) * 100 / float(totals["revenue"]), 2)
+
+
+@dataclass
+class EnterpriseProfile:
+    """What the plan's eligibility rule needs to know about one enterprise in one year."""
+
+    uscc: str
+    name: str
+    district: str
+    designations: list[str]  # designation type codes for the year
+    designation_names: list[str]
+    institutions: list[RDInstitution]
+    rd_expense: float | None
+    revenue: float | None
+    rd_share: float | None
+
+
+def enterprise_profile(*, uscc: str, year: int) -> EnterpriseProfile | None:
+    enterprise = Enterprise.objects.filter(uscc=uscc).select_related("district").first()
+    if enterprise is None:
+        return None
+    designations = list(
+        Designation.objects.filter(enterprise=enterprise, year=year)
+        .select_related("designation_type")
+        .order_by("designation_type__sort_order")
+    )
+    spending = RDExpenditure.objects.filter(enterprise=enterprise, year=year).first()
+    return EnterpriseProfile(
+        uscc=enterprise.uscc,
+        name=enterprise.name,
+        district=enterprise.district.name if enterprise.district else "",
+        designations=[d.designation_type.code for d in designations],
+        designation_names=[d.designation_type.name for d in designations],
+        institutions=list(
+            RDInstitution.objects.filter(_institution_in_year(year), enterprise=enterprise)
+        ),
+        rd_expense=float(spending.rd_expense) if spending else None,
+        revenue=float(spending.revenue) if spending else None,
+        rd_share=spending.share if spending else None,
+    )
+
+
+def enterprise_rd_institutions(*, enterprise: Enterprise) -> QuerySet[RDInstitution]:
+    return enterprise.rd_institutions.all()
+
+
+def enterprise_rd_expenditures(*, enterprise: Enterprise) -> QuerySet[RDExpenditure]:
+    return enterprise.rd_expenditures.all()
 
 
 # Gap list -----------------------------------------------------------------------------------
@@ -477,7 +630,7 @@ def fee_status(
 def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
     """Designated enterprises to call: no patent in force, or all their patents at risk."""
     on = on or today()
-    notice_days = getattr(settings, "IP_REGISTRY_FEE_NOTICE_DAYS", 90)
+    notice_days = settings.IP_REGISTRY_FEE_NOTICE_DAYS
     horizon = add_years(on, 1)
     designated = {
         e.pk: e
@@ -528,3 +681,11 @@ def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
             )
     entries.sort(key=lambda e: (e.category, e.due_date or date.min, e.enterprise.name))
     return entries
+
+
+def column_profile_get(*, kind: str, name: str) -> ColumnProfile | None:
+    return ColumnProfile.objects.filter(kind=kind, name=name.strip()).first()
+
+
+def column_profile_names(*, kind: str) -> list[str]:
+    return list(ColumnProfile.objects.filter(kind=kind).values_list("name", flat=True))

@@ -9,8 +9,12 @@ from datetime import date
 from django.db import transaction
 
 from core.services import audit_record
+from core.types import Actor
 from ip_registry.models import (
     IN_FORCE_STATUSES,
+    ColumnProfile,
+    Designation,
+    DesignationType,
     Enterprise,
     Holding,
     LegalStatus,
@@ -31,6 +35,7 @@ STATUS_RANK = {
     LegalStatus.EXPIRED: 2,
     LegalStatus.WITHDRAWN: 2,
     LegalStatus.REJECTED: 2,
+    LegalStatus.CEASED: 2,
 }
 
 
@@ -42,7 +47,7 @@ def status_periods_compute(
     A status in force is cut at the end of the term, after which the patent is expired
     unless a later event says otherwise.
     """
-    ordered = sorted(events, key=lambda e: (e[1], STATUS_RANK.get(e[0], 9)))
+    ordered = sorted(events, key=lambda e: (e[1], STATUS_RANK.get(LegalStatus(e[0]), 9)))
     # The last event of a day is the status of that day.
     by_day: dict[date, str] = {}
     for status, day in ordered:
@@ -92,8 +97,17 @@ def status_periods_rebuild(*, patent_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
+def patent_edited(*, patent: Patent) -> Patent:
+    """Save a patent edited by hand. An edited filing date moves the expiry (derived on save),
+    which ends the periods in force, so the periods are rebuilt with it."""
+    patent.save()
+    status_periods_rebuild(patent_ids=[patent.pk])
+    return patent
+
+
+@transaction.atomic
 def patent_status_event_add(
-    *, patent: Patent, status: str, on: date, source: str = "", actor=None
+    *, patent: Patent, status: str, on: date, source: str = "", actor: Actor = None
 ) -> LegalStatusEvent:
     event, created = LegalStatusEvent.objects.get_or_create(
         patent=patent, status=status, date=on, defaults={"source": source}
@@ -102,7 +116,7 @@ def patent_status_event_add(
         status_periods_rebuild(patent_ids=[patent.pk])
         audit_record(
             actor=actor,
-            action="legal_status",
+            action="ip_registry.patent.status_event_add",
             obj=patent,
             changes={"status": status, "date": on.isoformat()},
             note=source,
@@ -119,7 +133,12 @@ class HolderInput:
 
 @transaction.atomic
 def patent_holders_change(
-    *, patent: Patent, holders: Sequence[HolderInput], on: date, actor=None, note: str = ""
+    *,
+    patent: Patent,
+    holders: Sequence[HolderInput],
+    on: date,
+    actor: Actor = None,
+    note: str = "",
 ) -> list[Holding]:
     """A transfer (or change of co-owners) effective `on`: open holdings end, new ones begin."""
     open_holdings = list(patent.holdings.filter(end_date__isnull=True))
@@ -143,7 +162,7 @@ def patent_holders_change(
     )
     audit_record(
         actor=actor,
-        action="holders_change",
+        action="ip_registry.patent.holders_change",
         obj=patent,
         changes={
             "from": [h.holder_name for h in open_holdings],
@@ -156,20 +175,55 @@ def patent_holders_change(
 
 
 @transaction.atomic
-def indicator_actual_set(*, indicator, year: int, actual, actor=None, note: str = ""):
-    from ip_registry.models import IndicatorYear
+def enterprise_designations_set(
+    *,
+    enterprise: Enterprise,
+    designations: Iterable[tuple[int, DesignationType]],
+    actor: Actor,
+    source: str = "管理后台",
+) -> dict[str, list[str]]:
+    """Make the enterprise's designations exactly these (year, type) pairs; audit the change."""
+    wanted = {(year, dtype.pk): dtype for year, dtype in designations}
+    existing = {
+        (d.year, d.designation_type_id): d
+        for d in Designation.objects.filter(enterprise=enterprise).select_related(
+            "designation_type"
+        )
+    }
+    removed = [existing[key] for key in existing.keys() - wanted.keys()]
+    added = [
+        Designation(
+            enterprise=enterprise, year=year, designation_type=wanted[(year, pk)], source=source
+        )
+        for year, pk in sorted(wanted.keys() - existing.keys())
+    ]
+    Designation.objects.filter(pk__in=[d.pk for d in removed]).delete()
+    Designation.objects.bulk_create(added)
+    changes = {
+        "added": [f"{d.year} {d.designation_type.name}" for d in added],
+        "removed": sorted(f"{d.year} {d.designation_type.name}" for d in removed),
+    }
+    if added or removed:
+        audit_record(
+            actor=actor, action="ip_registry.designations.change", obj=enterprise, changes=changes
+        )
+    return changes
 
-    row, _ = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
-    before = row.actual
-    row.actual = actual
-    row.updated_by = actor if actor is not None and actor.is_authenticated else None
-    if note:
-        row.note = note
-    row.save()
-    audit_record(
-        actor=actor,
-        action="indicator_actual",
-        obj=row,
-        changes={"before": str(before), "after": str(actual)},
+
+def column_profile_save(*, user, kind: str, name: str, mapping: dict[str, str]) -> ColumnProfile:
+    """Create or extend a named mapping of export headers onto an importer's columns."""
+    profile, created = ColumnProfile.objects.get_or_create(
+        kind=kind, name=name.strip()[:60], defaults={"created_by": user}
     )
-    return row
+    old = dict(profile.mapping)
+    profile.mapping = {**old, **mapping}
+    profile.save()
+    audit_record(
+        actor=user,
+        action="ip_registry.column_profile.create"
+        if created
+        else "ip_registry.column_profile.update",
+        obj=profile,
+        changes={"mapping": [old, profile.mapping]},
+    )
+    return profile

@@ -1,21 +1,25 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from wagtail import hooks
 
+from core.exports import PDF_CONTENT_TYPE, download_response
 from core.identifiers import normalize_patent_number, normalize_uscc
-from core.models import Organization
 from ip_registry import charts
 from ip_registry.access import is_ip_officer
 from ip_registry.models import Designation, Enterprise, Holding, Patent
-from ip_registry.reports import dashboard_data, table_csv, table_xlsx, yearly_report_pdf
+from ip_registry.reports import dashboard_data, table_response, yearly_report_pdf
 from ip_registry.selectors import (
     coverage_for_year,
     coverage_trend,
     coverage_years,
+    enterprise_rd_institutions,
     patents_status_on,
     today,
 )
@@ -35,6 +39,15 @@ def _year_param(request, default: int) -> int:
     except ValueError:
         return default
     return year if 1985 <= year <= 2100 else default
+
+
+def _date_param(request, name: str = "on") -> date | None:
+    """An optional ISO date from the query string; anything unreadable is ignored."""
+    try:
+        value = date.fromisoformat(request.GET.get(name) or "")
+    except ValueError:
+        return None
+    return value if date(1985, 1, 1) <= value <= date(2100, 12, 31) else None
 
 
 def _default_year() -> int:
@@ -67,29 +80,15 @@ def index(request):
     )
 
 
-def _listings_for(uscc: str) -> list:
-    """The marketplace's live listings of the organisation with this USCC, if it has any."""
-    try:
-        from marketplace.selectors import listings_of_organization
-    except ImportError:
-        return []
-    organization = Organization.objects.filter(uscc=uscc).first()
-    if organization is None:
-        return []
-    return list(listings_of_organization(organization=organization))[:20]
+# Apps above the registry (the market's listings, the registered contracts) add their own
+# sections to the public enterprise page through this hook: each function takes the enterprise
+# and returns HTML, or "" when it has nothing to show.
+ENTERPRISE_SECTIONS_HOOK = "enterprise_page_sections"
 
 
-def _registered_contracts_for(uscc: str) -> list:
-    """Registered technology contracts this enterprise is a party to (public register facts)."""
-    try:
-        from contracts.models import Contract, Status
-    except ImportError:
-        return []
-    return list(
-        Contract.objects.filter(status=Status.REGISTERED, parties__uscc=uscc)
-        .distinct()
-        .order_by("-registered_on")[:20]
-    )
+def _sections_for(enterprise: Enterprise) -> list[str]:
+    sections = (hook(enterprise=enterprise) for hook in hooks.get_hooks(ENTERPRISE_SECTIONS_HOOK))
+    return [html for html in sections if html]
 
 
 def enterprise_detail(request, uscc: str):
@@ -101,20 +100,19 @@ def enterprise_detail(request, uscc: str):
     )
     context = {
         "enterprise": enterprise,
-        "listings": _listings_for(enterprise.uscc),
-        "contracts": _registered_contracts_for(enterprise.uscc),
+        "sections": _sections_for(enterprise),
+        "rd_institutions": enterprise_rd_institutions(enterprise=enterprise),
         "portfolio_visible": is_ip_officer(request.user),
     }
     if context["portfolio_visible"]:
         # Designations and the patent portfolio are the coverage KPI's inputs per enterprise:
         # together they are the officers' gap list, which the API keeps for IP officers too
         # (/api/v1/ip/enterprises/{uscc}/patents, /coverage/non-holders). One rule, both places.
-        context.update(_enterprise_portfolio(enterprise))
+        context.update(_enterprise_portfolio(enterprise, on=_date_param(request) or today()))
     return render(request, "ip_registry/enterprise_detail.html", context)
 
 
-def _enterprise_portfolio(enterprise: Enterprise) -> dict:
-    on = today()
+def _enterprise_portfolio(enterprise: Enterprise, *, on) -> dict:
     holdings = Holding.objects.filter(enterprise=enterprise).select_related("patent")
     current_numbers = {
         h.patent.application_number
@@ -144,7 +142,8 @@ def patent_detail(request, number: str):
     if normalised != number:
         return redirect("ip_registry:patent_detail", number=normalised)
     patent = get_object_or_404(Patent, application_number=normalised)
-    snapshot = patents_status_on(numbers=[normalised])[normalised]
+    on = _date_param(request) or today()
+    snapshot = patents_status_on(numbers=[normalised], on=on)[normalised]
     return render(
         request,
         "ip_registry/patent_detail.html",
@@ -156,6 +155,8 @@ def patent_detail(request, number: str):
                 "start_date", "position"
             ),
             "classifications": patent.classifications.all(),
+            "on": on,
+            "is_today": on == today(),
         },
     )
 
@@ -164,9 +165,11 @@ def dashboard(request):
     denied = _officer_only(request)
     if denied:
         return denied
-    year = _year_param(request, _default_year())
-    context = dashboard_data(year=year)
+    as_of = _date_param(request)
+    year = _year_param(request, as_of.year if as_of else _default_year())
+    context = dashboard_data(year=year, as_of=as_of)
     context["years"] = coverage_years() or [year]
+    context["as_of"] = as_of
     return render(request, "ip_registry/dashboard.html", context)
 
 
@@ -181,14 +184,7 @@ def dashboard_export(request, table: str, fmt: str):
         raise Http404("没有这个导出表")
     year = _year_param(request, _default_year())
     data = dashboard_data(year=year)["tables"][table]
-    if fmt == "csv":
-        body, content_type = table_csv(data), "text/csv; charset=utf-8"
-    else:
-        body = table_xlsx(data)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{data.title}-{year}.{fmt}")
-    return response
+    return table_response(data, fmt=fmt, filename=f"{data.title}-{year}")
 
 
 def report_pdf(request, year: int):
@@ -197,22 +193,16 @@ def report_pdf(request, year: int):
         return denied
     if not 1985 <= year <= 2100:
         raise Http404("年度无效")
-    body = yearly_report_pdf(year=year, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"盘锦市企业知识产权年度评估报告-{year}.pdf"
+    return download_response(
+        yearly_report_pdf(year=year, base_url=settings.SITE_URL),
+        filename=f"盘锦市企业知识产权年度评估报告-{year}.pdf",
+        content_type=PDF_CONTENT_TYPE,
+        attachment=False,
     )
-    return response
 
 
 def coverage_chart_svg(request):
     """The public trend chart as an image, for pages and documents without inline SVG."""
     trend = coverage_trend()
-    svg = charts.line_chart(
-        title="规上科技型企业专利覆盖率与目标",
-        labels=[str(c.year) for c in trend],
-        values=[c.rate for c in trend],
-        targets=[c.target for c in trend],
-        y_max=100,
-    )
+    svg = charts.coverage_trend_chart(trend)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

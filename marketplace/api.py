@@ -113,7 +113,7 @@ def _inquiry_out(inquiry: Inquiry) -> dict:
         "listing_title": inquiry.listing.title,
         "status": inquiry.status,
         "status_label": inquiry.get_status_display(),
-        "mode": inquiry.mode.name if inquiry.mode_id else None,
+        "mode": inquiry.mode.name if inquiry.mode is not None else None,
         "budget_wan": inquiry.budget_wan,
         "deal_price_wan": inquiry.deal_price_wan,
         "created_at": inquiry.created_at.isoformat(),

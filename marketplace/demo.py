@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from core.demo import demo_organizations
 from core.models import Membership, Organization
+from core.vocabularies import vocabulary_canonical
+from ip_registry.models import Holding
 from marketplace import services
 from marketplace.models import (
     CooperationMode,
@@ -19,7 +21,6 @@ from marketplace.models import (
     TechnologyDemandPage,
     TechnologyResultPage,
 )
-from marketplace.taxonomy import INDUSTRY_ALIASES
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus.jsonl"
 MIN_GENERATED = 20
@@ -101,7 +102,7 @@ def _generated_rows(*, count: int, organizations: list[dict], rng: random.Random
             title = f"{rng.choice(RESULT_HEADS)}{subject}技术（{i + 1:04d}）"
             gain, saving = rng.randint(15, 60), rng.randint(10, 40)
             summary = f"{subject}关键指标较现有产品提升 {gain}%，成本降低 {saving}%。"
-            trl = rng.randint(4, 9)
+            trl: int | None = rng.randint(4, 9)
         else:
             title = f"{rng.choice(DEMAND_HEADS)}{subject}解决方案（{i + 1:04d}）"
             summary = f"现有{subject}运行效果不理想，需在 {rng.randint(3, 12)} 个月内完成改造。"
@@ -200,12 +201,6 @@ def _link_registry_patents(*, rows: list[dict], organizations: list[dict]) -> No
     Technology rows get up to two of their owner's patents (some of which have lapsed, which
     the page then flags); the sample's own numbers are not in the demo registry.
     """
-    from django.apps import apps
-
-    if not apps.is_installed("ip_registry"):
-        return
-    from ip_registry.models import Holding
-
     uscc_by_name = {o["name"]: o["uscc"] for o in organizations}
     held: dict[str, list[str]] = {}
     for uscc, number in (
@@ -240,7 +235,7 @@ def seed(*, scale, progress) -> dict:
     for row in organizations:
         by_industry.setdefault(row["industry"], []).append(row["name"])
     for i, row in enumerate(corpus):
-        industry = INDUSTRY_ALIASES.get(row["industry"], row["industry"])
+        industry = vocabulary_canonical("industry", [row["industry"]])[0]
         names = by_industry.get(industry) or [o["name"] for o in organizations]
         row["owner_name"] = names[i % len(names)]
     generated = _generated_rows(

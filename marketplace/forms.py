@@ -7,6 +7,10 @@ from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry
 from marketplace.selectors import SORTS, ListingFilters
 from marketplace.services import INQUIRY_MESSAGE_MAX_CHARS, INQUIRY_REPLY_MAX_CHARS
 
+# An <input type="date"> reads and writes ISO dates only; the zh-hans default (2027/06/30)
+# would show the saved date as empty and the next save would clear it.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 SORT_CHOICES = [
     ("", "最新发布"),
     ("price", "价格从低到高"),
@@ -98,6 +102,10 @@ class ListingForm(forms.Form):
 
     title = forms.CharField(label="标题", max_length=255)
     summary = forms.CharField(label="一句话简介", max_length=300)
+    title_en = forms.CharField(
+        label="英文标题", max_length=255, required=False, help_text="可选；英文访客看到并可检索"
+    )
+    summary_en = forms.CharField(label="英文简介", max_length=300, required=False)
     problem = forms.CharField(
         label="解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -146,12 +154,8 @@ class ListingForm(forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
     contact_email = forms.EmailField(label="联系邮箱", required=False)
-    valid_from = forms.DateField(
-        label="有效期起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label="有效期起", required=False, widget=DATE)
+    valid_until = forms.DateField(label="有效期至", required=False, widget=DATE)
     cover_image_file = forms.ImageField(label="封面图片", required=False)
     attachment_file = forms.FileField(label="附件", required=False, help_text="PDF、Word 等")
 
@@ -193,7 +197,7 @@ class ListingForm(forms.Form):
                 required=False,
             )
             self.fields["deadline"] = forms.DateField(
-                label="需求截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label="需求截止日期", required=False, widget=DATE
             )
             self.fields["price_wan"].label = "参考价格（万元）"
             self.fields["modes"].label = "期望合作方式"

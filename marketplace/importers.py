@@ -1,17 +1,13 @@
 """Read listing rows from JSONL, CSV or XLSX and load them all-or-nothing."""
 
-import csv
 import json
-import zipfile
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl.utils.exceptions import InvalidFileException
 
-from core.uploads import zip_check
+from core.tables import XLSX_SUFFIXES, ImportFileError, ImportReport, RowMessage, read_records
+from marketplace.services import listing_import_row
 
 LIST_KEYS = ("modes", "keywords", "patents")
 KEYS = (
@@ -29,16 +25,6 @@ KEYS = (
     "keywords",
     "patents",
 )
-
-
-@dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _split(value) -> list[str]:
@@ -74,56 +60,38 @@ def read_rows(path: Path) -> list[tuple[int, dict | str]]:
     A file that cannot be read at all (wrong encoding, broken CSV or XLSX) is one Chinese
     ValidationError, never a traceback.
     """
-    try:
-        return _read_rows(path)
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            f"文件不是 UTF-8 编码（第 {exc.start} 字节处）：请另存为 UTF-8 后再导入"
-        ) from exc
-    except csv.Error as exc:
-        raise ValidationError(f"CSV 文件无法解析：{exc}") from exc
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, StopIteration) as exc:
-        raise ValidationError("不是有效的 XLSX 文件：请用 Excel 另存为 .xlsx") from exc
-
-
-def _read_rows(path: Path) -> list[tuple[int, dict | str]]:
     suffix = path.suffix.lower()
-    rows: list[tuple[int, dict | str]] = []
     if suffix in (".jsonl", ".json", ".ndjson"):
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    rows.append((number, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）"))
-                    continue
-                if not isinstance(data, dict):
-                    rows.append((number, "每行应为一个 JSON 对象"))
-                    continue
-                rows.append((number, _normalise(data)))
-    elif suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            # Row 1 is the header.
-            for number, data in enumerate(reader, start=2):
-                rows.append((number, _normalise(data)))
-    elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        zip_check(path.read_bytes(), name=path.name)  # expansion bounded before openpyxl reads it
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(lines, [])]
-        for number, values in enumerate(lines, start=2):
-            if all(v is None or v == "" for v in values):
-                continue
-            rows.append((number, _normalise(dict(zip(header, values, strict=False)))))
-        workbook.close()
-    else:
+        try:
+            return _read_jsonl(path)
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"文件不是 UTF-8 编码（第 {exc.start} 字节处）：请另存为 UTF-8 后再导入"
+            ) from exc
+    if suffix not in (".csv", *XLSX_SUFFIXES):
         raise ValidationError(f"不支持的文件类型“{suffix}”：请使用 .jsonl、.csv 或 .xlsx")
+    try:
+        # Spreadsheets go through the shared reader: UTF-8, UTF-8 with BOM, GB18030 and XLSX.
+        return [(n, _normalise(row)) for n, row in read_records(path.read_bytes(), path.name)]
+    except ImportFileError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _read_jsonl(path: Path) -> list[tuple[int, dict | str]]:
+    rows: list[tuple[int, dict | str]] = []
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rows.append((number, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）"))
+                continue
+            if not isinstance(data, dict):
+                rows.append((number, "每行应为一个 JSON 对象"))
+                continue
+            rows.append((number, _normalise(data)))
     return rows
 
 
@@ -133,14 +101,12 @@ def _messages(exc: ValidationError) -> list[str]:
     return exc.messages
 
 
-def listings_import(*, path: Path, user=None, progress=None) -> ImportResult:
+def listings_import(*, path: Path, user=None, progress=None) -> ImportReport:
     """Load every row or none: any error rolls the whole file back and is reported by row."""
-    from marketplace.services import listing_import_row
-
-    result = ImportResult()
+    result = ImportReport(kind="listings", filename=path.name)
     rows = read_rows(path)
     if not rows:
-        result.errors.append("文件中没有数据行")
+        result.error(None, "文件中没有数据行")
         return result
     missing = [
         key
@@ -148,30 +114,30 @@ def listings_import(*, path: Path, user=None, progress=None) -> ImportResult:
         if not any(isinstance(r, dict) and key in r for _, r in rows)
     ]
     if missing:
-        result.errors.append("缺少必需的列：" + "、".join(missing))
+        result.error(None, "缺少必需的列：" + "、".join(missing))
         return result
     seen: dict[str, int] = {}
     iterable = progress(rows, desc="导入挂牌") if progress else rows
     with transaction.atomic():
         for number, row in iterable:
             if isinstance(row, str):
-                result.errors.append(f"第 {number} 行：{row}")
+                result.error(number, row)
                 continue
             external_id = str(row.get("external_id") or "")
             if external_id and external_id in seen:
-                result.errors.append(
-                    f"第 {number} 行：external_id“{external_id}”与第 {seen[external_id]} 行重复"
-                )
+                result.error(number, f"external_id“{external_id}”与第 {seen[external_id]} 行重复")
                 continue
             seen[external_id] = number
             try:
                 with transaction.atomic():
                     outcome = listing_import_row(row=row, user=user)
             except ValidationError as exc:
-                result.errors.extend(f"第 {number} 行：{m}" for m in _messages(exc))
+                result.errors.extend(RowMessage(number, m) for m in _messages(exc))
                 continue
-            result.counts[outcome] += 1
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            result.total += 1
+        result.committed = not result.errors
         if result.errors:
-            result.counts.clear()
+            result.created = result.updated = result.unchanged = 0
             transaction.set_rollback(True)
     return result

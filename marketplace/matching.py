@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.models import ListingPage, TechnologyDemandPage, TechnologyResultPage
+
 # Weights: shared keywords count most, then industry; TRL and budget fit decide close calls.
 KEYWORD_WEIGHT = 3.0
 INDUSTRY_WEIGHT = 2.0
@@ -17,7 +19,7 @@ CANDIDATE_LIMIT = 400
 
 @dataclass
 class Match:
-    listing: object
+    listing: ListingPage
     score: float
     reasons: list[str] = field(default_factory=list)
 
@@ -89,54 +91,44 @@ def _live(model):
     return model.objects.live().filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 
-def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
-    from marketplace.models import TechnologyDemandPage, TechnologyResultPage
+def _with_modes(model, pk: int):
+    """The listing with its industry and modes loaded once, not once per candidate."""
+    return model.objects.select_related("industry").prefetch_related("modes").get(pk=pk)
 
-    words = demand.keyword_list
-    # Load the demand's modes and industry once, not once per candidate.
-    demand = (
-        TechnologyDemandPage.objects.select_related("industry")
-        .prefetch_related("modes")
-        .get(pk=demand.pk)
-    )
-    candidates = (
-        _live(TechnologyResultPage)
-        .filter(
-            Q(industry=demand.industry_id) | _keyword_q(["keywords", "title", "summary"], words)
-        )
+
+def _candidates(model, *, industry_id, words: list[str]):
+    """Live listings of the other kind sharing the industry or a keyword, newest first."""
+    return (
+        _live(model)
+        .filter(Q(industry=industry_id) | _keyword_q(["keywords", "title", "summary"], words))
         .select_related("industry", "organization")
         .prefetch_related("modes")
-        .order_by("-first_published_at")[:CANDIDATE_LIMIT]
+        .order_by("-first_published_at")
     )
-    scored = [m for m in (match_score(demand=demand, result=r) for r in candidates) if m]
-    scored.sort(key=lambda m: (-m.score, m.listing.pk))
-    return scored[:limit]
+
+
+def _best(matches: list[Match], limit: int) -> list[Match]:
+    matches.sort(key=lambda m: (-m.score, m.listing.pk))
+    return matches[:limit]
+
+
+def matches_for_demand(*, demand, limit: int = 5) -> list[Match]:
+    words = demand.keyword_list
+    demand = _with_modes(TechnologyDemandPage, demand.pk)
+    candidates = _candidates(TechnologyResultPage, industry_id=demand.industry_id, words=words)
+    scored = (match_score(demand=demand, result=r) for r in candidates[:CANDIDATE_LIMIT])
+    return _best([m for m in scored if m], limit)
 
 
 def matches_for_result(*, result, limit: int = 5) -> list[Match]:
-    from marketplace.models import TechnologyDemandPage, TechnologyResultPage
-
     words = result.keyword_list
-    result = (
-        TechnologyResultPage.objects.select_related("industry")
-        .prefetch_related("modes")
-        .get(pk=result.pk)
-    )
+    result = _with_modes(TechnologyResultPage, result.pk)
     today = timezone.localdate()
-    candidates = (
-        _live(TechnologyDemandPage)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
-        .filter(
-            Q(industry=result.industry_id) | _keyword_q(["keywords", "title", "summary"], words)
-        )
-        .select_related("industry", "organization")
-        .prefetch_related("modes")
-        .order_by("-first_published_at")[:CANDIDATE_LIMIT]
-    )
+    candidates = _candidates(TechnologyDemandPage, industry_id=result.industry_id, words=words)
+    open_demands = candidates.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
     scored = []
-    for demand in candidates:
+    for demand in open_demands[:CANDIDATE_LIMIT]:
         match = match_score(demand=demand, result=result)
         if match:
             scored.append(Match(listing=demand, score=match.score, reasons=match.reasons))
-    scored.sort(key=lambda m: (-m.score, m.listing.pk))
-    return scored[:limit]
+    return _best(scored, limit)

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -18,7 +20,9 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.http import clean_query_redirect
 from core.identifiers import normalize_patent_number
+from core.selectors import organizations_for_user
 from marketplace.panels import PatentCheckPanel
 
 # GB/T 22900-2022《科学技术研究项目评价通则》技术就绪水平 (TRL) 1–9 级.
@@ -106,16 +110,20 @@ class MarketIndexPage(Page):
         verbose_name = "技术市场首页"
 
     def serve(self, request, *args, **kwargs):
-        from marketplace.views import clean_query_redirect
-
         return clean_query_redirect(request) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # Known debt (docs/architecture.md): the context is built in views.py, which imports
+        # this module; a circle the import contract lists until the context moves here.
         from marketplace.views import listing_browse_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_browse_context(request, kind=None))
         return context
+
+
+def _reading_english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class ListingBodyBlock(blocks.StreamBlock):
@@ -137,6 +145,9 @@ class ListingPage(Page):
         "外部编号", max_length=64, blank=True, db_index=True, help_text="导入数据的唯一编号"
     )
     summary = models.CharField("一句话简介", max_length=300)
+    # Optional English wording, shown to visitors reading in English and found by English queries.
+    title_en = models.CharField("英文标题", max_length=255, blank=True)
+    summary_en = models.CharField("英文简介", max_length=300, blank=True)
     problem = models.TextField("解决的问题", blank=True)
     body = StreamField(ListingBodyBlock(), verbose_name="详细介绍", blank=True)
     cover_image = models.ForeignKey(
@@ -211,6 +222,8 @@ class ListingPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.SearchField("title_en"),
+        index.SearchField("summary_en"),
         index.SearchField("problem"),
         index.SearchField("keywords"),
         index.SearchField("body"),
@@ -225,6 +238,7 @@ class ListingPage(Page):
     listing_panels = [
         PatentCheckPanel(heading="专利检查"),
         FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("title_en"), FieldPanel("summary_en")], heading="英文（可选）"),
         FieldPanel("problem"),
         FieldPanel("body"),
         MultiFieldPanel(
@@ -273,6 +287,15 @@ class ListingPage(Page):
         ]
 
     @property
+    def display_title(self) -> str:
+        """The English title for visitors reading in English, when the owner gave one."""
+        return self.title_en if self.title_en and _reading_english() else self.title
+
+    @property
+    def display_summary(self) -> str:
+        return self.summary_en if self.summary_en and _reading_english() else self.summary
+
+    @property
     def keyword_list(self) -> list[str]:
         seen: list[str] = []
         for word in KEYWORD_SPLIT.split(self.keywords or ""):
@@ -286,13 +309,21 @@ class ListingPage(Page):
 
     @property
     def trl_meaning(self) -> str:
-        return TRL_LEVELS.get(self.trl, "")
+        return TRL_LEVELS.get(self.trl, "") if self.trl is not None else ""
 
     @property
     def price_display(self) -> str:
         if self.price_wan is None:
             return "面议"
         return f"{self.price_wan.normalize():f} 万元"
+
+    def editable_by(self, user) -> bool:
+        """Members of the owning organisation edit, withdraw and renew the listing."""
+        return (
+            user.is_authenticated
+            and self.organization_id is not None
+            and organizations_for_user(user=user).filter(pk=self.organization_id).exists()
+        )
 
     def is_expired(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -336,18 +367,13 @@ class ListingPage(Page):
         return {}
 
     def serve(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from marketplace.selectors import listing_member_can_edit
-
         # An expired listing leaves the market; its owners still see it (to renew it).
-        if self.is_expired() and not (
-            request.user.is_staff or listing_member_can_edit(user=request.user, listing=self)
-        ):
+        if self.is_expired() and not (request.user.is_staff or self.editable_by(request.user)):
             raise Http404("挂牌已过期")
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # Known debt, as MarketIndexPage.get_context above.
         from marketplace.views import listing_detail_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -432,7 +458,9 @@ class TechnologyDemandPage(ListingPage):
             return "面议"
         if low is not None and high is not None and low != high:
             return f"{low.normalize():f}–{high.normalize():f} 万元"
-        return f"{(high if high is not None else low).normalize():f} 万元"
+        single = high if high is not None else low
+        assert single is not None  # both empty returned 面议 above
+        return f"{single.normalize():f} 万元"
 
     def clean_kind(self) -> dict:
         low, high = self.budget_min_wan, self.budget_max_wan

@@ -8,12 +8,9 @@ class PatentCheckPanel(Panel):
         template_name = "marketplace/admin/patent_check_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from marketplace.models import ListingPatentCheck
-
             context = super().get_context_data(parent_context)
+            # The check's one-to-one reverse accessor: None until the first check is recorded.
             context["check"] = (
-                ListingPatentCheck.objects.filter(page_id=self.instance.pk).first()
-                if self.instance.pk
-                else None
+                getattr(self.instance, "market_patent_check", None) if self.instance.pk else None
             )
             return context

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
+from ip_registry.selectors import PatentSnapshot, patents_status_on
+
 
 @dataclass(frozen=True)
 class ListingPatent:
     number: str
-    snapshot: object | None  # ip_registry.selectors.PatentSnapshot, None when not registered
+    snapshot: PatentSnapshot | None  # None when the registry does not know the number
     held_by_owner: bool
 
     @property
@@ -15,15 +17,24 @@ class ListingPatent:
         return bool(self.snapshot and self.snapshot.in_force)
 
     @property
+    def pending(self) -> bool:
+        return bool(self.snapshot and self.snapshot.pending)
+
+    @property
     def ok(self) -> bool:
-        return self.in_force and self.held_by_owner
+        """Not doubtful: in force or still under examination, and held by the owner."""
+        return (self.in_force or self.pending) and self.held_by_owner
+
+    @property
+    def status_words(self) -> str:
+        return self.snapshot.status_words if self.snapshot else "未知"
 
     @property
     def problem(self) -> str:
         if self.snapshot is None:
             return "登记库中无此专利，法律状态未知"
-        if not self.snapshot.in_force:
-            return f"专利已失效（{self.snapshot.status_label}）"
+        if not (self.snapshot.in_force or self.snapshot.pending):
+            return "专利" + self.snapshot.status_words
         if not self.held_by_owner:
             return "专利权人不是发布机构"
         return ""
@@ -32,9 +43,6 @@ class ListingPatent:
 def _snapshots(numbers: list[str], on: date | None) -> dict:
     if not numbers:
         return {}
-    # Imported here: the registry app is optional for the market's own tests and migrations.
-    from ip_registry.selectors import patents_status_on
-
     return patents_status_on(numbers=numbers, on=on)
 
 
@@ -63,8 +71,9 @@ def listing_patents(*, listing, on: date | None = None) -> list[ListingPatent]:
 
 
 def patents_flag(patents: list[ListingPatent]) -> tuple[bool, str]:
-    """Flag a listing when none of its patents is in force and held by its owner."""
+    """Flag a listing when none of its patents is in force (or under examination) and held by
+    its owner: an application still being examined is not doubtful."""
     if not patents or any(p.ok for p in patents):
         return False, ""
     reasons = [f"{p.number}：{p.problem}" for p in patents]
-    return True, "所列专利均已失效或不归发布机构所有：" + "；".join(reasons)
+    return True, "所列专利均无效或不归发布机构所有：" + "；".join(reasons)

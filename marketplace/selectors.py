@@ -5,16 +5,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex, TaskState, WorkflowState
+from wagtail.query import PageQuerySet
 
 from core.selectors import organizations_for_user
 from marketplace.models import (
     KIND_MODELS,
     LISTING_MODELS,
     Inquiry,
+    ListingPatentCheck,
     Notice,
     TechnologyDemandPage,
     TechnologyResultPage,
@@ -34,7 +36,7 @@ def _either(prefixes: list[str], lookup: str, value) -> Q:
     return q
 
 
-def _listing_pages(kind: str | None) -> QuerySet[Page]:
+def _listing_pages(kind: str | None) -> PageQuerySet:
     models = [KIND_MODELS[kind]] if kind in KIND_MODELS else list(LISTING_MODELS)
     types = ContentType.objects.get_for_models(*models).values()
     return Page.objects.filter(content_type__in=types)
@@ -160,15 +162,14 @@ def listings_browse(*, filters: ListingFilters, on: date | None = None) -> Query
 
 def listings_hydrate(*, pages: list) -> list:
     """Specific listing objects for a page of results, with what the cards show, in few queries."""
-    from django.db.models import prefetch_related_objects
-
     by_type: dict = {}
     for page in pages:
         by_type.setdefault(page.content_type_id, []).append(page.pk)
     loaded = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        for obj in model.objects.filter(pk__in=ids).select_related(
+        assert model is not None  # listing page types are installed
+        for obj in model._default_manager.filter(pk__in=ids).select_related(
             "industry", "organization", "district", "holder_type"
         ):
             loaded[obj.pk] = obj
@@ -277,11 +278,7 @@ def listings_of_member(*, user, on: date | None = None) -> list[OwnListing]:
 
 
 def listing_member_can_edit(*, user, listing) -> bool:
-    return (
-        user.is_authenticated
-        and listing.organization_id is not None
-        and organizations_for_user(user=user).filter(pk=listing.organization_id).exists()
-    )
+    return listing.editable_by(user)
 
 
 # Inquiries ----------------------------------------------------------------------------------
@@ -301,6 +298,19 @@ def inquiry_is_seller(*, user, inquiry: Inquiry) -> bool:
         user.is_authenticated
         and organizations_for_user(user=user).filter(pk=inquiry.seller_organization_id).exists()
     )
+
+
+def inquiry_closed_for_contract(*, inquiry_id: int) -> tuple[Inquiry | None, bool]:
+    """The inquiry a contract application starts from, with its parties and modes, and whether
+    it ended in a deal (only a deal may become a contract)."""
+    inquiry = (
+        Inquiry.objects.select_related(
+            "seller_organization", "buyer_organization", "deal_mode", "mode"
+        )
+        .filter(pk=inquiry_id)
+        .first()
+    )
+    return inquiry, inquiry is not None and inquiry.status == Inquiry.Status.DEAL
 
 
 def inquiries_inbox(*, user) -> QuerySet[Inquiry]:
@@ -395,9 +405,19 @@ def market_statistics(*, on: date | None = None) -> dict:
 
 def listings_flagged() -> list:
     """Listings whose patents the registry contradicts, for the moderators."""
-    from marketplace.models import ListingPatentCheck
-
     checks = ListingPatentCheck.objects.filter(flagged=True).select_related("page")
     return [
         {"page": c.page.specific, "reason": c.reason, "checked_at": c.checked_at} for c in checks
     ]
+
+
+def market_deals_summary(*, year: int, district: str | None = None, on: date | None = None) -> dict:
+    """Deals closed in `year` (up to `on`), optionally those of sellers in `district`:
+    {"count", "value"} (value in 万元; deals without a price count but add nothing)."""
+    deals = Inquiry.objects.filter(status=Inquiry.Status.DEAL, closed_at__year=year)
+    if on is not None:
+        deals = deals.filter(closed_at__date__lte=on)
+    if district:
+        deals = deals.filter(seller_organization__district__name=district)
+    totals = deals.aggregate(count=Count("pk"), value=Sum("deal_price_wan"))
+    return {"count": totals["count"], "value": Decimal(str(totals["value"] or 0))}

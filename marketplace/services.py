@@ -5,7 +5,7 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -19,10 +19,13 @@ from wagtail.rich_text import RichText
 
 from core.identifiers import make_uscc
 from core.models import District, Industry, Membership, Organization
+from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
 from core.uploads import document_check, image_check
+from core.vocabularies import vocabulary_resolve
+from marketplace.matching import match_score
 from marketplace.models import (
     KIND_MODELS,
     RESERVED_SLUGS,
@@ -38,21 +41,17 @@ from marketplace.models import (
     TechnologyDemandPage,
     TechnologyResultPage,
 )
+from marketplace.patents import listing_patents, patents_flag
+from marketplace.selectors import inquiry_can_read, inquiry_is_seller, listings_live
+from marketplace.tasks import notice_email_send
 from marketplace.taxonomy import (
-    DISTRICT_ALIASES,
     DISTRICTS_OUTSIDE,
     HOLDER_TYPE_FOR_ORGANIZATION_KIND,
-    INDUSTRY_ALIASES,
 )
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-# At most this many inquiries per user per window; counted in the database so every worker
-# process sees the same numbers.
-INQUIRY_RATE_LIMITS = getattr(
-    settings, "MARKET_INQUIRY_RATE_LIMITS", [(5, timedelta(hours=1)), (20, timedelta(days=1))]
-)
 DEFAULT_VALIDITY = timedelta(days=365)
 
 
@@ -68,23 +67,15 @@ def mode_resolve(name: str) -> CooperationMode:
 
 
 def industry_resolve(name: str) -> Industry:
-    name = (name or "").strip()
-    name = INDUSTRY_ALIASES.get(name, name)
-    industry = Industry.objects.filter(name=name).first()
-    if industry is None:
-        raise ValidationError(f"行业“{name}”不存在")
-    return industry
+    """Canonical names, short forms (先进制造) and English names, through the shared vocabulary."""
+    return vocabulary_resolve("industry", (name or "").strip(), label="行业")
 
 
 def district_resolve(name: str | None) -> District | None:
     name = (name or "").strip()
     if name in DISTRICTS_OUTSIDE:
         return None
-    name = DISTRICT_ALIASES.get(name, name)
-    district = District.objects.filter(name=name).first()
-    if district is None:
-        raise ValidationError(f"区县“{name}”不存在")
-    return district
+    return vocabulary_resolve("district", name, label="区县")
 
 
 def holder_type_for_organization(organization: Organization) -> HolderType | None:
@@ -179,18 +170,6 @@ def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
 # Listing pages ------------------------------------------------------------------------------
 
 
-def _decimal(value, label: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValidationError(f"{label}“{value}”不是数字") from exc
-    if number < 0:
-        raise ValidationError(f"{label}不能为负数")
-    return number
-
-
 def _apply(page, values: dict, modes: list) -> None:
     for name, value in values.items():
         setattr(page, name, value)
@@ -228,7 +207,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
     other = KIND_MODELS["demand" if kind == "technology" else "technology"]
     if other.objects.filter(external_id=external_id).exists():
         raise ValidationError({"external_id": f"“{external_id}”已作为另一类挂牌存在"})
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     title = str(row.get("title") or "").strip()
     if not title:
         errors["title"] = "标题不能为空"
@@ -258,7 +237,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
             if not 1 <= trl <= 9:
                 errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
     try:
-        price = _decimal(row.get("price_wan"), "价格（万元）")
+        price = decimal_parse(row.get("price_wan"), label="价格（万元）")
     except ValidationError as exc:
         errors["price_wan"] = exc.messages
         price = None
@@ -266,11 +245,12 @@ def listing_import_row(*, row: dict, user=None) -> str:
     raw_modes = row.get("modes") or []
     if isinstance(raw_modes, str):
         raw_modes = [m for m in raw_modes.replace("，", ",").replace("、", ",").split(",") if m]
+    mode_errors: list[str] = []
     for name in raw_modes:
         try:
             mode = mode_resolve(str(name))
         except ValidationError as exc:
-            errors.setdefault("modes", []).extend(exc.messages)
+            mode_errors.extend(exc.messages)
             continue
         if mode not in modes:
             modes.append(mode)
@@ -280,8 +260,11 @@ def listing_import_row(*, row: dict, user=None) -> str:
     patents = row.get("patents") or []
     if isinstance(patents, str):
         patents = [patents]
+    if mode_errors:
+        errors["modes"] = mode_errors
     if errors:
         raise ValidationError(errors)
+    assert industry is not None  # a failed lookup is in `errors`
     organization, _ = organization_for_import(
         name=str(row.get("owner_name") or ""), district=district, industry=industry
     )
@@ -355,7 +338,7 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
             page.valid_until = page.valid_from + DEFAULT_VALIDITY
         market_index().add_child(instance=page)
         page.save_revision(user=user, clean=False)
-        audit_record(actor=user, action="market.listing.create", obj=page)
+        audit_record(actor=user, action="marketplace.listing.create", obj=page)
         return page
     if not isinstance(listing, model):
         raise ValidationError("挂牌类型不符")
@@ -366,7 +349,7 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
         draft.body = text_to_body(body)
     draft.full_clean()
     draft.save_revision(user=user, clean=False)
-    audit_record(actor=user, action="market.listing.edit", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.edit", obj=listing)
     return model.objects.get(pk=listing.pk)
 
 
@@ -438,7 +421,7 @@ def listing_submit(*, user, listing):
     draft = listing.get_latest_revision_as_object()
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
-    audit_record(actor=user, action="market.listing.submit", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
     note = f"\n注意：{check.reason}" if check.flagged else ""
     notice_send(
         users=_moderators(),
@@ -464,19 +447,13 @@ def listing_withdraw(*, user, listing) -> None:
 
         # Membership was checked above; members hold no Wagtail page permissions.
         UnpublishPageAction(listing, user=user).execute(skip_permission_checks=True)
-    audit_record(actor=user, action="market.listing.withdraw", obj=listing)
+    audit_record(actor=user, action="marketplace.listing.withdraw", obj=listing)
 
 
 def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
     """Record whether the listing's patents are all lapsed or not held by its owner."""
-    from marketplace.patents import listing_patents, patents_flag
-
     page = page or listing
-    try:
-        flagged, reason = patents_flag(listing_patents(listing=listing))
-    except ImportError:
-        # The registry is not installed here: nothing can be verified, nothing is flagged.
-        flagged, reason = False, ""
+    flagged, reason = patents_flag(listing_patents(listing=listing))
     check, _ = ListingPatentCheck.objects.update_or_create(
         page_id=page.pk,
         defaults={"flagged": flagged, "reason": reason, "checked_at": timezone.now()},
@@ -486,8 +463,6 @@ def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
 
 def listings_patents_recheck() -> dict:
     """Re-check every live listing's patents (legal status changes over time); run daily."""
-    from marketplace.selectors import listings_live
-
     counts = {"checked": 0, "flagged": 0, "newly_flagged": 0}
     was_flagged = set(
         ListingPatentCheck.objects.filter(flagged=True).values_list("page_id", flat=True)
@@ -591,8 +566,6 @@ def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
 
 
 def _notice_email_enqueue(notice_id: int) -> None:
-    from marketplace.tasks import notice_email_send
-
     notice_email_send.enqueue(notice_id=notice_id)
 
 
@@ -618,7 +591,8 @@ INQUIRY_REPLY_MAX_CHARS = 4000
 def _inquiry_rate_check(*, user, now) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    for limit, window in INQUIRY_RATE_LIMITS:
+    # Counted in the database so every worker process sees the same numbers.
+    for limit, window in settings.MARKET_INQUIRY_RATE_LIMITS:
         # The window ends at `now`: an inquiry dated later (demo data, imports) is not "recent".
         recent = Inquiry.objects.filter(
             buyer=user, created_at__gte=now - window, created_at__lte=now
@@ -626,15 +600,15 @@ def _inquiry_rate_check(*, user, now) -> None:
         if recent >= limit:
             hours = int(window.total_seconds() // 3600)
             span = f"{hours} 小时" if hours < 24 else f"{hours // 24} 天"
-            raise ValidationError(f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试")
+            raise ValidationError(
+                f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试", code="rate_limited"
+            )
 
 
 @transaction.atomic
 def inquiry_create(
     *, buyer, listing, message: str, mode=None, budget_wan: Decimal | None = None, now=None
 ) -> Inquiry:
-    from marketplace.selectors import listings_live
-
     now = now or timezone.now()
     if not buyer.is_authenticated:
         raise PermissionDenied("请先登录")
@@ -670,7 +644,7 @@ def inquiry_create(
     InquiryMessage.objects.create(inquiry=inquiry, author=buyer, body=message, created_at=now)
     # The caller answers with what was stored (the budget as the column keeps it), not the input.
     inquiry.refresh_from_db(fields=["budget_wan"])
-    audit_record(actor=buyer, action="market.inquiry.create", obj=inquiry)
+    audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),
         subject=f"新询价：{listing.title}",
@@ -681,8 +655,6 @@ def inquiry_create(
 
 
 def _other_side(*, user, inquiry):
-    from marketplace.selectors import inquiry_is_seller
-
     if inquiry_is_seller(user=user, inquiry=inquiry) and inquiry.buyer_id != user.pk:
         return User.objects.filter(pk=inquiry.buyer_id)
     return _members(inquiry.seller_organization)
@@ -690,8 +662,6 @@ def _other_side(*, user, inquiry):
 
 @transaction.atomic
 def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
-    from marketplace.selectors import inquiry_can_read, inquiry_is_seller
-
     if not inquiry_can_read(user=user, inquiry=inquiry):
         raise PermissionDenied("无权查看该询价")
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
@@ -729,15 +699,13 @@ def inquiry_transition(
     note: str = "",
 ) -> Inquiry:
     """新建 → 洽谈中 → 已成交 / 已关闭. The seller moves it; the buyer may only close it."""
-    from marketplace.selectors import inquiry_can_read, inquiry_is_seller
-
     if not inquiry_can_read(user=user, inquiry=inquiry):
         raise PermissionDenied("无权操作该询价")
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     seller = inquiry_is_seller(user=user, inquiry=inquiry)
     if not seller and status != Inquiry.Status.CLOSED:
         raise PermissionDenied("只有挂牌机构可以推进询价状态")
-    if status not in TRANSITIONS[inquiry.status]:
+    if status not in TRANSITIONS[Inquiry.Status(inquiry.status)]:
         raise ValidationError(
             f"不能从“{inquiry.get_status_display()}”变为“{Inquiry.Status(status).label}”"
         )
@@ -763,7 +731,7 @@ def inquiry_transition(
         text += f"（成交价 {deal_price_wan} 万元，{deal_mode.name}）"
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
     audit_record(
-        actor=user, action="market.inquiry.status", obj=inquiry, changes=changes, note=note
+        actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
@@ -789,8 +757,6 @@ def demand_subscribe(*, user, demand: TechnologyDemandPage, subscribe: bool = Tr
 
 def matches_notify_new_result(*, result: TechnologyResultPage) -> int:
     """Tell subscribed demand owners about a newly published result that matches."""
-    from marketplace.matching import match_score
-
     sent = 0
     subscriptions = MatchSubscription.objects.select_related("demand", "user")
     for subscription in subscriptions:

@@ -4,14 +4,17 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, task_approved, task_rejected
 
 from marketplace.models import ListingPage, TechnologyResultPage
+from marketplace.services import (
+    listing_moderation_notify,
+    listing_patents_check,
+    matches_notify_new_result,
+)
 
 
 @receiver(page_published)
 def listing_published(sender, instance, **kwargs):
     if not isinstance(instance, ListingPage):
         return
-    from marketplace.services import listing_patents_check, matches_notify_new_result
-
     listing_patents_check(listing=instance)
     first_time = instance.first_published_at == instance.last_published_at
     if isinstance(instance, TechnologyResultPage) and first_time:
@@ -28,8 +31,6 @@ def _listing_of(task_state):
 def listing_task_approved(sender, instance, user=None, **kwargs):
     listing = _listing_of(instance)
     if listing is not None:
-        from marketplace.services import listing_moderation_notify
-
         listing_moderation_notify(listing=listing, approved=True, comment=instance.comment)
 
 
@@ -37,6 +38,4 @@ def listing_task_approved(sender, instance, user=None, **kwargs):
 def listing_task_rejected(sender, instance, user=None, **kwargs):
     listing = _listing_of(instance)
     if listing is not None:
-        from marketplace.services import listing_moderation_notify
-
         listing_moderation_notify(listing=listing, approved=False, comment=instance.comment)

@@ -9,15 +9,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
+from marketplace.models import Notice
+
 
 @task()
 def notice_email_send(*, notice_id: int) -> bool:
-    from marketplace.models import Notice
-
     notice = Notice.objects.select_related("user").filter(pk=notice_id).first()
     if notice is None or not notice.user.email:
         return False
-    link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{notice.url}" if notice.url else ""
+    link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
     send_mail(
         subject=f"[{settings.SITE_NAME}] {notice.subject}",
         message=f"{notice.body}{link}",

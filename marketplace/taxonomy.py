@@ -28,7 +28,5 @@ HOLDER_TYPE_FOR_ORGANIZATION_KIND = {
 }
 
 # Names the sample data uses for core taxonomies (the seeded names are the official ones).
-INDUSTRY_ALIASES = {"先进制造": "先进装备制造", "装备制造": "先进装备制造"}
-DISTRICT_ALIASES = {"高新区": "高新技术开发区", "辽河口": "辽河口生态经济区"}
 # Districts that mean "not in Panjin": the listing keeps no district.
 DISTRICTS_OUTSIDE = {"市外", "外地", ""}

@@ -1,5 +1,6 @@
 """Thin views over marketplace.selectors/services; each checks who may see what."""
 
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,15 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from core.http import clean_query_redirect
 from core.models import Organization
-from core.roles import Role, user_has_role
+from core.pending import login_required_keeping_input, pending_input
 from core.selectors import organizations_for_user
 from marketplace import selectors, services
+from marketplace.access import is_market_staff
 from marketplace.forms import (
     InquiryForm,
     ListingFilterForm,
@@ -23,20 +27,11 @@ from marketplace.forms import (
     ReplyForm,
     TransitionForm,
 )
+from marketplace.matching import matches_for_demand, matches_for_result
 from marketplace.models import KIND_MODELS, Inquiry, MatchSubscription, TechnologyDemandPage
+from marketplace.patents import listing_patents, patents_flag
 
 PAGE_SIZE = 20
-
-
-def clean_query_redirect(request):
-    """Drop empty GET parameters so shared URLs carry only the filters in use."""
-    if not request.GET:
-        return None
-    pairs = [(k, v) for k in request.GET for v in request.GET.getlist(k) if v != ""]
-    if len(pairs) == sum(len(request.GET.getlist(k)) for k in request.GET):
-        return None
-    query = urlencode(pairs)
-    return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
 
 
 def _query_without(request, *names) -> str:
@@ -80,16 +75,9 @@ def demands(request):
 
 
 def listing_detail_context(request, page) -> dict:
-    from marketplace.matching import matches_for_demand, matches_for_result
-    from marketplace.patents import listing_patents, patents_flag
-
     user = request.user
-    try:
-        patents = listing_patents(listing=page)
-        flagged, flag_reason = patents_flag(patents)
-        registry_available = True
-    except ImportError:
-        patents, flagged, flag_reason, registry_available = [], False, "", False
+    patents = listing_patents(listing=page)
+    flagged, flag_reason = patents_flag(patents)
     is_member = selectors.listing_member_can_edit(user=user, listing=page)
     context = {
         "listing": page,
@@ -97,7 +85,6 @@ def listing_detail_context(request, page) -> dict:
         "patent_rows": patents,
         "patent_flagged": flagged,
         "patent_flag_reason": flag_reason,
-        "registry_available": registry_available,
         "related": selectors.listings_related(listing=page),
         "is_owner_member": is_member,
         "expired": page.is_expired(),
@@ -112,14 +99,15 @@ def listing_detail_context(request, page) -> dict:
         context["matches"] = matches_for_result(result=page)
     if user.is_authenticated and not is_member:
         if organizations_for_user(user=user).exists():
-            context["inquiry_form"] = InquiryForm(listing=page)
+            context["inquiry_form"] = InquiryForm(pending_input(request), listing=page)
         else:
             context["inquiry_needs_organization"] = True
     return context
 
 
 def organization(request, pk: int):
-    org = get_object_or_404(Organization, pk=pk)
+    # Applications under review (or refused) are not public organisations.
+    org = get_object_or_404(Organization, pk=pk, status=Organization.Status.APPROVED)
     listings = selectors.listings_of_organization(organization=org)
     return render(
         request,
@@ -179,7 +167,7 @@ def _save_listing(request, *, kind, form, organization, listing=None):
     return page
 
 
-@login_required
+@login_required_keeping_input
 def listing_create(request, kind: str):
     if kind not in KIND_MODELS:
         raise Http404
@@ -190,7 +178,8 @@ def listing_create(request, kind: str):
     organization = organizations.filter(pk=org_pk).first() if org_pk else organizations.first()
     if organization is None:
         raise PermissionDenied("只能为本机构发布挂牌")
-    form = ListingForm(request.POST or None, request.FILES or None, kind=kind)
+    data = request.POST if request.method == "POST" else pending_input(request)
+    form = ListingForm(data, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             _save_listing(request, kind=kind, form=form, organization=organization)
@@ -210,7 +199,7 @@ def listing_create(request, kind: str):
     )
 
 
-@login_required
+@login_required_keeping_input
 def listing_edit(request, pk: int):
     page = _own_listing(request, pk)
     draft = page.get_latest_revision_as_object()
@@ -225,6 +214,8 @@ def listing_edit(request, pk: int):
                 _form_errors(form, exc)
             else:
                 return redirect("marketplace:mine")
+    elif restored := pending_input(request):
+        form = ListingForm(restored, kind=page.kind)
     else:
         form = ListingForm(
             initial=ListingForm.initial_from(draft, services.body_text(draft)), kind=page.kind
@@ -284,7 +275,19 @@ def demand_subscribe(request, pk: int):
 # Inquiries ----------------------------------------------------------------------------------
 
 
-@login_required
+def _listing_url(request, pk: int) -> str:
+    for model in KIND_MODELS.values():
+        listing = model.objects.live().filter(pk=pk).first()
+        if listing is not None:
+            return listing.url
+    return "/"
+
+
+def _inquiry_url(request, pk: int) -> str:
+    return reverse("marketplace:inquiry", kwargs={"pk": pk})
+
+
+@login_required_keeping_input(resume=_listing_url)
 @require_POST
 def inquiry_create(request, pk: int):
     listing = None
@@ -293,6 +296,7 @@ def inquiry_create(request, pk: int):
     if listing is None:
         raise Http404
     form = InquiryForm(request.POST, listing=listing)
+    status = HTTPStatus.BAD_REQUEST
     if form.is_valid():
         try:
             inquiry = services.inquiry_create(
@@ -302,16 +306,20 @@ def inquiry_create(request, pk: int):
                 mode=form.cleaned_data["mode"],
                 budget_wan=form.cleaned_data["budget_wan"],
             )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+        except PermissionDenied as exc:
+            status = HTTPStatus.FORBIDDEN
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "rate_limited":
+                status = HTTPStatus.TOO_MANY_REQUESTS
+            _form_errors(form, exc)
         else:
             messages.success(request, "询价已发送，卖方回复后会通知您。")
             return redirect("marketplace:inquiry", pk=inquiry.pk)
-    else:
-        messages.error(
-            request, "询价内容有误：" + "；".join(e for es in form.errors.values() for e in es)
-        )
-    return redirect(listing.url)
+    # Refused: show the listing again with the bound form, so the typed message and budget stay.
+    context = listing.get_context(request)
+    context["inquiry_form"] = form
+    return TemplateResponse(request, listing.get_template(request), context, status=status)
 
 
 @login_required
@@ -342,15 +350,31 @@ def inquiry_detail(request, pk: int):
     is_seller = selectors.inquiry_is_seller(user=request.user, inquiry=inquiry)
     transitions = [
         (value, Inquiry.Status(value).label)
-        for value in services.TRANSITIONS[inquiry.status]
+        for value in services.TRANSITIONS[Inquiry.Status(inquiry.status)]
         if is_seller or value == Inquiry.Status.CLOSED
     ]
     contract_url = None
+    contract_registrant = None
     if inquiry.status == Inquiry.Status.DEAL:
-        try:
-            contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
-        except NoReverseMatch:
-            contract_url = None
+        # The seller of the technology registers the contract: the listing's owner for a
+        # result, the inquiring party for a demand. The other party is told so instead of
+        # being offered a button that would only answer 403.
+        listing = inquiry.listing.specific
+        seller = (
+            inquiry.buyer_organization
+            if getattr(listing, "kind", "technology") == "demand"
+            else inquiry.seller_organization
+        )
+        if (
+            seller is not None
+            and organizations_for_user(user=request.user).filter(pk=seller.pk).exists()
+        ):
+            try:
+                contract_url = reverse("contracts:from_inquiry", kwargs={"inquiry_id": inquiry.pk})
+            except NoReverseMatch:
+                contract_url = None
+        else:
+            contract_registrant = seller
     return render(
         request,
         "marketplace/inquiry_detail.html",
@@ -359,15 +383,16 @@ def inquiry_detail(request, pk: int):
             "listing": inquiry.listing.specific,
             "thread": inquiry.messages.select_related("author"),
             "is_seller": is_seller,
-            "reply_form": ReplyForm(),
+            "reply_form": ReplyForm(pending_input(request)),
             "transition_form": TransitionForm(),
             "transitions": transitions,
             "contract_url": contract_url,
+            "contract_registrant": contract_registrant,
         },
     )
 
 
-@login_required
+@login_required_keeping_input(resume=_inquiry_url)
 @require_POST
 def inquiry_reply(request, pk: int):
     inquiry = _readable_inquiry(request, pk)
@@ -413,19 +438,15 @@ def notices(request):
     return render(request, "marketplace/notices.html", {"notices": items})
 
 
-def _is_market_staff(user) -> bool:
-    return user_has_role(user, Role.MARKET_MODERATOR) or user_has_role(user, Role.ADMINISTRATOR)
-
-
 @login_required
 def stats(request):
-    if not _is_market_staff(request.user):
+    if not is_market_staff(request.user):
         raise PermissionDenied("仅市场审核员和管理员可查看")
     return render(request, "marketplace/stats.html", selectors.market_statistics())
 
 
 @login_required
 def flagged(request):
-    if not _is_market_staff(request.user):
+    if not is_market_staff(request.user):
         raise PermissionDenied("仅市场审核员和管理员可查看")
     return render(request, "marketplace/flagged.html", {"rows": selectors.listings_flagged()})

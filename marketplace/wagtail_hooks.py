@@ -1,35 +1,35 @@
 from django.http import Http404
-from django.urls import reverse
+from django.template.loader import render_to_string
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from core.roles import Role, user_has_role
-from marketplace.selectors import document_can_view
+from core.admin_menu import admin_menu_item_register
+from core.models import Organization
+from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
+from marketplace.access import is_market_staff
+from marketplace.selectors import document_can_view, listings_of_organization
 
-
-def _market_staff(request) -> bool:
-    return user_has_role(request.user, Role.MARKET_MODERATOR) or user_has_role(
-        request.user, Role.ADMINISTRATOR
-    )
-
-
-class MarketStaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _market_staff(request)
-
-
-@hooks.register("register_admin_menu_item")
-def register_flagged_listings_menu_item():
-    return MarketStaffMenuItem(
-        "专利存疑的挂牌", reverse("marketplace:flagged"), icon_name="warning", order=250
-    )
+admin_menu_item_register(
+    "专利存疑的挂牌",
+    "marketplace:flagged",
+    icon_name="warning",
+    order=250,
+    shown_to=is_market_staff,
+)
+admin_menu_item_register(
+    "技术市场统计", "marketplace:stats", icon_name="table", order=251, shown_to=is_market_staff
+)
 
 
-@hooks.register("register_admin_menu_item")
-def register_market_stats_menu_item():
-    return MarketStaffMenuItem(
-        "技术市场统计", reverse("marketplace:stats"), icon_name="table", order=251
-    )
+@hooks.register(ENTERPRISE_SECTIONS_HOOK, order=10)
+def enterprise_listings_section(*, enterprise) -> str:
+    """The registry's enterprise page lists the organisation's live listings."""
+    organization = Organization.objects.filter(uscc=enterprise.uscc).first()
+    if organization is None:
+        return ""
+    listings = list(listings_of_organization(organization=organization))[:20]
+    if not listings:
+        return ""
+    return render_to_string("marketplace/_enterprise_listings.html", {"listings": listings})
 
 
 @hooks.register("before_serve_document")

@@ -6,16 +6,19 @@ Elasticsearch server here has no analysis-common module, so this is the only ana
 """
 
 import hashlib
+import importlib.metadata as metadata
 import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import jieba
 import opencc
+from jieba import posseg
 from pypinyin import lazy_pinyin
 
 DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionaries"
@@ -27,7 +30,7 @@ _SPACES = re.compile(r"\s+")
 
 # Bump when a code change alters what normalize / index_words / pinyin_forms return for the same
 # text: every stored analysis (SearchEntry words, the Elasticsearch copy) is then re-derived.
-ANALYSER_REVISION = 1
+ANALYSER_REVISION = 2
 
 jieba.setLogLevel(logging.WARNING)
 _tokenizer_lock = threading.Lock()
@@ -60,8 +63,6 @@ def analyser_version() -> str:
     domain dictionary and the versions of jieba, OpenCC and pypinyin. It is part of every
     document fingerprint, so changing any of them makes stored analyses stale (`search_index
     check` reports them, `search_index rebuild` re-analyses them)."""
-    import importlib.metadata as metadata
-
     digest = hashlib.sha256(f"revision {ANALYSER_REVISION}\n".encode())
     digest.update((DICTIONARY_DIR / "panjin.txt").read_bytes())
     for package in ("jieba", "opencc", "pypinyin"):
@@ -81,7 +82,7 @@ def stopwords() -> frozenset[str]:
     )
 
 
-def add_words(words) -> None:
+def add_words(words: Iterable[str]) -> None:
     """Teach jieba extra words (synonym terms), so a query keeps them whole."""
     tok = tokenizer()
     for word in words:
@@ -97,6 +98,46 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _converter().convert(text)
     return _SPACES.sub(" ", text.lower()).strip()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """normalize(text) and, for each of its characters, where it starts in `text`.
+
+    Each character is folded on its own (NFKC, lowercase) so its origin is known; OpenCC then
+    converts the folded string as a whole when that keeps its length (the usual case: t2s maps
+    characters one to one) and character by character otherwise. Runs of spaces become one."""
+    if not text:
+        return "", []
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).lower()
+        for c in piece:
+            if c.isspace():
+                if not folded or folded[-1] == " ":
+                    continue
+                c = " "
+            folded.append(c)
+            origin.append(index)
+    while folded and folded[-1] == " ":
+        folded.pop()
+        origin.pop()
+    joined = "".join(folded)
+    converted = _converter().convert(joined)
+    if len(converted) != len(joined):
+        converted = "".join(_converter().convert(c) or c for c in folded)
+        if len(converted) != len(joined):
+            converted = joined
+    return converted, origin
+
+
+def warm_up() -> None:
+    """Load jieba's dictionaries, the domain dictionary, OpenCC and the stop words now (a second
+    or more) rather than in the first search a process serves. Touches no database."""
+    stopwords()
+    words(normalize("盘锦含油污泥處理"), normalized=True)
+    _pos_tokenizer().lcut("含油污泥")
+    pinyin_forms("含油污泥")
 
 
 def is_word(token: str) -> bool:
@@ -115,6 +156,85 @@ def index_words(text: str, *, normalized: bool = False) -> list[str]:
     if not normalized:
         text = normalize(text)
     return [w for w in tokenizer().lcut_for_search(text) if w.strip() and is_word(w)]
+
+
+def han_chars(*texts: str) -> list[str]:
+    """The distinct Han characters of normalised texts, in order of first appearance."""
+    return list(dict.fromkeys(c for text in texts for c in _HAN.findall(text)))
+
+
+# -- abbreviations defined in the text -------------------------------------------------------
+# "蓄热式热力焚烧（RTO）", "RTO（蓄热式热力焚烧）", "克氏原螯虾（俗称小龙虾）": a document that
+# defines a short form teaches search that both forms mean the same. The pairs are mined from
+# every indexed document (search.backends.database stores them per entry), so they follow the
+# corpus without anyone maintaining them.
+_ACRONYM = r"[a-z][a-z0-9\-+]{1,11}"
+_DEFINED = re.compile(
+    rf"([\u3400-\u9fff]{{2,40}})[（(]\s*(俗称|又称|简称|也称|也叫|又名|即)?\s*"
+    rf"({_ACRONYM}|[\u3400-\u9fff]{{2,8}})\s*[)）]"
+)
+_DEFINED_AFTER = re.compile(
+    rf"(?<![a-z0-9])({_ACRONYM})\s*[（(]\s*([\u3400-\u9fff]{{2,16}})\s*[)）]"
+)
+# Parts of speech that end a term when reading leftwards from the parenthesis: particles,
+# prepositions, conjunctions, adverbs, pronouns, numerals, measure words, localisers, times.
+# ("x", unknown, is what jieba gives the domain dictionary's words: they are terms.)
+_NOT_TERM_POS_TEXT = "p c u uj ul uz ug uv ud d r f q m y e o zg t"
+_NOT_TERM_POS = frozenset(_NOT_TERM_POS_TEXT.split())
+# Verbs that commonly introduce a term ("采用蓄热式热力焚烧（RTO）") without being part of it.
+_INTRODUCING_TEXT = (
+    "采用 通过 利用 基于 使用 结合 安装 配套 建设 开展 进行 实现 研发 开发 提供 包括 具有 "
+    "应用 引入 配备 选用 搭载 用于 适用 含 称为 简称 俗称 形成 建立 构建 设置 增设 加装 "
+    "改用 替代 取代"
+)
+_INTRODUCING = frozenset(_INTRODUCING_TEXT.split())
+
+
+@cache
+def _pos_tokenizer() -> posseg.POSTokenizer:
+    return posseg.POSTokenizer(tokenizer())
+
+
+def _term_tail(run: str, max_chars: int) -> str:
+    """The term that ends a run of Han characters: whole words read leftwards until a word
+    that cannot belong to a term."""
+    out: list[str] = []
+    for word, flag in reversed(list(_pos_tokenizer().cut(run))):
+        if flag in _NOT_TERM_POS or word in _INTRODUCING or (len(word) == 1 and flag[0] == "v"):
+            break
+        if sum(map(len, out)) + len(word) > max_chars:
+            break
+        out.insert(0, word)
+    term = "".join(out)
+    return term if len(term) >= 2 else ""
+
+
+def _is_term(text: str) -> bool:
+    return all(
+        f not in _NOT_TERM_POS and w not in _INTRODUCING for w, f in _pos_tokenizer().cut(text)
+    )
+
+
+def defined_abbreviations(text: str) -> list[tuple[str, str]]:
+    """(short form, full form) pairs the normalised text defines in parentheses."""
+    if "(" not in text and "（" not in text:
+        return []
+    pairs: dict[tuple[str, str], None] = {}
+    for match in _DEFINED.finditer(text):
+        run, lead, short = match.groups()
+        # A Chinese word in parentheses is often a remark (含税, 试用): only a word that the text
+        # calls a name (俗称, 简称, …) counts; a Latin acronym always does.
+        if not lead and not re.fullmatch(_ACRONYM, short):
+            continue
+        full = _term_tail(run, 12)
+        if full and full != short:
+            pairs[(short, full)] = None
+    for match in _DEFINED_AFTER.finditer(text):
+        short, run = match.groups()
+        full = _term_tail(run, 16) if _is_term(run) else ""
+        if full and full != short:
+            pairs[(short, full)] = None
+    return list(pairs)
 
 
 def segmented(text: str) -> str:
@@ -159,14 +279,11 @@ class AnalyzedQuery:
         return list(seen)
 
 
-def analyze_query(raw: str, *, synonyms: dict[str, tuple[str, ...]] | None = None) -> AnalyzedQuery:
-    """Normalise, segment, drop stop words and attach synonyms; safe on any input."""
+def analyze_query(raw: str, *, synonyms: Mapping[str, tuple[str, ...]]) -> AnalyzedQuery:
+    """Normalise, segment, drop stop words and attach synonyms (the editors' map, see
+    search.synonyms); safe on any input."""
     raw = (raw or "")[: MAX_QUERY_CHARS * 4]
     text = normalize(raw)[:MAX_QUERY_CHARS]
-    if synonyms is None:
-        from search.synonyms import synonym_map
-
-        synonyms = synonym_map()
     stop = stopwords()
     tokens = words(text, normalized=True)
     kept = [t for t in tokens if t not in stop]
@@ -189,7 +306,7 @@ def analyze_query(raw: str, *, synonyms: dict[str, tuple[str, ...]] | None = Non
     return AnalyzedQuery(raw=raw, text=text, terms=terms)
 
 
-def _synonyms_of(word: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _synonyms_of(word: str, synonyms: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(s for s in synonyms.get(word, ()) if s != word)
 
 

@@ -1,8 +1,10 @@
 """GET /api/v1/search and /api/v1/search/suggest (public: only public content is indexed)."""
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from search.services import search_params, search_query, search_suggest
+from search.backends.base import VALUE_FILTERS
+from search.selectors import SearchPage, Suggestions, search_params, search_query, search_suggest
 
 router = Router(tags=["search"])
 
@@ -13,6 +15,7 @@ class SearchQuery(Schema):
         [], description="technology / demand / patent / enterprise / organization"
     )
     industry: list[str] = []
+    trl: list[str] = Field([], description="技术成熟度（1–9），可多选")
     mode: list[str] = Field([], description="合作方式")
     district: list[str] = []
     holder_type: list[str] = []
@@ -64,24 +67,12 @@ class SuggestOut(Schema):
     suggestions: list[Suggestion]
 
 
-FILTER_NAMES = (
-    "kind",
-    "industry",
-    "mode",
-    "district",
-    "holder_type",
-    "patent_type",
-    "patent_status",
-    "price",
-)
-
-
 @router.get("", response=SearchOut, auth=None, summary="全文检索", url_name="search")
-def search(request, params: Query[SearchQuery]):
+def search(request: HttpRequest, params: Query[SearchQuery]) -> SearchPage:
     """Filters repeat for several values (`industry=新能源&industry=新材料`)."""
     parsed = search_params(
         q=params.q,
-        filters={name: getattr(params, name) for name in FILTER_NAMES},
+        filters={name: getattr(params, name) for name in VALUE_FILTERS},
         trl_min=params.trl_min,
         trl_max=params.trl_max,
         price_min=params.price_min,
@@ -100,5 +91,5 @@ def search(request, params: Query[SearchQuery]):
     summary="检索词自动补全（含拼音、首字母）",
     url_name="search_suggest",
 )
-def suggest(request, q: str = "", size: int = 8):
+def suggest(request: HttpRequest, q: str = "", size: int = 8) -> Suggestions:
     return search_suggest(q=q, size=size)

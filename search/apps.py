@@ -6,6 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "检索"
 
     def ready(self):
+        # Imported once the app registry is ready: the receivers look models up by label.
         from search import signals
 
         signals.connect()

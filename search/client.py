@@ -3,7 +3,13 @@
 from functools import cache
 
 from django.conf import settings
-from elasticsearch import Elasticsearch
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
+from elasticsearch.helpers import BulkIndexError
+
+# What a call to Elasticsearch may raise when the server is down, slow or refuses the request:
+# callers fall back to the database backend or keep the outbox rows for a retry.
+ES_ERRORS = (TransportError, ApiError, BulkIndexError, ConnectionError)
 
 
 def elasticsearch_enabled() -> bool:

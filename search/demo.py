@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from search.client import elasticsearch_enabled
+from search.client import ES_ERRORS, elasticsearch_enabled
 from search.models import SearchOutbox
-from search.services import ES_ERRORS, search_index_rebuild
+from search.services import search_index_rebuild
 
 
 def seed(*, scale, progress) -> dict:

@@ -118,6 +118,7 @@ class SearchDocument:
             "summary_words": analysis.index_words(summary, normalized=True),
             "body_words": analysis.index_words(body, normalized=True),
             "keyword_words": keyword_words,
+            "abbreviations": analysis.defined_abbreviations(f"{title}\n{summary}\n{body}"),
         }
 
     def suggestion_terms(self) -> list[str]:

@@ -20,12 +20,6 @@ class Synonym(models.Model):
     def __str__(self):
         return self.terms
 
-    @property
-    def term_list(self) -> list[str]:
-        from search.synonyms import split_terms
-
-        return split_terms(self.terms)
-
 
 class SearchEntry(models.Model):
     """The database backend's copy of a SearchDocument: pre-segmented text plus facet columns.
@@ -49,6 +43,8 @@ class SearchEntry(models.Model):
     keyword_words = models.TextField(blank=True)
     summary_words = models.TextField(blank=True)
     body_words = models.TextField(blank=True)
+    # The distinct Han characters of the entry: a one-character query matches by them.
+    char_words = models.TextField(blank=True, default="")
     fingerprint = models.CharField(max_length=64, blank=True)
     # Every facet value of the entry in one string (search.backends.database.facet_key): facet
     # counts group the matched entries by it, one row per entry instead of one per value.
@@ -103,6 +99,21 @@ class SearchSuggestion(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class SearchAbbreviation(models.Model):
+    """A short form an entry's text defines ("蓄热式热力焚烧（RTO）"): mined at indexing, so the
+    query map of abbreviations follows the corpus (search.synonyms merges them)."""
+
+    entry = models.ForeignKey(SearchEntry, related_name="abbreviations", on_delete=models.CASCADE)
+    short = models.CharField(max_length=40)
+    full = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["short", "full"])]
+
+    def __str__(self):
+        return f"{self.short} = {self.full}"
 
 
 class SearchOutbox(models.Model):

@@ -10,7 +10,11 @@ import math
 from dataclasses import dataclass
 
 from search.analysis import AnalyzedQuery, QueryTerm
-from search.backends.base import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
+
+# Field weights of the relevance formula: title over keywords over summary over body.
+WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
+SYNONYM_WEIGHT = 0.7
+PART_WEIGHT = 0.4
 
 K1 = 1.2
 B = 0.75

@@ -1,150 +1,116 @@
 """Record every change to something searchable in the outbox, inside the writer's transaction.
 
-Other apps need not call search: listing pages (publish, unpublish, delete), registry patents
-and enterprises, and core organisations are watched here. A patent's holders and legal status
-live in child rows, so changes to those re-index the patent too. The registry's bulk imports
-write without post_save and announce their chunks with `registry_bulk_changed` instead; those
-become outbox rows in bulk, in the import's transaction.
+Other apps need not call search: this module walks the source registry (search.sources) and
+watches what each source declares: its model (pages by publishing, other models by saving),
+the child rows its documents quote, other sources' objects its documents name, and the signals
+bulk imports send instead of post_save (those become outbox rows in bulk, in the import's
+transaction).
 """
 
-from django.apps import apps
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from wagtail.signals import page_published, page_unpublished
 
+from search import synonyms
 from search.models import SearchOutbox, Synonym
+from search.services import search_outbox_record, search_outbox_record_many
+from search.sources import SOURCES, Source, model_for, source_for_model
 
-_LISTING_MODELS = {
-    "marketplace.TechnologyResultPage": "technology",
-    "marketplace.TechnologyDemandPage": "demand",
-}
-_PLAIN_MODELS = {
-    "ip_registry.Patent": "patent",
-    "ip_registry.Enterprise": "enterprise",
-    "core.Organization": "organization",
-}
-# Child rows whose change alters a patent's document: model → attribute naming the patent id.
-_PATENT_CHILDREN = [
-    "ip_registry.Holding",
-    "ip_registry.StatusPeriod",
-    "ip_registry.LegalStatusEvent",
-]
+Receiver = Callable[..., None]
 
 
-def _record(kind: str, object_id, op: str) -> None:
-    from search.services import search_outbox_record
-
-    search_outbox_record(kind=kind, object_id=object_id, op=op)
-
-
-def on_page_published(sender, instance, **kwargs):
-    kind = getattr(instance, "kind", None)
-    if kind in ("technology", "demand"):
-        _record(kind, instance.pk, SearchOutbox.Op.UPSERT)
+def _record_quoting(kind: str, ids: Iterable[int | str]) -> None:
+    """Re-index the documents of other sources that quote these objects."""
+    id_list = list(ids)
+    for source in SOURCES.values():
+        if source.available and source.kind != kind:
+            quoting = source.ids_quoting(kind, id_list)
+            if quoting:
+                search_outbox_record_many(kind=source.kind, object_ids=quoting)
 
 
-def on_page_unpublished(sender, instance, **kwargs):
-    kind = getattr(instance, "kind", None)
-    if kind in ("technology", "demand"):
-        _record(kind, instance.pk, SearchOutbox.Op.DELETE)
+def _changed(source: Source, object_id: int | str, op: str) -> None:
+    search_outbox_record(kind=source.kind, object_id=object_id, op=op)
+    _record_quoting(source.kind, [object_id])
 
 
-def _plain_saved(kind):
-    def handler(sender, instance, raw=False, **kwargs):
+def _on_page_published(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    source = source_for_model(type(instance))
+    if source is not None and source.is_page:
+        _changed(source, instance.pk, SearchOutbox.Op.UPSERT)
+
+
+def _on_page_unpublished(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    source = source_for_model(type(instance))
+    if source is not None and source.is_page:
+        _changed(source, instance.pk, SearchOutbox.Op.DELETE)
+
+
+def _saved(source: Source) -> Receiver:
+    def receiver(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
         if not raw:
-            _record(kind, instance.pk, SearchOutbox.Op.UPSERT)
+            _changed(source, instance.pk, SearchOutbox.Op.UPSERT)
 
-    return handler
-
-
-def _plain_deleted(kind):
-    def handler(sender, instance, **kwargs):
-        _record(kind, instance.pk, SearchOutbox.Op.DELETE)
-
-    return handler
+    return receiver
 
 
-def _patent_child_changed(sender, instance, raw=False, **kwargs):
-    if not raw and getattr(instance, "patent_id", None):
-        _record("patent", instance.patent_id, SearchOutbox.Op.UPSERT)
+def _deleted(source: Source) -> Receiver:
+    def receiver(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        _changed(source, instance.pk, SearchOutbox.Op.DELETE)
+
+    return receiver
 
 
-_BULK_KINDS = {"ip_registry.Patent": "patent", "ip_registry.Enterprise": "enterprise"}
+def _child_changed(source: Source, attribute: str) -> Receiver:
+    def receiver(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
+        object_id = getattr(instance, attribute, None)
+        if not raw and object_id:
+            search_outbox_record(kind=source.kind, object_id=object_id, op=SearchOutbox.Op.UPSERT)
+
+    return receiver
 
 
-def _record_held_patents(enterprise_ids) -> None:
-    """A patent's document names its holders as the register names them now, so an
-    enterprise's change (a rename) re-indexes the patents it holds."""
-    from search.services import search_outbox_record_many
-
-    holding = _get("ip_registry.Holding")
-    if holding is None:
+def on_bulk_changed(
+    sender: type[Model], signal: Signal, ids: Iterable[int | str] = (), **kwargs: Any
+) -> None:
+    """A bulk import wrote these objects of `sender` (no post_save was sent)."""
+    source = source_for_model(sender)
+    id_list = list(ids)
+    if source is None or signal not in source.bulk_signals or not id_list:
         return
-    ids = list(enterprise_ids)
-    for start in range(0, len(ids), 5000):
-        patents = (
-            holding.objects.filter(enterprise_id__in=ids[start : start + 5000])
-            .values_list("patent_id", flat=True)
-            .distinct()
-        )
-        search_outbox_record_many(kind="patent", object_ids=list(patents))
+    search_outbox_record_many(kind=source.kind, object_ids=id_list, op=SearchOutbox.Op.UPSERT)
+    _record_quoting(source.kind, id_list)
 
 
-def on_registry_bulk_changed(sender, ids=(), **kwargs):
-    from search.services import search_outbox_record_many
-
-    kind = _BULK_KINDS.get(sender._meta.label)
-    if kind and ids:
-        search_outbox_record_many(kind=kind, object_ids=ids, op=SearchOutbox.Op.UPSERT)
-        if kind == "enterprise":
-            _record_held_patents(ids)
-
-
-def _enterprise_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _record("enterprise", instance.pk, SearchOutbox.Op.UPSERT)
-        _record_held_patents([instance.pk])
-
-
-def _synonyms_changed(sender, **kwargs):
-    from search.synonyms import invalidate
-
-    invalidate()
-
-
-def _get(label):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+def _synonyms_changed(sender: type[Model], **kwargs: Any) -> None:
+    synonyms.invalidate()
 
 
 def connect() -> None:
-    page_published.connect(on_page_published, dispatch_uid="search_page_published")
-    page_unpublished.connect(on_page_unpublished, dispatch_uid="search_page_unpublished")
-    for label, kind in _LISTING_MODELS.items():
-        model = _get(label)
-        if model is not None:
-            post_delete.connect(
-                _plain_deleted(kind), sender=model, weak=False, dispatch_uid=f"search_del_{label}"
-            )
-    for label, kind in _PLAIN_MODELS.items():
-        model = _get(label)
+    page_published.connect(_on_page_published, dispatch_uid="search_page_published")
+    page_unpublished.connect(_on_page_unpublished, dispatch_uid="search_page_unpublished")
+    bulk_signals: set[Signal] = set()
+    for source in SOURCES.values():
+        model = source.model
         if model is None:
             continue
-        handler = _enterprise_saved if kind == "enterprise" else _plain_saved(kind)
-        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"search_save_{label}")
-        post_delete.connect(
-            _plain_deleted(kind), sender=model, weak=False, dispatch_uid=f"search_del_{label}"
-        )
-    for label in _PATENT_CHILDREN:
-        model = _get(label)
-        if model is None:
-            continue
-        post_save.connect(_patent_child_changed, sender=model, dispatch_uid=f"search_save_{label}")
-        post_delete.connect(_patent_child_changed, sender=model, dispatch_uid=f"search_del_{label}")
-    if apps.is_installed("ip_registry"):
-        from ip_registry.signals import registry_bulk_changed
-
-        registry_bulk_changed.connect(on_registry_bulk_changed, dispatch_uid="search_registry_bulk")
+        uid = f"search_{source.kind}"
+        if not source.is_page:
+            post_save.connect(_saved(source), sender=model, weak=False, dispatch_uid=f"{uid}_save")
+        post_delete.connect(_deleted(source), sender=model, weak=False, dispatch_uid=f"{uid}_del")
+        for label, attribute in source.children:
+            child = model_for(label)
+            if child is None:
+                continue
+            receiver = _child_changed(source, attribute)
+            post_save.connect(receiver, sender=child, weak=False, dispatch_uid=f"{uid}_{label}_s")
+            post_delete.connect(receiver, sender=child, weak=False, dispatch_uid=f"{uid}_{label}_d")
+        bulk_signals.update(source.bulk_signals)
+    for signal in bulk_signals:
+        signal.connect(on_bulk_changed, dispatch_uid="search_bulk_changed")
     post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search_synonym_saved")
     post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid="search_synonym_deleted")

@@ -1,24 +1,31 @@
-"""Registry of searchable sources: each maps its model instances to SearchDocuments in bulk.
+"""Registry of searchable sources: the one place search reads the other apps.
 
 A source answers two questions without N+1 queries: which objects are searchable now
 (`iter_documents`), and what the documents of given ids are (`documents_for`; an id missing
-from the answer is no longer searchable and leaves the index).
+from the answer is no longer searchable and leaves the index). It also says which changes
+alter its documents (its model, child rows naming its objects, other sources' objects it
+quotes), so search.signals watches exactly what the registry lists and nothing else.
 """
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.apps import apps
+from django.db.models import Model, QuerySet
+from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from ip_registry.selectors import patents_status_on
+from ip_registry.signals import registry_bulk_changed
+from marketplace.selectors import listings_live
 from search.documents import SearchDocument
 
 CHUNK = 500
 
 
-def _aware(d) -> datetime | None:
+def _aware(d: date | datetime | None) -> datetime | None:
     if d is None:
         return None
     if isinstance(d, datetime):
@@ -26,23 +33,23 @@ def _aware(d) -> datetime | None:
     return timezone.make_aware(datetime.combine(d, time.min))
 
 
-def _model(label: str):
+def model_for(label: str) -> type[Model] | None:
     try:
         return apps.get_model(label)
     except LookupError:
         return None
 
 
-def _chunks(ids: list, size: int = CHUNK) -> Iterator[list]:
+def _chunks(ids: list[str], size: int = CHUNK) -> Iterator[list[str]]:
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
 
 
-def _stream_text(value) -> str:
+def _stream_text(value: object) -> str:
     """Plain text of a StreamField's raw data (paragraph HTML and nested strings)."""
     parts: list[str] = []
 
-    def walk(v):
+    def walk(v: object) -> None:
         if isinstance(v, str):
             parts.append(strip_tags(v))
         elif isinstance(v, dict):
@@ -64,23 +71,37 @@ class Source:
     kind = ""
     label = ""
     model_label = ""
+    # Wagtail pages: only publishing makes them searchable (a draft save changes nothing the
+    # public sees); other models count from their save.
+    is_page = False
+    # Child rows whose change alters this source's documents: (model label, attribute naming
+    # this source's object id).
+    children: tuple[tuple[str, str], ...] = ()
+    # Signals other apps send for writes that bypass post_save (bulk imports): the sender is
+    # the model class, `ids` its primary keys.
+    bulk_signals: tuple[Signal, ...] = ()
 
     @property
-    def model(self):
-        return _model(self.model_label)
+    def model(self) -> type[Model] | None:
+        return model_for(self.model_label)
 
     @property
     def available(self) -> bool:
         return self.model is not None
 
-    def queryset(self):
+    def queryset(self) -> QuerySet:
         """Everything of this kind that should be searchable, with its relations loaded."""
         raise NotImplementedError
 
     def to_documents(self, objects: list) -> list[SearchDocument]:
         raise NotImplementedError
 
-    def documents_for(self, ids: Iterable) -> dict[str, SearchDocument]:
+    def ids_quoting(self, kind: str, ids: list[int | str]) -> list[int | str]:
+        """Ids of this source's objects whose documents quote the given objects of another
+        source (a patent names its holders): they are re-indexed when those change."""
+        return []
+
+    def documents_for(self, ids: Iterable[int | str]) -> dict[str, SearchDocument]:
         if not self.available:
             return {}
         out = {}
@@ -104,9 +125,9 @@ class Source:
 class ListingSource(Source):
     label = "挂牌"
 
-    def queryset(self):
-        from marketplace.selectors import listings_live
+    is_page = True
 
+    def queryset(self) -> QuerySet:
         live_ids = listings_live(kind=self.kind).values("pk")
         return (
             self.model.objects.filter(pk__in=live_ids)
@@ -114,14 +135,22 @@ class ListingSource(Source):
             .prefetch_related("modes")
         )
 
-    def extra_text(self, page) -> list[str]:
+    def extra_text(self, page: Model) -> list[str]:
         return []
 
     def to_documents(self, pages: list) -> list[SearchDocument]:
         docs = []
         for page in pages:
             body = "\n".join(
-                t for t in [page.problem, _stream_text(page.body), *self.extra_text(page)] if t
+                t
+                for t in [
+                    page.title_en,  # English wording: found by English queries
+                    page.summary_en,
+                    page.problem,
+                    _stream_text(page.body),
+                    *self.extra_text(page),
+                ]
+                if t
             )
             docs.append(
                 SearchDocument(
@@ -150,7 +179,7 @@ class TechnologySource(ListingSource):
     label = "科技成果"
     model_label = "marketplace.TechnologyResultPage"
 
-    def extra_text(self, page):
+    def extra_text(self, page: Model) -> list[str]:
         return [getattr(page, "advantages", ""), getattr(page, "applications", "")]
 
 
@@ -159,7 +188,7 @@ class DemandSource(ListingSource):
     label = "技术需求"
     model_label = "marketplace.TechnologyDemandPage"
 
-    def extra_text(self, page):
+    def extra_text(self, page: Model) -> list[str]:
         return [getattr(page, "indicators", "")]
 
 
@@ -167,19 +196,39 @@ class PatentSource(Source):
     kind = "patent"
     label = "专利"
     model_label = "ip_registry.Patent"
+    # A patent's document names its holders and legal status, which live in child rows.
+    children = (
+        ("ip_registry.Holding", "patent_id"),
+        ("ip_registry.StatusPeriod", "patent_id"),
+        ("ip_registry.LegalStatusEvent", "patent_id"),
+    )
+    bulk_signals = (registry_bulk_changed,)
 
-    def queryset(self):
+    def queryset(self) -> QuerySet:
         return self.model.objects.all()
 
-    def to_documents(self, patents: list) -> list[SearchDocument]:
-        from ip_registry.selectors import patents_status_on
+    def ids_quoting(self, kind: str, ids: list[int | str]) -> list[int | str]:
+        """The patents an enterprise holds: their documents name it as the register names it
+        now, so a rename re-indexes them."""
+        holding = model_for("ip_registry.Holding")
+        if kind != "enterprise" or holding is None:
+            return []
+        out: list[int | str] = []
+        for start in range(0, len(ids), 5000):
+            out += (
+                holding.objects.filter(enterprise_id__in=ids[start : start + 5000])
+                .values_list("patent_id", flat=True)
+                .distinct()
+            )
+        return list(dict.fromkeys(out))
 
+    def to_documents(self, patents: list) -> list[SearchDocument]:
         snapshots = patents_status_on(numbers=[p.application_number for p in patents])
         docs = []
         for p in patents:
             snap = snapshots.get(p.application_number)
             holders = [h.name for h in snap.holders] if snap else []
-            status = snap.status_label if snap else ""
+            status = snap.status_words if snap else ""
             summary = f"申请号 {p.application_number}"
             if holders:
                 summary += f"，权利人：{'、'.join(holders)}"
@@ -207,8 +256,9 @@ class EnterpriseSource(Source):
     kind = "enterprise"
     label = "企业"
     model_label = "ip_registry.Enterprise"
+    bulk_signals = (registry_bulk_changed,)
 
-    def queryset(self):
+    def queryset(self) -> QuerySet:
         return self.model.objects.select_related("district", "industry")
 
     def to_documents(self, enterprises: list) -> list[SearchDocument]:
@@ -236,10 +286,10 @@ class OrganizationSource(Source):
     label = "机构"
     model_label = "core.Organization"
 
-    def queryset(self):
+    def queryset(self) -> QuerySet:
         return self.model.objects.select_related("district", "industry")
 
-    def url(self, org) -> str:
+    def url(self, org: Model) -> str:
         try:
             return reverse("marketplace:organization", kwargs={"pk": org.pk})
         except NoReverseMatch:
@@ -278,6 +328,12 @@ SOURCES: dict[str, Source] = {
 
 def available_sources() -> list[Source]:
     return [s for s in SOURCES.values() if s.available]
+
+
+def source_for_model(model: type[Model]) -> Source | None:
+    """The source whose model this is (a subclass's instance counts as its parent's)."""
+    label = model._meta.label
+    return next((s for s in SOURCES.values() if s.model_label == label), None)
 
 
 def iter_all_documents() -> Iterator[SearchDocument]:

@@ -2,8 +2,10 @@
 
 import re
 import time
+from collections.abc import Iterable
 
 from search import analysis
+from search.models import SearchAbbreviation, Synonym
 
 _SPLIT = re.compile(r"[,，、;；/\s]+")
 _TTL_SECONDS = 30.0
@@ -24,7 +26,9 @@ def parse_group(text: str) -> tuple[list[str], list[str]]:
     return terms, terms
 
 
-def build_map(groups) -> dict[str, tuple[str, ...]]:
+def build_map(
+    groups: Iterable[tuple[list[str], list[str]] | list[str]],
+) -> dict[str, tuple[str, ...]]:
     """word → every word it expands to. `groups` are (sources, targets) pairs or plain lists."""
     mapping: dict[str, dict[str, None]] = {}
     for group in groups:
@@ -43,16 +47,22 @@ def synonym_map() -> dict[str, tuple[str, ...]]:
     cached = _cache["map"]
     if cached is not None and now - float(_cache["at"]) < _TTL_SECONDS:
         return cached  # type: ignore[return-value]
-    from search.models import Synonym
-
     rows = Synonym.objects.filter(enabled=True).values_list("terms", flat=True)
     groups = [parse_group(t) for t in rows]
     groups = [(s, t) for s, t in groups if s and len({*s, *t}) > 1]
+    groups += [([short, full], [short, full]) for short, full in defined_abbreviations()]
     # Keep multi-character synonyms whole when jieba segments a query.
     analysis.add_words(term for s, t in groups for term in (*s, *t))
     mapping = build_map(groups)
     _cache.update(at=now, map=mapping)
     return mapping
+
+
+def defined_abbreviations() -> list[tuple[str, str]]:
+    """Short and full forms the indexed documents define, each pair once."""
+    return list(
+        SearchAbbreviation.objects.values_list("short", "full").distinct().order_by("short", "full")
+    )
 
 
 def invalidate() -> None:

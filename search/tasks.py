@@ -12,25 +12,21 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from search.outbox import (
+    DrainStats,
+    search_outbox_drain_all,
+    search_outbox_pending,
+)
+
 # A sync that finds another drainer at work waits this long for it, then (queue) retries.
 LOCK_WAIT_SECONDS = 2.0
 
 
 @task()
-def search_sync() -> dict:
+def search_sync() -> DrainStats:
     """Drain the outbox in bounded batches; with a deferring backend, continue or retry later."""
-    from search.services import (
-        INLINE_DRAIN_LIMIT,
-        TASK_DRAIN_LIMIT,
-        search_outbox_drain_all,
-        search_outbox_pending,
-    )
-
     queued = default_task_backend.supports_defer
-    if queued:
-        max_rows = getattr(settings, "SEARCH_SYNC_TASK_LIMIT", TASK_DRAIN_LIMIT)
-    else:
-        max_rows = getattr(settings, "SEARCH_SYNC_INLINE_LIMIT", INLINE_DRAIN_LIMIT)
+    max_rows = settings.SEARCH_SYNC_TASK_LIMIT if queued else settings.SEARCH_SYNC_INLINE_LIMIT
     stats = search_outbox_drain_all(max_rows=max_rows, wait=LOCK_WAIT_SECONDS)
     if not queued:
         return stats

@@ -1,16 +1,17 @@
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from search.backends.base import SORTS, VALUE_FILTERS
 from search.client import elasticsearch_enabled
 from search.documents import FACETS, KINDS
-from search.services import search_params, search_query
+from search.selectors import search_params, search_site
 
 
-def _page_links(get, page: int, pages: int) -> list[dict]:
-    def link(n):
+def _page_links(get: QueryDict, page: int, pages: int) -> list[dict[str, object]]:
+    def link(n: int) -> str:
         query = get.copy()
         query["page"] = str(n)
         return "?" + query.urlencode()
@@ -19,7 +20,7 @@ def _page_links(get, page: int, pages: int) -> list[dict]:
     return [{"number": n, "url": link(n), "current": n == page} for n in window]
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     """The search page: a GET form that works without JavaScript (facets are checkboxes)."""
     get = request.GET
     filters = {name: get.getlist(name) for name in VALUE_FILTERS}
@@ -39,38 +40,55 @@ def index(request):
     except ValidationError as exc:
         errors = [m for messages in exc.message_dict.values() for m in messages]
         params = search_params(q=get.get("q", ""), filters=filters)
-    result = search_query(params=params)
+    site = search_site(params=params)
+    result = site.listings
     selected = {name: set(values) for name, values in params.filters.items()}
     facet_groups = [
         {
             "name": name,
             "label": label,
             "buckets": [
-                {**b, "checked": b["value"] in selected.get(name, set())}
-                for b in result["facets"].get(name, [])
+                {
+                    "value": b.value,
+                    "label": b.label,
+                    "count": b.count,
+                    "checked": b.value in selected.get(name, set()),
+                }
+                for b in result.facets.get(name, [])
             ],
         }
         for name, label in FACETS.items()
-        if result["facets"].get(name)
+        if result.facets.get(name)
     ]
     without_page = get.copy()
     without_page.pop("page", None)
     dym_url = ""
-    if result["did_you_mean"]:
+    if result.did_you_mean:
         dym = without_page.copy()
-        dym["q"] = result["did_you_mean"]
+        dym["q"] = result.did_you_mean
         dym_url = "?" + dym.urlencode()
     context = {
         "q": get.get("q", ""),
         "params": params,
         "result": result,
+        "blocks": [
+            {
+                "label": block.label,
+                "total": block.total,
+                "items": block.items,
+                "see_all_url": "?" + urlencode({"q": params.q, "kind": block.kinds}, doseq=True),
+            }
+            for block in site.blocks
+        ],
+        "listings_only": bool(site.blocks)
+        or (params.q.strip() != "" and not params.filters.get("kind")),
         "facet_groups": facet_groups,
         "sorts": SORTS,
         "kinds": KINDS,
         "errors": errors,
         # Elasticsearch is configured but did not answer: the database backend served this.
-        "degraded": elasticsearch_enabled() and result["backend"] != "elasticsearch",
-        "page_links": _page_links(without_page, result["page"], result["pages"]),
+        "degraded": elasticsearch_enabled() and result.backend != "elasticsearch",
+        "page_links": _page_links(without_page, result.page, result.pages),
         "did_you_mean_url": dym_url,
         "clear_url": "?" + urlencode({"q": get.get("q", "")}),
     }

@@ -1,7 +1,12 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.api import SEARCH_STATUS_HOOK
 from search.models import Synonym
+from search.selectors import search_backend_status
+
+hooks.register(SEARCH_STATUS_HOOK, search_backend_status)
 
 
 class SynonymViewSet(SnippetViewSet):

@@ -3,7 +3,12 @@ import os
 import pytest
 
 from core.roles import Role
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    activate_totp,
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -87,6 +92,8 @@ def make_user():
             user.is_staff = role != Role.ENTERPRISE_MEMBER
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
+            if user.is_staff:  # staff roles must have a second factor
+                activate_totp(user)
         if organization is not None:
             MembershipFactory(user=user, organization=organization)
         return user

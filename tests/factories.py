@@ -5,6 +5,25 @@ from core.identifiers import make_uscc
 from core.models import District, Industry, Membership, Organization
 
 PASSWORD = "correct-horse-battery-staple"
+# Staff roles must sign in with TOTP (accounts.middleware); test staff share this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def activate_totp(user) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TOTP_SECRET)
+
+
+def totp_code(offset: int = 0) -> str:
+    """The authenticator app's current code (offset in 30-second steps)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30 + offset))
 
 
 def _org_body(n: int) -> str:
@@ -30,6 +49,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            if obj.email:  # staff-made accounts have verified addresses (core.services)
+                from allauth.account.models import EmailAddress
+
+                EmailAddress.objects.get_or_create(
+                    user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+                )
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -62,7 +62,7 @@ def browser(username: str) -> requests.Session:
     session.post(
         f"{HOST}/accounts/login/",
         data={
-            "username": username,
+            "login": username,
             "password": PASSWORD,
             "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
         },

@@ -105,7 +105,7 @@ class PlatformUser(HttpUser):
         self.client.get("/accounts/login/", name="/accounts/login/")
         response = self.post(
             "/accounts/login/",
-            data={"username": username, "password": FIXTURE["password"]},
+            data={"login": username, "password": FIXTURE["password"]},
             allow_redirects=False,
         )
         return response.status_code == 302

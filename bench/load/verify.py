@@ -28,7 +28,7 @@ from ip_registry.models import Patent  # noqa: E402
 from marketplace.models import Inquiry  # noqa: E402
 from search.client import elasticsearch_enabled  # noqa: E402
 from search.models import SearchEntry  # noqa: E402
-from search.services import search_outbox_pending  # noqa: E402
+from search.outbox import search_outbox_pending  # noqa: E402
 
 
 def load_writes(path: Path) -> list[dict]:

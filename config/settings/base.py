@@ -18,8 +18,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 INSTALLED_APPS = [
     "core",
     "ip_registry",
+    "accounts",
     "marketplace",
     "contracts",
+    "plan",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Swagger UI for /api/v1/docs from django-ninja's own static files, not a CDN (CSP).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
@@ -134,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "core.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=15))
@@ -142,6 +152,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试。"
+# allauth logs in by username or e-mail: axes counts failures under whichever was typed.
+AXES_USERNAME_CALLABLE = "accounts.auth.login_identifier"
 
 # Content-Security-Policy (django-csp): the site serves only same-origin scripts and styles.
 # Inline style *attributes* stay allowed (the SVG charts size themselves with one); inline
@@ -165,6 +177,42 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "login"
+
+# Accounts (django-allauth, accounts/): sign-up with e-mail + username, verified by link, login
+# by either; password reset answers alike for unknown addresses (no account enumeration).
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "【盘锦科技成果交易平台】"
+# Per client address and per e-mail address ("key"); the limits live in the cache below.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env("DJANGO_RATE_SIGNUP", default="5/h/ip"),
+    "reset_password": env("DJANGO_RATE_RESET", default="10/h/ip,3/h/key"),
+    "confirm_email": "1/3m/key",
+    "login": "30/m/ip",
+    # Per-username lockout is django-axes's (AXES_FAILURE_LIMIT); allauth only caps an address.
+    "login_failed": "30/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "盘锦科技成果交易平台"
+# One 30-second step either side, for phones whose clocks drift (RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
+# One cache that every gunicorn worker shares, so the rate limits hold across workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "panjin_cache",
+    }
+}
+# Invitations to join an organisation expire after this many days.
+ACCOUNTS_INVITATION_DAYS = env.int("ACCOUNTS_INVITATION_DAYS", default=7)
+ACCOUNTS_LICENCE_MAX_BYTES = env.int("ACCOUNTS_LICENCE_MAX_BYTES", default=10 * 1024 * 1024)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -225,9 +273,21 @@ TASKS = tasks_from_env("immediate")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="panjin")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
+# Primary shards and replicas of a new search index (a rebuild applies them; one node: 1 / 0).
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+# The search outbox: longest wait (seconds) between retries of a row Elasticsearch refused;
+# rows one inline run (after a request's commit) and one queued task apply at most, the rest
+# left to the next run so a bulk import never holds a request.
+SEARCH_SYNC_MAX_BACKOFF = 300
+SEARCH_SYNC_INLINE_LIMIT = 1_000
+SEARCH_SYNC_TASK_LIMIT = 20_000
 
 WAGTAIL_SITE_NAME = "盘锦科技成果交易与知识产权登记平台"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The one public address every e-mail, PDF and QR code links to (never the request's Host,
+# which a client chooses); production checks it at start (config/settings/production.py).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # No Gravatar: avatars would leak staff e-mail hashes to a third party (and CSP blocks them).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -242,6 +302,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SITE_NAME = WAGTAIL_SITE_NAME
 SITE_NAME_EN = "Panjin Technology Market & IP Registry"
+# Shown on error pages as the way to reach a person.
+SITE_SUPPORT_EMAIL = env("DJANGO_SUPPORT_EMAIL", default="support@panjin-tech.example")
 
 LOGGING = {
     "version": 1,
@@ -270,5 +332,23 @@ CONTRACT_NUMBER_FORMAT = env(
 CONTRACT_DIVISION_CODE = env("CONTRACT_DIVISION_CODE", default="211100")
 CONTRACT_OFFICE_CODE = env("CONTRACT_OFFICE_CODE", default="01")
 CONTRACT_OFFICE_NAME = env("CONTRACT_OFFICE_NAME", default="盘锦市技术合同认定登记站")
-# Base of the verification URL printed in the certificate's QR code; empty = the request's host.
-CONTRACT_PUBLIC_BASE_URL = env("CONTRACT_PUBLIC_BASE_URL", default="")
+
+# IP registry (ip_registry/) -------------------------------------------------------------------
+# Which patents make a designated enterprise a holder for the coverage KPI: "patent_types" (CNIPA
+# type digits, e.g. ["1", "2"]; empty = all) and whether pending applications count.
+IP_REGISTRY_COVERAGE = {"patent_types": [], "include_pending": False}
+# Patent types counted as invention applications ("1" = 发明).
+IP_REGISTRY_INVENTION_TYPES = ["1"]
+# The gap list warns of annual fees falling due within this many days.
+IP_REGISTRY_FEE_NOTICE_DAYS = 90
+
+# Technology market (marketplace/) -------------------------------------------------------------
+# Inquiries a user may send: at most `count` per `window`, each pair checked.
+MARKET_INQUIRY_RATE_LIMITS = [(5, timedelta(hours=1)), (20, timedelta(days=1))]
+# Plan monitor (plan/): department reports are due this many days after their period ends;
+# evidence uploads are limited like contract attachments; the district scoreboard's weights.
+PLAN_REPORT_DUE_DAYS = env.int("PLAN_REPORT_DUE_DAYS", default=31)
+PLAN_EVIDENCE_MAX_BYTES = env.int("PLAN_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+PLAN_SCORE_WEIGHTS = {"met": 1.0, "on_track": 0.8, "behind": 0.0}
+# Reports are required and statuses shown through this year (the plan itself ends in 2019).
+PLAN_MONITOR_LAST_YEAR = env.int("PLAN_MONITOR_LAST_YEAR", default=2020)

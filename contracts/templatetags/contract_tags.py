@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from contracts.models import Contract
+
 register = template.Library()
 
 
@@ -19,9 +21,7 @@ def change_label(field: str) -> str:
     """A Contract field name as its Chinese label (for requested amendments)."""
     from django.core.exceptions import FieldDoesNotExist
 
-    from contracts.models import Contract
-
     try:
-        return str(Contract._meta.get_field(field).verbose_name)
+        return str(Contract._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
     except FieldDoesNotExist:
         return field

@@ -2,12 +2,14 @@
 
 import html
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from search import analysis
 from search.analysis import AnalyzedQuery
-from search.documents import FACETS, PRICE_BANDS
+from search.documents import FACETS, PRICE_BANDS, SearchDocument
 
 SORTS = {
     "relevance": "相关度",
@@ -29,10 +31,6 @@ VALUE_FILTERS = (
     "patent_type",
     "patent_status",
 )
-# Field weights of the relevance formula: title over keywords over summary over body.
-WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
-SYNONYM_WEIGHT = 0.7
-PART_WEIGHT = 0.4
 
 
 @dataclass
@@ -99,6 +97,30 @@ class SearchResult:
     did_you_mean: str = ""
 
 
+class SearchBackend(Protocol):
+    """What the services and selectors need of a backend (database or Elasticsearch)."""
+
+    name: str
+
+    def ensure_index(self) -> None: ...
+    def bulk_upsert(self, documents: Iterable[SearchDocument]) -> int: ...
+    def delete(self, doc_ids: Iterable[str]) -> None: ...
+    def refresh(self) -> None: ...
+    def fingerprints(self) -> dict[str, str]: ...
+    def count(self) -> int: ...
+    def drop(self) -> None: ...
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        *,
+        progress: Callable[[int], object] | None = None,
+        workers: int = 1,
+    ) -> int: ...
+    def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult: ...
+    def matches_any(self, query: AnalyzedQuery) -> bool: ...
+    def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]: ...
+
+
 def empty_facets() -> dict[str, list[dict]]:
     return {name: [] for name in FACETS}
 
@@ -107,29 +129,43 @@ _MARK_WINDOW = 110
 
 
 def highlight(hit_text: str, words: list[str]) -> str:
-    """An HTML-safe snippet of normalised text around the first match, matches in <mark>."""
-    text = analysis.normalize(hit_text)
+    """An HTML-safe snippet of the text as written around the first match, matches in <mark>.
+
+    Matching runs on the normalised text (so 鑽井液 finds 钻井液 and ＣＯＤ finds cod), and the
+    snippet is cut from the original through the offset map: the reader sees the listing's own
+    width, case, traditional characters and punctuation."""
+    text, origin = analysis.normalize_with_offsets(hit_text)
     if not text:
         return ""
     words = sorted({w for w in words if w and len(w) <= 40}, key=len, reverse=True)
     if not words:
-        return html.escape(text[:_MARK_WINDOW])
+        return html.escape(_original(hit_text, origin, 0, min(len(text), _MARK_WINDOW)))
     pattern = re.compile("|".join(re.escape(w) for w in words))
     first = pattern.search(text)
     if first is None:
         return ""
     start = max(0, first.start() - 30)
     end = min(len(text), start + _MARK_WINDOW)
-    window = text[start:end]
-    parts, last = [], 0
-    for match in pattern.finditer(window):
-        parts.append(html.escape(window[last : match.start()]))
-        parts.append(f"<mark>{html.escape(match.group())}</mark>")
+    parts, last = [], start
+    for match in pattern.finditer(text, start, end):
+        if match.end() > end:
+            break
+        parts.append(html.escape(_original(hit_text, origin, last, match.start())))
+        parts.append(f"<mark>{html.escape(_original(hit_text, origin, *match.span()))}</mark>")
         last = match.end()
-    parts.append(html.escape(window[last:]))
+    parts.append(html.escape(_original(hit_text, origin, last, end)))
     prefix = "…" if start else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(parts) + suffix
+
+
+def _original(raw: str, origin: list[int], start: int, end: int) -> str:
+    """The original characters behind normalised positions [start, end)."""
+    if end <= start:
+        return ""
+    low = origin[start]
+    high = origin[end] if end < len(origin) else len(raw)
+    return raw[low:high]
 
 
 def attach_highlights(hits: list[Hit], query: AnalyzedQuery) -> None:

@@ -11,13 +11,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from search import analysis, ranking
+from search import analysis, ranking, synonyms
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
-    WEIGHTS,
     Hit,
     SearchParams,
     SearchResult,
@@ -25,7 +24,12 @@ from search.backends.base import (
     has_filters,
 )
 from search.documents import SearchDocument
-from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
+from search.models import (
+    SearchAbbreviation,
+    SearchEntry,
+    SearchFacetValue,
+    SearchSuggestion,
+)
 from search.parallel import mapped_batches
 
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
@@ -57,6 +61,9 @@ def prepare(doc: SearchDocument) -> dict:
         "keyword_words": " ".join(a["keyword_words"]),
         "summary_words": " ".join(a["summary_words"]),
         "body_words": " ".join(a["body_words"]),
+        "char_words": " ".join(
+            analysis.han_chars(a["title"], " ".join(a["keywords"]), a["summary"], a["body"])
+        ),
         "fingerprint": doc.fingerprint(),
     }
     facets = [(n, v[:100]) for n, values in doc.facet_values().items() for v in values]
@@ -65,7 +72,12 @@ def prepare(doc: SearchDocument) -> dict:
     for term in doc.suggestion_terms():
         full, initials = analysis.pinyin_forms(term)
         suggestions.append((term[:200], full[:400], initials[:100]))
-    return {"entry": entry, "facets": facets, "suggestions": suggestions}
+    return {
+        "entry": entry,
+        "facets": facets,
+        "suggestions": suggestions,
+        "abbreviations": [(s[:40], f[:40]) for s, f in a["abbreviations"]],
+    }
 
 
 _PAIR, _ITEM = "\x1e", "\x1f"  # separators no facet value contains (control characters)
@@ -132,7 +144,7 @@ class DatabaseBackend:
                 object_id__in=[p["entry"]["object_id"] for p in prepared],
             ).values_list("id", "kind", "object_id")
         )
-        facets, suggestions = [], []
+        facets, suggestions, abbreviations = [], [], []
         for p in prepared:
             entry_id = ids[(p["entry"]["kind"], p["entry"]["object_id"])]
             facets += [SearchFacetValue(entry_id=entry_id, name=n, value=v) for n, v in p["facets"]]
@@ -140,11 +152,17 @@ class DatabaseBackend:
                 SearchSuggestion(entry_id=entry_id, term=t, pinyin=f, initials=i)
                 for t, f, i in p["suggestions"]
             ]
+            abbreviations += [
+                SearchAbbreviation(entry_id=entry_id, short=s, full=f)
+                for s, f in p["abbreviations"]
+            ]
             if progress:
                 progress(1)
         SearchFacetValue.objects.bulk_create(facets, batch_size=2000)
         SearchSuggestion.objects.bulk_create(suggestions, batch_size=2000)
+        SearchAbbreviation.objects.bulk_create(abbreviations, batch_size=2000)
         _df_cache.clear()
+        synonyms.invalidate()  # the abbreviations just written join the query map
         return len(prepared)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -242,7 +260,7 @@ class DatabaseBackend:
             )
         expr = " OR ".join(_fts_phrase(w) for w in words)
         return (
-            "SELECT rowid AS id, -bm25(search_fts, 4.0, 3.0, 2.0, 1.0) AS r "
+            "SELECT rowid AS id, -bm25(search_fts, 4.0, 3.0, 2.0, 1.0, 0.5) AS r "
             "FROM search_fts WHERE search_fts MATCH %s",
             [expr],
         )
@@ -400,9 +418,7 @@ class DatabaseBackend:
         return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
     @staticmethod
-    def _sorted(qs, sort: str):
-        from django.db.models import F
-
+    def _sorted(qs: QuerySet[SearchEntry], sort: str) -> QuerySet[SearchEntry]:
         if sort == "price":
             return qs.order_by(F("price_wan").asc(nulls_last=True), "-published_at", "id")
         if sort == "price_desc":
@@ -566,62 +582,3 @@ class DatabaseBackend:
             by_pinyin.setdefault(pinyin, term)
         close = difflib.get_close_matches(full, list(by_pinyin), n=size, cutoff=0.75)
         return [by_pinyin[p] for p in close]
-
-    def related(self, doc_id: str, *, size: int = 5, kinds: list[str] | None = None) -> list[Hit]:
-        kind, _, object_id = doc_id.partition(":")
-        entry = SearchEntry.objects.filter(kind=kind, object_id=object_id).first()
-        if entry is None:
-            return []
-        # Like more_like_this: the entry's most distinctive words (tf × idf), title weighing more.
-        counts: dict[str, float] = {}
-        for text, weight in (
-            (entry.title_words, 3.0),
-            (entry.keyword_words, 3.0),
-            (entry.summary_words, 1.0),
-            (entry.body_words, 0.3),
-        ):
-            for w in text.split():
-                if len(w) >= 2:
-                    counts[w] = counts.get(w, 0.0) + weight
-        doc_count = self._doc_count()
-        ranked = sorted(
-            counts, key=lambda w: -counts[w] * ranking.idf_of(self._doc_freq(w), doc_count)
-        )
-        chosen = {w: counts[w] * ranking.idf_of(self._doc_freq(w), doc_count) for w in ranked[:25]}
-        if not chosen:
-            return []
-        params = SearchParams(
-            filters={"kind": kinds} if kinds else {},
-            page_size=size,
-            with_facets=False,
-            exclude=(doc_id,),
-        )
-        qs = self._filtered(params)
-        match_sql, match_params = self._match_sql(list(chosen))
-        id_sql, id_params = qs.values("id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.id FROM ({match_sql}) m WHERE m.id IN ({id_sql}) "  # noqa: S608
-                f"ORDER BY m.r DESC LIMIT %s",
-                [*match_params, *id_params, RERANK_DEPTH],
-            )
-            candidate_ids = [row[0] for row in cursor.fetchall()]
-        scored = []
-        for e in SearchEntry.objects.filter(id__in=candidate_ids):
-            fields = {
-                "title": e.title_words,
-                "keywords": e.keyword_words,
-                "summary": e.summary_words,
-                "body": e.body_words,
-            }
-            sets = {name: set(text.split()) for name, text in fields.items()}
-            score = sum(
-                weight * max((WEIGHTS[f] for f in sets if w in sets[f]), default=0.0)
-                for w, weight in chosen.items()
-            )
-            scored.append((score, e))
-        scored.sort(key=lambda x: (-x[0], x[1].id))
-        return [
-            Hit(e.kind, e.object_id, e.external_id, e.title, e.url, e.summary, round(s, 4))
-            for s, e in scored[:size]
-        ]

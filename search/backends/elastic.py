@@ -29,9 +29,6 @@ from search import analysis
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     MAX_RESULT_WINDOW,
-    PART_WEIGHT,
-    SYNONYM_WEIGHT,
-    WEIGHTS,
     Hit,
     SearchParams,
     SearchResult,
@@ -39,7 +36,10 @@ from search.backends.base import (
 )
 from search.client import get_client
 from search.documents import FACETS, SearchDocument
+from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
+from search.ranking import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
+from search.sources import SOURCES
 
 FACET_FIELDS = {
     "kind": "kind",
@@ -71,6 +71,7 @@ class IndexedDocument(Document):
     url = Keyword(index=False)
     display_title = Keyword(index=False)
     display_summary = Text(index=False)
+    display_body = Text(index=False)  # the body as written, for snippets (body is normalised)
     title = Text(analyzer="standard")
     title_words = _words()
     summary = Text(analyzer="standard")
@@ -112,6 +113,7 @@ def to_source(doc: SearchDocument) -> dict:
         "url": doc.url,
         "display_title": doc.title,
         "display_summary": doc.summary,
+        "display_body": doc.body,
         "title": a["title"],
         "title_words": list(dict.fromkeys(a["title_words"])),
         "summary": a["summary"],
@@ -150,6 +152,16 @@ SEARCH_FILTER_PATH = [
     "aggregations.*.buckets.doc_count",
 ]
 
+# What a hit shows: its identity and the text as written (snippets are cut from it).
+HIT_FIELDS = [
+    "kind",
+    "object_id",
+    "external_id",
+    "display_title",
+    "url",
+    "display_summary",
+    "display_body",
+]
 # SearchEntry columns that entry_sources reads, in this order.
 _ENTRY_COLUMNS = (
     "id", "kind", "object_id", "external_id", "title", "summary", "body", "url", "keywords",
@@ -215,6 +227,7 @@ def source_from_entry(
         "url": url,
         "display_title": title,
         "display_summary": summary,
+        "display_body": body,
         "title": norm_title,
         "title_words": list(dict.fromkeys(title_words.split())),
         "summary": analysis.normalize(summary),
@@ -243,9 +256,6 @@ def source_from_entry(
 def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
     """Every SearchEntry as an Elasticsearch source, chunk by chunk (keyset pagination, three
     queries a chunk: entries, facet values, suggestions)."""
-    from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
-    from search.sources import SOURCES
-
     last = 0
     while True:
         rows = list(
@@ -348,8 +358,8 @@ class ElasticsearchBackend:
         bulk-loads the index; finish_index() restores the serving settings."""
         mapping = IndexedDocument._doc_type.mapping.to_dict()
         index_settings = {
-            "number_of_shards": getattr(settings, "ELASTICSEARCH_SHARDS", 1),
-            "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+            "number_of_shards": settings.ELASTICSEARCH_SHARDS,
+            "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
             "refresh_interval": "1s",
         }
         if building:
@@ -370,7 +380,7 @@ class ElasticsearchBackend:
         self.client.indices.put_settings(
             index=name,
             settings={
-                "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+                "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
                 "refresh_interval": "1s",
                 "translog": {"durability": "request"},
             },
@@ -543,9 +553,7 @@ class ElasticsearchBackend:
             s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
         offset = min(params.offset, MAX_RESULT_WINDOW - params.page_size)
         s = s.extra(from_=max(offset, 0), size=params.page_size, track_total_hits=True)
-        s = s.source(
-            ["kind", "object_id", "external_id", "display_title", "url", "display_summary", "body"]
-        )
+        s = s.source(HIT_FIELDS)
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
@@ -566,7 +574,7 @@ class ElasticsearchBackend:
                     url=src.get("url") or "",
                     summary=src.get("display_summary") or "",
                     score=float(h.get("_score") or 0.0),
-                    body=src.get("body") or "",
+                    body=src.get("display_body") or "",
                 )
             )
         facets = empty_facets()
@@ -620,78 +628,8 @@ class ElasticsearchBackend:
             fuzzy=fuzzy,
         )
 
-    def related(self, doc_id: str, *, size: int = 5, kinds: list[str] | None = None) -> list[Hit]:
-        """More like this: the document's most distinctive words (field weight × idf)."""
-        fields = {
-            "title_words": ("title", 3.0),
-            "keyword_words": ("keywords", 3.0),
-            "summary_words": ("summary", 1.0),
-            "body_words": ("body", 0.3),
-        }
-        try:
-            source = self.client.get(index=self.alias, id=doc_id, source_includes=list(fields))
-        except NotFoundError:
-            return []
-        counts: dict[str, float] = {}
-        for name, (_label, weight) in fields.items():
-            for word in source["_source"].get(name) or []:
-                if len(word) >= 2:
-                    counts[word] = counts.get(word, 0.0) + weight
-        pool = sorted(counts, key=lambda w: -counts[w])[:80]
-        if not pool:
-            return []
-        in_any = {w: {"bool": {"should": [{"term": {f: w}} for f in fields]}} for w in pool}
-        stats = self.client.search(
-            index=self.alias,
-            size=0,
-            track_total_hits=True,
-            aggs={"df": {"filters": {"filters": in_any}}},
-        )
-        total = max(stats["hits"]["total"]["value"], 1)
-        buckets = stats["aggregations"]["df"]["buckets"]
-        scores = {
-            w: counts[w] * ranking_idf(buckets[w]["doc_count"], total)
-            for w in pool
-            if buckets[w]["doc_count"] > 1  # a word only this document has finds nothing
-        }
-        chosen = sorted(scores, key=lambda w: -scores[w])[:25]
-        if not chosen:
-            return []
-        should = [
-            Q("term", **{f: {"value": w, "boost": scores[w] * WEIGHTS[label]}})
-            for w in chosen
-            for f, (label, _weight) in fields.items()
-        ]
-        filters = [~Q("ids", values=[doc_id])]
-        if kinds:
-            filters.append(Q("terms", kind=kinds))
-        s = Search(using=self.client, index=self.alias).query(
-            Q("bool", should=should, minimum_should_match=1, filter=filters)
-        )
-        s = s.extra(size=size).source(
-            ["kind", "object_id", "external_id", "display_title", "url", "display_summary"]
-        )
-        return [
-            Hit(
-                h.kind,
-                h.object_id,
-                h.external_id or "",
-                h.display_title,
-                h.url or "",
-                h.display_summary or "",
-                float(h.meta.score or 0),
-            )
-            for h in s.execute()
-        ]
-
     def count(self) -> int:
         return self.client.count(index=self.alias)["count"]
-
-
-def ranking_idf(doc_freq: int, doc_count: int) -> float:
-    from search.ranking import idf_of
-
-    return idf_of(doc_freq, doc_count)
 
 
 def matching_terms(prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool):

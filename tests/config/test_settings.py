@@ -57,7 +57,12 @@ def test_missing_production_setting_is_a_one_line_error(tmp_path, variable):
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DJANGO_SECRET_KEY", "x"), ("DATABASE_URL", "nosuchdb://whatever")],
+    [
+        ("DJANGO_SECRET_KEY", "x"),
+        ("DATABASE_URL", "nosuchdb://whatever"),
+        ("DJANGO_SITE_URL", "http://tech.panjin.example"),
+        ("DJANGO_SITE_URL", "https://127.0.0.1:8000"),
+    ],
 )
 def test_bad_production_setting_is_a_one_line_error(tmp_path, variable, value):
     result = manage("check", env_overrides=production_env(tmp_path, **{variable: value}))
@@ -65,6 +70,19 @@ def test_bad_production_setting_is_a_one_line_error(tmp_path, variable, value):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert variable in lines[0]
+
+
+def test_production_links_go_to_the_configured_site_address(tmp_path):
+    shell = "from django.conf import settings; print(settings.SITE_URL)"
+    result = manage("shell", "-c", shell, env_overrides=production_env(tmp_path))
+    assert result.stdout.strip().splitlines()[-1] == "https://tech.panjin.example", result.stderr
+    custom = production_env(
+        tmp_path,
+        DJANGO_ALLOWED_HOSTS="tech.panjin.example,www.panjin.example",
+        DJANGO_SITE_URL="https://www.panjin.example/",
+    )
+    result = manage("shell", "-c", shell, env_overrides=custom)
+    assert result.stdout.strip().splitlines()[-1] == "https://www.panjin.example", result.stderr
 
 
 def test_dev_default_is_sqlite_in_wal_mode_under_the_data_folder(tmp_path):

@@ -55,7 +55,7 @@ def test_applicant_requests_an_amendment_and_the_officer_records_it(
         .order_by("id")
         .values_list("action", flat=True)
     )
-    assert actions[-2:] == ["contract.request_amend", "contract.amend"]
+    assert actions[-2:] == ["contracts.contract.request_amend", "contracts.contract.amend"]
 
 
 def test_cancellation_request_rejected_then_approved(registered, member, officer):

@@ -153,8 +153,8 @@ def test_the_month_report_is_rendered_once_per_data_version_and_rate_limited(
 
     cache.clear()
     renders = []
-    real = views.render_pdf
-    monkeypatch.setattr(views, "render_pdf", lambda html: renders.append(1) or real(html))
+    real = views.html_to_pdf
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: renders.append(1) or real(html))
     url = reverse("contracts:stats_report")
     day = registered.registered_on
     params = {"year": day.year, "month": day.month}

@@ -160,18 +160,44 @@ def test_subtype_must_belong_to_the_type(member, organization):
     assert "子类" in str(exc.value)
 
 
-def test_duplicate_submission_is_caught(member, organization, make_user):
+def test_a_different_name_is_a_different_contract(member, organization):
+    """Phases of one cooperation: same parties, day and total, different names."""
+    buyer = OrganizationFactory()
+    first = make_draft(member, organization, buyer=buyer, data=contract_data(name="合作（第1期）"))
+    services.contract_submit(user=member, contract=first)
+    second = make_draft(member, organization, buyer=buyer, data=contract_data(name="合作（第2期）"))
+    assert not [i for i in contract_precheck(contract=second) if "duplicate" in i["code"]]
+    assert services.contract_submit(user=member, contract=second).status == Status.SUBMITTED
+
+
+def test_a_full_match_needs_an_explanation_the_officer_sees(member, organization, officer):
     buyer = OrganizationFactory()
     first = make_draft(member, organization, buyer=buyer)
     services.contract_submit(user=member, contract=first)
-    second = make_draft(
-        member, organization, buyer=buyer, data=contract_data(name="另一个标题的同一合同")
-    )
+    second = make_draft(member, organization, buyer=buyer)
     with pytest.raises(ValidationError) as exc:
         services.contract_submit(user=member, contract=second)
-    assert "请勿重复登记" in str(exc.value)
-    services.contract_withdraw(user=member, contract=first)
-    assert services.contract_submit(user=member, contract=second).status == Status.SUBMITTED
+    assert "可能重复" in str(exc.value) and "请逐项说明" in str(exc.value)
+    second = services.contract_submit(user=member, contract=second, explanation="补充协议另行签署")
+    assert second.status == Status.SUBMITTED
+    assert second.precheck_explanation == "补充协议另行签署"
+    assert [w["code"] for w in second.precheck_warnings] == ["possible_duplicate"]
+
+
+def test_resubmitting_a_registered_contract_is_refused(member, organization, officer):
+    buyer = OrganizationFactory()
+    first = make_draft(member, organization, buyer=buyer)
+    first = services.contract_accept(
+        user=officer, contract=services.contract_submit(user=member, contract=first)
+    )
+    first = services.contract_register(user=officer, contract=first)
+    second = make_draft(
+        member, organization, buyer=buyer, data=contract_data(name=" 含油污泥 热解处理技术开发合同")
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.contract_submit(user=member, contract=second, explanation="再交一次")
+    assert "本机构已登记过同一合同" in str(exc.value)
+    assert first.registration_number in str(exc.value)
 
 
 # Patents against the registry ----------------------------------------------------------------

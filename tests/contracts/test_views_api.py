@@ -160,7 +160,7 @@ def test_officer_returns_and_registers_through_the_pages(client, draft, member, 
     assert "退回补正须写明" in response.content.decode()
     client.post(
         reverse("contracts:act", args=[draft.pk, "refuse"]),
-        {"grounds": ["unclear_price"], "note": "价款不明"},
+        {"grounds": ["unclear_price"], "note": "价款不明", "confirmed": "1"},
     )
     draft.refresh_from_db()
     assert draft.status == Status.REFUSED

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts import services
-from contracts.models import Contract, Status
+from contracts.models import Contract, OfficerAction, Status
 from core.models import AuditEntry
 from core.roles import Role
 from tests.contracts.factories import contract_data, make_draft
@@ -35,14 +35,14 @@ def test_full_path_to_registration_is_audited(draft, member, officer):
     assert c.registration_number == "2026211100010001"
     assert len(c.verification_code) == 8
     assert _actions(c) == [
-        "contract.create",
-        "contract.attachment_add",
-        "contract.submit",
-        "contract.accept",
-        "contract.start_review",
-        "contract.register",
+        "contracts.contract.create",
+        "contracts.contract.attachment_add",
+        "contracts.contract.submit",
+        "contracts.contract.accept",
+        "contracts.contract.start_review",
+        "contracts.contract.register",
     ]
-    entry = AuditEntry.objects.get(action="contract.register")
+    entry = AuditEntry.objects.get(action="contracts.contract.register")
     assert entry.actor == officer
     assert entry.changes["status"] == ["reviewing", "registered"]
 
@@ -60,7 +60,7 @@ def test_return_and_resubmit_restarts_the_acceptance_date(draft, member, officer
     c = services.contract_accept(user=officer, contract=c, on=date(2026, 4, 1))
     assert c.accepted_on == date(2026, 4, 1)
     assert c.deadline == date(2026, 5, 6)  # 5-01..05 holiday; 05-01 +30 = 05-01 -> next workday
-    assert "contract.resubmit" in _actions(c)
+    assert "contracts.contract.resubmit" in _actions(c)
 
 
 def test_refusal_needs_legal_grounds(draft, member, officer):
@@ -135,7 +135,7 @@ def test_officer_adjusts_technical_amount_with_a_note(draft, member, officer):
     )
     assert c.technical_amount == Decimal("900000.00")
     assert c.declared_technical_amount == Decimal("1000000.00")
-    entry = AuditEntry.objects.get(action="contract.adjust_amount")
+    entry = AuditEntry.objects.get(action="contracts.contract.adjust_amount")
     assert entry.changes["technical_amount"] == ["1000000.00", "900000.00"]
 
 
@@ -231,10 +231,10 @@ def test_roles_are_enforced(draft, member, officer, make_user):
     assert Contract.objects.count() == 1
 
 
-def test_api_review_dispatcher_rejects_unknown_actions(draft, member, officer):
+def test_officer_action_table_rejects_unknown_actions(draft, member, officer):
     c = services.contract_submit(user=member, contract=draft)
     with pytest.raises(ValidationError):
-        services.contract_review(user=officer, contract=c, action="approve")
-    c = services.contract_review(user=officer, contract=c, action="accept")
-    c = services.contract_review(user=officer, contract=c, action="register")
+        services.contract_officer_act(user=officer, contract=c, action="approve")
+    c = services.contract_officer_act(user=officer, contract=c, action="accept")
+    c = services.contract_officer_act(user=officer, contract=c, action=OfficerAction.REGISTER)
     assert c.status == Status.REGISTERED

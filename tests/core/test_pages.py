@@ -33,7 +33,9 @@ def test_english_is_available_through_the_switch(client):
 
 def test_login_logout_and_account(client, make_user, organization):
     make_user(Role.ENTERPRISE_MEMBER, organization=organization, username="fay")
-    response = client.post("/accounts/login/", {"username": "fay", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "fay", "username": "fay", "password": PASSWORD}
+    )
     assert response.status_code == HTTPStatus.FOUND
     account = client.get("/accounts/")
     assert account.status_code == HTTPStatus.OK
@@ -44,20 +46,23 @@ def test_login_logout_and_account(client, make_user, organization):
 
 
 def test_login_error_is_in_chinese(client):
-    response = client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"login": "nobody", "username": "nobody", "password": "wrong"}
+    )
     assert response.status_code == HTTPStatus.OK
-    assert "请输入一个正确的" in response.content.decode()
+    assert "不正确" in response.content.decode()
+    assert "correct" not in response.content.decode()
 
 
 def test_password_change(client, make_user):
     user = make_user(username="gus")
     client.force_login(user)
     response = client.post(
-        "/accounts/password/",
+        "/accounts/password/change/",
         {
-            "old_password": PASSWORD,
-            "new_password1": "Panjin-new-2026!",
-            "new_password2": "Panjin-new-2026!",
+            "oldpassword": PASSWORD,
+            "password1": "Panjin-new-2026!",
+            "password2": "Panjin-new-2026!",
         },
     )
     assert response.status_code == HTTPStatus.FOUND

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from core.roles import Role, user_has_role
+from core.roles import STAFF_ROLES, Role, user_has_role
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,15 @@ def test_every_role_is_a_group():
     assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r != Role.ENTERPRISE_MEMBER])
+@pytest.mark.parametrize("role", [Role.PLAN_REPORTER, Role.FUNDING_OFFICER])
+def test_add_user_front_end_roles_are_not_staff(role):
+    call_command("add_user", "carol", "--role", role.value, "--password", "s3cret-pass-123")
+    user = get_user_model().objects.get(username="carol")
+    assert user_has_role(user, role)
+    assert not user.is_staff and not user.is_superuser
+
+
+@pytest.mark.parametrize("role", sorted(STAFF_ROLES))
 def test_add_user_gives_staff_roles(role):
     call_command("add_user", "alice", "--role", role.value, "--password", "s3cret-pass-123")
     user = get_user_model().objects.get(username="alice")

@@ -8,6 +8,7 @@ import pytest
 from contracts.models import Contract, Status
 from core.roles import Role
 from tests.contracts.factories import pdf_bytes
+from tests.e2e.two_factor import pass_two_factor
 from tests.factories import PASSWORD, OrganizationFactory
 
 # serialized_rollback: districts and industries come from data migrations.
@@ -37,13 +38,16 @@ def _login(browser, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_two_factor(page)
     page.wait_for_url(live_server.url + "/")
     return context, page
 
 
 def test_member_registers_a_contract_and_anyone_can_verify_it(
-    live_server, browser, reference_data, make_user, tmp_path
+    live_server, browser, reference_data, make_user, tmp_path, settings
 ):
+    # Certificates print links from the one configured site address.
+    settings.SITE_URL = live_server.url
     organization = OrganizationFactory()
     make_user(Role.ENTERPRISE_MEMBER, organization=organization, username="hua")
     make_user(Role.REGISTRY_OFFICER, username="li")

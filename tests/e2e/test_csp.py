@@ -4,6 +4,7 @@ single violation (blocked scripts, styles, images or frames) or script error."""
 import pytest
 
 from core.roles import Role
+from tests.e2e.two_factor import pass_two_factor
 from tests.factories import PASSWORD
 from tests.ip_registry.factories import EnterpriseFactory, patent_with_history
 from tests.marketplace.factories import make_listing
@@ -25,6 +26,11 @@ SITE_PAGES = [
     "/search/?q=消泡剂",
     "/stats/",
     "/accounts/",
+    "/accounts/tokens/",
+    "/accounts/review/",
+    "/accounts/2fa/",
+    "/accounts/organizations/apply/",
+    "/accounts/password/change/",
 ]
 
 
@@ -53,6 +59,7 @@ def test_site_and_admin_pages_raise_no_csp_violation(live_server, page, make_use
     page.get_by_label("用户名").fill(admin.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_two_factor(page)
     page.wait_for_url(live_server.url + "/")
 
     pages = [

@@ -3,6 +3,7 @@
 import pytest
 
 from core.roles import Role
+from tests.e2e.two_factor import pass_two_factor
 from tests.factories import PASSWORD
 from tests.ip_registry.factories import EnterpriseFactory, designate
 
@@ -24,6 +25,7 @@ def test_officer_uploads_fixes_and_sees_coverage_change(live_server, page, make_
     page.get_by_label("用户名").fill("ipo")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_two_factor(page)
     page.wait_for_url("**/registry/dashboard/**")
     assert page.locator("#coverage-rate").inner_text() == "0.0%"
 

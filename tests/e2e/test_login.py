@@ -29,4 +29,4 @@ def test_wrong_password_shows_a_chinese_error(live_server, page, make_user):
     page.get_by_label("用户名").fill("lin")
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
-    assert "请输入一个正确的" in page.get_by_role("alert").first.inner_text()
+    assert "不正确" in page.get_by_role("alert").first.inner_text()

@@ -74,9 +74,10 @@ def test_enterprise_row_errors_are_numbered_and_nothing_is_written():
     assert "第 3 行：统一社会信用代码“91310115591693856B”无效：校验位不正确" in text
     assert "第 4 行：统一社会信用代码“91310115591693856”无效：应为 18 位" in text
     assert "第 5 行：企业名称不能为空" in text
-    assert "第 5 行：所属区县“火星区”不在区县列表中" in text
-    assert "第 5 行：行业“采矿”不在行业列表中" in text
-    assert "第 6 行：机构类型“外星机构”无效" in text
+    assert "第 5 行：所属区县“火星区”不在区县/功能区词表中" in text
+    assert "为该项添加别名“火星区”" in text
+    assert "第 5 行：行业“采矿”不在行业词表中" in text
+    assert "第 6 行：机构类型“外星机构”不在机构类型词表中" in text
     assert "第 7 行：与第 2 行重复" in text
     assert report.rejected == 5 and "全部回滚" in report.summary()
 
@@ -172,7 +173,7 @@ def test_designation_import_and_errors():
     text = "\n".join(messages(bad))
     assert "第 2 行：统一社会信用代码“91310115591693856A”对应的企业未登记" in text
     assert "第 3 行：年度“19”无效" in text
-    assert "第 4 行：认定类型“独角兽”无效（可选：规模以上科技型企业" in text
+    assert "第 4 行：认定类型“独角兽”不在认定类型词表中。可选：规模以上科技型企业" in text
 
 
 # Patents ----------------------------------------------------------------------------------
@@ -328,8 +329,9 @@ def test_patent_row_errors():
     assert "第 5 行：申请日“2013-13-01”不是有效日期" in text
     assert "第 5 行：专利权人不能为空" in text
     assert "第 6 行：申请日不能为空" in text
-    assert "第 7 行：法律状态“神秘”无法识别" in text
-    assert "第 8 行：法律状态为“放弃专利权”时须填写法律状态日" in text
+    assert "第 7 行：法律状态“神秘”不在法律状态词表中" in text
+    assert "第 8 行：法律状态为“放弃”但没有日期" in text
+    assert "--status-date" in text
     assert "第 9 行：权利人统一社会信用代码有 1 个，与专利权人数量 2 不一致" in text
     assert "第 10 行：权利人统一社会信用代码“9131011559169385”无效" in text
     assert "第 11 行：IPC 分类号“X99 1/00”格式不正确" in text

@@ -11,7 +11,12 @@ from ip_registry.selectors import (
     patents_in_force_on,
     patents_status_on,
 )
-from ip_registry.services import HolderInput, patent_holders_change, patent_status_event_add
+from ip_registry.services import (
+    HolderInput,
+    patent_edited,
+    patent_holders_change,
+    patent_status_event_add,
+)
 from tests.ip_registry.factories import EnterpriseFactory, designate, patent_with_history
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +171,6 @@ def test_editing_the_filing_date_moves_the_expiry_and_the_periods():
     )
     assert not patent_status_on(number=patent.application_number, on=date(2018, 6, 1)).in_force
     patent.filing_date = date(2008, 9, 1)
-    patent.save()
+    patent_edited(patent=patent)
     assert patent.expiry_date == date(2018, 9, 1)
     assert patent_status_on(number=patent.application_number, on=date(2018, 6, 1)).in_force

@@ -203,20 +203,108 @@ def test_admin_upload_form_is_for_officers(client, make_user):
     assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
-def test_officer_edits_register_and_targets_in_the_admin(officer_client, registry):
-    from ip_registry.models import IndicatorYear
-
+def test_officer_edits_register_and_rd_institutions_in_the_admin(officer_client, registry):
     for url in (
         "/admin/snippets/ip_registry/enterprise/",
         "/admin/snippets/ip_registry/patent/",
-        "/admin/snippets/ip_registry/indicatoryear/",
+        "/admin/snippets/ip_registry/rdinstitution/",
+        "/admin/snippets/ip_registry/rdexpenditure/",
+        "/admin/snippets/ip_registry/rdinstitution/add/",
     ):
         assert officer_client.get(url).status_code == 200, url
-    row = IndicatorYear.objects.get(indicator__code="rd_gdp", year=2019)
-    assert (
-        officer_client.get(f"/admin/snippets/ip_registry/indicatoryear/edit/{row.pk}/").status_code
-        == 200
+
+
+def test_admin_upload_maps_unknown_columns_saves_a_profile_and_takes_the_export_date(
+    officer_client, registry
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ip_registry.models import ColumnProfile, Patent
+
+    data = (
+        "申请号,名称,申请日,专利权人（现）,法律状态,授权公告日,经办人\n"
+        "201710601862.3,好专利,2017-08-01,某公司,失效,2019-03-05,张三\n"
+    ).encode("gb18030")
+    first = officer_client.post(
+        "/admin/registry/import/",
+        {"kind": "patents", "file": SimpleUploadedFile("p.csv", data)},
     )
+    text = first.content.decode()
+    assert first.status_code == 400 and "缺少必需的列：专利权人（holders）" in text
+    # Each unknown header is listed with the fields it could be.
+    assert 'value="专利权人（现）"' in text and 'value="经办人"' in text
+    assert "专利权人（holders）" in text.split('value="专利权人（现）"')[1].split("</td>")[1]
+
+    second = officer_client.post(
+        "/admin/registry/import/",
+        {
+            "kind": "patents",
+            "file": SimpleUploadedFile("p.csv", data),
+            "map-title-1": "专利权人（现）",
+            "map-field-1": "holders",
+            "map-title-2": "经办人",
+            "map-field-2": "",
+            "save_profile_as": "区局导出",
+            "status_date": "2024年6月30日",
+        },
+    )
+    text = second.content.decode()
+    assert second.status_code == 200, text
+    assert "已导入" in text and "未识别、未导入的列：经办人" in text
+    assert "1 行的法律状态" in text and "2024-06-30" in text
+    assert Patent.objects.filter(application_number="201710601862.3").exists()
+    profile = ColumnProfile.objects.get(name="区局导出")
+    assert profile.mapping == {"专利权人（现）": "holders"}
+
+    # Next time the profile alone does it.
+    third = officer_client.post(
+        "/admin/registry/import/",
+        {
+            "kind": "patents",
+            "file": SimpleUploadedFile("p.csv", data),
+            "profile": profile.pk,
+            "status_date": "2024-06-30",
+        },
+    )
+    assert third.status_code == 200 and "未变 1" in third.content.decode()
+
+
+def test_officer_edits_a_vocabulary_and_the_edit_is_audited(officer_client, registry):
+    from core.models import AuditEntry, District
+
+    zone = District.objects.get(name="高新技术开发区")
+    url = f"/admin/snippets/core/district/edit/{zone.pk}/"
+    assert officer_client.get(url).status_code == 200
+    response = officer_client.post(
+        url,
+        {
+            "name": zone.name,
+            "division_code": "",
+            "name_en": zone.name_en,
+            "aliases": zone.aliases + "\n盘锦高新园",
+            "sort_order": zone.sort_order,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    zone.refresh_from_db()
+    assert "盘锦高新园" in zone.alias_list()
+    entry = AuditEntry.objects.get(action="core.district.update", object_id=str(zone.pk))
+    assert entry.actor.username and "盘锦高新园" in entry.changes["aliases"][1]
+    assert "盘锦高新园" not in entry.changes["aliases"][0]
+
+
+def test_vocabularies_are_edited_by_ip_officers_only(client, officer_client, make_user):
+    for url in (
+        "/admin/snippets/core/district/",
+        "/admin/snippets/core/industry/",
+        "/admin/snippets/core/vocabularyterm/",
+        "/admin/snippets/ip_registry/columnprofile/",
+    ):
+        assert officer_client.get(url).status_code == 200, url
+    make_user(Role.MARKET_MODERATOR, username="mod2")
+    client.login(username="mod2", password=PASSWORD)
+    response = client.get("/admin/snippets/core/district/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def test_ip_officers_see_the_enterprise_portfolio_on_the_page_as_on_the_api(

@@ -95,8 +95,8 @@ def test_import_updates_changed_rows(tmp_path):
         ({"external_id": ""}, "external_id 不能为空"),
         ({"title": ""}, "标题不能为空"),
         ({"summary": ""}, "一句话简介不能为空"),
-        ({"industry": "航天"}, "行业“航天”不存在"),
-        ({"district": "沈阳"}, "区县“沈阳”不存在"),
+        ({"industry": "航天"}, "行业“航天”不在行业词表中"),
+        ({"district": "沈阳"}, "区县“沈阳”不在区县/功能区词表中"),
         ({"trl": 12}, "应为 1–9 的整数"),
         ({"trl": "高"}, "应为 1–9 的整数"),
         ({"price_wan": "很贵"}, "不是数字"),
@@ -141,7 +141,7 @@ def test_command_reports_errors_and_fails(tmp_path):
     err = StringIO()
     with pytest.raises(CommandError, match="未导入任何数据"):
         call_command("import_listings", str(path), "--quiet-progress", stderr=err)
-    assert "第 1 行：industry：行业“航天”不存在" in err.getvalue()
+    assert "第 1 行：industry：行业“航天”不在行业词表中" in err.getvalue()
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("import_listings", str(tmp_path / "nope.jsonl"))
     other = tmp_path / "rows.txt"
@@ -194,7 +194,6 @@ def test_csv_and_xlsx(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("gbk.csv", "external_id,kind,title\nX-1,technology,含油污泥\n".encode("gb18030"), "UTF-8"),
         ("huge.csv", b'external_id,kind,title\nX-1,technology,"' + b"a" * 200_000 + b'"\n', "CSV"),
         ("broken.xlsx", b"PK\x03\x04 not really a workbook", "XLSX"),
         ("gbk.jsonl", '{"external_id": "X-1", "title": "含油污泥"}\n'.encode("gb18030"), "UTF-8"),
@@ -208,3 +207,18 @@ def test_unreadable_files_are_one_clear_error(tmp_path, name, content, message):
             "import_listings", str(path), "--quiet-progress", stdout=StringIO(), stderr=StringIO()
         )
     assert message in str(exc.value)
+
+
+def test_gb18030_csv_from_chinese_excel_imports(tmp_path):
+    """The listing import reads spreadsheets through the shared table reader."""
+    header = list(ROW)
+    buffer = StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    writer.writerow({**ROW, "modes": "技术转让", "keywords": "消泡剂", "patents": ""})
+    (tmp_path / "gbk.csv").write_bytes(buffer.getvalue().encode("gb18030"))
+    result = listings_import(path=tmp_path / "gbk.csv")
+    assert result.ok, result.errors
+    assert result.counts["created"] == 1
+    page = TechnologyResultPage.objects.get(external_id="T-1")
+    assert page.title == ROW["title"]

@@ -1,4 +1,5 @@
 from search import analysis
+from search.backends.base import highlight
 from search.synonyms import build_map, parse_group, split_terms
 
 SYNONYMS = build_map(
@@ -66,3 +67,22 @@ def test_mapped_batches_keep_order_across_processes():
     items = [f"词{i}" for i in range(7)]
     assert [x for b in mapped_batches(str.upper, items, workers=2, size=3) for x in b] == items
     assert list(mapped_batches(len, ["ab", "c"], workers=1, size=5)) == [[2, 1]]
+
+
+def test_snippet_keeps_width_case_script_and_punctuation():
+    text = "出水ＣＯＤ≤50mg/L，採用  鑽井液處理劑（RTO）工藝。"
+    snippet = highlight(text, ["cod", "钻井液", "rto"])
+    assert snippet == (
+        "出水<mark>ＣＯＤ</mark>≤50mg/L，採用  <mark>鑽井液</mark>處理劑（<mark>RTO</mark>）工藝。"
+    )
+    normalised, origin = analysis.normalize_with_offsets(text)
+    assert normalised == analysis.normalize(text)
+    assert len(origin) == len(normalised)
+
+
+def test_defined_abbreviations_are_mined_from_the_text():
+    text = analysis.normalize("采用蓄热式热力焚烧（RTO）工艺；SCR（选择性催化还原）；报价（含税）")
+    pairs = analysis.defined_abbreviations(text)
+    assert ("rto", "蓄热式热力焚烧") in pairs
+    assert ("scr", "选择性催化还原") in pairs
+    assert all(short != "含税" for short, _ in pairs)

@@ -48,3 +48,12 @@ def test_suggest(client, backend_name):
     assert data["backend"] == backend_name
     assert {"text": "含油污泥"} in data["suggestions"]
     assert client.get("/api/v1/search/suggest").json()["suggestions"] == []
+
+
+def test_trl_filter_is_in_the_api_as_on_the_page(client, backend_name):
+    everything = client.get("/api/v1/search", {"kind": "technology", "page_size": 100}).json()
+    only_seven = client.get(
+        "/api/v1/search", {"kind": "technology", "trl": 7, "page_size": 100}
+    ).json()
+    assert 0 < only_seven["total"] < everything["total"]
+    assert only_seven["facets"]["trl"] == [{"value": "7", "count": only_seven["total"]}]

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from search.services import search_params, search_query, search_related, search_suggest
+from search.selectors import search_params, search_query, search_suggest
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +16,14 @@ def run(**kwargs):
 
 
 def ids(result):
-    return [r["external_id"] for r in result["results"]]
+    return [r.external_id for r in result.results]
 
 
 def test_reports_backend_and_finds_exact_term(backend_name):
     result = run(q="含油污泥")
-    assert result["backend"] == backend_name
+    assert result.backend == backend_name
     assert ids(result)[0] in {"S-T-A15", "S-D-A05"}
-    assert result["total"] >= 2
+    assert result.total >= 2
 
 
 def test_traditional_query_matches_simplified_text(backend_name):
@@ -37,25 +37,25 @@ def test_synonym_absent_from_text(backend_name):
 
 def test_kind_and_industry_filters(backend_name):
     result = run(q="改造", filters={"kind": ["demand"]})
-    assert result["total"] > 0
-    assert {r["kind"] for r in result["results"]} == {"demand"}
+    assert result.total > 0
+    assert {r.kind for r in result.results} == {"demand"}
     result = run(q="", filters={"industry": ["现代农业"]}, page_size=100)
-    assert result["total"] == len(result["results"]) > 0
-    assert all(r["external_id"][4] == "C" for r in result["results"] if r["kind"] == "technology")
-    assert [b["value"] for b in result["facets"]["industry"]] == ["现代农业"]
+    assert result.total == len(result.results) > 0
+    assert all(r.external_id[4] == "C" for r in result.results if r.kind == "technology")
+    assert [b.value for b in result.facets["industry"]] == ["现代农业"]
 
 
 def test_multi_value_facet_is_or_and_facets_count_the_result(backend_name):
-    one = run(filters={"industry": ["新能源"]})["total"]
-    two = run(filters={"industry": ["新能源"]} | {"mode": []})["total"]
+    one = run(filters={"industry": ["新能源"]}).total
+    two = run(filters={"industry": ["新能源"]} | {"mode": []}).total
     both = run(filters={"industry": ["新能源", "新材料"]})
     assert one == two
-    counts = {b["value"]: b["count"] for b in both["facets"]["industry"]}
+    counts = {b.value: b.count for b in both.facets["industry"]}
     assert set(counts) == {"新能源", "新材料"}
-    assert sum(counts.values()) == both["total"]
-    kinds = {b["value"]: b["count"] for b in both["facets"]["kind"]}
-    assert sum(kinds.values()) == both["total"]
-    assert all(b["label"] for b in both["facets"]["kind"])
+    assert sum(counts.values()) == both.total
+    kinds = {b.value: b.count for b in both.facets["kind"]}
+    assert sum(kinds.values()) == both.total
+    assert all(b.label for b in both.facets["kind"])
 
 
 def test_trl_and_price_ranges(backend_name, sample_documents):
@@ -79,24 +79,24 @@ def test_sorts(backend_name, sample_documents):
     assert values[len(known) :] == [None] * (len(values) - len(known))  # 面议 last
     dear = [prices[i] for i in ids(run(sort="price_desc", page_size=100)) if prices[i] is not None]
     assert dear == sorted(dear, reverse=True)
-    assert run(q="涂料", sort="newest")["total"] == run(q="涂料")["total"]
+    assert run(q="涂料", sort="newest").total == run(q="涂料").total
 
 
 def test_pagination(backend_name):
     first = run(q="技术", page_size=5)
     second = run(q="技术", page_size=5, page=2)
-    assert first["total"] == second["total"] > 10
-    assert len(first["results"]) == len(second["results"]) == 5
+    assert first.total == second.total > 10
+    assert len(first.results) == len(second.results) == 5
     assert not set(ids(first)) & set(ids(second))
-    assert first["pages"] == -(-first["total"] // 5)
+    assert first.pages == -(-first.total // 5)
     beyond = run(q="技术", page_size=5, page=1000)
-    assert beyond["results"] == []
+    assert beyond.results == []
 
 
 def test_highlight_marks_matched_words(backend_name):
-    top = run(q="含油污泥")["results"][0]
-    assert "<mark>含油污泥</mark>" in top["highlight"]
-    assert "<script" not in run(q="<script>alert(1)</script>")["results"].__repr__()
+    top = run(q="含油污泥").results[0]
+    assert "<mark>含油污泥</mark>" in top.highlight
+    assert "<script" not in run(q="<script>alert(1)</script>").results.__repr__()
 
 
 @pytest.mark.parametrize(
@@ -104,44 +104,35 @@ def test_highlight_marks_matched_words(backend_name):
 )
 def test_awkward_queries_are_graceful(backend_name, q):
     result = run(q=q)
-    assert isinstance(result["total"], int)
-    assert len(result["query"]) <= 200
+    assert isinstance(result.total, int)
+    assert len(result.query) <= 200
 
 
 def test_did_you_mean_for_zero_hits(backend_name):
     result = run(q="hanyouwuli")
-    assert result["total"] == 0
-    assert result["did_you_mean"] == "含油污泥"
-    assert run(q="含油污泥")["did_you_mean"] == ""
+    assert result.total == 0
+    assert result.did_you_mean == "含油污泥"
+    assert run(q="含油污泥").did_you_mean == ""
 
 
 def test_no_did_you_mean_when_only_the_filters_leave_nothing(backend_name):
     # The words match; the filters exclude every match: nothing to correct in the query.
     result = run(q="含油污泥", filters={"industry": ["现代农业"]})
-    assert result["total"] == 0
-    assert result["did_you_mean"] == ""
+    assert result.total == 0
+    assert result.did_you_mean == ""
     # A query that matches nothing still gets its suggestion under filters.
-    assert run(q="hanyouwuli", filters={"kind": ["technology"]})["did_you_mean"] == "含油污泥"
+    assert run(q="hanyouwuli", filters={"kind": ["technology"]}).did_you_mean == "含油污泥"
 
 
 @pytest.mark.parametrize("typed", ["hanyou", "hywn", "含油污", "HanYou"])
 def test_autocomplete_prefix_and_pinyin(backend_name, typed):
-    texts = [s["text"] for s in search_suggest(q=typed)["suggestions"]]
+    texts = [s.text for s in search_suggest(q=typed).suggestions]
     assert "含油污泥" in texts
 
 
 def test_autocomplete_empty(backend_name):
-    assert search_suggest(q="")["suggestions"] == []
-    assert search_suggest(q="！！")["suggestions"] == []
-
-
-def test_related_listings(backend_name, sample_documents):
-    by_ext = {d.external_id: d for d in sample_documents}
-    hydrogen = by_ext["S-T-C15"]
-    related = search_related(kind=hydrogen.kind, object_id=hydrogen.id, size=5)
-    assert related
-    assert all(r["id"] != hydrogen.id for r in related)
-    assert by_ext["S-D-C05"].title in [r["title"] for r in related]
+    assert search_suggest(q="").suggestions == []
+    assert search_suggest(q="！！").suggestions == []
 
 
 def test_bad_parameters_are_validation_errors():
@@ -154,3 +145,35 @@ def test_bad_parameters_are_validation_errors():
     assert search_params(page_size=10_000).page_size == 100
     assert search_params(page=10**9, page_size=10).page == 1000
     assert search_params(filters={"kind": ["bogus"], "nope": ["x"]}).filters == {}
+
+
+def test_snippet_is_the_listings_own_text(backend_name):
+    # The listing is written in Traditional characters; the query in Simplified. The snippet
+    # shows the listing's characters, marked, never the normalised analysis text.
+    hit = next(r for r in run(q="相变储热材料").results if r.external_id == "S-T-C07")
+    assert "<mark>" in hit.highlight
+    assert "儲熱" in hit.highlight or "相變" in hit.highlight
+    assert "储热" not in hit.highlight and "相变" not in hit.highlight
+
+
+def test_one_character_query_finds_documents_about_it(backend_name):
+    result = run(q="蟹", filters={"kind": ["technology", "demand"]})
+    assert result.total >= 2
+    assert "蟹" in result.results[0].title
+
+
+def test_abbreviation_a_document_defines_reaches_the_query_map(backend_name):
+    from search.backends.database import DatabaseBackend
+    from search.documents import SearchDocument
+    from search.synonyms import invalidate, synonym_map
+
+    DatabaseBackend().bulk_upsert(
+        [
+            SearchDocument(
+                kind="technology", id="9001", title="废气治理", body="采用蓄热式热力焚烧（RTO）"
+            )
+        ]
+    )
+    invalidate()
+    assert "蓄热式热力焚烧" in synonym_map()["rto"]
+    assert "rto" in synonym_map()["蓄热式热力焚烧"]

@@ -12,13 +12,8 @@ from core.identifiers import make_patent_number
 from ip_registry.imports import registry_import
 from ip_registry.models import Patent
 from search.models import SearchEntry, SearchOutbox
-from search.services import (
-    search_outbox_drain,
-    search_outbox_drain_all,
-    search_outbox_pending,
-    search_outbox_record,
-    search_outbox_record_many,
-)
+from search.outbox import search_outbox_drain, search_outbox_drain_all, search_outbox_pending
+from search.services import search_outbox_record, search_outbox_record_many
 
 pytestmark = pytest.mark.django_db
 

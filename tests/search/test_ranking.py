@@ -5,7 +5,7 @@ import os
 import pytest
 
 from search.evaluation import BaselineIndex, evaluate
-from search.services import search_params, search_query
+from search.selectors import search_params, search_query
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ TARGETS = {"database": 0.90, "elasticsearch": 0.93}
 def _pipeline_run(q):
     params = search_params(q=q.query, filters={"kind": [q.kind]} if q.kind else {}, page_size=20)
     params.with_facets = False
-    return [r["external_id"] for r in search_query(params=params)["results"]]
+    return [r.external_id for r in search_query(params=params).results]
 
 
 @pytest.fixture(scope="module")

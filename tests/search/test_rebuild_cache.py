@@ -205,7 +205,7 @@ def test_elasticsearch_from_entries_equals_from_source(settings, es_prefix, samp
 def test_facet_counts_from_keys_equal_counting_facet_rows(sample_documents, settings):
     from django.db.models import Count
 
-    from search.services import search_params, search_query
+    from search.selectors import search_params, search_query
 
     settings.ELASTICSEARCH_URL = ""
     DatabaseBackend().rebuild([*sample_documents, *edge_documents()])
@@ -217,9 +217,9 @@ def test_facet_counts_from_keys_equal_counting_facet_rows(sample_documents, sett
         ("", {"mode": ["技术转让"]}),
     ]:
         result = search_query(params=search_params(q=q, filters=filters, page_size=100))
-        found = {(r["kind"], r["id"]) for r in result["results"]}
+        found = {(r.kind, r.id) for r in result.results}
         ids = [e.pk for e in SearchEntry.objects.all() if (e.kind, e.object_id) in found]
-        assert len(ids) == result["total"]
+        assert len(ids) == result.total
         expected: dict[str, list[dict]] = {}
         rows = (
             SearchFacetValue.objects.filter(entry_id__in=ids)
@@ -230,8 +230,8 @@ def test_facet_counts_from_keys_equal_counting_facet_rows(sample_documents, sett
         for name, value, n in rows:
             expected.setdefault(name, []).append({"value": value, "count": n})
         got = {
-            name: [{"value": b["value"], "count": b["count"]} for b in buckets]
-            for name, buckets in result["facets"].items()
+            name: [{"value": b.value, "count": b.count} for b in buckets]
+            for name, buckets in result.facets.items()
             if buckets
         }
         assert got == expected, q

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from ip_registry.models import LegalStatus
-from search.services import search_outbox_drain_all, search_params, search_query
+from search.outbox import search_outbox_drain_all
+from search.selectors import search_params, search_query
 from search.sources import SOURCES
 from tests.factories import OrganizationFactory
 from tests.ip_registry.factories import EnterpriseFactory, patent_with_history
@@ -24,17 +25,17 @@ def test_patents_carry_holders_status_and_type(settings):
     )
     doc = SOURCES["patent"].documents_for([patent.pk])[str(patent.pk)]
     assert doc.patent_type == "发明"
-    assert doc.patent_status == "授权"
+    assert doc.patent_status == "有效"
     assert "盘锦辽河稠油技术有限公司" in doc.summary
     assert doc.url.endswith(f"/{patent.application_number}/")
     search_outbox_drain_all()
     result = search_query(
-        params=search_params(q="重油降黏", filters={"kind": ["patent"], "patent_status": ["授权"]})
+        params=search_params(q="重油降黏", filters={"kind": ["patent"], "patent_status": ["有效"]})
     )
-    assert [r["external_id"] for r in result["results"]] == [patent.application_number]
-    assert {b["value"] for b in result["facets"]["patent_type"]} == {"发明"}
+    assert [r.external_id for r in result.results] == [patent.application_number]
+    assert {b.value for b in result.facets["patent_type"]} == {"发明"}
     ent = search_query(params=search_params(q="辽河稠油", filters={"kind": ["enterprise"]}))
-    assert ent["results"][0]["title"] == holder.name
+    assert ent.results[0].title == holder.name
 
 
 def test_documents_for_many_objects_take_a_fixed_number_of_queries(

@@ -6,13 +6,8 @@ from django.db import transaction
 from core.models import Organization
 from search.backends.database import DatabaseBackend
 from search.models import SearchEntry, SearchOutbox
-from search.services import (
-    backoff_seconds,
-    search_index_check,
-    search_index_rebuild,
-    search_outbox_drain_all,
-    search_outbox_record,
-)
+from search.outbox import backoff_seconds, search_outbox_drain_all
+from search.services import search_index_check, search_index_rebuild, search_outbox_record
 from tests.factories import OrganizationFactory
 from tests.marketplace.factories import make_listing
 
@@ -116,7 +111,7 @@ def test_elasticsearch_down_keeps_writes_and_backs_off(settings, es_prefix):
 
 
 def test_search_falls_back_to_database_when_elasticsearch_is_down(settings, es_prefix):
-    from search.services import search_params, search_query, search_suggest
+    from search.selectors import search_params, search_query, search_suggest
 
     DatabaseBackend().rebuild([])
     OrganizationFactory(name="盘锦含油污泥处置中心")
@@ -124,9 +119,9 @@ def test_search_falls_back_to_database_when_elasticsearch_is_down(settings, es_p
     search_outbox_drain_all()
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
     result = search_query(params=search_params(q="含油污泥"))
-    assert result["backend"] == "database"
-    assert result["total"] == 1
-    assert search_suggest(q="pj")["backend"] == "database"
+    assert result.backend == "database"
+    assert result.total == 1
+    assert search_suggest(q="pj").backend == "database"
 
 
 @pytest.mark.elasticsearch

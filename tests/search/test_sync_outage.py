@@ -17,7 +17,7 @@ import pytest
 
 from search.backends.elastic import ElasticsearchBackend
 from search.models import SearchOutbox
-from search.services import search_outbox_drain_all
+from search.outbox import search_outbox_drain_all
 from tests.marketplace.factories import make_listing
 
 pytestmark = [

@@ -41,3 +41,32 @@ def test_bad_input_is_shown_not_500(client):
     assert (
         "不支持的排序方式" in response.content.decode() or "不是整数" in response.content.decode()
     )
+
+
+def test_site_wide_search_ranks_listings_and_groups_other_kinds(client, backend_name):
+    from search.backends import sync_targets
+    from search.documents import SearchDocument
+
+    same_title = [
+        SearchDocument(kind="patent", id=str(9100 + i), title="一种含油污泥热解处理方法")
+        for i in range(9)
+    ]
+    other = SearchDocument(kind="patent", id="9200", title="含油污泥调质离心分离装置")
+    org = SearchDocument(kind="organization", id="9300", title="盘锦含油污泥处置中心")
+    for target in sync_targets():
+        target.bulk_upsert([*same_title, other, org])
+        target.refresh()
+    try:
+        html = client.get(reverse("search:index"), {"q": "含油污泥"}).content.decode()
+        listings, _, blocks = html.partition('class="kind-block"')
+        assert "S-T-A15" in listings or "含油污泥" in listings  # listings come first
+        assert "一种含油污泥热解处理方法" not in listings
+        assert '专利 <span class="count">（10）</span>' in blocks
+        assert blocks.count("一种含油污泥热解处理方法") == 1  # nine of one title: one line
+        assert "等 9 件同名" in blocks
+        assert "kind=patent" in blocks and "kind=organization" in blocks
+        assert "盘锦含油污泥处置中心" in blocks
+    finally:
+        for target in sync_targets():
+            target.delete([d.doc_id for d in [*same_title, other, org]])
+            target.refresh()

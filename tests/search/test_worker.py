@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.models import Organization
-from search import services
+from search import outbox
 from search.management.commands.search_sync import Command
 from search.models import SearchEntry, SearchOutbox
-from search.services import search_outbox_drain_all
+from search.outbox import search_outbox_drain_all
 from tests.factories import OrganizationFactory
 
 
@@ -88,11 +88,11 @@ def test_a_second_drainer_finds_the_lock_taken(settings):
             port=s["PORT"] or 5432,
             autocommit=True,
         )
-        other.execute("SELECT pg_advisory_lock(%s)", [services._DRAIN_LOCK_KEY])
+        other.execute("SELECT pg_advisory_lock(%s)", [outbox._DRAIN_LOCK_KEY])
         release = other.close  # the lock ends with its session, as a killed worker's does
     else:
-        services._local_drain_lock.acquire()
-        release = services._local_drain_lock.release
+        outbox._local_drain_lock.acquire()
+        release = outbox._local_drain_lock.release
     try:
         stats = search_outbox_drain_all()
         assert stats["busy"] and stats["rows"] == 0
@@ -106,10 +106,10 @@ def test_sqlite_file_lock_is_per_open_file(monkeypatch, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("the flock path is SQLite's")
     monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "db.sqlite3"))
-    with services._drain_lock() as first:
+    with outbox._drain_lock() as first:
         assert first
-        with services._drain_lock(wait=0.1) as second:
+        with outbox._drain_lock(wait=0.1) as second:
             assert not second
-    with services._drain_lock() as again:
+    with outbox._drain_lock() as again:
         assert again
     assert (tmp_path / "db.sqlite3.search-sync.lock").exists()

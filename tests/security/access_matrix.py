@@ -52,7 +52,14 @@ def T(name, method, path, expected, data=(), note=""):
 TARGETS: list[Target] = [
     T("home (Wagtail)", "GET", "/", (200, 200, 200, 200, 200, 200, 200), ()),
     T("listing page (Wagtail)", "GET", "{listing_url}", (200, 200, 200, 200, 200, 200, 200), ()),
-    T("login", "GET", "/accounts/login/", (200, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "login",
+        "GET",
+        "/accounts/login/",
+        (200, 302, 302, 302, 302, 302, 302),
+        (),
+        note="allauth; a logged-in person is sent on",
+    ),
     T(
         "logout",
         "POST",
@@ -61,15 +68,137 @@ TARGETS: list[Target] = [
         (),
         note="POST only; anyone may log out",
     ),
-    T("password_change", "GET", "/accounts/password/", (302, 200, 200, 200, 200, 200, 200), ()),
     T(
-        "password_change_done",
+        "password_change",
         "GET",
-        "/accounts/password/done/",
+        "/accounts/password/change/",
         (302, 200, 200, 200, 200, 200, 200),
         (),
     ),
     T("account", "GET", "/accounts/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T("account_signup", "GET", "/accounts/signup/", (200, 302, 302, 302, 302, 302, 302), ()),
+    T(
+        "account_reset_password",
+        "GET",
+        "/accounts/password/reset/",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T("mfa_index", "GET", "/accounts/2fa/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "accounts:organization_apply",
+        "GET",
+        "/accounts/organizations/apply/",
+        (302, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "accounts:organization_join",
+        "GET",
+        "/accounts/organizations/join/",
+        (302, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T(
+        "accounts:acting",
+        "POST",
+        "/accounts/organizations/acting/",
+        (302, 302, 403, 403, 403, 403, 403),
+        (("organization", "{org_a}"),),
+        note="only an organisation of one's own",
+    ),
+    T(
+        "accounts:organization_members",
+        "GET",
+        "/accounts/organizations/{org_a}/members/",
+        (302, 403, 403, 403, 403, 403, 403),
+        (),
+        note="the organisation's 机构管理员 only (member_a is a plain member)",
+    ),
+    T(
+        "accounts:invitation_create",
+        "POST",
+        "/accounts/organizations/{org_a}/invitations/",
+        (302, 403, 403, 403, 403, 403, 403),
+        (("email", "new@example.com"),),
+    ),
+    T(
+        "accounts:invitation_revoke",
+        "POST",
+        "/accounts/invitations/{invitation}/revoke/",
+        (302, 403, 403, 403, 403, 403, 403),
+        (),
+    ),
+    T(
+        "accounts:invitation",
+        "GET",
+        "/accounts/invitations/{invitation_key}/",
+        (200, 200, 200, 200, 200, 200, 200),
+        (),
+        note="the link says who invites; accepting (POST) needs the invited address",
+    ),
+    T(
+        "accounts:join_request_decide",
+        "POST",
+        "/accounts/join-requests/{join_request}/",
+        (302, 403, 403, 403, 403, 403, 403),
+        (("decision", "accept"),),
+    ),
+    T(
+        "accounts:member_remove",
+        "POST",
+        "/accounts/members/{membership_a}/remove/",
+        (302, 302, 403, 403, 403, 403, 403),
+        (),
+        note="member_a leaves; others need to administer A",
+    ),
+    T(
+        "accounts:member_role",
+        "POST",
+        "/accounts/members/{membership_a}/role/",
+        (302, 403, 403, 403, 403, 403, 403),
+        (("role", "administrator"),),
+    ),
+    T(
+        "accounts:review_queue",
+        "GET",
+        "/accounts/review/",
+        (302, 403, 403, 403, 403, 403, 200),
+        (),
+        note="platform administrators",
+    ),
+    T(
+        "accounts:review_decide",
+        "POST",
+        "/accounts/review/{pending_org}/",
+        (302, 403, 403, 403, 403, 403, 302),
+        (("decision", "approve"),),
+    ),
+    T(
+        "accounts:licence",
+        "GET",
+        "/accounts/organizations/{pending_org}/licence/",
+        (302, 403, 403, 403, 403, 403, 200),
+        (),
+        note="reviewers and the applicant",
+    ),
+    T("accounts:tokens", "GET", "/accounts/tokens/", (302, 200, 200, 200, 200, 200, 200), ()),
+    T(
+        "accounts:token_revoke",
+        "POST",
+        "/accounts/tokens/{token}/revoke/",
+        (302, 302, 404, 404, 404, 404, 404),
+        (),
+        note="one's own tokens only",
+    ),
+    T(
+        "accounts:personal_data",
+        "GET",
+        "/accounts/data/",
+        (302, 200, 200, 200, 200, 200, 200),
+        (),
+    ),
+    T("accounts:close", "GET", "/accounts/close/", (302, 200, 200, 200, 200, 200, 200), ()),
     T("stats:index", "GET", "/stats/", (200, 200, 200, 200, 200, 200, 200), ()),
     T("search:index", "GET", "/search/", (200, 200, 200, 200, 200, 200, 200), (("q", "消泡剂"),)),
     T("ip_registry:index", "GET", "/registry/", (200, 200, 200, 200, 200, 200, 200), ()),
@@ -172,9 +301,10 @@ TARGETS: list[Target] = [
         "marketplace:inquiry_create",
         "POST",
         "/market/inquiries/new/{listing}/",
-        (302, 302, 302, 302, 302, 302, 302),
+        (302, 400, 302, 403, 403, 403, 403),
         (("message", "请报价"),),
-        note="POST; redirects back with the result (own listing, no organisation: a message)",
+        note="POST; sent: redirect; own listing: the form again (400) with the typed text; "
+        "no organisation: 403 with a note",
     ),
     T(
         "marketplace:inquiry",
@@ -527,6 +657,123 @@ TARGETS: list[Target] = [
 ]
 
 
+# The plan monitor has roles of its own, so its table has its own columns. World: 市统计局's
+# reporter `reporter_tjj` owns the draft report {report} (R&D share of GDP, 2018, with evidence
+# {evidence}) and the submitted report {submitted}; `reporter_rsj` reports for 市人社局; the
+# bulletin {bulletin} is a draft, {published} is published; the registry holds enterprise {uscc}.
+PLAN_ROLES = (
+    "anonymous",
+    "member_a",
+    "ip_officer",
+    "reporter_tjj",
+    "reporter_rsj",
+    "plan_office",
+    "funding_officer",
+    "admin",
+)
+PLAN_ROLE_TITLES = {
+    "anonymous": "匿名",
+    "member_a": "企业成员",
+    "ip_officer": "知识产权专员",
+    "reporter_tjj": "统计局填报员",
+    "reporter_rsj": "人社局填报员",
+    "plan_office": "规划办公室",
+    "funding_officer": "资金审核员",
+    "admin": "管理员",
+}
+OFFICE_ONLY_PAGE = (302, 403, 403, 403, 403, 200, 403, 200)
+OFFICE_ONLY_POST = (302, 403, 403, 403, 403, 302, 403, 302)
+OWN_REPORT_POST = (302, 404, 404, 302, 404, 403, 404, 403)
+PLAN_TARGETS: list[Target] = [
+    T("plan:index", "GET", "/plan/", (200,) * 8),
+    T("plan:indicator_detail", "GET", "/plan/indicators/rd_gdp/", (200,) * 8),
+    T("plan:dashboard", "GET", "/plan/dashboard/", OFFICE_ONLY_PAGE),
+    T("plan:scoreboard", "GET", "/plan/districts/", OFFICE_ONLY_PAGE),
+    T(
+        "plan:reports",
+        "GET",
+        "/plan/reports/",
+        (302, 403, 403, 200, 200, 200, 403, 200),
+        note="a reporter's list holds only its departments' indicators",
+    ),
+    T(
+        "plan:report_create",
+        "POST",
+        "/plan/reports/new/",
+        (302, 403, 403, 302, 400, 403, 403, 403),
+        (("indicator", "{rd_gdp}"), ("year", "2019"), ("quarter", "4"), ("value", "2.5")),
+        note="lead department's reporters only; another department's indicator: 400",
+    ),
+    T(
+        "plan:report_detail",
+        "GET",
+        "/plan/reports/{report}/",
+        (302, 403, 403, 200, 404, 200, 403, 200),
+        note="other departments: 404",
+    ),
+    T(
+        "plan:evidence_upload",
+        "POST",
+        "/plan/reports/{report}/evidence/",
+        OWN_REPORT_POST,
+        (("file", "@pdf"),),
+        note="the office reads but does not write reports",
+    ),
+    T(
+        "plan:evidence_download",
+        "GET",
+        "/plan/reports/{report}/evidence/{evidence}/",
+        (302, 404, 404, 200, 404, 200, 404, 200),
+    ),
+    T(
+        "plan:evidence_delete",
+        "POST",
+        "/plan/reports/{report}/evidence/{evidence}/delete/",
+        OWN_REPORT_POST,
+    ),
+    T("plan:report_submit", "POST", "/plan/reports/{report}/submit/", OWN_REPORT_POST),
+    T(
+        "plan:report_review",
+        "POST",
+        "/plan/reports/{submitted}/review/",
+        OFFICE_ONLY_POST,
+        (("action", "accept"),),
+    ),
+    T(
+        "plan:eligibility",
+        "GET",
+        "/plan/eligibility/",
+        (302, 403, 403, 403, 403, 200, 200, 200),
+        (("uscc", "{uscc}"), ("year", "2019")),
+    ),
+    T("plan:bulletins", "GET", "/plan/bulletins/", (200,) * 8, note="drafts: office only"),
+    T(
+        "plan:bulletin_generate",
+        "POST",
+        "/plan/bulletins/generate/",
+        OFFICE_ONLY_POST,
+        (("year", "2019"), ("quarter", "3")),
+    ),
+    T("plan:bulletin_publish", "POST", "/plan/bulletins/{bulletin}/publish/", OFFICE_ONLY_POST),
+    T(
+        "plan:bulletin_pdf",
+        "GET",
+        "/plan/bulletins/{bulletin}.pdf",
+        (404, 404, 404, 404, 404, 200, 404, 200),
+        note="a draft; published bulletins: everyone (next row)",
+    ),
+    T("plan:bulletin_pdf (published)", "GET", "/plan/bulletins/{published}.pdf", (200,) * 8),
+    T("GET /api/v1/plan/indicators", "GET", "/api/v1/plan/indicators", (200,) * 8),
+    T(
+        "GET /api/v1/plan/enterprises/{uscc}/eligibility",
+        "GET",
+        "/api/v1/plan/enterprises/{uscc}/eligibility",
+        (401, 403, 403, 403, 403, 200, 200, 200),
+        (("year", "2019"),),
+    ),
+]
+
+
 def render_markdown() -> str:
     lines = [
         "# Access-control matrix",
@@ -555,10 +802,31 @@ def render_markdown() -> str:
     for t in TARGETS:
         cells = " | ".join(str(s) for s in t.expected)
         lines.append(f"| `{t.name}` | {t.method} | `{t.path}` | {cells} | {t.note} |")
+    lines += [
+        "",
+        "## Plan monitor (`plan/`)",
+        "",
+        "The plan monitor's roles: the plan office (领导小组办公室) reviews reports and publishes",
+        "bulletins; a lead department's reporters (role `plan_reporter` and membership of the",
+        "department) report its indicators; funding officers check eligibility. World: 市统计局's",
+        "reporter owns a draft report with evidence and a submitted one; 人社局's reporter belongs",
+        "to another department; one bulletin is a draft, one is published.",
+        "",
+        "| URL name / API operation | method | path | "
+        + " | ".join(PLAN_ROLE_TITLES[r] for r in PLAN_ROLES)
+        + " | note |",
+        "|" + "---|" * (len(PLAN_ROLES) + 4),
+    ]
+    for t in PLAN_TARGETS:
+        cells = " | ".join(str(s) for s in t.expected)
+        lines.append(f"| `{t.name}` | {t.method} | `{t.path}` | {cells} | {t.note} |")
     return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text(render_markdown(), encoding="utf-8")
-    print(f"wrote {DOC} ({len(TARGETS)} rows × {len(ROLES)} roles)")
+    print(
+        f"wrote {DOC} ({len(TARGETS)} rows × {len(ROLES)} roles, "
+        f"{len(PLAN_TARGETS)} plan rows × {len(PLAN_ROLES)} roles)"
+    )

@@ -4,11 +4,12 @@ import pytest
 from django.db import transaction
 
 from core.roles import Role
+from tests.accounts.factories import accounts_world
 from tests.contracts.factories import make_draft, pdf_upload
 from tests.factories import OrganizationFactory
 from tests.ip_registry.factories import EnterpriseFactory, patent_with_history
 from tests.marketplace.factories import make_listing
-from tests.security.access_matrix import DOC, ROLES, TARGETS, render_markdown
+from tests.security.access_matrix import DOC, PLAN_TARGETS, ROLES, TARGETS, render_markdown
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,9 @@ def world(make_user):
     inquiry = inquiry_create(buyer=users["member_b"], listing=listing, message="请报价")
     enterprise = EnterpriseFactory()
     patent = patent_with_history(holder=enterprise)
+    accounts_values = accounts_world(users, org_a)
     values = {
+        **accounts_values,
         "contract": contract.pk,
         "attachment": contract.attachments.first().pk,
         "submitted": submitted.pk,
@@ -112,17 +115,22 @@ def test_every_url_name_and_api_operation_is_in_the_table():
 
     from config.api import api
 
-    names = {t.name for t in TARGETS}
+    names = {t.name for t in TARGETS + PLAN_TARGETS}
     schema = api.get_openapi_schema()
     operations = {
         f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item
     }
     assert operations - names == set()
     app_names = set()
-    for namespace in ("ip_registry", "marketplace", "contracts", "search", "stats"):
+    for namespace in ("ip_registry", "marketplace", "contracts", "search", "stats", "plan"):
         resolver = get_resolver().namespace_dict[namespace][1]
         app_names |= {
             f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
         }
-    site = {"login", "logout", "password_change", "password_change_done", "account"}
+    site = {"login", "logout", "password_change", "account"}
+    for namespace in ("accounts",):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        app_names |= {
+            f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
+        }
     assert (app_names | site) - names == set()

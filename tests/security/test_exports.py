@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.exports import FORMULA_TRIGGERS, csv_bytes, spreadsheet_cell, xlsx_append
 from core.roles import Role
-from ip_registry.reports import Table, table_csv, table_xlsx
+from ip_registry.reports import Table, table_response
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -75,9 +75,16 @@ def test_xlsx_append_keeps_hostile_text_as_quoted_text():
 
 def test_registry_dashboard_exports_neutralise_enterprise_supplied_cells():
     table = Table("缺口名单", ["企业名称", "说明"], [[text, "正常"] for text in HOSTILE])
-    rows = list(csv.reader(io.StringIO(table_csv(table).decode("utf-8")[1:], newline="")))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                table_response(table, fmt="csv", filename="t").content.decode("utf-8")[1:],
+                newline="",
+            )
+        )
+    )
     assert [r[0] for r in rows[1:]] == ["'" + t for t in HOSTILE]
-    cells = _xlsx_cells(table_xlsx(table))
+    cells = _xlsx_cells(table_response(table, fmt="xlsx", filename="t").content)
     formulas = [c for c in cells if c.data_type == "f"]
     assert formulas == []
     assert all(c.quotePrefix for c in cells[2::2])

@@ -45,7 +45,9 @@ def test_admin_allows_inline_scripts_and_styles_but_no_other_origin(client):
 
 def _fail(client, url, username, times):
     for _ in range(times):
-        response = client.post(url, {"username": username, "password": "wrong-password"})
+        response = client.post(
+            url, {"login": username, "username": username, "password": "wrong-password"}
+        )
     return response
 
 
@@ -62,7 +64,9 @@ def test_login_locks_out_after_the_failure_limit(client, url):
     assert f"连续 {limit} 次" in text
     assert "15 分钟后" in text
     # The right password does not get in while the lockout lasts.
-    response = client.post(url, {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        url, {"login": user.username, "username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "_auth_user_id" not in client.session
 
@@ -70,13 +74,15 @@ def test_login_locks_out_after_the_failure_limit(client, url):
 def test_lockout_is_per_username_and_address(client):
     _fail(client, "/accounts/login/", "someone-else", settings.AXES_FAILURE_LIMIT)
     UserFactory(username="innocent")
-    response = client.post("/accounts/login/", {"username": "innocent", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "innocent", "username": "innocent", "password": PASSWORD}
+    )
     assert response.status_code == HTTPStatus.FOUND
     # The same username from another address is not locked either.
     UserFactory(username="someone-else")
     response = client.post(
         "/accounts/login/",
-        {"username": "someone-else", "password": PASSWORD},
+        {"login": "someone-else", "username": "someone-else", "password": PASSWORD},
         REMOTE_ADDR="10.0.0.9",
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -86,7 +92,10 @@ def test_success_resets_the_failure_count(client):
     user = UserFactory(username="forgetful")
     limit = settings.AXES_FAILURE_LIMIT
     _fail(client, "/accounts/login/", user.username, limit - 1)
-    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/",
+        {"login": user.username, "username": user.username, "password": PASSWORD},
+    )
     assert response.status_code == HTTPStatus.FOUND
     client.logout()
     response = _fail(client, "/accounts/login/", user.username, limit - 1)
@@ -97,7 +106,7 @@ def test_locked_out_ajax_login_gets_a_chinese_json_answer(client):
     _fail(client, "/accounts/login/", "scripted", settings.AXES_FAILURE_LIMIT)
     response = client.post(
         "/accounts/login/",
-        {"username": "scripted", "password": "x"},
+        {"login": "scripted", "username": "scripted", "password": "x"},
         HTTP_X_REQUESTED_WITH="XMLHttpRequest",
     )
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS

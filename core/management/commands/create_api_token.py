@@ -1,7 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import TokenGrant
 from core.services import api_token_create
+
+MAX_DAYS = 365
 
 
 class Command(BaseCommand):
@@ -10,11 +13,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="令牌用途说明")
+        parser.add_argument(
+            "--expires", type=int, default=90, metavar="DAYS", help="有效天数，默认 90，最长 365"
+        )
+        parser.add_argument(
+            "--scope",
+            choices=TokenGrant.Scope.values,
+            default=TokenGrant.Scope.READ_WRITE,
+            help="read（只读）或 read-write（读写，默认）",
+        )
 
-    def handle(self, *args, username, name, **options):
+    def handle(self, *args, username, name, expires, scope, **options):
+        if not 1 <= expires <= MAX_DAYS:
+            raise CommandError(f"--expires 应为 1 到 {MAX_DAYS} 天")
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"用户 {username} 不存在") from exc
-        _, key = api_token_create(user=user, name=name)
+        if not user.is_active:
+            raise CommandError(f"用户 {username} 已停用")
+        _, key = api_token_create(user=user, name=name, days=expires, scope=scope)
         self.stdout.write(key)

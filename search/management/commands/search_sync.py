@@ -14,11 +14,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
 
-from search.services import (
+from search.outbox import (
     DRAIN_BATCH,
-    TASK_DRAIN_LIMIT,
     search_outbox_drain_all,
     search_outbox_pending,
     search_outbox_purge,
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 
 def _database_queue():
     """The django-tasks-db worker loop, when the database queue is the TASKS backend."""
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.management.commands.db_worker import Worker
-
     return (
         Worker if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend) else None
     )
@@ -79,7 +76,7 @@ class Command(BaseCommand):
             # The task loop restarts every round; its "Starting worker" line would be noise.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         worker_id = get_random_string(32)
-        max_rows = getattr(settings, "SEARCH_SYNC_TASK_LIMIT", TASK_DRAIN_LIMIT)
+        max_rows = settings.SEARCH_SYNC_TASK_LIMIT
         self.stdout.write(
             f"检索同步进程已启动（{'数据库任务队列 + ' if worker_class else ''}outbox 轮询，"
             f"间隔 {interval} 秒）"

@@ -1,0 +1,157 @@
+"""import_organizations: the registry importers' engine (core.tables' reader and report,
+ip_registry's column matching) applied to platform organisations.
+
+The row loop is this module's own because ip_registry's run is keyed by its three registry
+kinds; the reading, header aliases, `第 N 行：…` messages and the all-or-nothing rule are shared.
+"""
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.identifiers import validate_uscc
+from core.models import District, Industry, Organization
+from core.tables import ImportFileError, ImportReport, header_key, read_table
+from ip_registry.imports.base import Column, Importer
+from ip_registry.imports.cells import RowInvalid
+from ip_registry.models import name_key
+
+KINDS = (
+    {header_key(label): value for value, label in Organization.Kind.choices}
+    | {header_key(value): value for value in Organization.Kind.values}
+    | {header_key("其他"): Organization.Kind.OTHER, header_key("院所"): Organization.Kind.INSTITUTE}
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+class OrganizationImporter(Importer):
+    kind = "organizations"
+    label = "机构"
+    columns = (
+        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True),
+        Column("name", "机构名称", ("名称", "单位名称", "企业名称", "organization_name"), True),
+        Column("kind", "机构类型", ("类型", "单位类型", "type", "org_type")),
+        Column("district", "所属区县", ("区县", "所在区县", "地区", "功能区")),
+        Column("industry", "行业", ("所属行业", "产业", "所属产业")),
+        Column("address", "地址", ("通讯地址", "住所")),
+        Column("contact_name", "联系人", ("contact",)),
+        Column("contact_phone", "联系电话", ("电话", "phone")),
+    )
+
+    def prepare(self) -> None:
+        self.districts: dict[str, District] = {}
+        for district in District.objects.all():
+            self.districts[name_key(district.name)] = district
+            if district.division_code:
+                self.districts[district.division_code] = district
+        self.industries = {name_key(i.name): i for i in Industry.objects.all()}
+
+    def clean(self, row: dict) -> dict:
+        errors = []
+        cleaned: dict = {}
+        try:
+            cleaned["uscc"] = validate_uscc(str(row.get("uscc") or ""))
+        except ValidationError as exc:
+            errors += exc.messages
+        name = str(row.get("name") or "").strip()
+        if not name:
+            errors.append("机构名称不能为空")
+        elif len(name) > 200:
+            errors.append(f"机构名称“{name[:20]}…”超过 200 字")
+        cleaned["name"] = name
+        cleaned["kind"] = Organization.Kind.ENTERPRISE
+        if row.get("kind"):
+            cleaned["kind"] = KINDS.get(header_key(row["kind"]))
+            if cleaned["kind"] is None:
+                errors.append(f"机构类型“{row['kind']}”无效（企业、高校、科研院所或其他）")
+        cleaned["district"] = None
+        if row.get("district"):
+            cleaned["district"] = self.districts.get(name_key(str(row["district"])))
+            if cleaned["district"] is None:
+                names = "、".join(sorted({d.name for d in self.districts.values()}))
+                errors.append(f"所属区县“{row['district']}”不在区县列表中（可选：{names}）")
+        cleaned["industry"] = None
+        if row.get("industry"):
+            cleaned["industry"] = self.industries.get(name_key(str(row["industry"])))
+            if cleaned["industry"] is None:
+                errors.append(f"行业“{row['industry']}”不在行业列表中")
+        for key, limit in (("address", 200), ("contact_name", 50), ("contact_phone", 30)):
+            value = str(row.get(key) or "").strip()
+            if len(value) > limit:
+                errors.append(f"{key}超过 {limit} 字")
+            cleaned[key] = value
+        if errors:
+            raise RowInvalid(errors)
+        return cleaned
+
+    def key(self, cleaned: dict) -> str:
+        return cleaned["uscc"]
+
+    def write(self, rows: list[tuple[int, dict]], report: ImportReport) -> None:
+        existing = {
+            o.uscc: o for o in Organization.objects.filter(uscc__in=[c["uscc"] for _, c in rows])
+        }
+        for number, c in rows:
+            organization = existing.get(c["uscc"])
+            if organization is not None and organization.status == Organization.Status.PENDING:
+                report.error(number, f"{c['uscc']} 有一份待审核的机构申请，请先在审核队列处理")
+                continue
+            if organization is None:
+                Organization.objects.create(**c, status=Organization.Status.APPROVED)
+                report.created += 1
+                continue
+            values = {**c, "status": Organization.Status.APPROVED}
+            if all(getattr(organization, k) == v for k, v in values.items()):
+                report.unchanged += 1
+                continue
+            for k, v in values.items():
+                setattr(organization, k, v)
+            organization.save()
+            report.updated += 1
+
+
+def organizations_import(*, data: bytes, filename: str, dry_run: bool = False) -> ImportReport:
+    """All or nothing: any invalid row and nothing is written. Raises ImportFileError when
+    the file as a whole is unusable."""
+    started = time.perf_counter()
+    importer = OrganizationImporter(filename=filename)
+    header, rows, _estimate = read_table(data, filename)
+    if not any(header):
+        raise ImportFileError("文件为空或第 1 行没有表头")
+    mapping = importer.map_header(header)
+    report = ImportReport(kind=importer.kind, filename=filename, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            importer.prepare()
+            seen: dict[str, int] = {}
+            valid: list[tuple[int, dict]] = []
+            for number, values in rows:
+                if all(v in ("", None) for v in values):
+                    continue
+                report.total += 1
+                row = {key: (values[i] if i < len(values) else "") for key, i in mapping.items()}
+                try:
+                    cleaned = importer.clean(row)
+                    if cleaned["uscc"] in seen:
+                        raise RowInvalid(f"与第 {seen[cleaned['uscc']]} 行重复")
+                    seen[cleaned["uscc"]] = number
+                except RowInvalid as exc:
+                    report.rejected += 1
+                    for message in exc.messages:
+                        report.error(number, message)
+                    continue
+                valid.append((number, cleaned))
+            if report.total == 0:
+                raise ImportFileError("文件中没有数据行")
+            importer.write(valid, report)
+            if dry_run or report.errors:
+                raise _Rollback
+            report.committed = True
+    except _Rollback:
+        pass
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,106 @@
+"""Requests to join organisations and invitations into them.
+
+Organisations themselves (with their review status and licence) and memberships (with the
+机构管理员 role) stay in core.models, since every app reads them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.models import Organization
+
+
+class JoinRequest(models.Model):
+    """A signed-up person asks to join an approved organisation; its administrators decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        ACCEPTED = "accepted", "已同意"
+        DECLINED = "declined", "已拒绝"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        related_name="join_requests",
+        on_delete=models.CASCADE,
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", related_name="join_requests", on_delete=models.CASCADE
+    )
+    message = models.CharField("留言", max_length=500, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.CharField("理由", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request",
+            )
+        ]
+        verbose_name = verbose_name_plural = "加入申请"
+
+    def __str__(self):
+        return f"{self.user} → {self.organization}"
+
+
+class Invitation(models.Model):
+    """An e-mailed link into an organisation: expiring, single use, for one address.
+
+    Only the SHA-256 of the link's secret is stored, like a password reset token.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", related_name="invitations", on_delete=models.CASCADE
+    )
+    email = models.EmailField("受邀邮箱")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="邀请人",
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField("邀请时间", default=timezone.now)
+    expires_at = models.DateTimeField("失效时间")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接受人",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "成员邀请"
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

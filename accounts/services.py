@@ -1,0 +1,516 @@
+"""Writes for accounts: organisation applications and review, join requests, invitations,
+members and their roles, personal API tokens, and closing an account (PIPL)."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import APIToken
+
+from accounts.models import Invitation, JoinRequest
+from core.identifiers import validate_uscc
+from core.models import District, Industry, Membership, Organization, TokenGrant
+from core.roles import Role, user_has_role
+from core.services import api_token_create, audit_record
+from core.uploads import read_pdf_or_image
+
+User = get_user_model()
+
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
+class UsccTaken(ValidationError):
+    """The USCC belongs to an organisation already on the platform: ask to join it instead."""
+
+    def __init__(self, organization: Organization):
+        self.organization = organization
+        super().__init__(
+            f"统一社会信用代码 {organization.uscc} 已由“{organization.name}”使用，"
+            "如您是该机构员工，请改为申请加入该机构",
+            code="uscc_taken",
+        )
+
+
+def _mail(*, to: list[str], subject: str, body: str) -> None:
+    """E-mail after commit, so a rolled-back write never sends one."""
+    to = [address for address in to if address]
+    if to:
+        transaction.on_commit(
+            partial(
+                send_mail,
+                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+                message=body,
+                from_email=None,
+                recipient_list=to,
+                fail_silently=True,
+            ),
+            robust=True,
+        )
+
+
+def _administrators(organization: Organization):
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization=organization,
+        memberships__role=Membership.Role.ADMINISTRATOR,
+    )
+
+
+def _require_administrator(user, organization: Organization) -> None:
+    if not user.is_authenticated or not (
+        user_has_role(user, Role.ENTERPRISE_MEMBER)
+        and organization.memberships.filter(user=user, role=Membership.Role.ADMINISTRATOR).exists()
+    ):
+        raise PermissionDenied(f"只有“{organization.name}”的机构管理员可以办理")
+
+
+def _require_reviewer(user) -> None:
+    if not user_has_role(user, Role.ADMINISTRATOR):
+        raise PermissionDenied("只有平台管理员可以审核机构申请")
+
+
+def _join(user, organization: Organization, role: str = Membership.Role.MEMBER) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    if not created and role == Membership.Role.ADMINISTRATOR:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    user.groups.add(Group.objects.get(name=Role.ENTERPRISE_MEMBER.value))
+    return membership
+
+
+# Organisations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    uscc: str,
+    name: str,
+    kind: str,
+    district: District | None = None,
+    industry: Industry | None = None,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> tuple[Organization, bool]:
+    """Staff and scripts: create or update an approved organisation. Returns (org, created)."""
+    uscc = validate_uscc(uscc)
+    name = name.strip()
+    if not name:
+        raise ValidationError("机构名称不能为空")
+    if kind not in Organization.Kind.values:
+        raise ValidationError(f"机构类型“{kind}”无效")
+    organization, created = Organization.objects.update_or_create(
+        uscc=uscc,
+        defaults={
+            "name": name[:200],
+            "kind": kind,
+            "district": district,
+            "industry": industry,
+            "address": address[:200],
+            "contact_name": contact_name[:50],
+            "contact_phone": contact_phone[:30],
+            "status": Organization.Status.APPROVED,
+        },
+    )
+    audit_record(
+        actor=None,
+        action="accounts.organization.create" if created else "accounts.organization.update",
+        obj=organization,
+        changes={"uscc": uscc, "name": organization.name},
+    )
+    return organization, created
+
+
+@transaction.atomic
+def organization_apply(
+    *,
+    user,
+    uscc: str,
+    name: str,
+    kind: str,
+    district: District | None,
+    industry: Industry | None,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    licence,
+) -> Organization:
+    """A signed-up person applies to create an organisation; it waits for review."""
+    uscc = validate_uscc(uscc)
+    if kind not in Organization.Kind.values:
+        raise ValidationError(f"机构类型“{kind}”无效")
+    content, extension = read_pdf_or_image(
+        licence, max_bytes=settings.ACCOUNTS_LICENCE_MAX_BYTES, label="营业执照或法人证书"
+    )
+    existing = Organization.objects.select_for_update().filter(uscc=uscc).first()
+    if existing is not None and existing.status != Organization.Status.REJECTED:
+        if existing.status == Organization.Status.PENDING:
+            raise ValidationError(
+                f"统一社会信用代码 {uscc} 的机构申请已提交，正在审核中", code="uscc_pending"
+            )
+        raise UsccTaken(existing)
+    organization = existing or Organization(uscc=uscc)
+    if existing is not None and existing.licence:
+        existing.licence.delete(save=False)
+    organization.name = name.strip()[:200]
+    organization.kind = kind
+    organization.district = district
+    organization.industry = industry
+    organization.address = address.strip()[:200]
+    organization.contact_name = contact_name.strip()[:50]
+    organization.contact_phone = contact_phone.strip()[:30]
+    organization.status = Organization.Status.PENDING
+    organization.applicant = user
+    organization.applied_at = timezone.now()
+    organization.reviewed_by = None
+    organization.reviewed_at = None
+    organization.review_reason = ""
+    organization.licence.save(f"{uscc}{extension}", ContentFile(content), save=False)
+    organization.save()
+    audit_record(
+        actor=user, action="accounts.organization.apply", obj=organization, changes={"uscc": uscc}
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_approve(*, reviewer, organization: Organization) -> Organization:
+    _require_reviewer(reviewer)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.status != Organization.Status.PENDING:
+        raise ValidationError("只有待审核的申请可以通过")
+    organization.status = Organization.Status.APPROVED
+    organization.reviewed_by = reviewer
+    organization.reviewed_at = timezone.now()
+    organization.review_reason = ""
+    organization.save()
+    applicant = organization.applicant
+    if applicant is not None and applicant.is_active:
+        _join(applicant, organization, Membership.Role.ADMINISTRATOR)
+        _mail(
+            to=[applicant.email],
+            subject=f"机构“{organization.name}”已通过审核",
+            body=(
+                f"您申请的机构“{organization.name}”（{organization.uscc}）已通过审核，"
+                "您是该机构的机构管理员，可以发布需求、询价并邀请同事加入。"
+            ),
+        )
+    audit_record(actor=reviewer, action="accounts.organization.approve", obj=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_reject(*, reviewer, organization: Organization, reason: str) -> Organization:
+    _require_reviewer(reviewer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写不通过的理由，申请人会看到它")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.status != Organization.Status.PENDING:
+        raise ValidationError("只有待审核的申请可以驳回")
+    organization.status = Organization.Status.REJECTED
+    organization.reviewed_by = reviewer
+    organization.reviewed_at = timezone.now()
+    organization.review_reason = reason[:2000]
+    organization.save()
+    if organization.applicant is not None:
+        _mail(
+            to=[organization.applicant.email],
+            subject=f"机构“{organization.name}”未通过审核",
+            body=f"您申请的机构“{organization.name}”未通过审核。理由：{reason}\n"
+            "修改后可以重新提交申请。",
+        )
+    audit_record(
+        actor=reviewer, action="accounts.organization.reject", obj=organization, note=reason[:2000]
+    )
+    return organization
+
+
+# Join requests ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_create(*, user, uscc: str, message: str = "") -> JoinRequest:
+    uscc = validate_uscc(uscc)
+    organization = Organization.objects.filter(
+        uscc=uscc, status=Organization.Status.APPROVED
+    ).first()
+    if organization is None:
+        raise ValidationError(
+            f"平台上没有统一社会信用代码为 {uscc} 的机构，可以申请创建该机构", code="no_such"
+        )
+    if organization.memberships.filter(user=user).exists():
+        raise ValidationError(f"您已是“{organization.name}”的成员")
+    if JoinRequest.objects.filter(
+        user=user, organization=organization, status=JoinRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(f"您加入“{organization.name}”的申请正在等待机构管理员处理")
+    request = JoinRequest.objects.create(
+        user=user, organization=organization, message=(message or "").strip()[:500]
+    )
+    _mail(
+        to=list(_administrators(organization).values_list("email", flat=True)),
+        subject=f"{user.get_username()} 申请加入“{organization.name}”",
+        body=f"{user.get_username()}（{user.email}）申请加入“{organization.name}”。"
+        f"留言：{request.message or '无'}\n请登录平台，在“我的账户 → 机构成员”中处理。",
+    )
+    audit_record(actor=user, action="accounts.join_request.create", obj=request)
+    return request
+
+
+@transaction.atomic
+def join_request_decide(
+    *, actor, join_request: JoinRequest, accept: bool, reason: str = ""
+) -> JoinRequest:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    _require_administrator(actor, join_request.organization)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError("该申请已处理")
+    join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.reason = (reason or "").strip()[:500]
+    join_request.save()
+    organization = join_request.organization
+    if accept:
+        _join(join_request.user, organization)
+    verdict = "同意" if accept else "拒绝"
+    _mail(
+        to=[join_request.user.email],
+        subject=f"加入“{organization.name}”的申请已被{verdict}",
+        body=f"机构管理员{verdict}了您加入“{organization.name}”的申请。"
+        + (f"理由：{join_request.reason}" if join_request.reason else ""),
+    )
+    audit_record(
+        actor=actor, action=f"accounts.join_request.{join_request.status}", obj=join_request
+    )
+    return join_request
+
+
+# Invitations -----------------------------------------------------------------------------
+
+
+def invitation_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, organization: Organization, email: str, accept_url: str
+) -> tuple[Invitation, str]:
+    """Invite an address; `accept_url` has a `{key}` placeholder for the secret in the link."""
+    _require_administrator(actor, organization)
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise ValidationError("请输入有效的邮箱地址")
+    if organization.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError(f"{email} 已是本机构成员")
+    key = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        key_hash=invitation_key_hash(key),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.ACCOUNTS_INVITATION_DAYS),
+    )
+    link = accept_url.format(key=key)
+    _mail(
+        to=[email],
+        subject=f"邀请您加入“{organization.name}”",
+        body=f"{actor.get_username()} 邀请您以成员身份加入“{organization.name}”。\n"
+        f"请在 {settings.ACCOUNTS_INVITATION_DAYS} 天内打开下面的链接（只能使用一次）：\n{link}\n"
+        "还没有账号的，请先用本邮箱注册，再打开此链接。",
+    )
+    audit_record(
+        actor=actor, action="accounts.invitation.create", obj=invitation, changes={"to": email}
+    )
+    return invitation, key
+
+
+def invitation_for_key(key: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(key_hash=invitation_key_hash(key or ""))
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError("邀请链接无效，请向机构管理员索取新的邀请", code="invalid")
+    if invitation.accepted_at is not None:
+        raise ValidationError("此邀请链接已被使用过，每个邀请只能使用一次", code="used")
+    if invitation.revoked_at is not None:
+        raise ValidationError("此邀请已被机构管理员撤销", code="revoked")
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(
+            f"此邀请已于 {timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M} 过期，"
+            "请向机构管理员索取新的邀请",
+            code="expired",
+        )
+    return invitation
+
+
+def _user_owns_address(user, email: str) -> bool:
+    if user.email and user.email.lower() == email.lower():
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=email).exists()
+
+
+@transaction.atomic
+def invitation_accept(*, user, key: str) -> Membership:
+    invitation = invitation_for_key(key)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError("此邀请链接已被使用过，每个邀请只能使用一次", code="used")
+    if not _user_owns_address(user, invitation.email):
+        raise ValidationError(
+            f"此邀请发给 {invitation.email}，而您当前登录的账号是 {user.get_username()}。"
+            "请退出后用受邀邮箱的账号打开此链接",
+            code="other_person",
+        )
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    invitation.save()
+    membership = _join(user, invitation.organization)
+    audit_record(actor=user, action="accounts.invitation.accept", obj=invitation)
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    _require_administrator(actor, invitation.organization)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="accounts.invitation.revoke", obj=invitation)
+    return invitation
+
+
+# Members ---------------------------------------------------------------------------------
+
+
+def _check_keeps_an_administrator(organization: Organization, *, without: Membership) -> None:
+    others = organization.memberships.filter(role=Membership.Role.ADMINISTRATOR).exclude(
+        pk=without.pk
+    )
+    if not others.exists():
+        raise ValidationError("机构必须至少保留一名机构管理员：请先把机构管理员身份交给另一位成员")
+
+
+def _drop_member_role_if_unattached(user) -> None:
+    if not user.memberships.exists():
+        user.groups.remove(Group.objects.get(name=Role.ENTERPRISE_MEMBER.value))
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """An administrator removes a member, or a member leaves."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    organization = membership.organization
+    if membership.user_id != actor.pk:
+        _require_administrator(actor, organization)
+    if membership.role == Membership.Role.ADMINISTRATOR:
+        _check_keeps_an_administrator(organization, without=membership)
+    user = membership.user
+    membership.delete()
+    _drop_member_role_if_unattached(user)
+    audit_record(
+        actor=actor,
+        action="accounts.membership.remove",
+        obj=organization,
+        changes={"user": user.pk},
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
+    """Make a member an administrator, or step an administrator down (hand the role on)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _require_administrator(actor, membership.organization)
+    if role not in Membership.Role.values:
+        raise ValidationError(f"机构角色“{role}”无效")
+    if role == Membership.Role.MEMBER and membership.role == Membership.Role.ADMINISTRATOR:
+        _check_keeps_an_administrator(membership.organization, without=membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action="accounts.membership.role_change",
+        obj=membership.organization,
+        changes={"user": membership.user_id, "role": role},
+    )
+    return membership
+
+
+# Personal API tokens ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user, name: str, days: int = TOKEN_DEFAULT_DAYS, scope: str = TokenGrant.Scope.READ_WRITE
+) -> tuple[APIToken, str]:
+    """Create a token with an expiry and a scope; the plaintext exists only in the return."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("请为令牌起一个名称，说明它的用途")
+    if len(name) > 100:
+        raise ValidationError("令牌名称最多 100 个字")
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(f"有效期应为 1 到 {TOKEN_MAX_DAYS} 天")
+    if scope not in TokenGrant.Scope.values:
+        raise ValidationError("权限范围只能是 read（只读）或 read-write（读写）")
+    token, key = api_token_create(user=user, name=name, days=days, scope=scope)
+    audit_record(
+        actor=user, action="accounts.api_token.create", obj=token, changes={"scope": scope}
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token: APIToken) -> APIToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied("只能撤销自己的令牌")
+    if token.revoked_at is None:
+        token.revoke()
+        audit_record(actor=user, action="accounts.api_token.revoke", obj=token)
+    return token
+
+
+# Closing an account (PIPL) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def user_close(*, user) -> None:
+    """Close an account: contracts and audit entries keep the user row, under a pseudonym;
+    the person's name, e-mail, second factors, tokens and memberships are gone."""
+    for membership in Membership.objects.select_for_update().filter(user=user):
+        if (
+            membership.role == Membership.Role.ADMINISTRATOR
+            and membership.organization.memberships.exclude(user=user).exists()
+        ):
+            _check_keeps_an_administrator(membership.organization, without=membership)
+    Membership.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.username = f"closed-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    audit_record(actor=None, action="accounts.user.close", obj=user)

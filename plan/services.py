@@ -1,0 +1,312 @@
+"""Writes of the plan monitor: department reports (draft → 已报送 → 已采纳 | 已退回 → …), their
+evidence files, and the quarterly bulletins. Every write checks who acts and is audited."""
+
+import hashlib
+import io
+import uuid
+import zipfile
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from core.models import District
+from core.services import audit_record
+from plan.access import is_plan_office, is_plan_reporter
+from plan.bulletins import bulletin_pdf
+from plan.models import Bulletin, Evidence, Indicator, Report
+from plan.selectors import quarter_end, report_due_date, today
+
+EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
+
+
+def _require_reporter(user, indicator: Indicator) -> None:
+    if not is_plan_reporter(user):
+        raise PermissionDenied("只有牵头单位的填报人员可以填报")
+    if indicator.source != Indicator.Source.REPORTED:
+        raise ValidationError("该指标由系统根据平台数据计算，无需填报")
+    if not indicator.lead_department.members.filter(pk=user.pk).exists():
+        raise PermissionDenied(f"该指标由{indicator.lead_department}牵头，您不是该单位的填报人员")
+
+
+def _require_office(user) -> None:
+    if not is_plan_office(user):
+        raise PermissionDenied("只有领导小组办公室可以审核")
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("indicator").get(pk=report.pk)
+
+
+def _value(raw) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"value": [f"数值“{raw}”无效"]}) from exc
+    if not value.is_finite() or abs(value) >= Decimal("1e12"):
+        raise ValidationError({"value": [f"数值“{raw}”超出范围"]})
+    return value.quantize(Decimal("0.01"))
+
+
+def _period(year: int, quarter: int, on: date) -> None:
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": [f"年度“{year}”无效"]})
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": ["季度须为 1–4"]})
+    if quarter_end(year, quarter) > on:
+        raise ValidationError({"quarter": [f"{year} 年第 {quarter} 季度尚未结束，不能填报"]})
+
+
+@transaction.atomic
+def report_create(
+    *,
+    user,
+    indicator: Indicator,
+    year: int,
+    quarter: int,
+    value,
+    note: str = "",
+    district: District | None = None,
+    on: date | None = None,
+) -> Report:
+    _require_reporter(user, indicator)
+    _period(year, quarter, on or today())
+    if Report.objects.filter(
+        indicator=indicator, year=year, quarter=quarter, district=district
+    ).exists():
+        raise ValidationError("该指标该期已有填报记录，请在原记录上修改")
+    report = Report.objects.create(
+        indicator=indicator,
+        year=year,
+        quarter=quarter,
+        district=district,
+        value=_value(value),
+        note=note.strip(),
+        due_date=report_due_date(year=year, quarter=quarter),
+        created_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="plan.report_create",
+        obj=report,
+        changes={"value": [None, str(report.value)], "period": [None, report.period_label]},
+    )
+    return report
+
+
+@transaction.atomic
+def report_update(*, user, report: Report, value, note: str) -> Report:
+    _require_reporter(user, report.indicator)
+    report = _locked(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(f"{report.get_status_display()}的填报不能修改")
+    changes = {}
+    new_value = _value(value)
+    if new_value != report.value:
+        changes["value"] = [str(report.value), str(new_value)]
+        report.value = new_value
+    if note.strip() != report.note:
+        changes["note"] = [report.note, note.strip()]
+        report.note = note.strip()
+    if changes:
+        report.save()
+        audit_record(actor=user, action="plan.report_update", obj=report, changes=changes)
+    return report
+
+
+def _check_evidence(uploaded) -> tuple[bytes, str]:
+    """PDF, JPEG, PNG or XLSX, judged by content, not by the file name."""
+    limit = getattr(settings, "PLAN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    if uploaded.size > limit:
+        raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
+    content = uploaded.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
+    if not content:
+        raise ValidationError(f"文件“{uploaded.name}”是空文件")
+    if content.startswith(b"%PDF-"):
+        try:
+            if len(PdfReader(io.BytesIO(content), strict=False).pages) < 1:
+                raise ValidationError(f"文件“{uploaded.name}”没有页面")
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+            raise ValidationError(f"文件“{uploaded.name}”已损坏，无法作为 PDF 打开") from exc
+        return content, ".pdf"
+    if content.startswith(b"\xff\xd8\xff"):
+        return content, ".jpg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return content, ".png"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise ValidationError(f"文件“{uploaded.name}”已损坏") from exc
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return content, ".xlsx"
+    raise ValidationError(
+        f"文件“{uploaded.name}”的格式不支持："
+        "佐证材料只接受 PDF、JPEG、PNG 或 XLSX（按文件内容判断）"
+    )
+
+
+@transaction.atomic
+def evidence_add(*, user, report: Report, uploaded) -> Evidence:
+    _require_reporter(user, report.indicator)
+    report = _locked(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(f"{report.get_status_display()}的填报不能再上传材料")
+    content, extension = _check_evidence(uploaded)
+    original = (uploaded.name or "upload").replace("/", "_").replace("\\", "_")[-200:]
+    evidence = Evidence(
+        report=report,
+        original_name=original,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    # A random stored name: the user's file name never becomes a path.
+    evidence.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+    evidence.save()
+    audit_record(
+        actor=user, action="plan.evidence_add", obj=report, changes={"file": [None, original]}
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, user, evidence: Evidence) -> None:
+    report = evidence.report
+    _require_reporter(user, report.indicator)
+    if _locked(report).status not in EDITABLE:
+        raise ValidationError("已报送的材料不能删除")
+    name = evidence.original_name
+    evidence.file.delete(save=False)
+    evidence.delete()
+    audit_record(
+        actor=user, action="plan.evidence_delete", obj=report, changes={"file": [name, None]}
+    )
+
+
+@transaction.atomic
+def report_submit(*, user, report: Report, on: date | None = None) -> Report:
+    _require_reporter(user, report.indicator)
+    report = _locked(report)
+    if report.status not in EDITABLE:
+        raise ValidationError(f"{report.get_status_display()}的填报不能再次报送")
+    if not report.evidence.exists():
+        raise ValidationError("请先上传佐证材料（PDF、图片或 Excel）")
+    now = timezone.now()
+    submitted_on = on or timezone.localdate(now)
+    report.status = Report.Status.SUBMITTED
+    report.submitted_at = now
+    # A late first submission stays flagged through returns and resubmissions.
+    report.late = report.late or submitted_on > report.due_date
+    report.return_reason = ""
+    report.save()
+    audit_record(
+        actor=user,
+        action="plan.report_submit",
+        obj=report,
+        changes={"status": ["", report.status], "late": report.late},
+    )
+    return report
+
+
+@transaction.atomic
+def report_accept(*, user, report: Report) -> Report:
+    _require_office(user)
+    report = _locked(report)
+    if report.status != Report.Status.SUBMITTED:
+        raise ValidationError("只能采纳已报送的填报")
+    report.status = Report.Status.ACCEPTED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.save()
+    audit_record(
+        actor=user,
+        action="plan.report_accept",
+        obj=report,
+        changes={"status": [Report.Status.SUBMITTED, report.status]},
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(*, user, report: Report, reason: str) -> Report:
+    _require_office(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["退回须说明原因"]})
+    report = _locked(report)
+    if report.status != Report.Status.SUBMITTED:
+        raise ValidationError("只能退回已报送的填报")
+    report.status = Report.Status.RETURNED
+    report.return_reason = reason
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.save()
+    audit_record(
+        actor=user,
+        action="plan.report_return",
+        obj=report,
+        changes={"status": [Report.Status.SUBMITTED, report.status]},
+        note=reason,
+    )
+    return report
+
+
+@transaction.atomic
+def bulletin_generate(
+    *, user, year: int, quarter: int, base_url: str = "", on: date | None = None
+) -> Bulletin:
+    """Render the quarter's bulletin from the data as of the quarter's end (or today, if
+    earlier); a draft may be regenerated, a published bulletin is kept as it was."""
+    _require_office(user)
+    on = on or today()
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        raise ValidationError("年度或季度无效")
+    as_of = quarter_end(year, quarter)
+    if as_of > on:
+        raise ValidationError(f"{year} 年第 {quarter} 季度尚未结束")
+    bulletin = Bulletin.objects.select_for_update().filter(year=year, quarter=quarter).first()
+    if bulletin is not None and bulletin.status == Bulletin.Status.PUBLISHED:
+        raise ValidationError("该季度的通报已发布，不能重新生成")
+    pdf, summary = bulletin_pdf(year=year, quarter=quarter, base_url=base_url)
+    if bulletin is None:
+        bulletin = Bulletin(year=year, quarter=quarter)
+    elif bulletin.pdf:
+        bulletin.pdf.delete(save=False)
+    bulletin.summary = summary
+    bulletin.generated_at = timezone.now()
+    bulletin.generated_by = user
+    bulletin.pdf.save(
+        f"bulletin-{year}-q{quarter}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(pdf), save=False
+    )
+    bulletin.save()
+    audit_record(actor=user, action="plan.bulletin_generate", obj=bulletin, changes=summary)
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_publish(*, user, bulletin: Bulletin) -> Bulletin:
+    _require_office(user)
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.status == Bulletin.Status.PUBLISHED:
+        raise ValidationError("该通报已发布")
+    bulletin.status = Bulletin.Status.PUBLISHED
+    bulletin.published_at = timezone.now()
+    bulletin.published_by = user
+    bulletin.save()
+    audit_record(
+        actor=user,
+        action="plan.bulletin_publish",
+        obj=bulletin,
+        changes={"status": [Bulletin.Status.DRAFT, Bulletin.Status.PUBLISHED]},
+    )
+    return bulletin
