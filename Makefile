@@ -13,7 +13,7 @@ run: ## install, migrate, load demo data and serve on http://127.0.0.1:8000 (SQL
 	@echo "打开 http://$(HOST):$(PORT)/ （管理后台 http://$(HOST):$(PORT)/admin/）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: ## install, start Elasticsearch, run checks, ruff and the whole pytest suite
+test: ## install, start Elasticsearch, run checks, ruff, import-linter, mypy and the whole pytest suite
 	scripts/test
 
 bench: ## benchmarks in bench/ (see bench/README.md)

@@ -2,7 +2,6 @@
 so the review queue and an organisation administrator's page have work on a fresh install."""
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import JoinRequest
@@ -10,8 +9,7 @@ from accounts.services import join_request_create, organization_apply
 from core.demo import DEMO_PASSWORD
 from core.identifiers import make_uscc
 from core.models import District, Industry, Membership, Organization
-
-User = get_user_model()
+from core.types import User
 
 APPLICATION_USCC = make_uscc("91211100", "MA0DEM01")
 # A one-pixel PNG stands in for the scanned licence.

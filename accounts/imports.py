@@ -88,7 +88,8 @@ class OrganizationImporter(Importer):
             raise RowInvalid(errors)
         return cleaned
 
-    def key(self, cleaned: dict) -> str:
+    def key(self, cleaned: object) -> object:
+        assert isinstance(cleaned, dict)
         return cleaned["uscc"]
 
     def write(self, rows: list[tuple[int, dict]], report: ImportReport) -> None:

@@ -2,6 +2,7 @@
 organisations, requests and tokens, and the personal-data export (PIPL)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -11,6 +12,7 @@ from wagtail.models import APIToken
 from accounts.models import Invitation, JoinRequest
 from core.models import AuditEntry, Membership, Organization
 from core.roles import Role, user_has_role
+from core.types import AnyUser, User
 from ip_registry.models import Enterprise, name_key
 
 
@@ -42,21 +44,21 @@ def organization_applications_pending() -> list[tuple[Organization, RegistryMatc
     return [(o, registry_match_for(organization=o)) for o in applications.order_by("applied_at")]
 
 
-def applications_of(*, user) -> QuerySet[Organization]:
+def applications_of(*, user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(applicant=user).order_by("-applied_at")
 
 
-def join_requests_of(*, user) -> QuerySet[JoinRequest]:
+def join_requests_of(*, user: User) -> QuerySet[JoinRequest]:
     return JoinRequest.objects.filter(user=user).select_related("organization")
 
 
-def memberships_of(*, user) -> QuerySet[Membership]:
+def memberships_of(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(
         user=user, organization__status=Organization.Status.APPROVED
     ).select_related("organization")
 
 
-def is_organization_administrator(*, user, organization: Organization) -> bool:
+def is_organization_administrator(*, user: AnyUser, organization: Organization) -> bool:
     return (
         user.is_authenticated
         and user_has_role(user, Role.ENTERPRISE_MEMBER)
@@ -78,15 +80,16 @@ def organization_invitations_open(*, organization: Organization) -> list[Invitat
     return [i for i in organization.invitations.filter(accepted_at__isnull=True) if i.is_open]
 
 
-def api_tokens_of(*, user) -> QuerySet[APIToken]:
-    return APIToken.objects.filter(user=user).select_related("grant").order_by("-created")
+def api_tokens_of(*, user: User) -> QuerySet[APIToken]:
+    tokens: QuerySet[APIToken] = APIToken.objects.filter(user=user)
+    return tokens.select_related("grant").order_by("-created")
 
 
-def user_has_totp(*, user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def user_has_totp(*, user: User) -> bool:
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
-def user_personal_data(*, user) -> dict:
+def user_personal_data(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about the person (PIPL art. 45), as JSON-ready data."""
     return {
         "account": {

@@ -9,12 +9,13 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import APIToken
 
@@ -23,9 +24,8 @@ from core.identifiers import validate_uscc
 from core.models import District, Industry, Membership, Organization, TokenGrant
 from core.roles import Role, user_has_role
 from core.services import api_token_create, audit_record
+from core.types import AnyUser, User
 from core.uploads import read_pdf_or_image
-
-User = get_user_model()
 
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
@@ -60,7 +60,7 @@ def _mail(*, to: list[str], subject: str, body: str) -> None:
         )
 
 
-def _administrators(organization: Organization):
+def _administrators(organization: Organization) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True,
         memberships__organization=organization,
@@ -68,7 +68,7 @@ def _administrators(organization: Organization):
     )
 
 
-def _require_administrator(user, organization: Organization) -> None:
+def _require_administrator(user: AnyUser, organization: Organization) -> None:
     if not user.is_authenticated or not (
         user_has_role(user, Role.ENTERPRISE_MEMBER)
         and organization.memberships.filter(user=user, role=Membership.Role.ADMINISTRATOR).exists()
@@ -76,12 +76,12 @@ def _require_administrator(user, organization: Organization) -> None:
         raise PermissionDenied(f"只有“{organization.name}”的机构管理员可以办理")
 
 
-def _require_reviewer(user) -> None:
+def _require_reviewer(user: AnyUser) -> None:
     if not user_has_role(user, Role.ADMINISTRATOR):
         raise PermissionDenied("只有平台管理员可以审核机构申请")
 
 
-def _join(user, organization: Organization, role: str = Membership.Role.MEMBER) -> Membership:
+def _join(user: User, organization: Organization, role: str = Membership.Role.MEMBER) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, defaults={"role": role}
     )
@@ -139,7 +139,7 @@ def organization_create(
 @transaction.atomic
 def organization_apply(
     *,
-    user,
+    user: User,
     uscc: str,
     name: str,
     kind: str,
@@ -148,7 +148,7 @@ def organization_apply(
     address: str,
     contact_name: str,
     contact_phone: str,
-    licence,
+    licence: UploadedFile[bytes],
 ) -> Organization:
     """A signed-up person applies to create an organisation; it waits for review."""
     uscc = validate_uscc(uscc)
@@ -189,7 +189,7 @@ def organization_apply(
 
 
 @transaction.atomic
-def organization_approve(*, reviewer, organization: Organization) -> Organization:
+def organization_approve(*, reviewer: User, organization: Organization) -> Organization:
     _require_reviewer(reviewer)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.status != Organization.Status.PENDING:
@@ -215,7 +215,7 @@ def organization_approve(*, reviewer, organization: Organization) -> Organizatio
 
 
 @transaction.atomic
-def organization_reject(*, reviewer, organization: Organization, reason: str) -> Organization:
+def organization_reject(*, reviewer: User, organization: Organization, reason: str) -> Organization:
     _require_reviewer(reviewer)
     reason = (reason or "").strip()
     if not reason:
@@ -245,7 +245,7 @@ def organization_reject(*, reviewer, organization: Organization, reason: str) ->
 
 
 @transaction.atomic
-def join_request_create(*, user, uscc: str, message: str = "") -> JoinRequest:
+def join_request_create(*, user: User, uscc: str, message: str = "") -> JoinRequest:
     uscc = validate_uscc(uscc)
     organization = Organization.objects.filter(
         uscc=uscc, status=Organization.Status.APPROVED
@@ -275,7 +275,7 @@ def join_request_create(*, user, uscc: str, message: str = "") -> JoinRequest:
 
 @transaction.atomic
 def join_request_decide(
-    *, actor, join_request: JoinRequest, accept: bool, reason: str = ""
+    *, actor: User, join_request: JoinRequest, accept: bool, reason: str = ""
 ) -> JoinRequest:
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     _require_administrator(actor, join_request.organization)
@@ -311,7 +311,7 @@ def invitation_key_hash(key: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor, organization: Organization, email: str, accept_url: str
+    *, actor: User, organization: Organization, email: str, accept_url: str
 ) -> tuple[Invitation, str]:
     """Invite an address; `accept_url` has a `{key}` placeholder for the secret in the link."""
     _require_administrator(actor, organization)
@@ -363,14 +363,14 @@ def invitation_for_key(key: str) -> Invitation:
     return invitation
 
 
-def _user_owns_address(user, email: str) -> bool:
+def _user_owns_address(user: User, email: str) -> bool:
     if user.email and user.email.lower() == email.lower():
         return True
-    return EmailAddress.objects.filter(user=user, email__iexact=email).exists()
+    return bool(EmailAddress.objects.filter(user=user, email__iexact=email).exists())
 
 
 @transaction.atomic
-def invitation_accept(*, user, key: str) -> Membership:
+def invitation_accept(*, user: User, key: str) -> Membership:
     invitation = invitation_for_key(key)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
@@ -390,7 +390,7 @@ def invitation_accept(*, user, key: str) -> Membership:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     _require_administrator(actor, invitation.organization)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
@@ -410,13 +410,13 @@ def _check_keeps_an_administrator(organization: Organization, *, without: Member
         raise ValidationError("机构必须至少保留一名机构管理员：请先把机构管理员身份交给另一位成员")
 
 
-def _drop_member_role_if_unattached(user) -> None:
+def _drop_member_role_if_unattached(user: User) -> None:
     if not user.memberships.exists():
         user.groups.remove(Group.objects.get(name=Role.ENTERPRISE_MEMBER.value))
 
 
 @transaction.atomic
-def membership_remove(*, actor, membership: Membership) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     """An administrator removes a member, or a member leaves."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     organization = membership.organization
@@ -436,7 +436,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_set_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Make a member an administrator, or step an administrator down (hand the role on)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _require_administrator(actor, membership.organization)
@@ -460,7 +460,11 @@ def membership_set_role(*, actor, membership: Membership, role: str) -> Membersh
 
 @transaction.atomic
 def api_token_issue(
-    *, user, name: str, days: int = TOKEN_DEFAULT_DAYS, scope: str = TokenGrant.Scope.READ_WRITE
+    *,
+    user: User,
+    name: str,
+    days: int = TOKEN_DEFAULT_DAYS,
+    scope: str = TokenGrant.Scope.READ_WRITE,
 ) -> tuple[APIToken, str]:
     """Create a token with an expiry and a scope; the plaintext exists only in the return."""
     name = (name or "").strip()
@@ -480,7 +484,7 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, user, token: APIToken) -> APIToken:
+def api_token_revoke(*, user: User, token: APIToken) -> APIToken:
     if token.user_id != user.pk:
         raise PermissionDenied("只能撤销自己的令牌")
     if token.revoked_at is None:
@@ -493,7 +497,7 @@ def api_token_revoke(*, user, token: APIToken) -> APIToken:
 
 
 @transaction.atomic
-def user_close(*, user) -> None:
+def user_close(*, user: User) -> None:
     """Close an account: contracts and audit entries keep the user row, under a pseudonym;
     the person's name, e-mail, second factors, tokens and memberships are gone."""
     for membership in Membership.objects.select_for_update().filter(user=user):

@@ -2,14 +2,17 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail.models import APIToken
 
@@ -39,6 +42,15 @@ def _form_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def admin_login(request):
+    """The Wagtail and Django admins' own password forms would skip allauth's second-factor
+    step; both send people to the one login instead."""
+    next_url = request.GET.get("next") or "/admin/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/admin/"
+    return redirect_to_login(next_url)
 
 
 @login_required
@@ -169,9 +181,9 @@ def invitation_create(request, pk):
             for error in errors:
                 messages.error(request, error)
         return _redirect_members(organization)
-    accept_url = request.build_absolute_uri(
-        reverse("accounts:invitation", kwargs={"key": "KEY"})
-    ).replace("KEY", "{key}")
+    # The site's one public address (DJANGO_SITE_URL), as in every other e-mailed link.
+    path = reverse("accounts:invitation", kwargs={"key": "KEY"}).replace("KEY", "{key}")
+    accept_url = settings.SITE_URL + path
     email = form.cleaned_data["email"]
     _apply(
         request,

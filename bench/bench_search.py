@@ -108,6 +108,52 @@ def generate(rows, n, seed=2017):
         )
 
 
+# The aims, all ratios within one run: the database backend's p95 at most 4× that of
+# Elasticsearch and at least 4× faster than icontains; Elasticsearch end to end at most 2× its
+# own `took`.
+DB_VS_ES_MAX = 4.0
+DB_VS_ICONTAINS_MIN = 4.0
+ES_VS_TOOK_MAX = 2.0
+
+
+def _mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def size_verdicts(size: int, results: dict) -> list[tuple[str, bool]]:
+    out = []
+    naive95 = percentile(results["icontains (naive)"][0], 0.95)
+    db95 = percentile(results["database"][0], 0.95)
+    faster = naive95 / db95
+    out.append(
+        (
+            f"{size:,}: database p95 {db95:.1f} ms is {faster:.1f}× faster than icontains "
+            f"(aim ≥ {DB_VS_ICONTAINS_MIN:.0f}×): {_mark(faster >= DB_VS_ICONTAINS_MIN)}",
+            faster >= DB_VS_ICONTAINS_MIN,
+        )
+    )
+    if "elasticsearch" in results:
+        times, tooks = results["elasticsearch"]
+        es95 = percentile(times, 0.95)
+        over_es = db95 / es95
+        over_took = es95 / max(percentile(tooks, 0.95), 0.1)
+        out.append(
+            (
+                f"{size:,}: database p95 ÷ Elasticsearch p95 = {over_es:.2f}× "
+                f"(aim ≤ {DB_VS_ES_MAX:.0f}×): {_mark(over_es <= DB_VS_ES_MAX)}",
+                over_es <= DB_VS_ES_MAX,
+            )
+        )
+        out.append(
+            (
+                f"{size:,}: Elasticsearch end-to-end p95 ÷ its took p95 = {over_took:.2f}× "
+                f"(aim ≤ {ES_VS_TOOK_MAX:.0f}×): {_mark(over_took <= ES_VS_TOOK_MAX)}",
+                over_took <= ES_VS_TOOK_MAX,
+            )
+        )
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated listing counts")
@@ -181,6 +227,7 @@ def main() -> int:
     es_url = settings.ELASTICSEARCH_URL
     client = Client(HTTP_HOST="127.0.0.1")
     vendor = connection.vendor
+    verdicts: list[tuple[str, bool]] = []
     lines = [
         f"Search benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
         f"database {vendor}, "
@@ -296,6 +343,8 @@ def main() -> int:
                 f"| {took95} | {ratio} | {naive_p95 / p95:.1f}× faster |"
             )
         print("\n".join(lines[-len(results) :]), file=sys.stderr)
+        verdicts += size_verdicts(size, results)
+    lines += ["", *(f"- {v}" for v, _ in verdicts)]
     if es_url:
         from search.backends.elastic import ElasticsearchBackend
 
@@ -305,7 +354,7 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"search-{vendor}.md").write_text(text + "\n", encoding="utf-8")
-    return 0
+    return 0 if all(ok for _, ok in verdicts) else 1
 
 
 if __name__ == "__main__":

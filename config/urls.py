@@ -17,6 +17,9 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Every password login goes through allauth, so staff cannot skip their second factor.
+    path("admin/login/", accounts_views.admin_login),
+    path("django-admin/login/", accounts_views.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -38,7 +38,7 @@ from contracts.selectors import (
 from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
-from core.selectors import organizations_for_user
+from core.selectors import acting_organization, organizations_for_user
 from core.throttle import client_key, single_render, throttle_allow
 
 
@@ -170,7 +170,10 @@ def contract_new(request):
     if not organizations:
         raise PermissionDenied("只有企业/机构成员可以申请技术合同登记")
     chosen = request.POST.get("organization") or request.GET.get("organization")
-    organization = next((o for o in organizations if str(o.pk) == chosen), organizations[0])
+    acting = acting_organization(user=request.user, session=request.session)
+    organization = next(
+        (o for o in organizations if str(o.pk) == chosen), acting or organizations[0]
+    )
     bundle = _contract_forms(request, organization=organization)
     if request.method == "POST":
         collected = _collect(bundle)

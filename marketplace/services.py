@@ -607,8 +607,16 @@ def _inquiry_rate_check(*, user, now) -> None:
 
 @transaction.atomic
 def inquiry_create(
-    *, buyer, listing, message: str, mode=None, budget_wan: Decimal | None = None, now=None
+    *,
+    buyer,
+    listing,
+    message: str,
+    mode=None,
+    budget_wan: Decimal | None = None,
+    now=None,
+    organization: Organization | None = None,
 ) -> Inquiry:
+    """`organization`: the one the buyer acts for (accounts' 切换机构); else their first."""
     now = now or timezone.now()
     if not buyer.is_authenticated:
         raise PermissionDenied("请先登录")
@@ -630,12 +638,17 @@ def inquiry_create(
         )
     if mode is not None and not listing.modes.filter(pk=mode.pk).exists():
         raise ValidationError({"mode": f"该挂牌不提供“{mode}”合作方式"})
+    acting = buyer_organizations.first()
+    if organization is not None:
+        acting = buyer_organizations.filter(pk=organization.pk).first()
+        if acting is None:
+            raise PermissionDenied("只能以本人所属机构的名义询价")
     _inquiry_rate_check(user=buyer, now=now)
     inquiry = Inquiry.objects.create(
         listing_id=listing.pk,
         seller_organization=listing.organization,
         buyer=buyer,
-        buyer_organization=buyer_organizations.first(),
+        buyer_organization=acting,
         message=message,
         mode=mode,
         budget_wan=budget_wan,

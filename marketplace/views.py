@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
-from core.selectors import organizations_for_user
+from core.selectors import acting_organization, organizations_for_user
 from marketplace import selectors, services
 from marketplace.access import is_market_staff
 from marketplace.forms import (
@@ -175,7 +175,11 @@ def listing_create(request, kind: str):
     if not organizations.exists():
         raise PermissionDenied("只有企业、高校和院所的成员可以发布挂牌")
     org_pk = request.POST.get("organization") or request.GET.get("organization")
-    organization = organizations.filter(pk=org_pk).first() if org_pk else organizations.first()
+    organization = (
+        organizations.filter(pk=org_pk).first()
+        if org_pk
+        else acting_organization(user=request.user, session=request.session)
+    )
     if organization is None:
         raise PermissionDenied("只能为本机构发布挂牌")
     data = request.POST if request.method == "POST" else pending_input(request)
@@ -305,6 +309,7 @@ def inquiry_create(request, pk: int):
                 message=form.cleaned_data["message"],
                 mode=form.cleaned_data["mode"],
                 budget_wan=form.cleaned_data["budget_wan"],
+                organization=acting_organization(user=request.user, session=request.session),
             )
         except PermissionDenied as exc:
             status = HTTPStatus.FORBIDDEN

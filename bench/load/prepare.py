@@ -21,6 +21,8 @@ import django
 
 django.setup()
 
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
 
@@ -31,6 +33,8 @@ from ip_registry.models import Enterprise, Patent  # noqa: E402
 from marketplace.selectors import listings_live  # noqa: E402
 
 LOAD_PASSWORD = "panjin-load-2026"  # noqa: S105 - throwaway accounts of a scratch database
+# Staff roles sign in with TOTP; the load's staff share this authenticator (scratch database).
+LOAD_TOTP_SECRET = "JBSWY3DPEHPK3PXPLOADLOADLOADLOAD"  # noqa: S105
 QUERIES = [
     "稠油",
     "降黏剂",
@@ -61,6 +65,11 @@ def _account(username: str, role: Role, organization: Organization | None, passw
     if user.password != password_hash:
         user.password = password_hash
         user.save(update_fields=["password"])
+    if (
+        user.is_staff
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
+        TOTP.activate(user, LOAD_TOTP_SECRET)
     return user
 
 
@@ -129,6 +138,7 @@ def main() -> None:
     counterparties = [{"name": o.name, "uscc": o.uscc} for o in organizations[:4]]
     fixture = {
         "password": LOAD_PASSWORD,
+        "totp_secret": LOAD_TOTP_SECRET,
         "queries": QUERIES,
         "listings": listings,
         "inquirable": inquirable,

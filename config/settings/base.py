@@ -289,6 +289,7 @@ WAGTAIL_SITE_NAME = "盘锦科技成果交易与知识产权登记平台"
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_LOGIN_URL = "login"  # allauth's login, with the second-factor step
 # No Gravatar: avatars would leak staff e-mail hashes to a third party (and CSP blocks them).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor a release check from every admin's browser to releases.wagtail.org (blocked by the CSP).

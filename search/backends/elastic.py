@@ -25,7 +25,7 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from search import analysis
+from search import analysis, ranking
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     MAX_RESULT_WINDOW,
@@ -150,7 +150,70 @@ SEARCH_FILTER_PATH = [
     "hits.hits._source",
     "aggregations.*.buckets.key",
     "aggregations.*.buckets.doc_count",
+    "aggregations.all_docs.doc_count",
+    "aggregations.all_docs.df.buckets.*.doc_count",
 ]
+# Candidates re-ranked in Python for a relevance search (as the database backend does).
+RERANK_DEPTH = 120
+# What the re-ranking reads of a candidate: normalised text and jieba words per field.
+RANK_FIELDS = [
+    "title",
+    "keywords",
+    "summary",
+    "body",
+    "title_words",
+    "keyword_words",
+    "summary_words",
+    "body_words",
+    "published_at",
+]
+
+
+def _in_any_field(word: str) -> dict:
+    """A document that has the word (its document frequency, as the database counts it: as a
+    word of any field, or for one Han character anywhere in the text)."""
+    fields = ["title_words", "keyword_words", "summary_words", "body_words"]
+    if len(word) == 1 and analysis.has_han(word):
+        fields += ["title", "summary", "body"]
+    return {"bool": {"should": [{"term": {f: word}} for f in fields]}}
+
+
+def _reranked(raw_hits: list[dict], query: AnalyzedQuery, aggregations: dict) -> list[dict]:
+    all_docs = aggregations.get("all_docs", {})
+    doc_count = max(int(all_docs.get("doc_count", 0)), 1)
+    buckets = all_docs.get("df", {}).get("buckets", {})
+    idf = {
+        w: ranking.idf_of(int(buckets.get(w, {}).get("doc_count", 0)), doc_count)
+        for w in query.all_words
+    }
+    scored = []
+    for h in raw_hits:
+        src = h["_source"]
+        candidate = ranking.Candidate(
+            key=h,
+            fields={
+                "title": src.get("title") or "",
+                "keywords": " ".join(src.get("keywords") or []),
+                "summary": src.get("summary") or "",
+                "body": src.get("body") or "",
+            },
+            words={
+                "title": " ".join(src.get("title_words") or []),
+                "keywords": " ".join(src.get("keyword_words") or []),
+                "summary": " ".join(src.get("summary_words") or []),
+                "body": " ".join(src.get("body_words") or []),
+            },
+        )
+        h["_score"] = ranking.score(query, candidate, idf)
+        scored.append((h["_score"], src.get("published_at") or "", h))
+    scored.sort(key=lambda x: (-x[0], _negated(x[1])))
+    return [h for _, _, h in scored]
+
+
+def _negated(moment: str) -> str:
+    """A sort key putting later ISO dates first (ties of score: newest first, as the database)."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in moment) if moment else "\U0010ffff"
+
 
 # What a hit shows: its identity and the text as written (snippets are cut from it).
 HIT_FIELDS = [
@@ -551,9 +614,22 @@ class ElasticsearchBackend:
             s = s.sort({"price_wan": {"order": "desc", "missing": "_last"}}, "_score")
         else:
             s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
-        offset = min(params.offset, MAX_RESULT_WINDOW - params.page_size)
-        s = s.extra(from_=max(offset, 0), size=params.page_size, track_total_hits=True)
-        s = s.source(HIT_FIELDS)
+        offset = max(min(params.offset, MAX_RESULT_WINDOW - params.page_size), 0)
+        # Relevance: the best RERANK_DEPTH by Elasticsearch's score, re-ranked by the formula the
+        # database backend uses (search.ranking), with document frequencies from the whole index
+        # counted in the same request, so both backends order results alike.
+        rerank = params.sort == "relevance" and not query.is_empty
+        if rerank:
+            depth = max(RERANK_DEPTH, offset + params.page_size)
+            s = s.extra(from_=0, size=depth, track_total_hits=True)
+            s = s.source([*HIT_FIELDS, *RANK_FIELDS])
+            words = query.all_words
+            s.aggs.bucket("all_docs", "global").bucket(
+                "df", "filters", filters={w: _in_any_field(w) for w in words}
+            )
+        else:
+            s = s.extra(from_=offset, size=params.page_size, track_total_hits=True)
+            s = s.source(HIT_FIELDS)
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
@@ -562,8 +638,12 @@ class ElasticsearchBackend:
         response = self.client.search(
             index=self.alias, body=s.to_dict(), filter_path=SEARCH_FILTER_PATH
         ).body
+        raw_hits = response.get("hits", {}).get("hits", [])
+        if rerank:
+            raw_hits = _reranked(raw_hits, query, response.get("aggregations", {}))
+            raw_hits = raw_hits[offset : offset + params.page_size]
         hits = []
-        for h in response.get("hits", {}).get("hits", []):
+        for h in raw_hits:
             src = h["_source"]
             hits.append(
                 Hit(

@@ -13,10 +13,12 @@ from accounts import services
 from accounts.models import Invitation, JoinRequest
 from core.models import Membership, Organization
 from core.roles import Role
+from marketplace.models import Inquiry
 from tests.accounts.factories import APPLIED_USCC, apply_for_organization, licence_upload
 from tests.contracts.factories import pdf_bytes
 from tests.factories import OrganizationFactory, UserFactory
 from tests.ip_registry.factories import EnterpriseFactory
+from tests.marketplace.factories import make_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +268,10 @@ def test_removed_member_loses_the_organisation_at_once(client, make_user):
 
 def test_readme_add_organization_then_add_user_work_verbatim():
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    # README.md sends "add users, roles and API tokens" readers to docs/core.md.
+    root = Path(__file__).resolve().parents[2]
+    assert "docs/core.md" in (root / "README.md").read_text(encoding="utf-8")
+    readme = (root / "docs" / "core.md").read_text(encoding="utf-8")
     lines = [
         line.removeprefix(".venv/bin/python manage.py ")
         for line in readme.splitlines()
@@ -347,3 +352,20 @@ def test_seed_demo_adds_an_application_and_a_join_request():
 def test_a_pending_organisation_has_no_public_page(client):
     pending = apply_for_organization()
     assert client.get(f"/market/org/{pending.pk}/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_person_in_two_organisations_picks_the_one_they_act_for(client, make_user):
+    first, second = OrganizationFactory(name="甲机构"), OrganizationFactory(name="乙机构")
+    person = make_user(Role.ENTERPRISE_MEMBER, organization=first, username="both")
+    Membership.objects.create(user=person, organization=second)
+    listing = make_listing(organization=OrganizationFactory())
+    client.force_login(person)
+    chosen = client.post("/accounts/organizations/acting/", {"organization": second.pk})
+    assert chosen.status_code == HTTPStatus.FOUND
+    client.post(f"/market/inquiries/new/{listing.pk}/", {"message": "请报价"})
+    assert Inquiry.objects.get().buyer_organization == second
+    page = client.get("/accounts/").content.decode()
+    assert f'value="{second.pk}" selected' in page
+    other = OrganizationFactory()
+    refused = client.post("/accounts/organizations/acting/", {"organization": other.pk})
+    assert refused.status_code == HTTPStatus.FORBIDDEN

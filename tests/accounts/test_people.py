@@ -71,7 +71,9 @@ def test_reset_answers_alike_for_known_and_unknown_addresses(client):
 
 
 def test_reset_is_rate_limited_per_address(client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/h/key"}
+    limits = dict(settings.ACCOUNT_RATE_LIMITS)
+    limits["reset_password"] = "1/h/key"
+    settings.ACCOUNT_RATE_LIMITS = limits
     UserFactory(username="known", email="known@example.com")
     client.post("/accounts/password/reset/", {"email": "known@example.com"})
     response = client.post("/accounts/password/reset/", {"email": "known@example.com"})
@@ -168,3 +170,31 @@ def test_the_last_administrator_with_colleagues_cannot_close(client, make_user):
     assert "至少保留一名机构管理员" in response.content.decode()
     boss.refresh_from_db()
     assert boss.is_active and boss.username == "boss"
+
+
+def test_staff_made_accounts_without_an_address_can_log_in(client):
+    """README: `add_user li --role registry_officer` makes an account with no e-mail."""
+    UserFactory(username="noemail", email="")
+    response = client.post("/accounts/login/", {"login": "noemail", "password": PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "_auth_user_id" in client.session
+
+
+def test_a_signed_up_but_unconfirmed_address_still_blocks_login(client):
+    _sign_up(client)
+    client.logout()
+    response = client.post("/accounts/login/", {"login": "li", "password": STRONG})
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/django-admin/login/"])
+def test_admin_logins_go_through_allauth_so_the_second_factor_cannot_be_skipped(
+    client, make_user, path
+):
+    make_user(Role.ADMINISTRATOR, username="boss")
+    response = client.get(path, {"next": "/admin/pages/"})
+    assert response["Location"] == "/accounts/login/?next=/admin/pages/"
+    client.post(path, {"username": "boss", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith("/accounts/login/")

@@ -6,7 +6,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Settings the apps define for themselves (library settings such as AXES_* are not listed).
-APP_PREFIXES = ("CONTRACT_", "IP_REGISTRY_", "MARKET_", "SEARCH_", "ELASTICSEARCH_", "PLAN_")
+APP_PREFIXES = (
+    "ACCOUNTS_",
+    "CONTRACT_",
+    "IP_REGISTRY_",
+    "MARKET_",
+    "SEARCH_",
+    "ELASTICSEARCH_",
+    "PLAN_",
+)
 APPS = ("config", "core", "ip_registry", "accounts", "marketplace", "contracts", "plan", "search")
 
 

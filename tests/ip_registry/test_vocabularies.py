@@ -17,7 +17,7 @@ from ip_registry.imports import parse_date, registry_columns_unknown, registry_i
 from ip_registry.models import ColumnProfile, Designation, Enterprise, LegalStatusEvent
 from ip_registry.selectors import coverage_for_year, patent_status_on
 from ip_registry.services import column_profile_save
-from search.services import search_params
+from search.selectors import search_params
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
+from core.roles import Role
 from ip_registry.selectors import Holder, PatentSnapshot
 from marketplace import patents as market_patents
 from marketplace.models import ListingPatentCheck
@@ -98,7 +99,7 @@ def test_publishing_rechecks_and_shows_the_flag_in_the_editor(
     registry[A] = snapshot(A, in_force=False)
     page = make_listing(organization=owner_org, patents=A)  # published → checked by the signal
     assert ListingPatentCheck.objects.get(page=page).flagged
-    client.force_login(make_user(username="admin", is_superuser=True, is_staff=True))
+    client.force_login(make_user(Role.ADMINISTRATOR, username="admin"))
     response = client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == HTTPStatus.OK
     assert "专利状态存疑" in response.content.decode()

@@ -657,6 +657,78 @@ TARGETS: list[Target] = [
 ]
 
 
+# Inside one organisation: its 机构管理员 versus a plain member, a member of another
+# organisation, a signed-up person without one (the applicant of {pending_org}) and the
+# platform administrator. Enforced by tests/accounts/test_org_access_matrix.py.
+ORG_ROLES = ("anonymous", "applicant", "org_member", "org_admin", "other_org_admin", "admin")
+ORG_ROLE_TITLES = {
+    "anonymous": "匿名",
+    "applicant": "无机构的申请人",
+    "org_member": "A 普通成员",
+    "org_admin": "A 机构管理员",
+    "other_org_admin": "B 机构管理员",
+    "admin": "平台管理员",
+}
+ORG_TARGETS: list[Target] = [
+    T(
+        "accounts:organization_members",
+        "GET",
+        "/accounts/organizations/{org_a}/members/",
+        (302, 403, 403, 200, 403, 403),
+    ),
+    T(
+        "accounts:invitation_create",
+        "POST",
+        "/accounts/organizations/{org_a}/invitations/",
+        (302, 403, 403, 302, 403, 403),
+        (("email", "new@example.com"),),
+    ),
+    T(
+        "accounts:invitation_revoke",
+        "POST",
+        "/accounts/invitations/{invitation}/revoke/",
+        (302, 403, 403, 302, 403, 403),
+    ),
+    T(
+        "accounts:join_request_decide",
+        "POST",
+        "/accounts/join-requests/{join_request}/",
+        (302, 403, 403, 302, 403, 403),
+        (("decision", "accept"),),
+    ),
+    T(
+        "accounts:member_role",
+        "POST",
+        "/accounts/members/{membership_member}/role/",
+        (302, 403, 403, 302, 403, 403),
+        (("role", "administrator"),),
+    ),
+    T(
+        "accounts:member_remove",
+        "POST",
+        "/accounts/members/{membership_member}/remove/",
+        (302, 403, 302, 302, 403, 403),
+        (),
+        note="the member may leave; the administrator may remove",
+    ),
+    T(
+        "accounts:licence",
+        "GET",
+        "/accounts/organizations/{pending_org}/licence/",
+        (302, 200, 403, 403, 403, 200),
+        (),
+        note="the applicant and the platform's reviewers",
+    ),
+    T(
+        "accounts:review_decide",
+        "POST",
+        "/accounts/review/{pending_org}/",
+        (302, 403, 403, 403, 403, 302),
+        (("decision", "approve"),),
+    ),
+]
+
+
 # The plan monitor has roles of its own, so its table has its own columns. World: 市统计局's
 # reporter `reporter_tjj` owns the draft report {report} (R&D share of GDP, 2018, with evidence
 # {evidence}) and the submitted report {submitted}; `reporter_rsj` reports for 市人社局; the
@@ -774,6 +846,26 @@ PLAN_TARGETS: list[Target] = [
 ]
 
 
+def _org_markdown() -> list[str]:
+    lines = [
+        "",
+        "## Inside an organisation",
+        "",
+        "Organisation A has a 机构管理员 and a plain member; B has its own administrator; the",
+        "applicant has signed up and applied for an organisation that awaits review. Enforced by",
+        "`tests/accounts/test_org_access_matrix.py` (`ORG_TARGETS`).",
+        "",
+        "| URL name | method | path | "
+        + " | ".join(ORG_ROLE_TITLES[r] for r in ORG_ROLES)
+        + " | note |",
+        "|" + "---|" * (len(ORG_ROLES) + 4),
+    ]
+    for t in ORG_TARGETS:
+        cells = " | ".join(str(s) for s in t.expected)
+        lines.append(f"| `{t.name}` | {t.method} | `{t.path}` | {cells} | {t.note} |")
+    return lines
+
+
 def render_markdown() -> str:
     lines = [
         "# Access-control matrix",
@@ -802,6 +894,7 @@ def render_markdown() -> str:
     for t in TARGETS:
         cells = " | ".join(str(s) for s in t.expected)
         lines.append(f"| `{t.name}` | {t.method} | `{t.path}` | {cells} | {t.note} |")
+    lines += _org_markdown()
     lines += [
         "",
         "## Plan monitor (`plan/`)",

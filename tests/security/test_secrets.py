@@ -17,6 +17,9 @@ ALLOWED_LITERALS = {
     "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef",  # config/settings/dev.py
     "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789",  # config/settings/test.py
     "Panjin-new-2026!",  # tests/core/test_pages.py: the password-change test's new password
+    "Panjin-strong-2026!",  # tests/accounts: sign-up passwords of test people
+    "Panjin-Journey-2026!",  # tests/e2e/test_accounts_journey.py: the same, in the browser
+    "12345678",  # tests/accounts/test_people.py: the weak password the validators refuse
     "pass",  # README placeholders: postgres://user:pass@…, postgres://panjin:secret@…
     "secret",
 }
