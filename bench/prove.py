@@ -9,11 +9,13 @@ Elasticsearch through bin/elasticsearch on ES_PORT with its own index prefix, gu
 config.settings.production (3 workers) and the worker `manage.py search_sync --forever`. The
 load comes from a second process: locust, headless, bench/load/locustfile.py.
 
-Phases: capacity probe (/healthz vs the search page, alone, same server), the mixed load, the
-faults (Elasticsearch killed mid-load, PostgreSQL restarted mid-load, the upload size limit, the
-task worker killed mid-batch), then the fuzz suites (schemathesis, Hypothesis) with their
-bounded example counts. Exits 1 when anything failed. Writes bench/results/prove-<scale>.md and
-the marked block in docs/proof.md.
+Phases: capacity probe (/healthz vs the search page, alone, same server), the mixed load, fuzzing
+of the live server (bench/load/fuzz_live.py: schemathesis with a fresh printed seed, every write
+read back, 5xx counted from gunicorn's access log), the faults (Elasticsearch killed mid-load,
+PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch), then
+the in-process fuzz suites (schemathesis, Hypothesis) with their bounded example counts. Exits 1
+when anything failed. Writes bench/results/prove-<scale>.md and the marked block in
+docs/proof.md.
 """
 
 import argparse
@@ -212,6 +214,10 @@ class Stack:
     def host(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def access_log(self) -> Path:
+        return self.base / "access.log"
+
     def manage(self, *args, check=True, capture=False, timeout=None):
         return subprocess.run(
             [PY, "manage.py", *args],
@@ -251,6 +257,11 @@ class Stack:
                 "60",
                 "--graceful-timeout",
                 "5",
+                # The live fuzz phase counts 5xx from here, not from its own verdicts.
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "%(s)s %(m)s %(U)s",
             ],
             cwd=ROOT,
             env=self.env,
@@ -627,6 +638,49 @@ def phase_worker_kill(stack: Stack) -> Outcome:
     )
 
 
+def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
+    """schemathesis and the read-back property against the running production server
+    (bench/load/fuzz_live.py); 5xx counted from gunicorn's access log."""
+    result = stack.python(
+        "bench/load/fuzz_live.py",
+        "--host",
+        stack.host,
+        "--fixture",
+        str(fixture),
+        "--access-log",
+        str(stack.access_log),
+        "--examples",
+        str(examples),
+        check=False,
+        timeout=1800,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        return Outcome("live server fuzz", False, 0, f"no result: {result.stderr[-500:]}")
+    figures = json.loads(lines[-1])
+    checks = {
+        "no 5xx in the access log": figures["five_xx"] == 0,
+        "access log saw every call": figures["logged_requests"] >= figures["calls"],
+        "every write read back": not figures["failures"],
+        "property exercised (≥ 1 accepted)": figures["property_accepted"] >= 1,
+    }
+    summary = (
+        f"seed {figures['seed']}: {figures['operations']} operations, {figures['calls']} calls, "
+        f"{figures['writes']} writes, {figures['readbacks']} read-backs; property "
+        f"{figures['property_accepted']}/{figures['property_tried']} accepted; access log "
+        f"{figures['logged_requests']} requests, 5xx {figures['five_xx']} (≤ 0); "
+    )
+    if figures["failures"]:
+        summary += f"first failure: {figures['failures'][0][:200]}; "
+    return Outcome.from_checks(
+        f"live server fuzz (seed {figures['seed']})",
+        checks,
+        summary,
+        writes_lost=0,
+        figures=figures,
+    )
+
+
 STATS_LINE = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid test cases")
 
 
@@ -662,7 +716,7 @@ def phase_fuzz(env: dict, examples: int) -> list[Outcome]:
         outcomes.append(
             Outcome(
                 name,
-                result.returncode == 0,
+                result.returncode == 0 and five == 0 and inputs > 0,
                 0,
                 f"{summary} ({time.time() - started:.0f}s)",
                 {"inputs": inputs, "five": five, "tail": output[-3000:]},
@@ -710,11 +764,14 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
             f"| fault: {fault.name} | {ok if fault.passed else bad} | "
             f"writes lost {fault.writes_lost}; {fault.detail} |"
         )
+    if "fuzz-live" in results:
+        live = results["fuzz-live"]
+        lines.append(f"| inputs: {live.name} | {ok if live.passed else bad} | {live.detail} |")
     for fuzz in results.get("fuzz", []):
         lines.append(
-            f"| inputs: {fuzz.name} | {ok if fuzz.passed else bad} | "
-            f"{fuzz.figures.get('inputs', 0)} inputs tried, 5xx {0 if fuzz.passed else 'see log'}; "
-            f"{fuzz.detail} |"
+            f"| inputs: {fuzz.name} (in-process) | {ok if fuzz.passed else bad} | "
+            f"{fuzz.figures.get('inputs', 0)} inputs tried, 5xx seen in output "
+            f"{fuzz.figures.get('five', 0)} (≤ 0); {fuzz.detail} |"
         )
     if "load" in results:
         lines += ["", "Per endpoint (load phase):", ""]
@@ -760,7 +817,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--examples", type=int, default=16, help="schemathesis examples per op")
-    parser.add_argument("--only", default="capacity,load,faults,fuzz")
+    parser.add_argument("--only", default="capacity,load,fuzz-live,faults,fuzz")
     parser.add_argument("--database-url", help="use this database instead of a throwaway cluster")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the temporary folder")
@@ -832,6 +889,12 @@ def main() -> int:
                 "load", lambda: phase_load(stack, fixture, seconds=args.seconds, users=args.users)
             )
             log(results["load"].detail)
+        if "fuzz-live" in phases:
+            log(f"fuzz against the live server ({args.examples} examples/operation)")
+            results["fuzz-live"] = guarded(
+                "live server fuzz", lambda: phase_fuzz_live(stack, fixture, args.examples)
+            )
+            log(results["fuzz-live"].detail)
         if "faults" in phases:
             faults = results["faults"] = []
             for label, fn in [

@@ -41,13 +41,20 @@ def certificate_pdf(*, contract: Contract, base_url: str) -> bytes:
     return html_to_pdf(certificate_html(contract=contract, base_url=base_url))
 
 
+def _certificate_stored(contract: Contract) -> bool:
+    # A row restored without its private files (or a file removed by hand) names a certificate
+    # that is gone: render it again instead of failing the download (found by the live fuzz).
+    file = contract.certificate
+    return bool(file) and file.storage.exists(file.name)
+
+
 def contract_certificate_get_or_create(*, contract: Contract, base_url: str) -> Contract:
     """Generate the certificate on first request and store it; later calls reuse the file.
 
     Permission is checked by the caller (parties and officers only). The row lock keeps two
     simultaneous first downloads from rendering twice.
     """
-    if contract.certificate:
+    if _certificate_stored(contract):
         return contract
     with transaction.atomic():
         locked = (
@@ -55,7 +62,7 @@ def contract_certificate_get_or_create(*, contract: Contract, base_url: str) -> 
             .select_related("office", "organization")
             .get(pk=contract.pk)
         )
-        if locked.certificate:
+        if _certificate_stored(locked):
             return locked
         if locked.status not in (Status.REGISTERED, Status.CANCELLED):
             raise ValueError("only registered contracts have a certificate")

@@ -276,7 +276,8 @@ def suppress(
     return {c for c in cells if alias[c] in withheld}
 
 
-def _version() -> str:
+def stats_data_version() -> str:
+    """Changes whenever a counted contract is registered, amended or cancelled."""
     data = _counted().aggregate(n=Count("id"), changed=Max("updated_at"))
     return f"{data['n']}:{data['changed'].isoformat() if data['changed'] else '-'}"
 
@@ -285,7 +286,7 @@ def public_cells() -> frozenset[Cell]:
     """The cells whose amounts the public may see (every other amount is withheld), computed
     once per data version and minimum."""
     minimum = settings.CONTRACT_STATS_MIN_PUBLIC_COUNT
-    key = f"contracts:public-cells:{minimum}:{_version()}"
+    key = f"contracts:public-cells:{minimum}:{stats_data_version()}"
     public = cache.get(key)
     if public is None:
         cells, equations = _cube(_base_counts(), _subtype_parents())

@@ -5,8 +5,9 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.cache import cache
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from contracts import charts, forms, services
 from contracts.certificates import contract_certificate_get_or_create
 from contracts.cleaning import amounts_complete
+from contracts.disclosure import stats_data_version
 from contracts.guide import contract_type_suggest
 from contracts.inquiries import contract_from_inquiry
 from contracts.models import SUBTYPES, Attachment, ChangeRequest, Contract, OfficerAction, Status
@@ -37,6 +39,7 @@ from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_respon
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
 from core.selectors import acting_organization, organizations_for_user
+from core.throttle import client_key, single_render, throttle_allow
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -586,25 +589,61 @@ def stats_export(request, fmt):
     )
 
 
-def stats_report(request):
-    """Monthly report PDF: totals, by type, field, IP type, party type, 输出 and 吸纳."""
+REPORT_RENDERS_PER_CLIENT = 10  # fresh renders per client per REPORT_WINDOW_SECONDS
+REPORT_WINDOW_SECONDS = 600
+
+
+def _report_period(request) -> tuple[int, int]:
+    """(year, month) of a month that has or can have registrations: from the first year with
+    data to the current month. Anything else is a 400, before any work is done."""
     today = timezone.localdate()
+    first = min(contract_stats_years(), default=today.year)
     try:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
-        date(year, month, 1)
     except ValueError as exc:
-        raise Http404("年月无效") from exc
-    report = contract_stats_month_report(
-        year=year, month=month, full=services.user_is_officer(request.user)
+        raise BadRequest("年月无效：year、month 须为整数") from exc
+    if not (first <= year <= today.year and 1 <= month <= 12) or date(year, month, 1) > today:
+        raise BadRequest(f"年月无效：可查询 {first} 年 1 月至 {today.year} 年 {today.month} 月")
+    return year, month
+
+
+def stats_report(request):
+    """Monthly report PDF: totals, by type, field, IP type, party type, 输出 and 吸纳.
+
+    A render costs about a second of CPU, so each (month, audience) is rendered once per data
+    version and served from the cache after that; fresh renders are limited per client and to
+    one at a time per worker (429 otherwise)."""
+    year, month = _report_period(request)
+    full = services.user_is_officer(request.user)
+    key = f"contracts:report:{year}-{month}:{'full' if full else 'public'}:{stats_data_version()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        allowed = throttle_allow(
+            scope="contracts-report",
+            key=client_key(request),
+            limit=REPORT_RENDERS_PER_CLIENT,
+            window_seconds=REPORT_WINDOW_SECONDS,
+        )
+        with single_render("contracts-report") as free:
+            if not (allowed and free):
+                response = HttpResponse(
+                    "报表生成请求过于频繁，请稍后再试",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = "30"
+                return response
+            report = contract_stats_month_report(year=year, month=month, full=full)
+            html = render(
+                request,
+                "contracts/report.html",
+                {"year": year, "month": month, "generated": timezone.localtime(), **report},
+            ).content.decode()
+            pdf = html_to_pdf(html)
+        cache.set(key, pdf, timeout=24 * 3600)
+    response = download_response(
+        pdf, filename=f"技术合同登记月报-{year}年{month}月.pdf", content_type=PDF_CONTENT_TYPE
     )
-    html = render(
-        request,
-        "contracts/report.html",
-        {"year": year, "month": month, "generated": timezone.localtime(), **report},
-    ).content.decode()
-    return download_response(
-        html_to_pdf(html),
-        filename=f"技术合同登记月报-{year}年{month}月.pdf",
-        content_type=PDF_CONTENT_TYPE,
-    )
+    response["Cache-Control"] = "private, max-age=300" if full else "public, max-age=300"
+    return response

@@ -1,6 +1,7 @@
 import json
 import re
 from http import HTTPStatus
+from typing import Any
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -76,12 +77,13 @@ def edge_error(request, status: HTTPStatus, message: str) -> HttpResponse:
         return JsonResponse(
             {"detail": message}, status=status, json_dumps_params={"ensure_ascii": False}
         )
-    exception: Exception
-    if status == HTTPStatus.NOT_FOUND:
-        handler, exception = get_resolver().resolve_error_handler(404), Http404(message)
-    else:
-        handler, exception = get_resolver().resolve_error_handler(400), BadRequest(message)
-    response = handler(request, exception)  # type: ignore[call-arg]
+    exception: Exception = (
+        Http404(message) if status == HTTPStatus.NOT_FOUND else BadRequest(message)
+    )
+    handler: Any = get_resolver().resolve_error_handler(
+        404 if status == HTTPStatus.NOT_FOUND else 400
+    )
+    response = handler(request, exception)
     response.status_code = status
     return response
 

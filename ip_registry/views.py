@@ -98,7 +98,21 @@ def enterprise_detail(request, uscc: str):
     enterprise = get_object_or_404(
         Enterprise.objects.select_related("district", "industry"), uscc=uscc
     )
-    on = _date_param(request) or today()
+    context = {
+        "enterprise": enterprise,
+        "sections": _sections_for(enterprise),
+        "rd_institutions": enterprise_rd_institutions(enterprise=enterprise),
+        "portfolio_visible": is_ip_officer(request.user),
+    }
+    if context["portfolio_visible"]:
+        # Designations and the patent portfolio are the coverage KPI's inputs per enterprise:
+        # together they are the officers' gap list, which the API keeps for IP officers too
+        # (/api/v1/ip/enterprises/{uscc}/patents, /coverage/non-holders). One rule, both places.
+        context.update(_enterprise_portfolio(enterprise, on=_date_param(request) or today()))
+    return render(request, "ip_registry/enterprise_detail.html", context)
+
+
+def _enterprise_portfolio(enterprise: Enterprise, *, on) -> dict:
     holdings = Holding.objects.filter(enterprise=enterprise).select_related("patent")
     current_numbers = {
         h.patent.application_number
@@ -109,23 +123,15 @@ def enterprise_detail(request, uscc: str):
     snapshots = patents_status_on(numbers=current_numbers | past_numbers, on=on)
     current = sorted((snapshots[n] for n in current_numbers), key=lambda s: s.number, reverse=True)
     past = sorted((snapshots[n] for n in past_numbers), key=lambda s: s.number, reverse=True)
-    designations = Designation.objects.filter(enterprise=enterprise).select_related(
-        "designation_type"
-    )
-    return render(
-        request,
-        "ip_registry/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "designations": designations,
-            "current": current,
-            "past": past,
-            "in_force_count": sum(1 for s in current if s.in_force),
-            "sections": _sections_for(enterprise),
-            "rd_institutions": enterprise_rd_institutions(enterprise=enterprise),
-            "on": on,
-        },
-    )
+    return {
+        "designations": Designation.objects.filter(enterprise=enterprise).select_related(
+            "designation_type"
+        ),
+        "current": current,
+        "past": past,
+        "in_force_count": sum(1 for s in current if s.in_force),
+        "on": on,
+    }
 
 
 def patent_detail(request, number: str):

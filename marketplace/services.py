@@ -655,6 +655,8 @@ def inquiry_create(
         created_at=now,
     )
     InquiryMessage.objects.create(inquiry=inquiry, author=buyer, body=message, created_at=now)
+    # The caller answers with what was stored (the budget as the column keeps it), not the input.
+    inquiry.refresh_from_db(fields=["budget_wan"])
     audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),

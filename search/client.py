@@ -16,9 +16,19 @@ def elasticsearch_enabled() -> bool:
     return bool(settings.ELASTICSEARCH_URL)
 
 
+def elasticsearch_nodes(url: str) -> list[str]:
+    """ELASTICSEARCH_URL names one node or several, comma-separated (a cluster's nodes)."""
+    return [node.strip() for node in url.split(",") if node.strip()]
+
+
 @cache
 def _client_for(url: str, timeout: float) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+    nodes = elasticsearch_nodes(url)
+    # With several nodes a request that finds one down is retried on another (the client
+    # marks the dead node and skips it until it answers again); one retry per other node.
+    return Elasticsearch(
+        nodes, request_timeout=timeout, max_retries=max(1, len(nodes)), retry_on_timeout=False
+    )
 
 
 def get_client() -> Elasticsearch:

@@ -140,3 +140,33 @@ def test_the_public_cannot_take_the_total_minus_the_visible_types(
     client.force_login(officer)
     stats = client.get("/api/v1/contracts/stats", {"year": year, "group_by": "type"}).json()
     assert {r["key"]: r["total"] for r in stats["rows"]}["consulting"] == "1500000.00"
+
+
+@pytest.mark.django_db
+def test_the_month_report_is_rendered_once_per_data_version_and_rate_limited(
+    client, registered, member, officer, monkeypatch
+):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from contracts import services, views
+
+    cache.clear()
+    renders = []
+    real = views.html_to_pdf
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: renders.append(1) or real(html))
+    url = reverse("contracts:stats_report")
+    day = registered.registered_on
+    params = {"year": day.year, "month": day.month}
+    for _ in range(3):
+        response = client.get(url, params)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert len(renders) == 1
+    services.contract_cancel(user=officer, contract=registered, reason="解除")
+    assert client.get(url, params).status_code == 200 and len(renders) == 2  # new data version
+    for bad in ({"year": 1999, "month": 1}, {"year": day.year + 1, "month": 1}, {"month": 0}):
+        assert client.get(url, bad).status_code == 400
+    monkeypatch.setattr(views, "REPORT_RENDERS_PER_CLIENT", 0)
+    cache.clear()
+    response = client.get(url, params)
+    assert response.status_code == 429 and response["Retry-After"]

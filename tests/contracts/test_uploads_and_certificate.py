@@ -134,6 +134,10 @@ def test_certificate_is_generated_once_and_kept_privately(
     assert client.get(reverse("contracts:certificate", args=[registered.pk])).status_code == 200
     registered.refresh_from_db()
     assert (registered.certificate.name, registered.certificate_generated_at) == (first, generated)
+    # A row whose file is gone (restored without the private folder) renders it again.
+    Path(registered.certificate.path).unlink()
+    response = client.get(reverse("contracts:certificate", args=[registered.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_certificate_qr_points_to_the_verification_page(client, registered):

@@ -352,7 +352,7 @@ def test_statistics_pages_and_exports(client, registered, officer):
         reverse("contracts:stats_report"), {"year": year, "month": registered.registered_on.month}
     )
     assert response.status_code == HTTPStatus.OK and response.content.startswith(b"%PDF-")
-    assert client.get(reverse("contracts:stats_report"), {"month": "13"}).status_code == 404
+    assert client.get(reverse("contracts:stats_report"), {"month": "13"}).status_code == 400
     assert client.get(reverse("contracts:stats_export", args=["doc"])).status_code == 404
 
 

@@ -61,7 +61,7 @@ def test_a_lapsed_patent_says_why_and_since_when_on_the_listing(client, holder):
     assert "已失效（未缴年费终止，2021-04-12）" in client.get(listing.url).content.decode()
 
 
-def test_patent_and_enterprise_pages_take_an_as_of_date(client, holder):
+def test_patent_and_enterprise_pages_take_an_as_of_date(client, make_user, holder):
     _, enterprise = holder
     patent = patent_with_history(
         holder=enterprise, events=[(S.PENDING, FILED), (S.GRANTED, GRANTED), (S.LAPSED, LAPSED)]
@@ -76,6 +76,8 @@ def test_patent_and_enterprise_pages_take_an_as_of_date(client, holder):
     # A date that cannot be read falls back to today rather than failing.
     assert client.get(url, {"on": "yesterday"}).status_code == HTTPStatus.OK
     ent_url = reverse("ip_registry:enterprise_detail", args=[enterprise.uscc])
+    # The enterprise's portfolio is the IP officers' (as on the API).
+    client.force_login(make_user(Role.IP_OFFICER, username="ipo-as-of"))
     assert "1 件（截至 2019-01-01）" in client.get(ent_url, {"on": "2019-01-01"}).content.decode()
     assert "0 件（截至 2022-01-01）" in client.get(ent_url, {"on": "2022-01-01"}).content.decode()
 

@@ -98,7 +98,10 @@ def test_public_pages_show_public_facts(client, registry):
     assert index.status_code == 200 and holder.name in index.content.decode()
     page = client.get(reverse("ip_registry:enterprise_detail", kwargs={"uscc": holder.uscc}))
     text = page.content.decode()
-    assert patent.application_number in text and "2019 年 · 规模以上科技型企业" in text
+    # Designations and the patent portfolio are the officers' (as on the API): one rule.
+    assert holder.name in text
+    assert patent.application_number not in text and "规模以上科技型企业" not in text
+    assert "有效专利" not in text
     detail = client.get(
         reverse("ip_registry:patent_detail", kwargs={"number": patent.application_number})
     )
@@ -302,3 +305,15 @@ def test_vocabularies_are_edited_by_ip_officers_only(client, officer_client, mak
     client.login(username="mod2", password=PASSWORD)
     response = client.get("/admin/snippets/core/district/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_ip_officers_see_the_enterprise_portfolio_on_the_page_as_on_the_api(
+    client, make_user, registry
+):
+    holder, _, patent = registry
+    officer = make_user(Role.IP_OFFICER, username="ipo-portfolio")
+    client.force_login(officer)
+    page = client.get(reverse("ip_registry:enterprise_detail", kwargs={"uscc": holder.uscc}))
+    text = page.content.decode()
+    assert patent.application_number in text and "2019 年 · 规模以上科技型企业" in text
+    assert "有效专利" in text
