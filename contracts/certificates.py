@@ -45,7 +45,7 @@ def _certificate_stored(contract: Contract) -> bool:
     # A row restored without its private files (or a file removed by hand) names a certificate
     # that is gone: render it again instead of failing the download (found by the live fuzz).
     file = contract.certificate
-    return bool(file) and file.storage.exists(file.name)
+    return bool(file.name) and file.storage.exists(file.name or "")
 
 
 def contract_certificate_get_or_create(*, contract: Contract, base_url: str) -> Contract:
