@@ -1,6 +1,8 @@
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django import forms
 
 from core.models import District, Industry, Membership, Organization, TokenGrant
@@ -88,3 +90,15 @@ class LoginForm(AllauthLoginForm):
         if not user.email and not EmailAddress.objects.filter(user=user).exists():
             self._login.email_verification = EmailVerificationMethod.NONE
         return super()._login_with_password(request, redirect_url, credentials)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, also limited per address (allauth itself limits per IP only)."""
+
+    def try_save(self, request):
+        # Without this, one address could be signed up (and mailed) again and again from many
+        # IPs: allauth answers an address already in use like a new one and mails its owner.
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if email and not ratelimit.consume(request, action="signup_email", key=email):
+            return None, ratelimit.respond_429(request)
+        return super().try_save(request)

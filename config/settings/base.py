@@ -188,11 +188,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【盘锦科技成果交易平台】"
 # Per client address and per e-mail address ("key"); the limits live in the cache below.
 ACCOUNT_RATE_LIMITS = {
     "signup": env("DJANGO_RATE_SIGNUP", default="5/h/ip"),
+    # Sign-ups naming one address, whatever their IP (accounts.forms.SignupForm).
+    "signup_email": env("DJANGO_RATE_SIGNUP_EMAIL", default="3/h/key"),
     "reset_password": env("DJANGO_RATE_RESET", default="10/h/ip,3/h/key"),
     "confirm_email": "1/3m/key",
     "login": "30/m/ip",

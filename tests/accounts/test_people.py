@@ -81,6 +81,25 @@ def test_reset_is_rate_limited_per_address(client, settings):
     assert len(mail.outbox) == 1
 
 
+def test_signup_is_rate_limited_per_address_whatever_the_ip(client, settings):
+    limits = dict(settings.ACCOUNT_RATE_LIMITS)
+    limits["signup_email"] = "1/h/key"
+    settings.ACCOUNT_RATE_LIMITS = limits
+    for n, ip in enumerate(("10.0.0.1", "10.0.0.2")):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "same@example.com",
+                "username": f"person{n}",
+                "password1": "Lk3-panjin-sign",
+                "password2": "Lk3-panjin-sign",
+            },
+            REMOTE_ADDR=ip,
+        )
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert User.objects.filter(email="same@example.com").count() == 1
+
+
 def test_pages_are_chinese_in_the_site_frame_without_javascript(client):
     for path in ("/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"):
         html = client.get(path).content.decode()
