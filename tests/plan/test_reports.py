@@ -12,6 +12,7 @@ from core.roles import Role
 from plan import services
 from plan.models import Indicator, Report
 from plan.selectors import reports_overdue, reports_visible_to
+from tests.accounts.factories import PNG
 from tests.contracts.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_evidence_is_required_and_checked_by_content(stats_reporter, rd_gdp):
     broken = SimpleUploadedFile("年报.pdf", b"%PDF-1.7\n garbage")
     with pytest.raises(ValidationError, match="损坏"):
         services.evidence_add(user=stats_reporter, report=report, uploaded=broken)
-    png = SimpleUploadedFile("照片.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    png = SimpleUploadedFile("照片.txt", PNG)  # a decodable image, whatever its name says
     evidence = services.evidence_add(user=stats_reporter, report=report, uploaded=png)
     assert evidence.file.name.endswith(".png") and "照片" not in evidence.file.name
     assert not evidence.file.storage.exists("does-not-exist")
