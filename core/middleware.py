@@ -31,6 +31,13 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # The choice belongs to this request: work the thread does next (a task run after
+        # commit, the next test) must not go on in the visitor's language.
+        translation.deactivate()
+        return response
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """The site's strict policy everywhere; the Wagtail and Django admins are relaxed.

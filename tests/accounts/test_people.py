@@ -91,8 +91,8 @@ def test_signup_is_rate_limited_per_address_whatever_the_ip(client, settings):
             {
                 "email": "same@example.com",
                 "username": f"person{n}",
-                "password1": "Lk3-panjin-sign",
-                "password2": "Lk3-panjin-sign",
+                "password1": STRONG,
+                "password2": STRONG,
             },
             REMOTE_ADDR=ip,
         )
