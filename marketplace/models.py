@@ -80,7 +80,7 @@ class CooperationMode(models.Model):
 
 @register_snippet
 class HolderType(models.Model):
-    """成果持有方类型：高校、院所、企业、个人."""
+    """成果持有方类型：高校、科研院所、企业、个人."""
 
     name = models.CharField("名称", max_length=30, unique=True)
     code = models.SlugField("代码", max_length=30, unique=True)

@@ -14,7 +14,7 @@ COOPERATION_MODES = [
 # (code, name)
 HOLDER_TYPES = [
     ("university", "高校"),
-    ("institute", "院所"),
+    ("institute", "科研院所"),
     ("enterprise", "企业"),
     ("individual", "个人"),
 ]

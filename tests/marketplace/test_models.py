@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import Page
 
+from core.models import Organization
 from marketplace.models import (
     TRL_LEVELS,
     CooperationMode,
@@ -32,10 +33,12 @@ def test_taxonomies_are_seeded_as_editable_data():
     ]
     assert list(HolderType.objects.values_list("name", flat=True)) == [
         "高校",
-        "院所",
+        "科研院所",
         "企业",
         "个人",
     ]
+    # Listings and organisations say the same word, so facets do not list 院所 beside 科研院所.
+    assert HolderType.objects.get(code="institute").name == Organization.Kind.INSTITUTE.label
     CooperationMode.objects.create(name="技术咨询包", code="consulting")
     assert CooperationMode.objects.filter(code="consulting").exists()
 
