@@ -3,6 +3,7 @@ import importlib
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from core.demo import DEMO_PASSWORD, SCALES
@@ -30,7 +31,12 @@ class Command(BaseCommand):
                 if exc.name != f"{app_config.name}.demo":
                     raise
                 continue
-            with transaction.atomic():
+            # Demo people are told of demo events by mail; nobody should receive those, and the
+            # development console backend would print every one between the progress bars.
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+                transaction.atomic(),
+            ):
                 summary = module.seed(scale=chosen, progress=progress)
             parts = "，".join(f"{key} {value}" for key, value in summary.items())
             self.stdout.write(f"[{app_config.verbose_name}] {parts}")
