@@ -4,48 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.deconstruct import deconstructible
 
 from core.models import District, Organization
-
-
-@deconstructible
-class PrivateStorage(Storage):
-    """Delegates to STORAGES["private"] on every call, so files never land under MEDIA_URL
-    and a test's or deployment's storage change is honoured without re-importing models."""
-
-    def _backend(self):
-        return storages["private"]
-
-    def _open(self, name, mode="rb"):
-        return self._backend().open(name, mode)
-
-    def _save(self, name, content):
-        return self._backend().save(name, content)
-
-    def get_available_name(self, name, max_length=None):
-        return self._backend().get_available_name(name, max_length=max_length)
-
-    def delete(self, name):
-        return self._backend().delete(name)
-
-    def exists(self, name):
-        return self._backend().exists(name)
-
-    def size(self, name):
-        return self._backend().size(name)
-
-    def path(self, name):
-        return self._backend().path(name)
-
-    def url(self, name):
-        raise NotImplementedError("私有文件没有公开地址，只能经权限检查后下载")
-
-
-private_storage = PrivateStorage()
+from core.storage import private_files
 
 
 class ContractType(models.TextChoices):
@@ -271,7 +234,7 @@ class Contract(models.Model):
     amendment_count = models.PositiveSmallIntegerField("变更次数", default=0)
     cancellation_reason = models.TextField("注销原因", blank=True)
     certificate = models.FileField(
-        "登记证明", storage=private_storage, upload_to="contracts/certificates/", blank=True
+        "登记证明", storage=private_files, upload_to="contracts/certificates/", blank=True
     )
     certificate_generated_at = models.DateTimeField("证明生成时间", null=True, blank=True)
     source_inquiry_id = models.PositiveBigIntegerField("来源洽谈", null=True, blank=True)
@@ -393,7 +356,7 @@ class Attachment(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
-    file = models.FileField(storage=private_storage, upload_to="contracts/attachments/%Y/")
+    file = models.FileField(storage=private_files, upload_to="contracts/attachments/%Y/")
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)

@@ -7,7 +7,8 @@ class PrivateFileStorage(Storage):
     """STORAGES["private"], looked up on every call: files never land under MEDIA_URL, and a
     test's or deployment's storage change is honoured without re-importing models.
 
-    Organisation licences use it; they are served only through permission-checked views.
+    Organisation licences, contract scans and certificates, and plan evidence and bulletins use
+    it; they are served only through permission-checked views.
     """
 
     def _backend(self):

@@ -10,10 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import PrivateStorage
 from core.models import District
-
-private_storage = PrivateStorage()
+from core.storage import private_files
 
 
 class Department(models.Model):
@@ -223,7 +221,7 @@ class Report(models.Model):
 
 class Evidence(models.Model):
     report = models.ForeignKey(Report, related_name="evidence", on_delete=models.CASCADE)
-    file = models.FileField(storage=private_storage, upload_to="plan/evidence/%Y/")
+    file = models.FileField(storage=private_files, upload_to="plan/evidence/%Y/")
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
@@ -281,7 +279,7 @@ class Bulletin(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    pdf = models.FileField(storage=private_storage, upload_to="plan/bulletins/")
+    pdf = models.FileField(storage=private_files, upload_to="plan/bulletins/")
     summary = models.JSONField(_("摘要"), default=dict, blank=True)
     generated_at = models.DateTimeField(_("生成时间"))
     generated_by = models.ForeignKey(

@@ -1,9 +1,9 @@
 """The plan monitor's tables."""
 
-import contracts.models
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
+import core.storage
 from django.db import migrations, models
 
 
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=contracts.models.PrivateStorage(), upload_to='plan/evidence/%Y/')),
+                ('file', models.FileField(storage=core.storage.PrivateFileStorage(), upload_to='plan/evidence/%Y/')),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
                 ('sha256', models.CharField(max_length=64)),
@@ -144,7 +144,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
                 ('quarter', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='季度')),
                 ('status', models.CharField(choices=[('draft', '待审核'), ('published', '已发布')], default='draft', max_length=20, verbose_name='状态')),
-                ('pdf', models.FileField(storage=contracts.models.PrivateStorage(), upload_to='plan/bulletins/')),
+                ('pdf', models.FileField(storage=core.storage.PrivateFileStorage(), upload_to='plan/bulletins/')),
                 ('summary', models.JSONField(blank=True, default=dict, verbose_name='摘要')),
                 ('generated_at', models.DateTimeField(verbose_name='生成时间')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
