@@ -4,10 +4,3 @@ from django.apps import AppConfig
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = "技术合同登记"
-
-    def ready(self):
-        from contracts.navigation import contract_links, contracts_home
-        from core import home, navigation
-
-        navigation.register(contract_links)
-        home.register(contracts_home, order=20)

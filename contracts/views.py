@@ -36,14 +36,11 @@ from contracts.selectors import (
     stats_min_public_count,
 )
 from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
+from core.feedback import flash_form_errors, flash_validation_error, service_run
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
 from core.selectors import acting_organization, organizations_for_user
 from core.throttle import client_key, single_render, throttle_allow
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return exc.messages
 
 
 def index(request):
@@ -184,8 +181,7 @@ def contract_new(request):
                     user=request.user, organization=organization, data=data, **children
                 )
             except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
+                flash_validation_error(request, exc)
             else:
                 messages.success(request, "草稿已保存。上传合同文本后即可提交。")
                 return redirect("contracts:detail", pk=contract.pk)
@@ -206,15 +202,14 @@ def contract_edit(request, pk):
         collected = _collect(bundle)
         if collected:
             data, children = collected
-            try:
-                services.contract_update(
+            updated = service_run(
+                request,
+                lambda: services.contract_update(
                     user=request.user, contract=contract, data=data, **children
-                )
-            except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
-            else:
-                messages.success(request, "已保存。")
+                ),
+                "已保存。",
+            )
+            if updated is not None:
                 return redirect("contracts:detail", pk=pk)
         return _form_page(request, bundle, contract=contract, status=400)
     return _form_page(request, bundle, contract=contract)
@@ -266,22 +261,18 @@ def attachment_upload(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("contracts:detail", pk=pk)
-    try:
-        services.attachment_add(
+    service_run(
+        request,
+        lambda: services.attachment_add(
             user=request.user,
             contract=contract,
             kind=form.cleaned_data["kind"],
             uploaded=form.cleaned_data["file"],
-        )
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"已上传“{form.cleaned_data['file'].name}”。")
+        ),
+        f"已上传“{form.cleaned_data['file'].name}”。",
+    )
     return redirect("contracts:detail", pk=pk)
 
 
@@ -290,11 +281,9 @@ def attachment_upload(request, pk):
 def attachment_delete(request, pk, attachment_pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
-    try:
-        services.attachment_delete(user=request.user, attachment=attachment)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    service_run(
+        request, lambda: services.attachment_delete(user=request.user, attachment=attachment)
+    )
     return redirect("contracts:detail", pk=pk)
 
 
@@ -309,11 +298,7 @@ def attachment_download(request, pk, attachment_pk):
 
 def _act(request, pk, action):
     contract = contract_get_for_user(user=request.user, pk=pk)
-    try:
-        action(contract)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    service_run(request, lambda: action(contract))
     return redirect("contracts:detail", pk=pk)
 
 
@@ -517,8 +502,7 @@ def from_inquiry(request, inquiry_id):
     try:
         contract = contract_from_inquiry(user=request.user, inquiry_id=inquiry_id)
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        flash_validation_error(request, exc)
         return redirect("contracts:index")
     messages.success(request, "已根据成交信息生成合同登记草稿，请核对后补充。")
     return redirect("contracts:edit", pk=contract.pk)

@@ -193,6 +193,13 @@ class ImportReport:
     def warn(self, row: int | None, message: str) -> None:
         self.warnings.append(RowMessage(row, message))
 
+    def listed(self, messages: list[RowMessage], *, label: str, unit: str, limit: int) -> list[str]:
+        """At most `limit` messages for a terminal, each after its label, then how many more."""
+        lines = [f"{label} {message}" for message in messages[:limit]]
+        if len(messages) > limit:
+            lines.append(f"……另有 {len(messages) - limit} 条{unit}未列出")
+        return lines
+
     def summary(self) -> str:
         counts = _(
             "共 %(total)s 行：新建 %(created)s，更新 %(updated)s，未变 %(unchanged)s，"

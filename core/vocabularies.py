@@ -60,7 +60,7 @@ Entry = Any
 class Lookup:
     """Every spelling of every entry of one vocabulary, read once."""
 
-    def __init__(self, source: VocabularySource, entries: Iterable[Entry]):
+    def __init__(self, source: VocabularySource, entries: Iterable[Entry]) -> None:
         self.source = source
         self.entries = list(entries)
         self.by_key: dict[str, Entry] = {}
@@ -116,7 +116,9 @@ def vocabulary_lookup(key: str) -> Lookup:
     return Lookup(source, source.queryset())
 
 
-def vocabulary_resolve(key: str, value: object, *, label: str, lookup: Lookup | None = None):
+def vocabulary_resolve(
+    key: str, value: object, *, label: str, lookup: Lookup | None = None
+) -> Entry:
     """The entry `value` names, or a ValidationError that offers the closest names."""
     lookup = lookup or vocabulary_lookup(key)
     entry = lookup.get(value)

@@ -25,6 +25,7 @@ from wagtail.snippets.models import register_snippet
 from core.http import clean_query_redirect
 from core.identifiers import normalize_patent_number
 from core.selectors import organizations_for_user
+from core.types import AnyUser
 from marketplace.panels import PatentCheckPanel
 
 # GB/T 22900-2022《科学技术研究项目评价通则》技术就绪水平 (TRL) 1–9 级.
@@ -329,7 +330,7 @@ class ListingPage(Page):
             return "面议"
         return f"{self.price_wan.normalize():f} 万元"
 
-    def editable_by(self, user) -> bool:
+    def editable_by(self, user: AnyUser) -> bool:
         """Members of the owning organisation edit, withdraw and renew the listing."""
         return (
             user.is_authenticated

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from core.feedback import form_add_validation_error
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
@@ -123,7 +124,7 @@ def listing_create(request, kind: str):
         try:
             _save_listing(request, kind=kind, form=form, organization=organization)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
             return redirect("marketplace:mine")
     return render(
@@ -150,7 +151,7 @@ def listing_edit(request, pk: int):
                     request, kind=page.kind, form=form, organization=page.organization, listing=page
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_validation_error(form, exc)
             else:
                 return redirect("marketplace:mine")
     elif restored := pending_input(request):
@@ -169,14 +170,6 @@ def listing_edit(request, pk: int):
             "organization": page.organization,
         },
     )
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -252,7 +245,7 @@ def inquiry_create(request, pk: int):
         except ValidationError as exc:
             if getattr(exc, "code", None) == "rate_limited":
                 status = HTTPStatus.TOO_MANY_REQUESTS
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
             messages.success(request, "询价已发送，卖方回复后会通知您。")
             return redirect("marketplace:inquiry", pk=inquiry.pk)

@@ -7,12 +7,13 @@ on the text fields, across title > keywords > summary > body.
 """
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
-from elasticsearch import BadRequestError, NotFoundError, helpers
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
     Completion,
     Date,
@@ -24,6 +25,7 @@ from elasticsearch.dsl import (
     Search,
     Text,
 )
+from elasticsearch.dsl.query import Query
 
 from search import analysis, ranking
 from search.analysis import AnalyzedQuery
@@ -40,6 +42,10 @@ from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
 from search.ranking import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
 from search.sources import SOURCES
+
+# A document as Elasticsearch stores it, a query or a response: JSON.
+Json = dict[str, Any]
+Progress = Callable[[int], object] | None
 
 FACET_FIELDS = {
     "kind": "kind",
@@ -101,7 +107,7 @@ def _iso_utc(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def to_source(doc: SearchDocument) -> dict:
+def to_source(doc: SearchDocument) -> Json:
     a = doc.analysed()
     facets = doc.facet_values()
     terms = doc.suggestion_terms()
@@ -169,7 +175,7 @@ RANK_FIELDS = [
 ]
 
 
-def _in_any_field(word: str) -> dict:
+def _in_any_field(word: str) -> Json:
     """A document that has the word (its document frequency, as the database counts it: as a
     word of any field, or for one Han character anywhere in the text)."""
     fields = ["title_words", "keyword_words", "summary_words", "body_words"]
@@ -178,7 +184,7 @@ def _in_any_field(word: str) -> dict:
     return {"bool": {"should": [{"term": {f: word}} for f in fields]}}
 
 
-def _reranked(raw_hits: list[dict], query: AnalyzedQuery, aggregations: dict) -> list[dict]:
+def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) -> list[Json]:
     all_docs = aggregations.get("all_docs", {})
     doc_count = max(int(all_docs.get("doc_count", 0)), 1)
     buckets = all_docs.get("df", {}).get("buckets", {})
@@ -259,8 +265,8 @@ def _suggest_inputs(terms: list[str], stored: dict[str, tuple[str, str]]) -> lis
 
 
 def source_from_entry(
-    row: tuple, facets: dict[str, list[str]], pinyin: dict[str, tuple[str, str]]
-) -> tuple[dict, bool]:
+    row: tuple[Any, ...], facets: dict[str, list[str]], pinyin: dict[str, tuple[str, str]]
+) -> tuple[Json, bool]:
     """The to_source() dict of a document, rebuilt from its database entry (the stored analysis)
     without running jieba. The flag is False when a column the database truncates may have
     cut the document short (a 500-character title, a 100-character facet value): the caller
@@ -282,7 +288,7 @@ def source_from_entry(
         for t in dict.fromkeys([*(analysis.normalize(k) for k in keywords or []), norm_title[:100]])
         if t
     ]
-    single = {fld: (facets.get(name) or [None])[0] for fld, name in _ENTRY_FACETS.items()}
+    single = {fld: next(iter(facets.get(name) or []), None) for fld, name in _ENTRY_FACETS.items()}
     source = {
         "kind": kind,
         "object_id": object_id,
@@ -316,7 +322,7 @@ def source_from_entry(
     return source, exact
 
 
-def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
+def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[Json]]:
     """Every SearchEntry as an Elasticsearch source, chunk by chunk (keyset pagination, three
     queries a chunk: entries, facet values, suggestions)."""
     last = 0
@@ -341,7 +347,8 @@ def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
             entry_id__gte=low, entry_id__lte=last
         ).values_list("entry_id", "term", "pinyin", "initials"):
             pinyin[entry_id][term] = (full, initials)
-        out, redo = [], {}
+        out: list[Json] = []
+        redo: dict[str, dict[str, Json]] = {}
         for row in rows:
             source, exact = source_from_entry(row, facets.get(row[0], {}), pinyin.get(row[0], {}))
             if exact:
@@ -356,7 +363,7 @@ def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
         yield out
 
 
-def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Q:
+def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Query:
     """Word matches of one query word and its synonyms, plus character-phrase matches of the
     word as typed (which also catch words jieba split differently); best field wins.
 
@@ -382,7 +389,7 @@ def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = Tr
     return Q("dis_max", queries=queries, tie_breaker=0.3)
 
 
-def relevance_query(query: AnalyzedQuery) -> Q:
+def relevance_query(query: AnalyzedQuery) -> Query:
     should = []
     for t in query.terms:
         should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
@@ -404,7 +411,7 @@ def relevance_query(query: AnalyzedQuery) -> Q:
 class ElasticsearchBackend:
     name = "elasticsearch"
 
-    def __init__(self, client=None, prefix: str | None = None):
+    def __init__(self, client: Elasticsearch | None = None, prefix: str | None = None) -> None:
         self.client = client or get_client()
         self.prefix = prefix or settings.ELASTICSEARCH_INDEX_PREFIX
 
@@ -472,17 +479,19 @@ class ElasticsearchBackend:
         """Delete every index of this prefix (tests and benchmarks clean up with it)."""
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
 
-    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
+    def rebuild(
+        self, documents: Iterable[SearchDocument], *, progress: Progress = None, workers: int = 1
+    ) -> int:
         """Build a fresh index from documents, analysing each one (jieba, pinyin) again."""
         return self._rebuild(mapped_batches(to_source, documents, workers=workers), progress)
 
-    def rebuild_from_entries(self, *, progress=None) -> int:
+    def rebuild_from_entries(self, *, progress: Progress = None) -> int:
         """Build a fresh index from the database backend's entries, which hold every document's
         analysis already: no jieba. The caller makes sure the entries are current (the database
         rebuild re-analyses what changed, including everything after an analyser change)."""
         return self._rebuild(entry_sources(), progress)
 
-    def _rebuild(self, batches: Iterable[list[dict]], progress) -> int:
+    def _rebuild(self, batches: Iterable[list[Json]], progress: Progress) -> int:
         """Build a fresh index, bulk-load it, then swap the alias in one atomic step."""
         name = self.new_index_name()
         self.create_index(name, building=True)
@@ -494,7 +503,7 @@ class ElasticsearchBackend:
         self.finish_index(name)
         for attempt in range(3):
             old = [o for o in self.indices() if o != name]
-            actions = [{"add": {"index": name, "alias": self.alias}}]
+            actions: list[Json] = [{"add": {"index": name, "alias": self.alias}}]
             # must_exist=False: a concurrent rebuild may already have moved the alias.
             actions += [
                 {"remove": {"index": o, "alias": self.alias, "must_exist": False}} for o in old
@@ -509,16 +518,18 @@ class ElasticsearchBackend:
             self.client.indices.delete(index=o, ignore_unavailable=True)
         return count
 
-    def _bulk_load(self, batches: Iterable[list[dict]], *, index: str, progress=None) -> int:
+    def _bulk_load(
+        self, batches: Iterable[list[Json]], *, index: str, progress: Progress = None
+    ) -> int:
         """Bulk requests of BULK_CHUNK documents, BULK_THREADS in flight: this thread reads and
         builds the next documents (database reads stay on its connection) while Elasticsearch
         indexes the previous requests on as many write threads."""
         count = 0
-        in_flight: deque = deque()
+        in_flight: deque[Future[int]] = deque()
         # A bulk request may wait behind a merge: give it longer than a search gets.
         client = self.client.options(request_timeout=REBUILD_TIMEOUT)
 
-        def settle(future) -> None:
+        def settle(future: Future[int]) -> None:
             nonlocal count
             done = future.result()
             count += done
@@ -539,13 +550,26 @@ class ElasticsearchBackend:
         return count
 
     # -- writes ----------------------------------------------------------------------------
-    def bulk_upsert(self, documents: Iterable[SearchDocument], *, index=None, progress=None) -> int:
+    def bulk_upsert(
+        self,
+        documents: Iterable[SearchDocument],
+        *,
+        index: str | None = None,
+        progress: Progress = None,
+    ) -> int:
         return self._bulk_sources([to_source(d) for d in documents], index=index, progress=progress)
 
-    def _bulk_sources(self, sources: list[dict], *, index=None, progress=None, client=None) -> int:
+    def _bulk_sources(
+        self,
+        sources: list[Json],
+        *,
+        index: str | None = None,
+        progress: Progress = None,
+        client: Elasticsearch | None = None,
+    ) -> int:
         index = index or self.alias
 
-        def actions() -> Iterator[dict]:
+        def actions() -> Iterator[Json]:
             for source in sources:
                 if progress:
                     progress(1)
@@ -570,14 +594,14 @@ class ElasticsearchBackend:
         self.client.indices.refresh(index=self.alias)
 
     def fingerprints(self) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         for hit in helpers.scan(self.client, index=self.alias, _source=["fingerprint"], size=2000):
             out[hit["_id"]] = hit["_source"].get("fingerprint", "")
         return out
 
     # -- reads -----------------------------------------------------------------------------
-    def _filters(self, params: SearchParams) -> list[Q]:
-        filters = []
+    def _filters(self, params: SearchParams) -> list[Query]:
+        filters: list[Query] = []
         for name, values in params.filters.items():
             if name == "price" or not values:
                 continue
@@ -589,12 +613,12 @@ class ElasticsearchBackend:
             }
             filters.append(Q("range", trl=rng))
         if params.price_min is not None or params.price_max is not None:
-            rng = {}
+            price_range: dict[str, float] = {}
             if params.price_min is not None:
-                rng["gte"] = float(params.price_min)
+                price_range["gte"] = float(params.price_min)
             if params.price_max is not None:
-                rng["lte"] = float(params.price_max)
-            filters.append(Q("range", price_wan=rng))
+                price_range["lte"] = float(params.price_max)
+            filters.append(Q("range", price_wan=price_range))
         if params.filters.get("price"):
             filters.append(Q("terms", price_band=params.filters["price"]))
         if params.exclude:
@@ -629,7 +653,7 @@ class ElasticsearchBackend:
             )
         else:
             s = s.extra(from_=offset, size=params.page_size, track_total_hits=True)
-            s = s.source(HIT_FIELDS)
+            s = s.source([*HIT_FIELDS])
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
@@ -684,13 +708,14 @@ class ElasticsearchBackend:
             terminate_after=1,
             track_total_hits=1,
         )
-        return response["hits"]["total"]["value"] > 0
+        total: int = response["hits"]["total"]["value"]
+        return total > 0
 
     def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]:
         prefix = analysis.normalize(prefix).replace(" ", "")
         if not prefix:
             return []
-        completion = {"field": "suggest", "size": size * 3, "skip_duplicates": True}
+        completion: Json = {"field": "suggest", "size": size * 3, "skip_duplicates": True}
         if fuzzy:
             completion["fuzzy"] = {"fuzziness": "AUTO"}
         body = {
@@ -709,10 +734,13 @@ class ElasticsearchBackend:
         )
 
     def count(self) -> int:
-        return self.client.count(index=self.alias)["count"]
+        count: int = self.client.count(index=self.alias)["count"]
+        return count
 
 
-def matching_terms(prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool):
+def matching_terms(
+    prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool
+) -> list[str]:
     """Map completion options (which matched a term, its pinyin or initials) back to terms."""
     out: dict[str, None] = {}
     for matched_input, terms in options:

@@ -82,14 +82,10 @@ class ImportCommand(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        for message in report.errors[:max_errors]:
-            self.stderr.write(f"错误 {message}")
-        if len(report.errors) > max_errors:
-            self.stderr.write(f"……另有 {len(report.errors) - max_errors} 条错误未列出")
-        for message in report.warnings[:max_errors]:
-            self.stdout.write(f"提示 {message}")
-        if len(report.warnings) > max_errors:
-            self.stdout.write(f"……另有 {len(report.warnings) - max_errors} 条提示未列出")
+        for line in report.listed(report.errors, label="错误", unit="错误", limit=max_errors):
+            self.stderr.write(line)
+        for line in report.listed(report.warnings, label="提示", unit="提示", limit=max_errors):
+            self.stdout.write(line)
         for note in report.notes:
             self.stdout.write(f"说明 {note}")
         style = self.style.SUCCESS if report.committed or not report.errors else self.style.ERROR
