@@ -12,6 +12,7 @@ from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.private_files import without_body_length
 from core.validation import text_is_encodable
 
 API_PREFIX = "/api/"
@@ -176,7 +177,7 @@ class RequestBoundsMiddleware:
             del response["Content-Encoding"]
         if response.get("ETag") in ('""', 'W/""', ""):
             del response["ETag"]
-        return response
+        return without_body_length(response)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         for value in (*view_args, *view_kwargs.values()):
