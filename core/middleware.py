@@ -18,6 +18,22 @@ from core.validation import text_is_encodable
 API_PREFIX = "/api/"
 
 
+class ProxiedClientAddressMiddleware:
+    """Behind the TLS proxy, REMOTE_ADDR is the proxy's; the client is the address that proxy
+    put last in X-Forwarded-For. Trusted only when SECURE_PROXY_SSL_HEADER says a proxy is in
+    front (production's DJANGO_BEHIND_TLS_PROXY, with gunicorn on loopback): the proxy that
+    vouches for the scheme vouches for the address. Throttles and django-axes read it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if settings.SECURE_PROXY_SSL_HEADER and forwarded.strip():
+            request.META["REMOTE_ADDR"] = forwarded.rsplit(",", 1)[-1].strip()
+        return self.get_response(request)
+
+
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """Simplified Chinese unless the visitor picked another language with the footer switch.
 
