@@ -12,6 +12,7 @@ statuses, HTTP/2 and the files nginx sent for the app through X-Accel-Redirect.
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -245,3 +246,23 @@ def access_summary(log: Path, offset: int = 0) -> dict:
             and int(e["status"]) in (200, 304)
         ),
     }
+
+
+def unit_command(unit: str, *, app_dir: Path = ROOT) -> tuple[list[str], dict[str, str]]:
+    """ExecStart and Environment of a deploy/systemd unit, rendered for this checkout: prove
+    starts the very command an operator's systemd will."""
+    text = render(
+        ROOT / "deploy/systemd" / unit,
+        {"APP_DIR": str(app_dir), "USER": "panjin", "ENV_FILE": "/etc/panjin/panjin.env"},
+    )
+    argv: list[str] = []
+    environment: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("ExecStart="):
+            argv = shlex.split(line.removeprefix("ExecStart="))
+        elif line.startswith("Environment="):
+            name, _, value = line.removeprefix("Environment=").partition("=")
+            environment[name] = value
+    if not argv:
+        raise SystemExit(f"prove: {unit} has no ExecStart")
+    return argv, environment
