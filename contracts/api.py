@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -39,6 +39,7 @@ from contracts.selectors import (
     contract_verify,
     stats_min_public_count,
 )
+from core.private_files import stored_file_response
 from core.selectors import organizations_for_user
 
 router = Router(tags=["contracts"])
@@ -457,8 +458,9 @@ def certificate(request, contract_id: int):
         contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    return FileResponse(
-        contract.certificate.open("rb"),
-        content_type="application/pdf",
+    return stored_file_response(
+        contract.certificate,
         filename=f"{contract.registration_number}.pdf",
+        as_attachment=False,
+        content_type="application/pdf",
     )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from contracts.selectors import (
 from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
+from core.private_files import stored_file_response
 from core.selectors import acting_organization, organizations_for_user
 from core.throttle import client_key, single_render, throttle_allow
 
@@ -309,9 +310,7 @@ def attachment_delete(request, pk, attachment_pk):
 def attachment_download(request, pk, attachment_pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 def _act(request, pk, action):
@@ -510,9 +509,8 @@ def certificate(request, pk):
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
         raise Http404(_("合同尚未登记，没有登记证明"))
     contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
-    return FileResponse(
-        contract.certificate.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        contract.certificate,
         filename=_("技术合同登记证明-%(registration_number)s.pdf")
         % {"registration_number": contract.registration_number},
         content_type="application/pdf",
