@@ -6,6 +6,7 @@ a `keyword` array of jieba words. A query word scores by term on the word fields
 on the text fields, across title > keywords > summary > body.
 """
 
+import logging
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,8 @@ from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
 from search.ranking import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
 from search.sources import SOURCES
+
+logger = logging.getLogger(__name__)
 
 FACET_FIELDS = {
     "kind": "kind",
@@ -449,6 +452,32 @@ class ElasticsearchBackend:
             },
         )
         self.client.indices.refresh(index=name)
+        self._wait_for_replicas(name)
+
+    def _wait_for_replicas(self, name: str) -> None:
+        """Serve the new index only once its replicas are copied, so a node lost right after
+        the alias swap loses no shard; unless the cluster has too few nodes to hold them (one
+        node with replicas set stays yellow for good), which is logged, not waited for."""
+        replicas = settings.ELASTICSEARCH_REPLICAS
+        if replicas <= 0:
+            return
+        nodes = self.client.cluster.health()["number_of_data_nodes"]
+        if nodes <= replicas:
+            logger.warning(
+                "%d replicas of %s need %d data nodes, the cluster has %d: it stays yellow",
+                replicas,
+                name,
+                replicas + 1,
+                nodes,
+            )
+            return
+        # 408 is Elasticsearch's answer when the wait timed out: logged, the index still serves.
+        waiting = self.client.options(request_timeout=REBUILD_TIMEOUT + 10, ignore_status=408)
+        health = waiting.cluster.health(
+            index=name, wait_for_status="green", timeout=f"{REBUILD_TIMEOUT:.0f}s"
+        )
+        if health["timed_out"]:
+            logger.warning("replicas of %s not all assigned after %.0fs", name, REBUILD_TIMEOUT)
 
     def indices(self) -> list[str]:
         try:
