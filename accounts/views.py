@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from accounts.models import Invitation, JoinRequest
 from core.exports import download_response
 from core.feedback import flash_form_errors, form_add_validation_error, service_run
 from core.models import Membership, Organization
+from core.private_files import stored_file_response
 from core.roles import Role, user_has_role
 from core.selectors import (
     ACTING_ORGANIZATION_SESSION_KEY,
@@ -338,14 +339,7 @@ def licence(request, pk):
         "jpg": "image/jpeg",
         "png": "image/png",
     }.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-    response = FileResponse(
-        organization.licence.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(organization.licence, filename=name, content_type=content_type)
 
 
 # Tokens --------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from collections.abc import Mapping
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 
 from core.models import AuditEntry, Organization
 from core.roles import Role, user_has_role
@@ -37,7 +38,7 @@ def acting_organization(*, user: AnyUser, session: SessionBase | None) -> Organi
     return organizations.order_by("name", "pk").first()
 
 
-def audit_history(*, obj: Model, labels: Mapping[str, str]) -> list[AuditEntry]:
+def audit_history(*, obj: Model, labels: Mapping[str, str | Promise]) -> list[AuditEntry]:
     """An object's audit trail, oldest first, each entry with the `label` its page shows."""
     entries = list(
         AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

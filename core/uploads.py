@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -171,7 +173,12 @@ def document_check(content: bytes, *, name: str, extensions: list[str]) -> str:
     return extension
 
 
-def upload_read(uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str = "文件") -> bytes:
+FILE_LABEL = gettext_lazy("文件")
+
+
+def upload_read(
+    uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str | Promise = FILE_LABEL
+) -> bytes:
     """The bytes of an upload: its declared size checked, at most max_bytes + 1 read, not empty."""
     name = uploaded.name or "upload"
     limit = {"label": label, "name": name, "mb": f"{max_bytes / 1048576:.1f}"}
@@ -186,7 +193,7 @@ def upload_read(uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str =
 
 
 def read_pdf_or_image(
-    uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str = "文件"
+    uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str | Promise = FILE_LABEL
 ) -> tuple[bytes, str]:
     """Return (content, extension) of a PDF or image upload, judged by its bytes, or raise."""
     content = upload_read(uploaded, max_bytes=max_bytes, label=label)

@@ -317,7 +317,8 @@ def search_suggest(*, q: str, size: int = 8) -> Suggestions:
     backend = primary_backend()
     try:
         terms = backend.suggest(q, size=size)
-    except ES_ERRORS:
+    except ES_ERRORS as exc:
+        logger.warning("Elasticsearch suggest failed, using the database: %s", exc)
         backend = database_backend()
         terms = backend.suggest(q, size=size)
     return Suggestions(

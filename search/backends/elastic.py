@@ -6,6 +6,7 @@ a `keyword` array of jieba words. A query word scores by term on the word fields
 on the text fields, across title > keywords > summary > body.
 """
 
+import logging
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,8 +41,10 @@ from search.client import get_client
 from search.documents import FACETS, SearchDocument
 from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
-from search.ranking import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
+from search.ranking import BACKOFF_BELOW, CHAR_WEIGHT, PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
 from search.sources import SOURCES
+
+logger = logging.getLogger(__name__)
 
 # A document as Elasticsearch stores it, a query or a response: JSON.
 Json = dict[str, Any]
@@ -190,7 +193,7 @@ def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) ->
     buckets = all_docs.get("df", {}).get("buckets", {})
     idf = {
         w: ranking.idf_of(int(buckets.get(w, {}).get("doc_count", 0)), doc_count)
-        for w in query.all_words
+        for w in query.match_words
     }
     scored = []
     for h in raw_hits:
@@ -389,8 +392,21 @@ def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = Tr
     return Q("dis_max", queries=queries, tie_breaker=0.3)
 
 
-def relevance_query(query: AnalyzedQuery) -> Query:
-    should = []
+def _char_query(char: str) -> Query:
+    """One back-off character anywhere in the text (the text fields hold one token per Han
+    character), best field wins."""
+    return Q(
+        "dis_max",
+        queries=[
+            Q("term", **{name: {"value": char, "boost": CHAR_WEIGHT * WEIGHTS[name]}})
+            for name in ("title", "summary", "body")
+        ],
+    )
+
+
+def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Query:
+    """The words' query; with `backoff`, documents sharing only characters match too."""
+    should: list[Query] = [_char_query(c) for c in query.chars] if backoff else []
     for t in query.terms:
         should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
         for part in t.parts:
@@ -456,6 +472,32 @@ class ElasticsearchBackend:
             },
         )
         self.client.indices.refresh(index=name)
+        self._wait_for_replicas(name)
+
+    def _wait_for_replicas(self, name: str) -> None:
+        """Serve the new index only once its replicas are copied, so a node lost right after
+        the alias swap loses no shard; unless the cluster has too few nodes to hold them (one
+        node with replicas set stays yellow for good), which is logged, not waited for."""
+        replicas = settings.ELASTICSEARCH_REPLICAS
+        if replicas <= 0:
+            return
+        nodes = self.client.cluster.health()["number_of_data_nodes"]
+        if nodes <= replicas:
+            logger.warning(
+                "%d replicas of %s need %d data nodes, the cluster has %d: it stays yellow",
+                replicas,
+                name,
+                replicas + 1,
+                nodes,
+            )
+            return
+        # 408 is Elasticsearch's answer when the wait timed out: logged, the index still serves.
+        waiting = self.client.options(request_timeout=REBUILD_TIMEOUT + 10, ignore_status=408)
+        health = waiting.cluster.health(
+            index=name, wait_for_status="green", timeout=f"{REBUILD_TIMEOUT:.0f}s"
+        )
+        if health["timed_out"]:
+            logger.warning("replicas of %s not all assigned after %.0fs", name, REBUILD_TIMEOUT)
 
     def indices(self) -> list[str]:
         try:
@@ -627,8 +669,9 @@ class ElasticsearchBackend:
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
         s = Search(using=self.client, index=self.alias)
-        main = relevance_query(query) if not query.is_empty else Q("match_all")
         filters = self._filters(params)
+        backoff = self._backoff(query, filters)
+        main = relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
         s = s.query(Q("bool", must=[main], filter=filters) if filters else main)
         if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
             s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
@@ -647,7 +690,7 @@ class ElasticsearchBackend:
             depth = max(RERANK_DEPTH, offset + params.page_size)
             s = s.extra(from_=0, size=depth, track_total_hits=True)
             s = s.source([*HIT_FIELDS, *RANK_FIELDS])
-            words = query.all_words
+            words = query.match_words
             s.aggs.bucket("all_docs", "global").bucket(
                 "df", "filters", filters={w: _in_any_field(w) for w in words}
             )
@@ -696,6 +739,29 @@ class ElasticsearchBackend:
             backend=self.name,
             took_ms=float(response["took"]),
         )
+
+    def _backoff(self, query: AnalyzedQuery, filters: list[Query]) -> bool:
+        """Whether documents sharing only characters with the query join the candidates (the
+        database backend's rule): its words match fewer than BACKOFF_BELOW documents, filters
+        aside, and the filters do not exclude every one of those."""
+        if not query.chars or query.is_empty:
+            return False
+        aggs = {"allowed": {"filter": Q("bool", filter=filters).to_dict()}} if filters else None
+        response = self.client.search(
+            index=self.alias,
+            query=relevance_query(query).to_dict(),
+            size=0,
+            track_total_hits=BACKOFF_BELOW,
+            aggs=aggs,
+            filter_path="hits.total,aggregations",
+        )
+        matches: int = response["hits"]["total"]["value"]
+        if matches >= BACKOFF_BELOW:
+            return False
+        if not filters or not matches:
+            return True
+        allowed: int = response["aggregations"]["allowed"]["doc_count"]
+        return allowed > 0
 
     def matches_any(self, query: AnalyzedQuery) -> bool:
         """Whether the query's words match any document, filters aside."""
