@@ -4,6 +4,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.tables import ImportFileError, ImportReport, header_key
@@ -19,7 +20,7 @@ class Column:
 
 class Importer:
     kind = ""
-    label = ""
+    label: str | Promise = ""
     columns: tuple[Column, ...] = ()
 
     def __init__(self, *, filename: str = "", options: dict | None = None):
