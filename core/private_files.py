@@ -75,7 +75,7 @@ def stored_file_response(
     else:
         response = HttpResponse(content_type=content_type)
         response[ACCEL_HEADER] = uri
-        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or ""
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
