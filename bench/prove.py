@@ -187,7 +187,9 @@ class Elasticsearch:
         return f"http://127.0.0.1:{self.port}"
 
     def running(self) -> bool:
-        return http_get(self.url, timeout=3)[0] == 200
+        # The health endpoint, not "/": a node may refuse GET / (405) and must still count as
+        # running, or prove would stop a shared node it never started.
+        return http_get(self.url + "/_cluster/health", timeout=3)[0] == 200
 
     def start(self) -> None:
         was_running = self.running()
