@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from accounts.forms import (
 )
 from accounts.models import Invitation, JoinRequest
 from core.models import Membership, Organization
+from core.private_files import stored_file_response
 from core.roles import Role, user_has_role
 from core.selectors import (
     ACTING_ORGANIZATION_SESSION_KEY,
@@ -350,16 +351,13 @@ def licence(request, pk):
         raise PermissionDenied("营业执照仅审核人员和申请人可以查看")
     if not organization.licence:
         raise Http404("没有上传执照")
-    response = FileResponse(organization.licence.open("rb"))
     name = organization.licence.name.rsplit("/", 1)[-1]
-    response["Content-Type"] = {
+    content_type = {
         "pdf": "application/pdf",
         "jpg": "image/jpeg",
         "png": "image/png",
     }.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(organization.licence, filename=name, content_type=content_type)
 
 
 # Tokens --------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -40,9 +41,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from load.es_cluster import ElasticsearchCluster
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.load.es_cluster import ElasticsearchCluster  # noqa: E402
+from bench.load.nginx import Nginx, access_summary, unit_command  # noqa: E402
+
 PY = str(ROOT / ".venv/bin/python")
 LOCUST = str(ROOT / ".venv/bin/locust")
 GUNICORN = str(ROOT / ".venv/bin/gunicorn")
@@ -74,8 +77,10 @@ def http_get(url: str, *, timeout: float = 10.0, headers: dict | None = None):
     headers = {"X-Forwarded-Proto": "https", **(headers or {})}
     url = urllib.parse.quote(url, safe=":/?&=%")
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our own http:// URLs
+    # nginx's throwaway certificate is its own CA (REQUESTS_CA_BUNDLE, set when nginx starts).
+    context = ssl.create_default_context(cafile=os.environ.get("REQUESTS_CA_BUNDLE") or None)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # noqa: S310
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", "replace")
@@ -217,11 +222,17 @@ class Stack:
     workers: int
     processes: dict = field(default_factory=dict)
     worker_restarts: int = 0
+    nginx: Nginx | None = None
     _stop_supervisor: bool = False
     _paused: bool = False
 
     @property
     def host(self) -> str:
+        """Where clients go: nginx (TLS) once it runs, gunicorn itself before."""
+        return self.nginx.url if self.nginx else self.upstream
+
+    @property
+    def upstream(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     @property
@@ -254,42 +265,36 @@ class Stack:
         return result
 
     def start_web(self) -> None:
+        """deploy/systemd/panjin-web.service's ExecStart (gunicorn, deploy/gunicorn.conf.py)."""
         out = open(self.base / "gunicorn.log", "a")  # noqa: SIM115 - closed with the process
+        argv, unit_env = unit_command("panjin-web.service")
         self.processes["gunicorn"] = subprocess.Popen(
-            [
-                GUNICORN,
-                "config.wsgi:application",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-                # The live fuzz phase counts 5xx from here, not from its own verdicts.
-                "--access-logfile",
-                str(self.access_log),
-                "--access-logformat",
-                "%(s)s %(m)s %(U)s",
-            ],
+            argv,
             cwd=ROOT,
-            env=self.env,
+            env={
+                **self.env,
+                **unit_env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "GUNICORN_WORKERS": str(self.workers),
+                # Kept beside nginx's log: the app's own view of the same requests.
+                "GUNICORN_ACCESS_LOG": str(self.access_log),
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
-        while http_get(self.host + "/healthz", timeout=2)[0] != 200:
+        while http_get(self.upstream + "/healthz", timeout=2)[0] != 200:
             if time.monotonic() > deadline or self.processes["gunicorn"].poll() is not None:
                 raise SystemExit(f"prove: gunicorn did not come up, see {self.base}/gunicorn.log")
             time.sleep(0.5)
 
     def start_worker(self) -> None:
         out = open(self.base / "worker.log", "a")  # noqa: SIM115 - closed with the process
+        argv, unit_env = unit_command("panjin-worker.service")  # search_sync --forever
         self.processes["worker"] = subprocess.Popen(
-            [PY, "manage.py", "search_sync", "--forever", "--interval", "1"],
+            argv,
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **unit_env},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -322,6 +327,8 @@ class Stack:
 
     def stop(self) -> None:
         self._stop_supervisor = True
+        if self.nginx:
+            self.nginx.stop()
         for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
@@ -330,6 +337,29 @@ class Stack:
                 process.wait(timeout=15)
             if process.poll() is None:
                 process.kill()
+
+
+def start_front(stack: Stack, env: dict, args) -> None:
+    """nginx with deploy/nginx/panjin.conf.template in front of gunicorn; every client after
+    this (locust, the fuzzers, the probes) talks HTTPS to it and trusts its throwaway CA."""
+    stack.nginx = Nginx(
+        base=stack.base / "nginx",
+        https_port=free_port(args.tls_port),
+        http_port=free_port(args.http_port),
+        upstream=f"127.0.0.1:{stack.port}",
+        env=env,
+    )
+    stack.nginx.start()
+    for target in (os.environ, env):
+        target["REQUESTS_CA_BUNDLE"] = str(stack.nginx.certificate)
+    env["PROVE_HOST"] = stack.host
+    env["PROVE_NGINX_LOG"] = str(stack.nginx.access_log)
+    env["PROVE_HTTP_PORT"] = str(stack.nginx.http_port)
+    deadline = time.monotonic() + 30
+    while http_get(stack.host + "/healthz", timeout=2)[0] != 200:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"prove: nginx does not answer, see {stack.nginx.base}/error.log")
+        time.sleep(0.5)
 
 
 # -- locust ----------------------------------------------------------------------------------
@@ -588,15 +618,21 @@ def phase_es_cluster(
     log("three-node cluster: ES_NODES=3 bin/elasticsearch start")
     cluster.start()
     env = {**stack.env, "ELASTICSEARCH_URL": cluster.urls, "ELASTICSEARCH_REPLICAS": "1"}
+    # The same nginx, port and settings; gunicorn and the worker restarted with the cluster's
+    # URLs (one worker drains the outbox: for this phase, into the cluster).
     app = Stack(
         base=stack.base / "es-cluster",
         env=env,
-        port=free_port(stack.port + 1),
+        port=stack.port,
         workers=stack.workers,
+        nginx=stack.nginx,
     )
     app.base.mkdir(exist_ok=True)
     alias = f"{env['ELASTICSEARCH_INDEX_PREFIX']}-search"
-    stack.pause_worker()  # one worker drains the outbox: for this phase, into the cluster
+    stack.pause_worker()
+    web = stack.processes["gunicorn"]
+    web.terminate()
+    web.wait(timeout=30)
     try:
         log("search_index rebuild into the cluster (replicas 1)")
         app.manage(
@@ -608,7 +644,9 @@ def phase_es_cluster(
         app.supervise_worker()
         return _cluster_fault(app, fixture, cluster, alias, copies, users=users)
     finally:
+        app.nginx = None  # the first stack's, which stays up
         app.stop()
+        stack.start_web()
         stack.resume_worker()
         with contextlib.suppress(Exception):
             cluster.drop(f"{env['ELASTICSEARCH_INDEX_PREFIX']}*")
@@ -831,7 +869,8 @@ def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
         "--fixture",
         str(fixture),
         "--access-log",
-        str(stack.access_log),
+        # 5xx as the client got them: nginx's log when it fronts gunicorn.
+        str(stack.nginx.access_log if stack.nginx else stack.access_log),
         "--examples",
         str(examples),
         check=False,
@@ -850,7 +889,8 @@ def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
     summary = (
         f"seed {figures['seed']}: {figures['operations']} operations, {figures['calls']} calls, "
         f"{figures['writes']} writes, {figures['readbacks']} read-backs; property "
-        f"{figures['property_accepted']}/{figures['property_tried']} accepted; access log "
+        f"{figures['property_accepted']}/{figures['property_tried']} accepted; "
+        f"{'nginx ' if stack.nginx else ''}access log "
         f"{figures['logged_requests']} requests, 5xx {figures['five_xx']} (≤ 0); "
     )
     if figures["failures"]:
@@ -861,6 +901,45 @@ def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
         summary,
         writes_lost=0,
         figures=figures,
+    )
+
+
+def phase_front(stack: Stack, results: dict) -> Outcome:
+    """nginx in front (deploy/nginx/): every request of the phases so far went through it with
+    no 5xx in its log, and bench/load/front_check.py's probes of what nginx serves itself
+    (static, HTTP/2, 301 to https, 413) and what only after the app allowed it
+    (X-Accel-Redirect)."""
+    if not stack.nginx:
+        return Outcome("nginx front server", False, 0, "nginx did not run")
+    seen = access_summary(stack.nginx.access_log)
+    sent = 0
+    if "load" in results:
+        rows = results["load"].figures.get("rows", [])
+        sent += sum(int(r["Request Count"] or 0) for r in rows if r["Name"] == "Aggregated")
+    if "fuzz-live" in results:
+        sent += int(results["fuzz-live"].figures.get("calls", 0))
+    result = stack.python("bench/load/front_check.py", check=False, timeout=300)
+    try:
+        probe = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        probe = {"passed": False, "detail": "no result: " + result.stderr[-500:], "checks": {}}
+    after = access_summary(stack.nginx.access_log)
+    checks = {
+        "load and fuzz went through nginx": sent > 0 and seen["requests"] >= sent,
+        "5xx in nginx's log = 0": seen["five_xx"] == 0,
+        "files sent via X-Accel-Redirect ≥ 2": after["accel_served"] >= 2,
+        **{f"probe: {k}": v for k, v in probe.get("checks", {}).items()},
+    }
+    summary = (
+        f"nginx access log: {seen['requests']} requests before the probes (≥ {sent} sent by "
+        f"the load and the live fuzz), {seen['proxied']} proxied to gunicorn, 5xx "
+        f"{seen['five_xx']} (≤ 0); probes: {len(probe.get('checks', {}))} checks, "
+        f"{after['accel_served']} files sent by nginx via X-Accel-Redirect, "
+        f"{after['http2']} HTTP/2 requests, {after['static_served']} static files from nginx; "
+        f"{probe.get('detail', '')}; "
+    )
+    return Outcome.from_checks(
+        "nginx front server", checks, summary, writes_lost=0, figures={"log": after, **probe}
     )
 
 
@@ -916,7 +995,8 @@ def ms(value) -> str:
 def render(scale: str, seconds_total: float, args, results: dict) -> str:
     lines = []
     lines.append(
-        f"make prove — scale {scale}, {os.cpu_count()} cores, gunicorn {args.workers} workers, "
+        f"make prove — scale {scale}, {os.cpu_count()} cores, nginx (TLS, HTTP/2) in front of "
+        f"gunicorn {args.workers} workers, "
         f"PostgreSQL ({'given database' if args.database_url else 'own cluster'}) + "
         f"Elasticsearch, {args.users} locust users; "
         f"{seconds_total / 60:.1f} min wall-clock"
@@ -950,6 +1030,11 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
     if "fuzz-live" in results:
         live = results["fuzz-live"]
         lines.append(f"| inputs: {live.name} | {ok if live.passed else bad} | {live.detail} |")
+    if "front" in results:
+        front = results["front"]
+        lines.append(f"| {front.name} | {ok if front.passed else bad} | {front.detail} |")
+    for label in getattr(args, "skipped", []):
+        lines.append(f"| fault: {label} | ⏭ not run | skipped with --skip-faults |")
     for fuzz in results.get("fuzz", []):
         lines.append(
             f"| inputs: {fuzz.name} (in-process) | {ok if fuzz.passed else bad} | "
@@ -1001,10 +1086,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--examples", type=int, default=16, help="schemathesis examples per op")
-    parser.add_argument("--only", default="capacity,load,fuzz-live,faults,es-cluster,fuzz")
+    parser.add_argument("--only", default="capacity,load,fuzz-live,front,faults,es-cluster,fuzz")
     parser.add_argument("--database-url", help="use this database instead of a throwaway cluster")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the temporary folder")
+    parser.add_argument("--web-port", type=int, default=8403, help="gunicorn (loopback)")
+    parser.add_argument("--tls-port", type=int, default=8443, help="nginx, HTTPS and HTTP/2")
+    parser.add_argument("--http-port", type=int, default=8480, help="nginx, redirect to https")
+    parser.add_argument(
+        "--skip-faults",
+        default="",
+        help="fault labels not to run, e.g. 'Elasticsearch SIGKILL' on a shared Elasticsearch",
+    )
     args = parser.parse_args()
     phases = set(args.only.split(","))
     started = time.time()
@@ -1019,8 +1112,9 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Loopback stands in for the TLS proxy; the client sends X-Forwarded-Proto: https.
+        # nginx (deploy/nginx/) terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For.
         "DJANGO_BEHIND_TLS_PROXY": "1",
+        "PRIVATE_FILES_ACCEL_REDIRECT": "/_protected/",
         "DJANGO_DATA_DIR": str(base / "data"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -1028,12 +1122,7 @@ def main() -> int:
         "ELASTICSEARCH_INDEX_PREFIX": prefix,
         "PYTHONUNBUFFERED": "1",
     }
-    stack = Stack(
-        base=base,
-        env=env,
-        port=free_port(int(os.environ.get("PROVE_PORT", "8403"))),
-        workers=args.workers,
-    )
+    stack = Stack(base=base, env=env, port=free_port(args.web_port), workers=args.workers)
     env["PROVE_HOST"] = stack.host
     results: dict = {}
     try:
@@ -1064,9 +1153,13 @@ def main() -> int:
         fixture = base / "fixture.json"
         log(stack.python("bench/load/prepare.py", "--out", str(fixture)).stdout.strip())
         stack.start_web()
+        start_front(stack, env, args)
         stack.start_worker()
         stack.supervise_worker()
-        log(f"gunicorn ({args.workers} workers) on {stack.host}, worker search_sync --forever")
+        log(
+            f"nginx on {stack.host} → gunicorn ({args.workers} workers) on {stack.upstream}, "
+            "worker search_sync --forever"
+        )
 
         if "capacity" in phases:
             log("capacity: /healthz alone, then the search page alone")
@@ -1086,8 +1179,13 @@ def main() -> int:
                 "live server fuzz", lambda: phase_fuzz_live(stack, fixture, args.examples)
             )
             log(results["fuzz-live"].detail)
+        if "front" in phases:
+            log("front server: nginx's access log and the X-Accel-Redirect probes")
+            results["front"] = guarded("nginx front server", lambda: phase_front(stack, results))
+            log(results["front"].detail)
         if "faults" in phases:
             faults = results["faults"] = []
+            skipped = args.skipped = []
             for label, fn in [
                 (
                     "Elasticsearch SIGKILL",
@@ -1106,6 +1204,10 @@ def main() -> int:
                 ("upload size limit", lambda: phase_upload_limit(stack)),
                 ("task worker SIGKILL", lambda: phase_worker_kill(stack)),
             ]:
+                if label in args.skip_faults.split(","):
+                    log(f"fault: {label} skipped (--skip-faults)")
+                    skipped.append(label)
+                    continue
                 log(f"fault: {label}")
                 faults.append(guarded(label, fn))
                 log(f"  → {'pass' if faults[-1].passed else 'FAIL'}: {faults[-1].detail}")

@@ -7,6 +7,8 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 
 from core.api import router as core_router
@@ -15,7 +17,7 @@ from core.auth import api_auth
 from ip_registry.api import router as ip_registry_router
 
 api = NinjaAPI(
-    title="盘锦科技成果交易与知识产权登记平台 API",
+    title=gettext_lazy("盘锦科技成果交易与知识产权登记平台 API"),  # type: ignore[arg-type]  # ninja's encoder renders lazy text
     version="1",
     urls_namespace="api-v1",
     auth=api_auth,
@@ -34,7 +36,7 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("无权执行此操作")}, status=403)
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -43,11 +45,11 @@ def bad_request_body(request, exc: Exception):
     # Django raises these while parsing a multipart body (too many fields or files, a body past
     # DATA_UPLOAD_MAX_MEMORY_SIZE, a broken boundary); its own answer is an HTML page.
     if isinstance(exc, RequestDataTooBig):
-        status, detail = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "请求过大"
+        status, detail = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _("请求过大")
     else:
         status, detail = (
             HTTPStatus.BAD_REQUEST,
-            "请求格式无效（表单字段或文件过多、文件名无效或格式损坏）",
+            _("请求格式无效（表单字段或文件过多、文件名无效或格式损坏）"),
         )
     return api.create_response(request, {"detail": detail}, status=status)
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from core.charts import svg_chart
 
@@ -30,7 +31,7 @@ def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> 
     parts = []
     if not rows:
         # Contracts exist but each group is too small to show its amount: say so, not "none".
-        empty = "金额不公开（每组合同过少）" if withheld else "暂无已登记合同"
+        empty = gettext("金额不公开（每组合同过少）") if withheld else gettext("暂无已登记合同")
         parts.append(f'<text x="0" y="{top + 12}" fill="#555">{empty}</text>')
     for i, (row, (number, text)) in enumerate(zip(rows, values, strict=True)):
         y = top + i * (bar_h + gap)

@@ -1,7 +1,7 @@
 """Reads: who sees which contract, the officers' queue, verification and statistics."""
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -11,6 +11,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from contracts.charts import bar_chart
 from contracts.deadlines import working_days_left
@@ -53,29 +56,29 @@ def contract_get_for_user(*, user, pk) -> Contract:
     try:
         return contracts_visible_to(user=user).get(pk=pk)
     except (Contract.DoesNotExist, ValueError) as exc:
-        raise Http404("合同不存在") from exc
+        raise Http404(gettext("合同不存在")) from exc
 
 
 ACTION_LABELS = {
-    "contracts.contract.create": "创建草稿",
-    "contracts.contract.update": "修改",
-    "contracts.contract.attachment_add": "上传附件",
-    "contracts.contract.attachment_delete": "删除附件",
-    "contracts.contract.submit": "提交",
-    "contracts.contract.resubmit": "补正后重新提交",
-    "contracts.contract.withdraw": "撤回",
-    "contracts.contract.accept": "受理",
-    "contracts.contract.start_review": "开始审查",
-    "contracts.contract.register": "准予登记",
-    "contracts.contract.return": "退回补正",
-    "contracts.contract.refuse": "不予登记",
-    "contracts.contract.adjust_amount": "核定技术交易额",
-    "contracts.contract.amend": "变更登记",
-    "contracts.contract.cancel": "注销登记",
-    "contracts.contract.national_number": "记录全国系统登记号",
-    "contracts.contract.request_amend": "申请变更登记",
-    "contracts.contract.request_cancel": "申请注销登记",
-    "contracts.contract.request_rejected": "变更/注销申请不予办理",
+    "contracts.contract.create": _("创建草稿"),
+    "contracts.contract.update": _("修改"),
+    "contracts.contract.attachment_add": _("上传附件"),
+    "contracts.contract.attachment_delete": _("删除附件"),
+    "contracts.contract.submit": _("提交"),
+    "contracts.contract.resubmit": _("补正后重新提交"),
+    "contracts.contract.withdraw": _("撤回"),
+    "contracts.contract.accept": _("受理"),
+    "contracts.contract.start_review": _("开始审查"),
+    "contracts.contract.register": _("准予登记"),
+    "contracts.contract.return": _("退回补正"),
+    "contracts.contract.refuse": _("不予登记"),
+    "contracts.contract.adjust_amount": _("核定技术交易额"),
+    "contracts.contract.amend": _("变更登记"),
+    "contracts.contract.cancel": _("注销登记"),
+    "contracts.contract.national_number": _("记录全国系统登记号"),
+    "contracts.contract.request_amend": _("申请变更登记"),
+    "contracts.contract.request_cancel": _("申请注销登记"),
+    "contracts.contract.request_rejected": _("变更/注销申请不予办理"),
 }
 
 
@@ -151,19 +154,19 @@ def contract_verify(*, number: str, code: str) -> Contract | None:
 
 # Statistics ----------------------------------------------------------------------------------
 
-OUTSIDE = "盘锦市外/未填"
+OUTSIDE = _("盘锦市外/未填")
 PARTY_TYPE_LABELS = dict(Party.PartyType.choices)
 GROUPS = OrderedDict(
     [
-        ("type", "合同类型"),
-        ("subtype", "合同子类"),
-        ("field", "技术领域"),
-        ("ip_type", "知识产权类型"),
-        ("party_type", "卖方主体类型"),
-        ("district", "卖方所在区县"),
-        ("month", "登记月份"),
-        ("output", "技术输出（按卖方区县）"),
-        ("absorb", "技术吸纳（按买方区县）"),
+        ("type", _("合同类型")),
+        ("subtype", _("合同子类")),
+        ("field", _("技术领域")),
+        ("ip_type", _("知识产权类型")),
+        ("party_type", _("卖方主体类型")),
+        ("district", _("卖方所在区县")),
+        ("month", _("登记月份")),
+        ("output", _("技术输出（按卖方区县）")),
+        ("absorb", _("技术吸纳（按买方区县）")),
     ]
 )
 
@@ -207,11 +210,11 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             .annotate(**_sums("contract__"))
             .order_by(key)
         )
-        labels = PARTY_TYPE_LABELS if key == "party_type" else {}
+        labels: Mapping[str, StrOrPromise] = PARTY_TYPE_LABELS if key == "party_type" else {}
         result = [
             {
                 "key": row[key] or "",
-                "label": labels.get(row[key], row[key]) if row[key] else OUTSIDE,
+                "label": str(labels.get(row[key], row[key]) if row[key] else OUTSIDE),
                 **{k: row[k] for k in ("count", "total", "technical")},
             }
             for row in rows
@@ -228,7 +231,7 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
         result = [
             {
                 "key": str(r["m"]),
-                "label": f"{r['m']}月",
+                "label": gettext("%(m)s月") % {"m": r["m"]},
                 "count": r["count"],
                 "total": r["total"],
                 "technical": r["technical"],
@@ -236,17 +239,18 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             for r in month_rows
         ]
     else:
-        field, labels = {
+        grouping: dict[str, tuple[str, Mapping[str, StrOrPromise]]] = {
             "type": ("contract_type", dict(ContractType.choices)),
             "subtype": ("subtype", SUBTYPE_LABELS),
             "field": ("technology_field", dict(TechnologyField.choices)),
             "ip_type": ("ip_type", dict(IPType.choices)),
-        }[group_by]
+        }
+        field, labels = grouping[group_by]
         rows = contracts.values(field).annotate(**_sums()).order_by(field)
         result = [
             {
                 "key": r[field],
-                "label": labels.get(r[field], r[field] or "未填"),
+                "label": str(labels.get(r[field], r[field] or gettext("未填"))),
                 "count": r["count"],
                 "total": r["total"],
                 "technical": r["technical"],
@@ -333,7 +337,7 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
             year=year,
             month=month,
         )
-        chart = bar_chart(rows, value="technical", title="技术交易额（万元）")
+        chart = bar_chart(rows, value="technical", title=gettext("技术交易额（万元）"))
         sections.append((GROUPS[key], rows, chart))
     return {
         "totals": totals if full else _disclosed(totals, total_cell(year, month)),

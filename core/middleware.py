@@ -12,9 +12,26 @@ from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.private_files import without_body_length
 from core.validation import text_is_encodable
 
 API_PREFIX = "/api/"
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind the TLS proxy, REMOTE_ADDR is the proxy's; the client is the address that proxy
+    put last in X-Forwarded-For. Trusted only when SECURE_PROXY_SSL_HEADER says a proxy is in
+    front (production's DJANGO_BEHIND_TLS_PROXY, with gunicorn on loopback): the proxy that
+    vouches for the scheme vouches for the address. Throttles and django-axes read it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if settings.SECURE_PROXY_SSL_HEADER and forwarded.strip():
+            request.META["REMOTE_ADDR"] = forwarded.rsplit(",", 1)[-1].strip()
+        return self.get_response(request)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -176,7 +193,7 @@ class RequestBoundsMiddleware:
             del response["Content-Encoding"]
         if response.get("ETag") in ('""', 'W/""', ""):
             del response["ETag"]
-        return response
+        return without_body_length(response)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         for value in (*view_args, *view_kwargs.values()):

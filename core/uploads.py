@@ -11,7 +11,9 @@ import warnings
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -165,7 +167,12 @@ def document_check(content: bytes, *, name: str, extensions: list[str]) -> str:
     return extension
 
 
-def read_pdf_or_image(uploaded, *, max_bytes: int, label: str = "文件") -> tuple[bytes, str]:
+FILE_LABEL = gettext_lazy("文件")
+
+
+def read_pdf_or_image(
+    uploaded, *, max_bytes: int, label: str | Promise = FILE_LABEL
+) -> tuple[bytes, str]:
     """Return (content, extension) of a PDF or image upload, judged by its bytes, or raise."""
     name = uploaded.name or "upload"
     limit = {"label": label, "name": name, "mb": f"{max_bytes / 1048576:.1f}"}

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from core.models import District, Industry, VocabularyTerm
@@ -35,10 +36,17 @@ def _terms(vocabulary: str) -> Callable[[], QuerySet]:
 
 
 CORE_SOURCES = (
-    VocabularySource("district", "区县/功能区", District.objects.all, "词表 › 区县/功能区"),
-    VocabularySource("industry", "行业", Industry.objects.all, "词表 › 行业"),
+    VocabularySource(
+        "district",
+        gettext_lazy("区县/功能区"),
+        District.objects.all,
+        gettext_lazy("词表 › 区县/功能区"),
+    ),
+    VocabularySource(
+        "industry", gettext_lazy("行业"), Industry.objects.all, gettext_lazy("词表 › 行业")
+    ),
     *(
-        VocabularySource(value, label, _terms(value), "词表 › 词表取值")
+        VocabularySource(value, label, _terms(value), gettext_lazy("词表 › 词表取值"))
         for value, label in VocabularyTerm.Vocabulary.choices
     ),
 )

@@ -17,6 +17,7 @@ from marketplace.models import (
     LISTING_MODELS,
     Inquiry,
     ListingPatentCheck,
+    MatchSubscription,
     Notice,
     TechnologyDemandPage,
     TechnologyResultPage,
@@ -279,6 +280,14 @@ def listings_of_member(*, user, on: date | None = None) -> list[OwnListing]:
 
 def listing_member_can_edit(*, user, listing) -> bool:
     return listing.editable_by(user)
+
+
+def demand_subscribed(*, user, demand: TechnologyDemandPage) -> bool:
+    """Whether the user is told of new results matching this demand."""
+    return (
+        user.is_authenticated
+        and MatchSubscription.objects.filter(demand=demand, user=user).exists()
+    )
 
 
 # Inquiries ----------------------------------------------------------------------------------

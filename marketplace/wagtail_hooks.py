@@ -6,6 +6,8 @@ from core.admin_menu import admin_menu_item_register
 from core.models import Organization
 from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
 from marketplace.access import is_market_staff
+from marketplace.models import LISTING_DETAIL_CONTEXT_HOOK, LISTING_INDEX_CONTEXT_HOOK
+from marketplace.pages import listing_browse_context, listing_detail_context
 from marketplace.selectors import document_can_view, listings_of_organization
 
 admin_menu_item_register(
@@ -18,6 +20,9 @@ admin_menu_item_register(
 admin_menu_item_register(
     "技术市场统计", "marketplace:stats", icon_name="table", order=251, shown_to=is_market_staff
 )
+
+hooks.register(LISTING_INDEX_CONTEXT_HOOK, listing_browse_context)
+hooks.register(LISTING_DETAIL_CONTEXT_HOOK, listing_detail_context)
 
 
 @hooks.register(ENTERPRISE_SECTIONS_HOOK, order=10)

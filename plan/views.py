@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from core.identifiers import normalize_uscc
+from core.private_files import stored_file_response
 from plan import selectors, services
 from plan.access import is_plan_office, is_plan_reporter, may_check_eligibility, may_see_reports
 from plan.forms import BulletinForm, EvidenceForm, ReportEditForm, ReportForm, ReviewForm
@@ -272,9 +272,7 @@ def evidence_upload(request, pk: int):
 def evidence_download(request, pk: int, evidence_pk: int):
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, report=report)
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
-    )
+    return stored_file_response(evidence.file, filename=evidence.original_name)
 
 
 @login_required
@@ -407,11 +405,9 @@ def bulletin_publish(request, pk: int):
 def bulletin_pdf(request, pk: int):
     """Published bulletins are public; drafts only for the plan office (others get 404)."""
     bulletin = selectors.bulletin_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(
-            False, f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf"
-        )
-        or ""
+    return stored_file_response(
+        bulletin.pdf,
+        filename=f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf",
+        as_attachment=False,
+        content_type="application/pdf",
     )
-    return response

@@ -262,6 +262,9 @@ class AnalyzedQuery:
     raw: str
     text: str  # normalised, truncated
     terms: list[QueryTerm] = field(default_factory=list)
+    # The Han characters of the query's words, a low-weight back-off: a document naming the
+    # thing differently (河蟹 for 大闸蟹) still shares characters with the query.
+    chars: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -277,6 +280,12 @@ class AnalyzedQuery:
                 for alt in part.alternatives:
                     seen.setdefault(alt, None)
         return list(seen)
+
+    @property
+    def match_words(self) -> list[str]:
+        """What retrieval matches and counts document frequencies of: the words and the
+        back-off characters."""
+        return list(dict.fromkeys([*self.all_words, *self.chars]))
 
 
 def analyze_query(raw: str, *, synonyms: Mapping[str, tuple[str, ...]]) -> AnalyzedQuery:
@@ -303,7 +312,8 @@ def analyze_query(raw: str, *, synonyms: Mapping[str, tuple[str, ...]]) -> Analy
                 tuple(QueryTerm(p, _synonyms_of(p, synonyms)) for p in compound_parts(token)),
             )
         )
-    return AnalyzedQuery(raw=raw, text=text, terms=terms)
+    chars = tuple(dict.fromkeys(c for t in terms if len(t.word) > 1 for c in _HAN.findall(t.word)))
+    return AnalyzedQuery(raw=raw, text=text, terms=terms, chars=chars)
 
 
 def _synonyms_of(word: str, synonyms: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

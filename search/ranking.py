@@ -15,6 +15,11 @@ from search.analysis import AnalyzedQuery, QueryTerm
 WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
 SYNONYM_WEIGHT = 0.7
 PART_WEIGHT = 0.4
+# The query's characters, a back-off for documents that name the thing in other words.
+CHAR_WEIGHT = 0.3
+# Documents sharing only characters with the query are candidates too when its words match
+# fewer than this many documents (filters aside): a back-off, not a flood of weak matches.
+BACKOFF_BELOW = 20
 
 K1 = 1.2
 B = 0.75
@@ -63,6 +68,8 @@ def score(query: AnalyzedQuery, cand: Candidate, idf: dict[str, float]) -> float
         total += _term_score(term, 1.0, cand, idf)
         for part in term.parts:
             total += _term_score(part, PART_WEIGHT, cand, idf)
+    for char in query.chars:
+        total += _term_score(QueryTerm(char), CHAR_WEIGHT, cand, idf)
     if len(query.terms) > 1:
         phrase = "".join(t.word for t in query.terms)
         for name in ("title", "summary"):

@@ -31,6 +31,7 @@ from search.models import (
     SearchSuggestion,
 )
 from search.parallel import mapped_batches
+from search.ranking import BACKOFF_BELOW
 
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
 # user-supplied value travels as a query parameter (hence the S608 suppressions).
@@ -276,6 +277,25 @@ class DatabaseBackend:
         expr = " OR ".join(_fts_phrase(w) for w in words)
         return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expr]
 
+    def _backoff(self, query: AnalyzedQuery, params: SearchParams, filtered) -> bool:
+        """Whether documents sharing only characters with the query join the candidates: its
+        words match fewer than BACKOFF_BELOW documents (filters aside), and the filters do
+        not exclude every one of those (then the user is told so, not shown look-alikes)."""
+        if not query.chars or not query.all_words:
+            return False
+        sql, sql_params = self._ids_sql(query.all_words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT %s) m",  # noqa: S608
+                [*sql_params, BACKOFF_BELOW],
+            )
+            matches = cursor.fetchone()[0]
+        if matches >= BACKOFF_BELOW:
+            return False
+        if not matches or not self._has_filters(params):
+            return True
+        return filtered.filter(id__in=RawSQL(sql, sql_params)).exists()  # noqa: S611
+
     def _doc_count(self) -> int:
         """The number of entries, for idf; cached like document frequencies."""
         return max(self._doc_freq(_ALL), 1)
@@ -321,7 +341,7 @@ class DatabaseBackend:
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
         filtered = self._filtered(params)
         qs = filtered
-        words = query.all_words
+        words = query.match_words if self._backoff(query, params, filtered) else query.all_words
         ranked_ids: list[tuple[int, float]] | None = None
         postgres = connection.vendor == "postgresql"
         if words:
@@ -528,7 +548,7 @@ class DatabaseBackend:
             )
         }  # fmt: skip
         doc_count = self._doc_count()
-        idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.all_words}
+        idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.match_words}
         scored = []
         for entry_id, _r in stage_one:
             row = rows.get(entry_id)

@@ -39,7 +39,7 @@ from search.client import get_client
 from search.documents import FACETS, SearchDocument
 from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
-from search.ranking import PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
+from search.ranking import BACKOFF_BELOW, CHAR_WEIGHT, PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
 from search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def _reranked(raw_hits: list[dict], query: AnalyzedQuery, aggregations: dict) ->
     buckets = all_docs.get("df", {}).get("buckets", {})
     idf = {
         w: ranking.idf_of(int(buckets.get(w, {}).get("doc_count", 0)), doc_count)
-        for w in query.all_words
+        for w in query.match_words
     }
     scored = []
     for h in raw_hits:
@@ -385,8 +385,21 @@ def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = Tr
     return Q("dis_max", queries=queries, tie_breaker=0.3)
 
 
-def relevance_query(query: AnalyzedQuery) -> Q:
-    should = []
+def _char_query(char: str) -> Q:
+    """One back-off character anywhere in the text (the text fields hold one token per Han
+    character), best field wins."""
+    return Q(
+        "dis_max",
+        queries=[
+            Q("term", **{name: {"value": char, "boost": CHAR_WEIGHT * WEIGHTS[name]}})
+            for name in ("title", "summary", "body")
+        ],
+    )
+
+
+def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Q:
+    """The words' query; with `backoff`, documents sharing only characters match too."""
+    should = [_char_query(c) for c in query.chars] if backoff else []
     for t in query.terms:
         should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
         for part in t.parts:
@@ -632,8 +645,9 @@ class ElasticsearchBackend:
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
         s = Search(using=self.client, index=self.alias)
-        main = relevance_query(query) if not query.is_empty else Q("match_all")
         filters = self._filters(params)
+        backoff = self._backoff(query, filters)
+        main = relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
         s = s.query(Q("bool", must=[main], filter=filters) if filters else main)
         if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
             s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
@@ -652,7 +666,7 @@ class ElasticsearchBackend:
             depth = max(RERANK_DEPTH, offset + params.page_size)
             s = s.extra(from_=0, size=depth, track_total_hits=True)
             s = s.source([*HIT_FIELDS, *RANK_FIELDS])
-            words = query.all_words
+            words = query.match_words
             s.aggs.bucket("all_docs", "global").bucket(
                 "df", "filters", filters={w: _in_any_field(w) for w in words}
             )
@@ -701,6 +715,27 @@ class ElasticsearchBackend:
             backend=self.name,
             took_ms=float(response["took"]),
         )
+
+    def _backoff(self, query: AnalyzedQuery, filters: list[Q]) -> bool:
+        """Whether documents sharing only characters with the query join the candidates (the
+        database backend's rule): its words match fewer than BACKOFF_BELOW documents, filters
+        aside, and the filters do not exclude every one of those."""
+        if not query.chars or query.is_empty:
+            return False
+        aggs = {"allowed": {"filter": Q("bool", filter=filters).to_dict()}} if filters else None
+        response = self.client.search(
+            index=self.alias,
+            query=relevance_query(query).to_dict(),
+            size=0,
+            track_total_hits=BACKOFF_BELOW,
+            aggs=aggs,
+            filter_path="hits.total,aggregations",
+        )
+        if response["hits"]["total"]["value"] >= BACKOFF_BELOW:
+            return False
+        if not filters or not response["hits"]["total"]["value"]:
+            return True
+        return response["aggregations"]["allowed"]["doc_count"] > 0
 
     def matches_any(self, query: AnalyzedQuery) -> bool:
         """Whether the query's words match any document, filters aside."""

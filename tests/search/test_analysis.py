@@ -86,3 +86,12 @@ def test_defined_abbreviations_are_mined_from_the_text():
     assert ("rto", "蓄热式热力焚烧") in pairs
     assert ("scr", "选择性催化还原") in pairs
     assert all(short != "含税" for short, _ in pairs)
+
+
+def test_query_characters_are_a_back_off():
+    query = analysis.analyze_query("毛蟹 養殖", synonyms={})
+    assert query.chars == ("毛", "蟹", "养", "殖")
+    assert set(query.chars) <= set(query.match_words)
+    assert not set(query.chars) & set(query.all_words)  # highlights mark words, not characters
+    # A one-character query is its own word: nothing to back off to.
+    assert analysis.analyze_query("稻", synonyms={}).chars == ()
