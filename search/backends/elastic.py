@@ -458,7 +458,11 @@ class ElasticsearchBackend:
                 "refresh_interval": "-1",
                 "translog": {"durability": "async"},
             }
-        self.client.indices.create(index=name, settings=index_settings, mappings=mapping)
+        # A new index waits for its primary to be allocated: on a busy cluster longer than a
+        # search may take.
+        self.client.options(request_timeout=REBUILD_TIMEOUT).indices.create(
+            index=name, settings=index_settings, mappings=mapping
+        )
 
     def finish_index(self, name: str) -> None:
         # One segment before the index serves: a bulk-loaded index is left in several, and every
@@ -467,7 +471,7 @@ class ElasticsearchBackend:
         self.client.options(request_timeout=REBUILD_TIMEOUT).indices.forcemerge(
             index=name, max_num_segments=1
         )
-        self.client.indices.put_settings(
+        self.client.options(request_timeout=REBUILD_TIMEOUT).indices.put_settings(
             index=name,
             settings={
                 "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
