@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("contracts", "marketplace")  # plan and search join as they are wrapped
+APPS = ("contracts", "marketplace", "plan")  # search joins once it is wrapped
 HAN = re.compile(r"[\u4e00-\u9fff]")
 GETTEXT = {
     "_",
@@ -28,6 +28,7 @@ API_DOC_KEYWORDS = {"summary", "description"}
 DATA_MODULES = {
     "contracts/demo.py": "demo content (company names, topics, notes) written into the database",
     "marketplace/demo.py": "demo content: sample listings, topics and inquiry texts",
+    "plan/demo.py": "demo content: reports, notes and evidence for the demo database",
     "marketplace/taxonomy.py": "seed vocabularies (cooperation modes, holder types), aliases",
 }
 _COMMAND_HELP = (
@@ -40,27 +41,33 @@ DATA = {
         "the draft contract's name, which is printed on the Chinese registration certificate"
     ),
     ("contracts/api.py", "_coded"): "OpenAPI schema text (see API_DOC_KEYWORDS)",
+    ("plan/models.py", "Indicator.responsible"): (
+        "the default stored in the database (and in the migration) for an indicator's owners"
+    ),
     ("marketplace/services.py", "organization_for_import"): (
         "words of Chinese organisation names (大学, 研究所…) that classify an imported owner"
     ),
-    ("marketplace/management/commands/check_listing_patents.py", "Command"): _COMMAND_HELP,
-    ("marketplace/management/commands/import_listings.py", "Command"): _COMMAND_HELP,
-    ("marketplace/management/commands/notify_expiring_listings.py", "Command"): _COMMAND_HELP,
+    ("marketplace/management/commands/check_listing_patents.py", "Command.help"): _COMMAND_HELP,
+    ("marketplace/management/commands/import_listings.py", "Command.help"): _COMMAND_HELP,
+    ("marketplace/management/commands/notify_expiring_listings.py", "Command.help"): _COMMAND_HELP,
 }
 
 
 def _enclosing(parents: dict, node: ast.AST) -> str:
-    """The name of the innermost def or class around node, or of the module-level assignment."""
+    """Where node sits, as a dotted path of classes, functions and module or class attributes:
+    "Contract.__str__", "Indicator.responsible", "INDUSTRY_FIELDS"."""
+    names = []
     while node in parents:
         parent = parents[node]
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
+            parent, (ast.Module, ast.ClassDef)
+        ):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets[:1] if isinstance(t, ast.Name)]
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return parent.name
-        if isinstance(parent, ast.Module):
-            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
-            names = [t.id for t in targets if isinstance(t, ast.Name)]
-            return names[0] if names else ""
+            names.append(parent.name)
         node = parent
-    return ""
+    return ".".join(reversed(names))
 
 
 def untranslated(path: Path) -> list[tuple[int, str, str]]:
