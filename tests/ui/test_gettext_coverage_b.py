@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("contracts", "marketplace", "plan")  # search joins once it is wrapped
+APPS = ("contracts", "marketplace", "plan", "search")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 GETTEXT = {
     "_",
@@ -34,6 +34,9 @@ DATA_MODULES = {
 _COMMAND_HELP = (
     "a command's `help`: typed str by Django, and commands run in the site language (zh-hans)"
 )
+_INDEXED_TEXT = (
+    "document text written into the search index once, for every reader (searched by 申请号…)"
+)
 # (module, enclosing definition) → why the Chinese literals there are data, not messages.
 DATA = {
     ("contracts/inquiries.py", "INDUSTRY_FIELDS"): "platform industry names matched against data",
@@ -44,6 +47,13 @@ DATA = {
     ("plan/models.py", "Indicator.responsible"): (
         "the default stored in the database (and in the migration) for an indicator's owners"
     ),
+    ("search/analysis.py", "warm_up"): "sample text that loads the tokenizers at start",
+    ("search/analysis.py", "_DEFINED"): "a pattern matching Chinese definitions (俗称, 简称…)",
+    ("search/analysis.py", "_INTRODUCING_TEXT"): "verbs the analyser drops from queries",
+    ("search/sources.py", "PatentSource.to_documents"): _INDEXED_TEXT,
+    ("search/sources.py", "EnterpriseSource.to_documents"): _INDEXED_TEXT,
+    ("search/management/commands/search_index.py", "Command.help"): _COMMAND_HELP,
+    ("search/management/commands/search_sync.py", "Command.help"): _COMMAND_HELP,
     ("marketplace/services.py", "organization_for_import"): (
         "words of Chinese organisation names (大学, 研究所…) that classify an imported owner"
     ),
