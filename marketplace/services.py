@@ -182,6 +182,8 @@ def _listing_state(page) -> dict:
     return {
         "title": page.title,
         "summary": page.summary,
+        "title_en": page.title_en,
+        "summary_en": page.summary_en,
         "industry_id": page.industry_id,
         "trl": page.trl,
         "price_wan": page.price_wan,
@@ -220,7 +222,13 @@ def listing_import_row(*, row: dict, user=None) -> str:
     title = str(row.get("title") or "").strip()
     if not title:
         errors["title"] = gettext("标题不能为空")
-    values: dict = {"title": title, "summary": str(row.get("summary") or "").strip()}
+    values: dict = {
+        "title": title,
+        "summary": str(row.get("summary") or "").strip(),
+        # The owner's English wording, optional: shown to English readers, found by English words.
+        "title_en": str(row.get("title_en") or "").strip(),
+        "summary_en": str(row.get("summary_en") or "").strip(),
+    }
     if not values["summary"]:
         errors["summary"] = gettext("一句话简介不能为空")
     try:
