@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
-from django.http import FileResponse, Http404
+from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -39,6 +40,7 @@ from contracts.selectors import (
     contract_verify,
     stats_min_public_count,
 )
+from core.private_files import stored_file_response
 from core.selectors import organizations_for_user
 
 router = Router(tags=["contracts"])
@@ -50,7 +52,12 @@ def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> WithJsonSchema
     The services resolve the value (contracts.cleaning.choice_code), so an unknown one is a 400
     with the allowed values in Chinese, like every other validation error of this API.
     """
-    pairs = list(choices.choices) if isinstance(choices, type) else list(choices)
+    # Labels are lazy translations; the schema lists the Chinese names the services accept.
+    with translation.override(settings.LANGUAGE_CODE):
+        pairs = [
+            (code, str(label))
+            for code, label in (choices.choices if isinstance(choices, type) else choices)
+        ]
     values = [code for code, _label in pairs] + [label for _code, label in pairs]
     described = "；".join(f"{code} = {label}" for code, label in pairs)
     return WithJsonSchema(
@@ -457,8 +464,9 @@ def certificate(request, contract_id: int):
         contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    return FileResponse(
-        contract.certificate.open("rb"),
-        content_type="application/pdf",
+    return stored_file_response(
+        contract.certificate,
         filename=f"{contract.registration_number}.pdf",
+        as_attachment=False,
+        content_type="application/pdf",
     )

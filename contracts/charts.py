@@ -1,6 +1,8 @@
 """Horizontal bar charts as inline SVG: readable without JavaScript and in the PDF report."""
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -18,7 +20,9 @@ def _display(value, key: str) -> tuple[float, str]:
     return float(wan), f"{wan:,.2f}"
 
 
-def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> SafeString:
+def bar_chart(
+    rows: Sequence[Mapping[str, Any]], *, value: str, title: str, width: int = 640
+) -> SafeString:
     """One bar per row with its label and value written out (no hover needed). Rows whose value
     is withheld (None: see contracts.selectors.contract_stats_disclosed) get no bar."""
     withheld = any(r[value] is None for r in rows)

@@ -1,17 +1,15 @@
 """Every write to a technology contract; each transition checks who may do it and is audited."""
 
 import dataclasses
-import hashlib
 import logging
 import secrets
-import uuid
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -41,10 +39,12 @@ from contracts.models import (
     Status,
 )
 from contracts.prechecks import contract_fingerprint, contract_precheck
+from core.models import Organization
 from core.roles import Role, user_has_role
 from core.selectors import organizations_for_user
 from core.services import audit_record
-from core.uploads import image_check, pdf_check
+from core.types import AnyUser, User
+from core.uploads import StoredUpload, image_check, pdf_check, upload_read
 
 logger = logging.getLogger(__name__)
 
@@ -55,25 +55,25 @@ VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I look-a
 # Permissions ----------------------------------------------------------------------------------
 
 
-def user_is_officer(user) -> bool:
+def user_is_officer(user: AnyUser) -> bool:
     return user_has_role(user, Role.REGISTRY_OFFICER)
 
 
-def user_is_applicant(user, contract: Contract) -> bool:
+def user_is_applicant(user: AnyUser, contract: Contract) -> bool:
     return organizations_for_user(user=user).filter(pk=contract.organization_id).exists()
 
 
-def _require_officer(user):
+def _require_officer(user: AnyUser) -> None:
     if not user_is_officer(user):
         raise PermissionDenied(_("只有合同登记员可以执行此操作"))
 
 
-def _require_applicant(user, contract: Contract):
+def _require_applicant(user: AnyUser, contract: Contract) -> None:
     if not user_is_applicant(user, contract):
         raise PermissionDenied(_("只有申请机构的成员可以执行此操作"))
 
 
-def _require_status(contract: Contract, allowed: set, action: str):
+def _require_status(contract: Contract, allowed: set[Status], action: str) -> None:
     if contract.status not in allowed:
         raise ValidationError(
             _("合同当前状态为“%(status)s”，不能%(action)s")
@@ -87,7 +87,15 @@ def _locked(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def _transition(contract, *, user, action, old_status, note="", changes=None):
+def _transition(
+    contract: Contract,
+    *,
+    user: User,
+    action: str,
+    old_status: str,
+    note: str = "",
+    changes: dict[str, list[object]] | None = None,
+) -> None:
     audit_record(
         actor=user,
         action=f"contracts.contract.{action}",
@@ -121,7 +129,8 @@ def registration_number_allocate(*, office: RegistryOffice, year: int) -> str:
     sequence = NumberSequence.objects.select_for_update().get(office=office, year=year)
     sequence.last_serial += 1
     sequence.save(update_fields=["last_serial"])
-    return settings.CONTRACT_NUMBER_FORMAT.format(
+    number_format: str = settings.CONTRACT_NUMBER_FORMAT
+    return number_format.format(
         year=year,
         division=office.division_code,
         office=office.code,
@@ -132,10 +141,10 @@ def registration_number_allocate(*, office: RegistryOffice, year: int) -> str:
 # Children ------------------------------------------------------------------------------------
 
 
-def _replace_parties(contract: Contract, rows: list[dict]) -> None:
+def _replace_parties(contract: Contract, rows: list[dict[str, Any]]) -> None:
     parties = [party_clean(row, i) for i, row in enumerate(rows)]
     contract.parties.all().delete()
-    seen = set()
+    seen: set[str] = set()
     for order, party in enumerate(parties):
         party.contract = contract
         party.sort_order = order
@@ -145,20 +154,26 @@ def _replace_parties(contract: Contract, rows: list[dict]) -> None:
     Party.objects.bulk_create(parties)
 
 
-def _replace_costs(contract: Contract, rows: list[dict]) -> None:
+def _replace_costs(contract: Contract, rows: list[dict[str, Any]]) -> None:
     costs = costs_clean(contract, rows)
     contract.costs.all().delete()
     NonTechnicalCost.objects.bulk_create(costs)
 
 
-def _replace_ip_items(contract: Contract, rows: list[dict]) -> None:
+def _replace_ip_items(contract: Contract, rows: list[dict[str, Any]]) -> None:
     items = ip_items_clean(contract, rows)
     contract.ip_items.all().delete()
     IPItem.objects.bulk_create(items)
 
 
-def _write_children(contract, *, parties, costs, ip_items) -> dict:
-    changes = {}
+def _write_children(
+    contract: Contract,
+    *,
+    parties: list[dict[str, Any]] | None,
+    costs: list[dict[str, Any]] | None,
+    ip_items: list[dict[str, Any]] | None,
+) -> dict[str, list[str]]:
+    changes: dict[str, list[str]] = {}
     if parties is not None:
         _replace_parties(contract, parties)
         changes["parties"] = [f"{p['role']}:{p.get('name', '')}" for p in parties]
@@ -177,12 +192,12 @@ def _write_children(contract, *, parties, costs, ip_items) -> dict:
 @transaction.atomic
 def contract_create(
     *,
-    user,
-    organization,
-    data: dict,
-    parties: list[dict] | None = None,
-    costs: list[dict] | None = None,
-    ip_items: list[dict] | None = None,
+    user: User,
+    organization: Organization,
+    data: dict[str, Any],
+    parties: list[dict[str, Any]] | None = None,
+    costs: list[dict[str, Any]] | None = None,
+    ip_items: list[dict[str, Any]] | None = None,
     source_inquiry_id: int | None = None,
 ) -> Contract:
     if not organizations_for_user(user=user).filter(pk=organization.pk).exists():
@@ -204,12 +219,12 @@ def contract_create(
 @transaction.atomic
 def contract_update(
     *,
-    user,
+    user: User,
     contract: Contract,
-    data: dict | None = None,
-    parties: list[dict] | None = None,
-    costs: list[dict] | None = None,
-    ip_items: list[dict] | None = None,
+    data: dict[str, Any] | None = None,
+    parties: list[dict[str, Any]] | None = None,
+    costs: list[dict[str, Any]] | None = None,
+    ip_items: list[dict[str, Any]] | None = None,
 ) -> Contract:
     _require_applicant(user, contract)
     contract = _locked(contract)
@@ -222,24 +237,12 @@ def contract_update(
     return contract
 
 
-def _check_upload(uploaded, *, kind: str) -> tuple[bytes, str]:
-    limit = settings.CONTRACT_UPLOAD_MAX_BYTES
-    if uploaded.size > limit:
-        raise ValidationError(
-            _("文件“%(name)s”过大（%(size).1f MB），上限为 %(limit).1f MB")
-            % {"name": uploaded.name, "size": uploaded.size / 1048576, "limit": limit / 1048576}
-        )
-    content = uploaded.read()
-    if len(content) > limit:
-        raise ValidationError(
-            _("文件“%(name)s”过大，上限为 %(limit).1f MB")
-            % {"name": uploaded.name, "limit": limit / 1048576}
-        )
-    if not content:
-        raise ValidationError(_("文件“%(name)s”是空文件") % {"name": uploaded.name})
+def _check_upload(uploaded: "UploadedFile[bytes]", *, kind: str) -> StoredUpload:
+    content = upload_read(uploaded, max_bytes=settings.CONTRACT_UPLOAD_MAX_BYTES)
+    name = uploaded.name or "upload"
     if content.startswith(b"%PDF-"):
-        pdf_check(content, name=uploaded.name)
-        return content, ".pdf"
+        pdf_check(content, name=name)
+        return StoredUpload.of(uploaded, content, ".pdf")
     if kind == Attachment.Kind.SIGNED_CONTRACT:
         raise ValidationError(
             _("文件“%(name)s”不是 PDF 文件（按文件内容判断，与扩展名无关），请上传扫描或导出的 PDF")
@@ -247,45 +250,40 @@ def _check_upload(uploaded, *, kind: str) -> tuple[bytes, str]:
         )
     if content.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
         # Decoded whole by Pillow, not trusted by its first bytes.
-        extension = image_check(content, name=uploaded.name)
+        extension = image_check(content, name=name)
         if extension in (".jpg", ".png"):
-            return content, extension
+            return StoredUpload.of(uploaded, content, extension)
     raise ValidationError(
         _("文件“%(name)s”的格式不支持：附件只接受 PDF、JPEG 或 PNG") % {"name": uploaded.name}
     )
 
 
 @transaction.atomic
-def attachment_add(*, user, contract: Contract, kind: str, uploaded) -> Attachment:
+def attachment_add(
+    *, user: User, contract: Contract, kind: str, uploaded: "UploadedFile[bytes]"
+) -> Attachment:
     _require_applicant(user, contract)
     contract = _locked(contract)
     _require_status(contract, EDITABLE_STATUSES, _("上传附件"))
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("附件类别“%(kind)s”无效") % {"kind": kind})
-    content, extension = _check_upload(uploaded, kind=kind)
-    original = (uploaded.name or "upload").replace("/", "_").replace("\\", "_")[-200:]
+    upload = _check_upload(uploaded, kind=kind)
     attachment = Attachment(
-        contract=contract,
-        kind=kind,
-        original_name=original,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
+        contract=contract, kind=kind, uploaded_by=user, **upload.record_fields()
     )
-    # Stored under a random name: the user's file name never becomes a path.
-    attachment.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+    upload.save_to(attachment.file)
     attachment.save()
     audit_record(
         actor=user,
         action="contracts.contract.attachment_add",
         obj=contract,
-        changes={"attachment": [None, original], "kind": [None, kind]},
+        changes={"attachment": [None, upload.original_name], "kind": [None, kind]},
     )
     return attachment
 
 
 @transaction.atomic
-def attachment_delete(*, user, attachment: Attachment):
+def attachment_delete(*, user: User, attachment: Attachment) -> None:
     contract = attachment.contract
     _require_applicant(user, contract)
     _require_status(_locked(contract), EDITABLE_STATUSES, _("删除附件"))
@@ -301,7 +299,7 @@ def attachment_delete(*, user, attachment: Attachment):
 
 
 @transaction.atomic
-def contract_submit(*, user, contract: Contract, explanation: str = "") -> Contract:
+def contract_submit(*, user: User, contract: Contract, explanation: str = "") -> Contract:
     """Run the pre-checks; errors block, warnings need the applicant's explanation."""
     _require_applicant(user, contract)
     contract = _locked(contract)
@@ -338,7 +336,7 @@ def contract_submit(*, user, contract: Contract, explanation: str = "") -> Contr
 
 
 @transaction.atomic
-def contract_withdraw(*, user, contract: Contract, reason: str = "") -> Contract:
+def contract_withdraw(*, user: User, contract: Contract, reason: str = "") -> Contract:
     _require_applicant(user, contract)
     contract = _locked(contract)
     _require_status(
@@ -356,7 +354,7 @@ def contract_withdraw(*, user, contract: Contract, reason: str = "") -> Contract
 
 
 @transaction.atomic
-def contract_accept(*, user, contract: Contract, on: date | None = None) -> Contract:
+def contract_accept(*, user: User, contract: Contract, on: date | None = None) -> Contract:
     _require_officer(user)
     contract = _locked(contract)
     _require_status(contract, {Status.SUBMITTED}, _("受理"))
@@ -377,7 +375,7 @@ def contract_accept(*, user, contract: Contract, on: date | None = None) -> Cont
 
 
 @transaction.atomic
-def contract_start_review(*, user, contract: Contract) -> Contract:
+def contract_start_review(*, user: User, contract: Contract) -> Contract:
     _require_officer(user)
     contract = _locked(contract)
     _require_status(contract, {Status.ACCEPTED}, _("开始审查"))
@@ -388,7 +386,7 @@ def contract_start_review(*, user, contract: Contract) -> Contract:
 
 
 @transaction.atomic
-def contract_register(*, user, contract: Contract, on: date | None = None) -> Contract:
+def contract_register(*, user: User, contract: Contract, on: date | None = None) -> Contract:
     _require_officer(user)
     contract = _locked(contract)
     _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, gettext("登记"))
@@ -412,7 +410,7 @@ def contract_register(*, user, contract: Contract, on: date | None = None) -> Co
 
 
 @transaction.atomic
-def contract_return(*, user, contract: Contract, reason: str) -> Contract:
+def contract_return(*, user: User, contract: Contract, reason: str) -> Contract:
     _require_officer(user)
     reason = (reason or "").strip()
     if not reason:
@@ -428,7 +426,9 @@ def contract_return(*, user, contract: Contract, reason: str) -> Contract:
 
 
 @transaction.atomic
-def contract_refuse(*, user, contract: Contract, grounds: list[str], note: str = "") -> Contract:
+def contract_refuse(
+    *, user: User, contract: Contract, grounds: list[str], note: str = ""
+) -> Contract:
     _require_officer(user)
     grounds = list(dict.fromkeys(grounds or []))
     if not grounds:
@@ -462,7 +462,9 @@ def contract_refuse(*, user, contract: Contract, grounds: list[str], note: str =
 
 
 @transaction.atomic
-def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: str) -> Contract:
+def contract_adjust_technical_amount(
+    *, user: User, contract: Contract, amount: object, note: str
+) -> Contract:
     """The officer's 核定技术交易额: never above the total, always with a reason."""
     _require_officer(user)
     note = (note or "").strip()
@@ -498,7 +500,7 @@ AMENDABLE = {
 }
 
 
-def _amendment_check_fields(data: dict) -> None:
+def _amendment_check_fields(data: dict[str, Any]) -> None:
     unknown = set(data) - AMENDABLE
     if unknown:
         raise ValidationError(
@@ -506,11 +508,11 @@ def _amendment_check_fields(data: dict) -> None:
         )
 
 
-def _amendment_diff(contract: Contract, data: dict) -> dict[str, tuple]:
+def _amendment_diff(contract: Contract, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """{field: (current, new)} for the amended fields whose parsed value differs; refuses a
     技术交易额 above the 合同成交额 the contract would have afterwards."""
     _amendment_check_fields(data)
-    diff = {}
+    diff: dict[str, tuple[Any, Any]] = {}
     for field, value in data.items():
         if field in ("total_amount", "technical_amount"):
             value = amount_parse(value, _("金额"))
@@ -522,7 +524,7 @@ def _amendment_diff(contract: Contract, data: dict) -> dict[str, tuple]:
         if old != value:
             diff[field] = (old, value)
 
-    def after(field):
+    def after(field: str) -> Any:
         return diff[field][1] if field in diff else getattr(contract, field)
 
     if after("technical_amount") > after("total_amount"):
@@ -531,7 +533,7 @@ def _amendment_diff(contract: Contract, data: dict) -> dict[str, tuple]:
 
 
 @transaction.atomic
-def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contract:
+def contract_amend(*, user: User, contract: Contract, data: dict[str, Any], note: str) -> Contract:
     """变更登记: the registry records agreed changes; the certificate is issued anew."""
     _require_officer(user)
     note = (note or "").strip()
@@ -559,7 +561,7 @@ def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contra
 
 
 @transaction.atomic
-def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
+def contract_cancel(*, user: User, contract: Contract, reason: str) -> Contract:
     """注销登记: the number stays taken (numbers are never reused), the status says 已注销."""
     _require_officer(user)
     reason = (reason or "").strip()
@@ -579,7 +581,7 @@ def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
 
 @transaction.atomic
 def change_request_submit(
-    *, user, contract: Contract, kind: str, reason: str, changes: dict | None = None
+    *, user: User, contract: Contract, kind: str, reason: str, changes: dict[str, Any] | None = None
 ) -> ChangeRequest:
     """An applicant asks the registry to amend or cancel a registered contract."""
     _require_applicant(user, contract)
@@ -596,7 +598,7 @@ def change_request_submit(
     )
     if contract.change_requests.filter(status=ChangeRequest.Decision.PENDING).exists():
         raise ValidationError(_("已有一项申请在办理中，请等待登记机构办理后再申请"))
-    diff = {}
+    diff: dict[str, tuple[Any, Any]] = {}
     if kind == ChangeRequest.Kind.AMEND:
         filled = {
             field: value.strip() if isinstance(value, str) else value
@@ -632,7 +634,7 @@ def _pending_request(request: ChangeRequest) -> ChangeRequest:
 
 
 @transaction.atomic
-def change_request_approve(*, user, request: ChangeRequest, note: str = "") -> ChangeRequest:
+def change_request_approve(*, user: User, request: ChangeRequest, note: str = "") -> ChangeRequest:
     """The registry records the requested change; the contract's audit trail says it was asked."""
     _require_officer(user)
     request = _pending_request(request)
@@ -654,7 +656,7 @@ def change_request_approve(*, user, request: ChangeRequest, note: str = "") -> C
 
 
 @transaction.atomic
-def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeRequest:
+def change_request_reject(*, user: User, request: ChangeRequest, note: str) -> ChangeRequest:
     _require_officer(user)
     note = (note or "").strip()
     if not note:
@@ -671,7 +673,7 @@ def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeR
 
 
 @transaction.atomic
-def contract_set_national_number(*, user, contract: Contract, number: str) -> Contract:
+def contract_set_national_number(*, user: User, contract: Contract, number: str) -> Contract:
     _require_officer(user)
     number = (number or "").strip()
     if not number or len(number) > 40:
@@ -702,12 +704,10 @@ class OfficerInput:
     note: str = ""
     amount: object = ""
     national_number: str = ""
-    amendment: dict = dataclasses.field(default_factory=dict)
+    amendment: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
-OFFICER_ACTIONS: dict[
-    OfficerAction, Callable[[AbstractBaseUser, Contract, OfficerInput], Contract]
-] = {
+OFFICER_ACTIONS: dict[OfficerAction, Callable[[User, Contract, OfficerInput], Contract]] = {
     OfficerAction.ACCEPT: lambda user, c, i: contract_accept(user=user, contract=c),
     OfficerAction.START_REVIEW: lambda user, c, i: contract_start_review(user=user, contract=c),
     OfficerAction.REGISTER: lambda user, c, i: contract_register(user=user, contract=c),
@@ -733,7 +733,7 @@ OFFICER_ACTIONS: dict[
 
 
 def contract_officer_act(
-    *, user: AbstractBaseUser, contract: Contract, action: str, data: OfficerInput | None = None
+    *, user: User, contract: Contract, action: str, data: OfficerInput | None = None
 ) -> Contract:
     """One entry point for every officer action, from the pages and the API alike."""
     try:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,14 +38,12 @@ from contracts.selectors import (
     stats_min_public_count,
 )
 from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
+from core.feedback import flash_form_errors, flash_validation_error, service_run
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
+from core.private_files import stored_file_response
 from core.selectors import acting_organization, organizations_for_user
 from core.throttle import client_key, single_render, throttle_allow
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return exc.messages
 
 
 def index(request):
@@ -186,8 +184,7 @@ def contract_new(request):
                     user=request.user, organization=organization, data=data, **children
                 )
             except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
+                flash_validation_error(request, exc)
             else:
                 messages.success(request, _("草稿已保存。上传合同文本后即可提交。"))
                 return redirect("contracts:detail", pk=contract.pk)
@@ -211,15 +208,14 @@ def contract_edit(request, pk):
         collected = _collect(bundle)
         if collected:
             data, children = collected
-            try:
-                services.contract_update(
+            updated = service_run(
+                request,
+                lambda: services.contract_update(
                     user=request.user, contract=contract, data=data, **children
-                )
-            except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("已保存。"))
+                ),
+                _("已保存。"),
+            )
+            if updated is not None:
                 return redirect("contracts:detail", pk=pk)
         return _form_page(request, bundle, contract=contract, status=400)
     return _form_page(request, bundle, contract=contract)
@@ -271,24 +267,18 @@ def attachment_upload(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("contracts:detail", pk=pk)
-    try:
-        services.attachment_add(
+    service_run(
+        request,
+        lambda: services.attachment_add(
             user=request.user,
             contract=contract,
             kind=form.cleaned_data["kind"],
             uploaded=form.cleaned_data["file"],
-        )
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("已上传“%(name)s”。") % {"name": form.cleaned_data["file"].name}
-        )
+        ),
+        _("已上传“%(name)s”。") % {"name": form.cleaned_data["file"].name},
+    )
     return redirect("contracts:detail", pk=pk)
 
 
@@ -297,11 +287,9 @@ def attachment_upload(request, pk):
 def attachment_delete(request, pk, attachment_pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
-    try:
-        services.attachment_delete(user=request.user, attachment=attachment)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    service_run(
+        request, lambda: services.attachment_delete(user=request.user, attachment=attachment)
+    )
     return redirect("contracts:detail", pk=pk)
 
 
@@ -309,18 +297,12 @@ def attachment_delete(request, pk, attachment_pk):
 def attachment_download(request, pk, attachment_pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 def _act(request, pk, action):
     contract = contract_get_for_user(user=request.user, pk=pk)
-    try:
-        action(contract)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    service_run(request, lambda: action(contract))
     return redirect("contracts:detail", pk=pk)
 
 
@@ -510,9 +492,8 @@ def certificate(request, pk):
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
         raise Http404(_("合同尚未登记，没有登记证明"))
     contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
-    return FileResponse(
-        contract.certificate.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        contract.certificate,
         filename=_("技术合同登记证明-%(registration_number)s.pdf")
         % {"registration_number": contract.registration_number},
         content_type="application/pdf",
@@ -541,8 +522,7 @@ def from_inquiry(request, inquiry_id):
     try:
         contract = contract_from_inquiry(user=request.user, inquiry_id=inquiry_id)
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        flash_validation_error(request, exc)
         return redirect("contracts:index")
     messages.success(request, _("已根据成交信息生成合同登记草稿，请核对后补充。"))
     return redirect("contracts:edit", pk=contract.pk)

@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django_stubs_ext import StrOrPromise
+from django.utils.functional import Promise
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -21,7 +21,7 @@ class MenuItemFor(MenuItem):
 
 
 def admin_menu_item_register(
-    label: StrOrPromise,
+    label: str | Promise,
     url_name: str,
     *,
     icon_name: str,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -6,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import normalize_patent_number
 from core.models import District, Industry
-from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry
+from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry, ListingPage
 from marketplace.selectors import SORTS, ListingFilters
 from marketplace.services import INQUIRY_MESSAGE_MAX_CHARS, INQUIRY_REPLY_MAX_CHARS
 
@@ -269,9 +271,11 @@ class InquiryForm(forms.Form):
         label=_("预算（万元）"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
 
-    def __init__(self, *args, listing, **kwargs):
+    def __init__(self, *args: Any, listing: ListingPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mode"].queryset = listing.modes.all()
+        mode = self.fields["mode"]
+        assert isinstance(mode, forms.ModelChoiceField)
+        mode.queryset = listing.modes.all()
 
 
 class ReplyForm(forms.Form):

@@ -1,7 +1,9 @@
 """Technology market: taxonomies, listing pages, inquiries/deals, notices and subscriptions."""
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from modelcluster.fields import ParentalManyToManyField
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
@@ -26,6 +28,7 @@ from wagtail.snippets.models import register_snippet
 from core.http import clean_query_redirect
 from core.identifiers import normalize_patent_number
 from core.selectors import organizations_for_user
+from core.types import AnyUser
 from marketplace.panels import PatentCheckPanel
 
 # GB/T 22900-2022《科学技术研究项目评价通则》技术就绪水平 (TRL) 1–9 级.
@@ -102,6 +105,20 @@ class HolderType(models.Model):
         return self.name
 
 
+# The listing pages' context (the filter form and its results; a listing's patents, matches and
+# inquiry form) is built from the app's forms, selectors and matching, which all read these models.
+# So the pages ask for it through a hook that marketplace/wagtail_hooks.py answers with
+# marketplace.pages, as a lower app asks a higher one (docs/architecture.md): no circle of imports.
+LISTING_INDEX_CONTEXT_HOOK = "marketplace_listing_index_context"
+LISTING_DETAIL_CONTEXT_HOOK = "marketplace_listing_detail_context"
+
+
+def _page_context_builder(hook_name: str) -> Callable[..., dict[str, Any]]:
+    # Exactly one answer: a page without its context would render empty without saying why.
+    (builder,) = hooks.get_hooks(hook_name)
+    return builder
+
+
 class MarketIndexPage(Page):
     """/market/: all live listings with the filters; the kind pages live under it."""
 
@@ -119,12 +136,8 @@ class MarketIndexPage(Page):
         return clean_query_redirect(request) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        # Known debt (docs/architecture.md): the context is built in views.py, which imports
-        # this module; a circle the import contract lists until the context moves here.
-        from marketplace.views import listing_browse_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_browse_context(request, kind=None))
+        context.update(_page_context_builder(LISTING_INDEX_CONTEXT_HOOK)(request, kind=None))
         return context
 
 
@@ -335,7 +348,7 @@ class ListingPage(Page):
             "price_wan": format(self.price_wan.normalize(), "f")
         }
 
-    def editable_by(self, user) -> bool:
+    def editable_by(self, user: AnyUser) -> bool:
         """Members of the owning organisation edit, withdraw and renew the listing."""
         return (
             user.is_authenticated
@@ -393,11 +406,8 @@ class ListingPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        # Known debt, as MarketIndexPage.get_context above.
-        from marketplace.views import listing_detail_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_detail_context(request, self))
+        context.update(_page_context_builder(LISTING_DETAIL_CONTEXT_HOOK)(request, self))
         return context
 
 

@@ -1,21 +1,28 @@
 """Writes of the technology market: listings, moderation, inquiries, notices, matching."""
 
+import hashlib
 import html
 import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import Any, TypedDict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 from wagtail.rich_text import RichText
 
@@ -25,6 +32,7 @@ from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
+from core.types import AnyUser, User
 from core.uploads import document_check, image_check
 from core.vocabularies import vocabulary_resolve
 from marketplace.matching import match_score
@@ -36,6 +44,7 @@ from marketplace.models import (
     HolderType,
     Inquiry,
     InquiryMessage,
+    ListingPage,
     ListingPatentCheck,
     MarketIndexPage,
     MatchSubscription,
@@ -52,9 +61,14 @@ from marketplace.taxonomy import (
 )
 
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 DEFAULT_VALIDITY = timedelta(days=365)
+
+
+class PatentRecheck(TypedDict):
+    checked: int
+    flagged: int
+    newly_flagged: int
 
 
 # Taxonomy lookups ---------------------------------------------------------------------------
@@ -70,14 +84,16 @@ def mode_resolve(name: str) -> CooperationMode:
 
 def industry_resolve(name: str) -> Industry:
     """Canonical names, short forms (先进制造) and English names, through the shared vocabulary."""
-    return vocabulary_resolve("industry", (name or "").strip(), label=_("行业"))
+    industry: Industry = vocabulary_resolve("industry", (name or "").strip(), label=_("行业"))
+    return industry
 
 
 def district_resolve(name: str | None) -> District | None:
     name = (name or "").strip()
     if name in DISTRICTS_OUTSIDE:
         return None
-    return vocabulary_resolve("district", name, label=_("区县"))
+    district: District = vocabulary_resolve("district", name, label=_("区县"))
+    return district
 
 
 def holder_type_for_organization(organization: Organization) -> HolderType | None:
@@ -86,13 +102,13 @@ def holder_type_for_organization(organization: Organization) -> HolderType | Non
 
 
 def market_index() -> MarketIndexPage:
-    index = MarketIndexPage.objects.first()
+    index: MarketIndexPage | None = MarketIndexPage.objects.first()
     if index is None:
         raise ValidationError(_("技术市场首页不存在，请先运行数据库迁移"))
     return index
 
 
-def text_to_body(text: str) -> list:
+def text_to_body(text: str) -> list[tuple[str, RichText]]:
     """Plain text → one sanitised rich-text paragraph block per line."""
     paragraphs = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not paragraphs:
@@ -101,10 +117,8 @@ def text_to_body(text: str) -> list:
     return [("paragraph", RichText(source))]
 
 
-def body_text(page) -> str:
+def body_text(page: ListingPage) -> str:
     """The plain text of the body's paragraphs (what the front-end form edits)."""
-    from django.utils.html import strip_tags
-
     parts = []
     for block in page.body:
         if block.block_type == "paragraph":
@@ -113,7 +127,7 @@ def body_text(page) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _unique_slug(parent: Page, base: str, *, exclude_pk=None) -> str:
+def _unique_slug(parent: Page, base: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(base, allow_unicode=True)[:60] or "listing"
     slug, n = base, 1
     siblings = parent.get_children()
@@ -128,7 +142,9 @@ def _unique_slug(parent: Page, base: str, *, exclude_pk=None) -> str:
 # Organisations ------------------------------------------------------------------------------
 
 
-def organization_for_import(*, name: str, district: District | None, industry: Industry):
+def organization_for_import(
+    *, name: str, district: District | None, industry: Industry
+) -> tuple[Organization, bool]:
     """Find an organisation by name, or create one with a deterministic demo-range USCC."""
     name = (name or "").strip()
     if not name:
@@ -151,8 +167,6 @@ def organization_for_import(*, name: str, district: District | None, industry: I
 
 def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
     """A valid USCC derived from the name, so re-imports on another machine agree."""
-    import hashlib
-
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     digest = int(hashlib.sha256(name.encode()).hexdigest(), 16)
     authority = "91" if kind == Organization.Kind.ENTERPRISE else "12"
@@ -172,13 +186,13 @@ def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
 # Listing pages ------------------------------------------------------------------------------
 
 
-def _apply(page, values: dict, modes: list) -> None:
+def _apply(page: ListingPage, values: dict[str, Any], modes: list[CooperationMode]) -> None:
     for name, value in values.items():
         setattr(page, name, value)
     page.modes = modes
 
 
-def _listing_state(page) -> dict:
+def _listing_state(page: ListingPage) -> dict[str, object]:
     return {
         "title": page.title,
         "summary": page.summary,
@@ -199,7 +213,7 @@ def _listing_state(page) -> dict:
 
 
 @transaction.atomic
-def listing_import_row(*, row: dict, user=None) -> str:
+def listing_import_row(*, row: dict[str, Any], user: User | None = None) -> str:
     """Create or update one published listing from an import row; returns what happened."""
     kind = (row.get("kind") or "").strip()
     model = KIND_MODELS.get(kind)
@@ -222,7 +236,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
     title = str(row.get("title") or "").strip()
     if not title:
         errors["title"] = gettext("标题不能为空")
-    values: dict = {
+    values: dict[str, Any] = {
         "title": title,
         "summary": str(row.get("summary") or "").strip(),
         # The owner's English wording, optional: shown to English readers, found by English words.
@@ -258,7 +272,7 @@ def listing_import_row(*, row: dict, user=None) -> str:
     except ValidationError as exc:
         errors["price_wan"] = exc.messages
         price = None
-    modes = []
+    modes: list[CooperationMode] = []
     raw_modes = row.get("modes") or []
     if isinstance(raw_modes, str):
         raw_modes = [m for m in raw_modes.replace("，", ",").replace("、", ",").split(",") if m]
@@ -325,26 +339,37 @@ def listing_import_row(*, row: dict, user=None) -> str:
     return "created"
 
 
-def _require_member(*, user, organization) -> None:
-    if not user.is_authenticated or not (
-        organizations_for_user(user=user).filter(pk=organization.pk).exists()
+def _require_member(*, user: AnyUser, organization: Organization | None) -> Organization:
+    """The listing's organisation, when the user is one of its members."""
+    if (
+        organization is None
+        or not user.is_authenticated
+        or not (organizations_for_user(user=user).filter(pk=organization.pk).exists())
     ):
         raise PermissionDenied(_("只能管理本机构的挂牌"))
+    return organization
 
 
 @transaction.atomic
-def listing_save_draft(*, user, organization, kind: str, data: dict, listing=None):
+def listing_save_draft(
+    *,
+    user: User,
+    organization: Organization | None,
+    kind: str,
+    data: dict[str, Any],
+    listing: ListingPage | None = None,
+) -> ListingPage:
     """Save the front-end form as a draft revision (never published here)."""
     model = KIND_MODELS[kind]
-    if listing is not None:
-        organization = listing.organization
-    _require_member(user=user, organization=organization)
+    member_of = _require_member(
+        user=user, organization=listing.organization if listing is not None else organization
+    )
     modes = list(data.pop("modes", []))
     body = data.pop("body_text", None)
     if listing is None:
-        page = model(live=False, organization=organization)
+        page = model(live=False, organization=member_of)
         _apply(page, data, modes)
-        page.holder_type = page.holder_type or holder_type_for_organization(organization)
+        page.holder_type = page.holder_type or holder_type_for_organization(member_of)
         if body is not None:
             page.body = text_to_body(body)
         page.slug = _unique_slug(
@@ -361,24 +386,28 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
         raise ValidationError(_("挂牌类型不符"))
     draft = listing.get_latest_revision_as_object()
     _apply(draft, data, modes)
-    draft.organization = organization
+    draft.organization = member_of
     if body is not None:
         draft.body = text_to_body(body)
     draft.full_clean()
     draft.save_revision(user=user, clean=False)
     audit_record(actor=user, action="marketplace.listing.edit", obj=listing)
-    return model.objects.get(pk=listing.pk)
+    saved: ListingPage = model.objects.get(pk=listing.pk)
+    return saved
 
 
-def listing_media_create(*, user, title: str, image_file=None, document_file=None) -> dict:
+def listing_media_create(
+    *,
+    user: User,
+    title: str,
+    image_file: "UploadedFile[bytes] | None" = None,
+    document_file: "UploadedFile[bytes] | None" = None,
+) -> dict[str, Any]:
     """Uploaded cover image and attachment become Wagtail images/documents."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
-    values = {}
+    values: dict[str, Any] = {}
     if image_file is not None:
         try:
-            image_check(_upload_content(image_file), name=image_file.name)
+            image_check(_upload_content(image_file), name=image_file.name or "")
         except ValidationError as exc:
             raise ValidationError({"cover_image_file": exc.messages}) from exc
         image = get_image_model()(title=title[:255], file=image_file, uploaded_by_user=user)
@@ -404,25 +433,25 @@ def listing_media_create(*, user, title: str, image_file=None, document_file=Non
     return values
 
 
-def _upload_content(uploaded) -> bytes:
+def _upload_content(uploaded: "UploadedFile[bytes]") -> bytes:
     uploaded.seek(0)
-    content = uploaded.read()
+    content: bytes = uploaded.read()
     uploaded.seek(0)
     return content
 
 
-def _moderators():
+def _moderators() -> QuerySet[User]:
     return User.objects.filter(groups__name=Role.MARKET_MODERATOR.value, is_active=True).distinct()
 
 
-def _members(organization):
+def _members(organization: Organization | None) -> QuerySet[User]:
     return User.objects.filter(
         pk__in=Membership.objects.filter(organization=organization).values("user"), is_active=True
     )
 
 
 @transaction.atomic
-def listing_submit(*, user, listing):
+def listing_submit(*, user: User, listing: ListingPage) -> WorkflowState:
     """Submit the latest revision to the market's moderation workflow."""
     _require_member(user=user, organization=listing.organization)
     listing = type(listing).objects.get(pk=listing.pk)
@@ -456,7 +485,7 @@ def listing_submit(*, user, listing):
 
 
 @transaction.atomic
-def listing_withdraw(*, user, listing) -> None:
+def listing_withdraw(*, user: User, listing: ListingPage) -> None:
     """Owner takes a listing out of moderation and off the market."""
     _require_member(user=user, organization=listing.organization)
     current = listing.current_workflow_state
@@ -473,7 +502,7 @@ def listing_withdraw(*, user, listing) -> None:
     audit_record(actor=user, action="marketplace.listing.withdraw", obj=listing)
 
 
-def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
+def listing_patents_check(*, listing: ListingPage, page: Page | None = None) -> ListingPatentCheck:
     """Record whether the listing's patents are all lapsed or not held by its owner."""
     page = page or listing
     flagged, reason = patents_flag(listing_patents(listing=listing))
@@ -484,13 +513,13 @@ def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
     return check
 
 
-def listings_patents_recheck() -> dict:
+def listings_patents_recheck() -> PatentRecheck:
     """Re-check every live listing's patents (legal status changes over time); run daily."""
-    counts = {"checked": 0, "flagged": 0, "newly_flagged": 0}
+    counts: PatentRecheck = {"checked": 0, "flagged": 0, "newly_flagged": 0}
     was_flagged = set(
         ListingPatentCheck.objects.filter(flagged=True).values_list("page_id", flat=True)
     )
-    newly = []
+    newly: list[ListingPage] = []
     for listing in listings_live():
         if not listing.patent_numbers:
             continue
@@ -514,7 +543,7 @@ def listings_patents_recheck() -> dict:
 # Moderation outcomes (called from signal handlers) ------------------------------------------
 
 
-def listing_moderation_notify(*, listing, approved: bool, comment: str) -> None:
+def listing_moderation_notify(*, listing: ListingPage, approved: bool, comment: str) -> None:
     if approved:
         subject = _("挂牌已通过审核：%(title)s") % {"title": listing.title}
         body = _("您的挂牌已发布到技术市场。")
@@ -569,7 +598,7 @@ _mail_enabled: ContextVar[bool] = ContextVar("market_mail_enabled", default=True
 
 
 @contextmanager
-def mail_muted():
+def mail_muted() -> Iterator[None]:
     """Keep in-site notices but send no e-mail (bulk demo loading)."""
     token = _mail_enabled.set(False)
     try:
@@ -578,7 +607,7 @@ def mail_muted():
         _mail_enabled.reset(token)
 
 
-def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
+def notice_send(*, users: Iterable[User], subject: str, body: str = "", url: str = "") -> int:
     """In-site notice for each user, plus an e-mail to those with an address."""
     count = 0
     for user in users:
@@ -593,7 +622,7 @@ def _notice_email_enqueue(notice_id: int) -> None:
     notice_email_send.enqueue(notice_id=notice_id)
 
 
-def notices_mark_read(*, user) -> int:
+def notices_mark_read(*, user: User) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
@@ -612,7 +641,7 @@ INQUIRY_MESSAGE_MAX_CHARS = 2000
 INQUIRY_REPLY_MAX_CHARS = 4000
 
 
-def _inquiry_rate_check(*, user, now) -> None:
+def _inquiry_rate_check(*, user: User, now: datetime) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
     # Counted in the database so every worker process sees the same numbers.
@@ -638,12 +667,12 @@ def _inquiry_rate_check(*, user, now) -> None:
 @transaction.atomic
 def inquiry_create(
     *,
-    buyer,
-    listing,
+    buyer: User,
+    listing: ListingPage,
     message: str,
-    mode=None,
+    mode: CooperationMode | None = None,
     budget_wan: Decimal | None = None,
-    now=None,
+    now: datetime | None = None,
     organization: Organization | None = None,
 ) -> Inquiry:
     """`organization`: the one the buyer acts for (accounts' 切换机构); else their first."""
@@ -676,6 +705,8 @@ def inquiry_create(
         acting = buyer_organizations.filter(pk=organization.pk).first()
         if acting is None:
             raise PermissionDenied(_("只能以本人所属机构的名义询价"))
+    if listing.organization is None:
+        raise ValidationError(_("该挂牌没有发布机构，不能询价"))
     _inquiry_rate_check(user=buyer, now=now)
     inquiry = Inquiry.objects.create(
         listing_id=listing.pk,
@@ -700,14 +731,14 @@ def inquiry_create(
     return inquiry
 
 
-def _other_side(*, user, inquiry):
+def _other_side(*, user: User, inquiry: Inquiry) -> QuerySet[User]:
     if inquiry_is_seller(user=user, inquiry=inquiry) and inquiry.buyer_id != user.pk:
         return User.objects.filter(pk=inquiry.buyer_id)
     return _members(inquiry.seller_organization)
 
 
 @transaction.atomic
-def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
+def inquiry_reply(*, user: User, inquiry: Inquiry, body: str) -> InquiryMessage:
     if not inquiry_can_read(user=user, inquiry=inquiry):
         raise PermissionDenied(_("无权查看该询价"))
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
@@ -740,11 +771,11 @@ def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
 @transaction.atomic
 def inquiry_transition(
     *,
-    user,
+    user: User,
     inquiry: Inquiry,
     status: str,
     deal_price_wan: Decimal | None = None,
-    deal_mode=None,
+    deal_mode: CooperationMode | None = None,
     note: str = "",
 ) -> Inquiry:
     """新建 → 洽谈中 → 已成交 / 已关闭. The seller moves it; the buyer may only close it."""
@@ -768,6 +799,7 @@ def inquiry_transition(
             errors["deal_mode"] = _("成交须选择合作方式")
         if errors:
             raise ValidationError(errors)
+        assert deal_mode is not None  # checked just above
         inquiry.deal_price_wan = deal_price_wan
         inquiry.deal_mode = deal_mode
         changes["deal"] = [str(deal_price_wan), deal_mode.name]
@@ -780,7 +812,7 @@ def inquiry_transition(
     if status == Inquiry.Status.DEAL:
         text += _("（成交价 %(deal_price_wan)s 万元，%(name)s）") % {
             "deal_price_wan": deal_price_wan,
-            "name": deal_mode.name,
+            "name": deal_mode,
         }
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
     audit_record(
@@ -799,7 +831,7 @@ def inquiry_transition(
 
 
 @transaction.atomic
-def demand_subscribe(*, user, demand: TechnologyDemandPage, subscribe: bool = True) -> bool:
+def demand_subscribe(*, user: User, demand: TechnologyDemandPage, subscribe: bool = True) -> bool:
     _require_member(user=user, organization=demand.organization)
     if subscribe:
         MatchSubscription.objects.get_or_create(demand=demand, user=user)

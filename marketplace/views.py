@@ -1,12 +1,10 @@
 """Thin views over marketplace.selectors/services; each checks who may see what."""
 
 from http import HTTPStatus
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,47 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.feedback import form_add_validation_error
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
 from core.selectors import acting_organization, organizations_for_user
 from marketplace import selectors, services
 from marketplace.access import is_market_staff
-from marketplace.forms import (
-    InquiryForm,
-    ListingFilterForm,
-    ListingForm,
-    ReplyForm,
-    TransitionForm,
-)
-from marketplace.matching import matches_for_demand, matches_for_result
-from marketplace.models import KIND_MODELS, Inquiry, MatchSubscription, TechnologyDemandPage
-from marketplace.patents import listing_patents, patents_flag
-
-PAGE_SIZE = 20
-
-
-def _query_without(request, *names) -> str:
-    pairs = [
-        (k, v) for k in request.GET if k not in names for v in request.GET.getlist(k) if v != ""
-    ]
-    return urlencode(pairs)
-
-
-def listing_browse_context(request, *, kind: str | None) -> dict:
-    form = ListingFilterForm(request.GET or None, fixed_kind=kind)
-    filters = form.filters()
-    paginator = Paginator(selectors.listings_browse(filters=filters), PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.object_list = selectors.listings_hydrate(pages=list(page_obj.object_list))
-    return {
-        "filter_form": form,
-        "filters": filters,
-        "page_obj": page_obj,
-        "listings": page_obj.object_list,
-        "base_query": _query_without(request, "page"),
-        "browse_kind": kind,
-    }
+from marketplace.forms import InquiryForm, ListingForm, ReplyForm, TransitionForm
+from marketplace.models import KIND_MODELS, Inquiry, TechnologyDemandPage
+from marketplace.pages import listing_browse_context
 
 
 def _browse(request, kind: str):
@@ -73,37 +40,6 @@ def results(request):
 
 def demands(request):
     return _browse(request, "demand")
-
-
-def listing_detail_context(request, page) -> dict:
-    user = request.user
-    patents = listing_patents(listing=page)
-    flagged, flag_reason = patents_flag(patents)
-    is_member = selectors.listing_member_can_edit(user=user, listing=page)
-    context = {
-        "listing": page,
-        "show_contact": user.is_authenticated,
-        "patent_rows": patents,
-        "patent_flagged": flagged,
-        "patent_flag_reason": flag_reason,
-        "related": selectors.listings_related(listing=page),
-        "is_owner_member": is_member,
-        "expired": page.is_expired(),
-    }
-    if page.kind == "demand":
-        context["matches"] = matches_for_demand(demand=page)
-        context["subscribed"] = (
-            user.is_authenticated
-            and MatchSubscription.objects.filter(demand=page, user=user).exists()
-        )
-    else:
-        context["matches"] = matches_for_result(result=page)
-    if user.is_authenticated and not is_member:
-        if organizations_for_user(user=user).exists():
-            context["inquiry_form"] = InquiryForm(pending_input(request), listing=page)
-        else:
-            context["inquiry_needs_organization"] = True
-    return context
 
 
 def organization(request, pk: int):
@@ -189,7 +125,7 @@ def listing_create(request, kind: str):
         try:
             _save_listing(request, kind=kind, form=form, organization=organization)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
             return redirect("marketplace:mine")
     return render(
@@ -216,7 +152,7 @@ def listing_edit(request, pk: int):
                     request, kind=page.kind, form=form, organization=page.organization, listing=page
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_validation_error(form, exc)
             else:
                 return redirect("marketplace:mine")
     elif restored := pending_input(request):
@@ -235,14 +171,6 @@ def listing_edit(request, pk: int):
             "organization": page.organization,
         },
     )
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -318,7 +246,7 @@ def inquiry_create(request, pk: int):
         except ValidationError as exc:
             if getattr(exc, "code", None) == "rate_limited":
                 status = HTTPStatus.TOO_MANY_REQUESTS
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
             messages.success(request, _("询价已发送，卖方回复后会通知您。"))
             return redirect("marketplace:inquiry", pk=inquiry.pk)

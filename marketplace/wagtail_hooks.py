@@ -5,10 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from core.admin_menu import admin_menu_item_register
+from core.home import HOME_CONTENT_HOOK
 from core.models import Organization
+from core.navigation import NAV_LINKS_HOOK
 from ip_registry.views import ENTERPRISE_SECTIONS_HOOK
 from marketplace.access import is_market_staff
+from marketplace.models import LISTING_DETAIL_CONTEXT_HOOK, LISTING_INDEX_CONTEXT_HOOK
+from marketplace.navigation import market_home, market_links
+from marketplace.pages import listing_browse_context, listing_detail_context
 from marketplace.selectors import document_can_view, listings_of_organization
+
+hooks.register(NAV_LINKS_HOOK, market_links)
+hooks.register(HOME_CONTENT_HOOK, market_home, order=10)
 
 admin_menu_item_register(
     _("专利存疑的挂牌"),
@@ -20,6 +28,9 @@ admin_menu_item_register(
 admin_menu_item_register(
     _("技术市场统计"), "marketplace:stats", icon_name="table", order=251, shown_to=is_market_staff
 )
+
+hooks.register(LISTING_INDEX_CONTEXT_HOOK, listing_browse_context)
+hooks.register(LISTING_DETAIL_CONTEXT_HOOK, listing_detail_context)
 
 
 @hooks.register(ENTERPRISE_SECTIONS_HOOK, order=10)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
+from core.pdf import html_to_pdf
 from ip_registry import charts
 from plan.selectors import (
     STATUS_LABELS,
@@ -100,4 +100,4 @@ def bulletin_pdf(*, year: int, quarter: int, base_url: str = "") -> tuple[bytes,
         "counts": context["counts"],
         "overdue": len(context["overdue"]),
     }
-    return HTML(string=html, base_url=base_url or None).write_pdf(), summary
+    return html_to_pdf(html, base_url=base_url or None), summary

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -33,7 +34,7 @@ class Computed:
     detail: str = ""
 
 
-def _dec(value) -> Decimal | None:
+def _dec(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
@@ -58,7 +59,7 @@ def _inventions(indicator: Indicator, year: int, district: str | None, on: date)
     return Computed(Decimal(invention_applications_count(year=year, district=district)))
 
 
-def _designations(new_only: bool):
+def _designations(new_only: bool) -> "Compute":
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         codes = indicator.designation_code_list()
         count = sum(
@@ -83,20 +84,20 @@ def _rd_sales(indicator: Indicator, year: int, district: str | None, on: date) -
     return Computed(_dec(ratio))
 
 
-def _contracts(key: str):
+def _contracts(key: Literal["count", "total", "technical"]) -> "Compute":
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         summary = contracts_registered_summary(year=year, district=district, on=on)
         if key == "count":
             return Computed(Decimal(summary["count"]))
         # Contracts keep amounts in yuan; the plan reports 万元.
-        return Computed(
-            _dec(summary[key] / 10000), gettext("%(count)s 项合同") % {"count": summary["count"]}
-        )
+        amount = summary[key]
+        wan = amount / 10000 if amount is not None else None
+        return Computed(_dec(wan), gettext("%(count)s 项合同") % {"count": summary["count"]})
 
     return compute
 
 
-def _deals(key: str):
+def _deals(key: Literal["count", "value"]) -> "Compute":
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         summary = market_deals_summary(year=year, district=district, on=on)
         if key == "count":
@@ -111,7 +112,7 @@ def _deals(key: str):
 Compute = Callable[[Indicator, int, str | None, date], Computed]
 
 # (function, the definition shown to users, the query it runs)
-COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
+COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str | Promise]] = {
     Computation.PATENT_COVERAGE: (
         _coverage,
         _(
@@ -230,4 +231,4 @@ def definition(indicator: Indicator) -> tuple[str, str]:
     if indicator.source != Indicator.Source.COMPUTED or indicator.computation not in COMPUTATIONS:
         return "", ""
     _function, words, query = COMPUTATIONS[indicator.computation]
-    return str(words), query
+    return str(words), str(query)

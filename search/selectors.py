@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
@@ -99,7 +100,7 @@ class KindBlock:
     """Other kinds beside the listings on the site-wide page: the best titles and how many."""
 
     key: str
-    label: str
+    label: str | Promise  # a lazy translation until the template renders it
     kinds: tuple[str, ...]
     total: int
     items: list[GroupedItem]
@@ -127,6 +128,8 @@ def _int_or_none(value: object, name: str, low: int, high: int) -> int | None:
     if value in (None, ""):
         return None
     try:
+        if not isinstance(value, str | int | float):
+            raise TypeError(value)
         number = int(value)
     except (TypeError, ValueError):
         raise ValidationError({name: gettext("“%(value)s”不是整数") % {"value": value}}) from None
@@ -193,9 +196,9 @@ def search_params(
 
 def _facet_label(name: str, value: str) -> str:
     if name == "kind":
-        return KINDS.get(value, value)
+        return str(KINDS.get(value, value))
     if name == "price":
-        return PRICE_BAND_LABELS.get(value, value)
+        return str(PRICE_BAND_LABELS.get(value, value))
     if name == "trl":
         return f"TRL {value}"
     return value
@@ -253,7 +256,7 @@ def search_query(*, params: SearchParams) -> SearchPage:
         results=[
             ResultItem(
                 kind=h.kind,
-                kind_label=KINDS.get(h.kind, h.kind),
+                kind_label=str(KINDS.get(h.kind, h.kind)),
                 id=h.id,
                 external_id=h.external_id,
                 title=h.title,
@@ -338,7 +341,8 @@ def search_suggest(*, q: str, size: int = 8) -> Suggestions:
     backend = primary_backend()
     try:
         terms = backend.suggest(q, size=size)
-    except ES_ERRORS:
+    except ES_ERRORS as exc:
+        logger.warning("Elasticsearch suggest failed, using the database: %s", exc)
         backend = database_backend()
         terms = backend.suggest(q, size=size)
     return Suggestions(
