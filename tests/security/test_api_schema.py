@@ -4,12 +4,10 @@ Runs in-process through the Django WSGI application; the bar is no 5xx for any g
 request. Example counts are bounded (SCHEMATHESIS_EXAMPLES) to keep CI fast.
 """
 
-import json
 import os
 
 import pytest
 import schemathesis
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -55,9 +53,7 @@ def _load_schema():
     # collection time (no database yet); the calls then go through the WSGI application.
     from config.api import api
 
-    # As served: through JSON, so translated (lazy) descriptions are plain text.
-    served = json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
-    loaded = schemathesis.openapi.from_dict(served)
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
     loaded.app = get_wsgi_application()
     return loaded
 
