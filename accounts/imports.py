@@ -9,6 +9,9 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import validate_uscc
 from core.models import District, Industry, Organization
@@ -17,11 +20,16 @@ from ip_registry.imports.base import Column, Importer
 from ip_registry.imports.cells import RowInvalid
 from ip_registry.models import name_key
 
-KINDS = (
-    {header_key(label): value for value, label in Organization.Kind.choices}
-    | {header_key(value): value for value in Organization.Kind.values}
-    | {header_key("其他"): Organization.Kind.OTHER, header_key("院所"): Organization.Kind.INSTITUTE}
-)
+# Parsing words: the kinds' Chinese names and codes, whatever language is active.
+with translation.override("zh-hans"):
+    KINDS = (
+        {header_key(label): value for value, label in Organization.Kind.choices}
+        | {header_key(value): value for value in Organization.Kind.values}
+        | {
+            header_key("其他"): Organization.Kind.OTHER,
+            header_key("院所"): Organization.Kind.INSTITUTE,
+        }
+    )
 
 
 class _Rollback(Exception):
@@ -30,7 +38,7 @@ class _Rollback(Exception):
 
 class OrganizationImporter(Importer):
     kind = "organizations"
-    label = "机构"
+    label = gettext_lazy("机构")
     columns = (
         Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True),
         Column("name", "机构名称", ("名称", "单位名称", "企业名称", "organization_name"), True),
@@ -59,30 +67,36 @@ class OrganizationImporter(Importer):
             errors += exc.messages
         name = str(row.get("name") or "").strip()
         if not name:
-            errors.append("机构名称不能为空")
+            errors.append(_("机构名称不能为空"))
         elif len(name) > 200:
-            errors.append(f"机构名称“{name[:20]}…”超过 200 字")
+            errors.append(_("机构名称“%(name)s…”超过 200 字") % {"name": name[:20]})
         cleaned["name"] = name
         cleaned["kind"] = Organization.Kind.ENTERPRISE
         if row.get("kind"):
             cleaned["kind"] = KINDS.get(header_key(row["kind"]))
             if cleaned["kind"] is None:
-                errors.append(f"机构类型“{row['kind']}”无效（企业、高校、科研院所或其他）")
+                errors.append(
+                    _("机构类型“%(kind)s”无效（企业、高校、科研院所或其他）")
+                    % {"kind": row["kind"]}
+                )
         cleaned["district"] = None
         if row.get("district"):
             cleaned["district"] = self.districts.get(name_key(str(row["district"])))
             if cleaned["district"] is None:
                 names = "、".join(sorted({d.name for d in self.districts.values()}))
-                errors.append(f"所属区县“{row['district']}”不在区县列表中（可选：{names}）")
+                errors.append(
+                    _("所属区县“%(district)s”不在区县列表中（可选：%(names)s）")
+                    % {"district": row["district"], "names": names}
+                )
         cleaned["industry"] = None
         if row.get("industry"):
             cleaned["industry"] = self.industries.get(name_key(str(row["industry"])))
             if cleaned["industry"] is None:
-                errors.append(f"行业“{row['industry']}”不在行业列表中")
+                errors.append(_("行业“%(industry)s”不在行业列表中") % {"industry": row["industry"]})
         for key, limit in (("address", 200), ("contact_name", 50), ("contact_phone", 30)):
             value = str(row.get(key) or "").strip()
             if len(value) > limit:
-                errors.append(f"{key}超过 {limit} 字")
+                errors.append(_("%(field)s超过 %(limit)d 字") % {"field": key, "limit": limit})
             cleaned[key] = value
         if errors:
             raise RowInvalid(errors)
@@ -99,7 +113,10 @@ class OrganizationImporter(Importer):
         for number, c in rows:
             organization = existing.get(c["uscc"])
             if organization is not None and organization.status == Organization.Status.PENDING:
-                report.error(number, f"{c['uscc']} 有一份待审核的机构申请，请先在审核队列处理")
+                report.error(
+                    number,
+                    _("%(uscc)s 有一份待审核的机构申请，请先在审核队列处理") % {"uscc": c["uscc"]},
+                )
                 continue
             if organization is None:
                 Organization.objects.create(**c, status=Organization.Status.APPROVED)
@@ -122,7 +139,7 @@ def organizations_import(*, data: bytes, filename: str, dry_run: bool = False) -
     importer = OrganizationImporter(filename=filename)
     header, rows, _estimate = read_table(data, filename)
     if not any(header):
-        raise ImportFileError("文件为空或第 1 行没有表头")
+        raise ImportFileError(_("文件为空或第 1 行没有表头"))
     mapping = importer.map_header(header)
     report = ImportReport(kind=importer.kind, filename=filename, dry_run=dry_run)
     try:
@@ -138,7 +155,7 @@ def organizations_import(*, data: bytes, filename: str, dry_run: bool = False) -
                 try:
                     cleaned = importer.clean(row)
                     if cleaned["uscc"] in seen:
-                        raise RowInvalid(f"与第 {seen[cleaned['uscc']]} 行重复")
+                        raise RowInvalid(_("与第 %(row)d 行重复") % {"row": seen[cleaned["uscc"]]})
                     seen[cleaned["uscc"]] = number
                 except RowInvalid as exc:
                     report.rejected += 1
@@ -147,7 +164,7 @@ def organizations_import(*, data: bytes, filename: str, dry_run: bool = False) -
                     continue
                 valid.append((number, cleaned))
             if report.total == 0:
-                raise ImportFileError("文件中没有数据行")
+                raise ImportFileError(_("文件中没有数据行"))
             importer.write(valid, report)
             if dry_run or report.errors:
                 raise _Rollback
