@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -25,10 +26,10 @@ from core.tables import header_key
 @dataclass(frozen=True)
 class VocabularySource:
     key: str
-    label: str
+    label: str | Promise
     queryset: Callable[[], QuerySet]
     # Where in the Wagtail admin an officer adds an alias.
-    admin_path: str
+    admin_path: str | Promise
 
 
 def _terms(vocabulary: str) -> Callable[[], QuerySet]:
@@ -68,7 +69,7 @@ Entry = Any
 class Lookup:
     """Every spelling of every entry of one vocabulary, read once."""
 
-    def __init__(self, source: VocabularySource, entries: Iterable[Entry]):
+    def __init__(self, source: VocabularySource, entries: Iterable[Entry]) -> None:
         self.source = source
         self.entries = list(entries)
         self.by_key: dict[str, Entry] = {}
@@ -124,7 +125,9 @@ def vocabulary_lookup(key: str) -> Lookup:
     return Lookup(source, source.queryset())
 
 
-def vocabulary_resolve(key: str, value: object, *, label: str, lookup: Lookup | None = None):
+def vocabulary_resolve(
+    key: str, value: object, *, label: str, lookup: Lookup | None = None
+) -> Entry:
     """The entry `value` names, or a ValidationError that offers the closest names."""
     lookup = lookup or vocabulary_lookup(key)
     entry = lookup.get(value)

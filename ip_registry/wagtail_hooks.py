@@ -9,6 +9,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin_menu import admin_menu_item_register
+from core.home import HOME_CONTENT_HOOK
+from core.navigation import NAV_LINKS_HOOK
 from core.vocabularies import VocabularySource
 from ip_registry.access import is_ip_officer
 from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
@@ -26,7 +28,11 @@ from ip_registry.models import (
     RDExpenditure,
     RDInstitution,
 )
+from ip_registry.navigation import registry_home, registry_links
 from ip_registry.services import column_profile_save, status_periods_rebuild
+
+hooks.register(NAV_LINKS_HOOK, registry_links)
+hooks.register(HOME_CONTENT_HOOK, registry_home, order=30)
 
 
 def import_view(request):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -240,6 +241,11 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Where the front server sends protected files from: the prefix of nginx's `internal`
+# locations (deploy/nginx/panjin.conf.template: <prefix>private/ = PRIVATE_MEDIA_ROOT,
+# <prefix>media/ = MEDIA_ROOT). Set, a permitted download is answered with `X-Accel-Redirect`
+# and an empty body (core.private_files); empty, the app streams the file itself.
+PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Whole request body, uploads included (core.middleware.RequestBoundsMiddleware answers 413);
@@ -302,6 +308,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "t
 # access is checked by the app (marketplace.wagtail_hooks) before the file is sent.
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The document view's way out after its hooks: X-Accel-Redirect or streamed, as above.
+SENDFILE_BACKEND = "core.private_files"
 
 SITE_NAME = WAGTAIL_SITE_NAME
 SITE_NAME_EN = "Panjin Technology Market & IP Registry"

@@ -18,6 +18,12 @@ class Column:
     required: bool = False
 
 
+# Columns several registers share, with the headers people write for them.
+USCC_COLUMN = Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True)
+DISTRICT_COLUMN = Column("district", "所属区县", ("区县", "所在区县", "地区", "功能区"))
+INDUSTRY_COLUMN = Column("industry", "行业", ("所属行业", "产业", "所属产业"))
+
+
 class Importer:
     kind = ""
     label: str | Promise = ""

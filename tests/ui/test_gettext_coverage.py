@@ -69,6 +69,9 @@ ALLOWED = {
     "ip_registry/imports/designations.py:DesignationImporter.columns": (
         "the Chinese column headers import files carry, matched against each file's header"
     ),
+    "ip_registry/imports/base.py:USCC_COLUMN": "an import file column header, with aliases",
+    "ip_registry/imports/base.py:DISTRICT_COLUMN": "an import file column header, with aliases",
+    "ip_registry/imports/base.py:INDUSTRY_COLUMN": "an import file column header, with aliases",
     "ip_registry/imports/patents.py:PatentImporter.columns": (
         "CNIPA's column headers and their aliases, matched against each file's header"
     ),

@@ -31,12 +31,8 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        for message in report.errors[:max_errors]:
-            self.stderr.write(_("错误 %(message)s") % {"message": message})
-        if len(report.errors) > max_errors:
-            self.stderr.write(
-                _("……另有 %(count)d 条错误未列出") % {"count": len(report.errors) - max_errors}
-            )
+        for line in report.listed(report.errors, label=_("错误"), unit=_("错误"), limit=max_errors):
+            self.stderr.write(line)
         if report.errors:
             raise CommandError(report.summary())
         self.stdout.write(self.style.SUCCESS(report.summary()))

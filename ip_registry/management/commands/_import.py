@@ -89,18 +89,12 @@ class ImportCommand(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        for message in report.errors[:max_errors]:
-            self.stderr.write(_("错误 %(message)s") % {"message": message})
-        if len(report.errors) > max_errors:
-            self.stderr.write(
-                _("……另有 %(count)d 条错误未列出") % {"count": len(report.errors) - max_errors}
-            )
-        for message in report.warnings[:max_errors]:
-            self.stdout.write(_("提示 %(message)s") % {"message": message})
-        if len(report.warnings) > max_errors:
-            self.stdout.write(
-                _("……另有 %(count)d 条提示未列出") % {"count": len(report.warnings) - max_errors}
-            )
+        for line in report.listed(report.errors, label=_("错误"), unit=_("错误"), limit=max_errors):
+            self.stderr.write(line)
+        for line in report.listed(
+            report.warnings, label=_("提示"), unit=_("提示"), limit=max_errors
+        ):
+            self.stdout.write(line)
         for note in report.notes:
             self.stdout.write(_("说明 %(note)s") % {"note": note})
         style = self.style.SUCCESS if report.committed or not report.errors else self.style.ERROR
