@@ -593,7 +593,7 @@ class DatabaseBackend:
         }  # fmt: skip
         doc_count = self._doc_count()
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.match_words}
-        cands, published = [], {}
+        cands, entry_ids, published = [], [], {}
         for entry_id, _r in stage_one:
             row = rows.get(entry_id)
             if row is None:
@@ -611,10 +611,11 @@ class DatabaseBackend:
                     words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
                 )
             )
+            entry_ids.append(entry_id)
             published[entry_id] = published_at
         scored = [
-            (c.key, s, published[c.key])
-            for c, s in zip(cands, ranking.rank(query, cands, idf), strict=True)
+            (entry_id, s, published[entry_id])
+            for entry_id, s in zip(entry_ids, ranking.rank(query, cands, idf), strict=True)
         ]
         scored.sort(key=lambda x: (-x[1], -(x[2].timestamp() if x[2] else 0), x[0]))
         return [(i, s) for i, s, _ in scored[params.offset : params.offset + params.page_size]]
