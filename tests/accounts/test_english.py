@@ -36,7 +36,7 @@ def test_the_application_form_speaks_english(client):
     page = response.content.decode()
     assert "Unified social credit code “91211100MA0XXXXXXX” is not valid" in page
     assert "As written on the licence." in page
-    assert "— choose —" in page
+    assert "— Please choose —" in page
     assert "与执照上的名称一致" not in page
 
 
