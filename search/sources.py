@@ -12,10 +12,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -118,13 +119,19 @@ class Source:
         out = {}
         for chunk in _chunks([str(i) for i in ids]):
             objects = list(self.queryset().filter(pk__in=chunk))
-            out.update({doc.id: doc for doc in self.to_documents(objects)})
+            out.update({doc.id: doc for doc in self.documents(objects)})
         return out
 
     def wording_in(self, language: str, ids: list[str]) -> dict[str, tuple[str, str]]:
         """(title, summary) the owners wrote in `language` for these objects, where they did;
         the index holds the Chinese wording only."""
         return {}
+
+    def documents(self, objects: list) -> list[SearchDocument]:
+        """Documents hold facet values and stored summaries (法律状态 有效, 持有人类型 企业):
+        built in the site's language, whatever language the request that saved them uses."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.to_documents(objects)
 
     def count(self) -> int:
         return self.queryset().count() if self.available else 0
@@ -135,7 +142,7 @@ class Source:
         ids = list(self.queryset().order_by("pk").values_list("pk", flat=True))
         for chunk in _chunks(ids):
             objects = list(self.queryset().filter(pk__in=chunk).order_by("pk"))
-            yield from self.to_documents(objects)
+            yield from self.documents(objects)
 
 
 class ListingSource(Source):
