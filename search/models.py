@@ -51,6 +51,10 @@ class SearchEntry(models.Model):
     # Nullable so that adding it on SQLite is an ALTER TABLE, not a table rebuild (which would
     # drop the full-text triggers).
     facet_key = models.TextField(blank=True, null=True)  # noqa: DJ001
+    # The normalised text the re-ranking reads (search.ranking.Candidate.fields), stored so a
+    # query does not run OpenCC over its 120 candidates' bodies again; NULL on entries written
+    # before the column existed (they are normalised at query time until the next rebuild).
+    normalized = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from search import analysis, ranking, synonyms
+from search import analysis, pagecache, ranking, synonyms
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     Hit,
@@ -65,6 +65,13 @@ def prepare(doc: SearchDocument) -> dict:
             analysis.han_chars(a["title"], " ".join(a["keywords"]), a["summary"], a["body"])
         ),
         "fingerprint": doc.fingerprint(),
+        "normalized": {
+            # What rank_fields would derive from the stored columns, from the analysis at hand.
+            "title": a["title"] if len(doc.title) <= 500 else analysis.normalize(doc.title[:500]),
+            "keywords": " ".join(analysis.normalize(k) for k in doc.keywords),
+            "summary": a["summary"],
+            "body": a["body"],
+        },
     }
     facets = [(n, v[:100]) for n, values in doc.facet_values().items() for v in values]
     entry["facet_key"] = facet_key(facets)
@@ -107,6 +114,16 @@ def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> dict[str, list[dict
             {"value": v, "count": c} for v, c in sorted(bucket.items(), key=lambda x: (-x[1], x[0]))
         ]
     return facets
+
+
+def rank_fields(title: str, keywords: list[str], summary: str, body: str) -> dict[str, str]:
+    """The normalised text per field that search.ranking scores (SearchEntry.normalized)."""
+    return {
+        "title": analysis.normalize(title),
+        "keywords": " ".join(analysis.normalize(k) for k in keywords),
+        "summary": analysis.normalize(summary),
+        "body": analysis.normalize(body),
+    }
 
 
 def _pg_tsquery(words: list[str]) -> str:
@@ -163,6 +180,7 @@ class DatabaseBackend:
         SearchAbbreviation.objects.bulk_create(abbreviations, batch_size=2000)
         _df_cache.clear()
         synonyms.invalidate()  # the abbreviations just written join the query map
+        pagecache.mark_written()
         return len(prepared)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -174,9 +192,11 @@ class DatabaseBackend:
             for i in range(0, len(object_ids), 500):
                 chunk = object_ids[i : i + 500]
                 SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
+        pagecache.mark_written()
 
     def drop(self) -> None:
         SearchEntry.objects.all().delete()
+        pagecache.mark_written()
 
     def rebuild(
         self,
@@ -230,6 +250,7 @@ class DatabaseBackend:
                 SearchEntry.objects.filter(id__in=gone[start : start + 500]).delete()
             if gone:
                 _df_cache.clear()
+                pagecache.mark_written()
             return count + kept
 
     def refresh(self) -> None:
@@ -523,10 +544,20 @@ class DatabaseBackend:
         rows = {
             row[0]: row
             for row in SearchEntry.objects.filter(id__in=[i for i, _ in stage_one]).values_list(
-                "id", "title", "keywords", "summary", "body", "title_words", "keyword_words",
-                "summary_words", "body_words", "published_at",
+                "id", "normalized", "title_words", "keyword_words", "summary_words", "body_words",
+                "published_at",
             )
         }  # fmt: skip
+        legacy = [i for i, row in rows.items() if row[1] is None]
+        if legacy:  # written before SearchEntry.normalized existed: derive it (until a rebuild)
+            derived = {
+                i: rank_fields(title, keywords, summary, body)
+                for i, title, keywords, summary, body in SearchEntry.objects.filter(
+                    id__in=legacy
+                ).values_list("id", "title", "keywords", "summary", "body")
+            }
+            for i, fields in derived.items():
+                rows[i] = (i, fields, *rows[i][2:])
         doc_count = self._doc_count()
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.all_words}
         scored = []
@@ -534,15 +565,10 @@ class DatabaseBackend:
             row = rows.get(entry_id)
             if row is None:
                 continue
-            _id, title, keywords, summary, body, tw, kw, sw, bw, published_at = row
+            _id, normalized, tw, kw, sw, bw, published_at = row
             cand = ranking.Candidate(
                 key=entry_id,
-                fields={
-                    "title": analysis.normalize(title),
-                    "keywords": " ".join(analysis.normalize(k) for k in keywords),
-                    "summary": analysis.normalize(summary),
-                    "body": analysis.normalize(body),
-                },
+                fields=normalized,
                 words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
             )
             scored.append((entry_id, ranking.score(query, cand, idf), published_at))
