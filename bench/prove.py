@@ -461,7 +461,7 @@ CAPACITY_MIN_RATIO = 0.25
 
 
 def phase_capacity(
-    stack: Stack, fixture: Path, *, seconds: int, users: int, warmup: int = 5
+    stack: Stack, fixture: Path, *, seconds: int, users: int, warmup: int = 10
 ) -> Outcome:
     """Throughput of the search page against a trivial JSON view, each alone, same server;
     fails below CAPACITY_MIN_RATIO or on any failed request. Each probe first runs `warmup`

@@ -51,10 +51,6 @@ class SearchEntry(models.Model):
     # Nullable so that adding it on SQLite is an ALTER TABLE, not a table rebuild (which would
     # drop the full-text triggers).
     facet_key = models.TextField(blank=True, null=True)  # noqa: DJ001
-    # The normalised text the re-ranking reads (search.ranking.Candidate.fields), stored so a
-    # query does not run OpenCC over its 120 candidates' bodies again; NULL on entries written
-    # before the column existed (they are normalised at query time until the next rebuild).
-    normalized = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -70,6 +66,20 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class SearchEntryText(models.Model):
+    """The normalised text of an entry's fields, as the re-ranking reads it
+    (search.ranking.Candidate.fields), so a query does not run OpenCC over its 120 candidates'
+    bodies again. A table of its own, so the entries stay as narrow as scans of them need."""
+
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, related_name="rank_text", on_delete=models.CASCADE
+    )
+    fields = models.JSONField()
+
+    def __str__(self):
+        return f"text of {self.entry_id}"
 
 
 class SearchFacetValue(models.Model):

@@ -1,15 +1,16 @@
-"""SearchEntry.normalized: the normalised text of each field the re-ranking reads.
+"""SearchEntryText: the normalised text of each entry field the re-ranking reads.
 
 The database backend re-ranks its best 120 candidates in Python; normalising their bodies
-(OpenCC, NFKC) on every query was a third of a search's time. New entries store it when they
-are written; this fills the existing ones (about 2,000 entries a second; `search_index rebuild`
-refills them too). Nullable, so SQLite adds the column in place and keeps its full-text
-triggers; the update trigger fires only on the word columns, so the fill does not touch FTS5.
+(OpenCC, NFKC) on every query was a large part of a search's time. New entries get their row
+when they are written; this fills it for the existing ones (a few thousand entries a second;
+`search_index rebuild` writes them too). A table of its own keeps SearchEntry as narrow as its
+scans need, and leaves SQLite's full-text triggers alone.
 """
 
 import re
 import unicodedata
 
+import django.db.models.deletion
 import opencc
 from django.db import migrations, models
 
@@ -27,22 +28,23 @@ def _normalize(text: str, converter) -> str:
 
 def fill(apps, schema_editor):
     SearchEntry = apps.get_model("search", "SearchEntry")
+    SearchEntryText = apps.get_model("search", "SearchEntryText")
     converter = opencc.OpenCC("t2s")
     last = 0
     while True:
         rows = list(
-            SearchEntry.objects.filter(id__gt=last, normalized__isnull=True)
+            SearchEntry.objects.filter(id__gt=last)
             .order_by("id")
             .values_list("id", "title", "keywords", "summary", "body")[:1000]
         )
         if not rows:
             return
         last = rows[-1][0]
-        SearchEntry.objects.bulk_update(
+        SearchEntryText.objects.bulk_create(
             [
-                SearchEntry(
-                    id=entry_id,
-                    normalized={
+                SearchEntryText(
+                    entry_id=entry_id,
+                    fields={
                         "title": _normalize(title, converter),
                         "keywords": " ".join(_normalize(k, converter) for k in keywords or []),
                         "summary": _normalize(summary, converter),
@@ -51,8 +53,8 @@ def fill(apps, schema_editor):
                 )
                 for entry_id, title, keywords, summary, body in rows
             ],
-            ["normalized"],
             batch_size=500,
+            ignore_conflicts=True,
         )
 
 
@@ -60,10 +62,21 @@ class Migration(migrations.Migration):
     dependencies = [("search", "0008_abbreviations")]
 
     operations = [
-        migrations.AddField(
-            model_name="searchentry",
-            name="normalized",
-            field=models.JSONField(blank=True, null=True),
+        migrations.CreateModel(
+            name="SearchEntryText",
+            fields=[
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="rank_text",
+                        serialize=False,
+                        to="search.searchentry",
+                    ),
+                ),
+                ("fields", models.JSONField()),
+            ],
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
