@@ -6,14 +6,16 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
 from core.numbers import decimal_parse
 from core.vocabularies import vocabulary_canonical
-from search import analysis
+from search import analysis, pagecache
 from search.analysis import AnalyzedQuery
 from search.backends import database_backend, primary_backend
 from search.backends.base import (
@@ -21,6 +23,7 @@ from search.backends.base import (
     MAX_RESULT_WINDOW,
     SORTS,
     VALUE_FILTERS,
+    Hit,
     SearchBackend,
     SearchParams,
     attach_highlights,
@@ -28,6 +31,7 @@ from search.backends.base import (
 )
 from search.client import ES_ERRORS, elasticsearch_enabled, get_client
 from search.documents import FACETS, KINDS, PRICE_BAND_LABELS
+from search.sources import SOURCES
 from search.synonyms import synonym_map
 
 logger = logging.getLogger(__name__)
@@ -129,13 +133,13 @@ def _int_or_none(value: object, name: str, low: int, high: int) -> int | None:
             raise TypeError(value)
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({name: f"“{value}”不是整数"}) from None
+        raise ValidationError({name: gettext("“%(value)s”不是整数") % {"value": value}}) from None
     return max(low, min(high, number))
 
 
 def _decimal_or_none(value: object, name: str) -> Decimal | None:
     try:
-        return decimal_parse(value, label="价格")
+        return decimal_parse(value, label=gettext("价格"))
     except ValidationError as exc:
         raise ValidationError({name: exc.messages}) from None
 
@@ -162,6 +166,8 @@ def search_params(
         if name not in VALUE_FILTERS:
             continue
         values = [str(v).strip()[:100] for v in values if str(v).strip()][:20]
+        if not values:  # the page sends every filter, mostly empty: no vocabulary to read
+            continue
         if name == "kind":
             values = [v for v in values if v in KINDS]
         elif name in VOCABULARY_FILTERS:
@@ -170,7 +176,12 @@ def search_params(
         if values:
             clean_filters[name] = list(dict.fromkeys(values))
     if sort not in SORTS:
-        raise ValidationError({"sort": f"不支持的排序方式“{sort}”，可选：{'、'.join(SORTS)}"})
+        raise ValidationError(
+            {
+                "sort": gettext("不支持的排序方式“%(sort)s”，可选：%(sorts)s")
+                % {"sort": sort, "sorts": "、".join(SORTS)}
+            }
+        )
     page_size = _int_or_none(page_size, "page_size", 1, MAX_PAGE_SIZE) or 10
     max_page = max(1, MAX_RESULT_WINDOW // page_size)
     return SearchParams(
@@ -188,16 +199,33 @@ def search_params(
 
 def _facet_label(name: str, value: str) -> str:
     if name == "kind":
-        return KINDS.get(value, value)
+        return str(KINDS.get(value, value))
     if name == "price":
-        return PRICE_BAND_LABELS.get(value, value)
+        return str(PRICE_BAND_LABELS.get(value, value))
     if name == "trl":
         return f"TRL {value}"
     return value
 
 
-def search_query(*, params: SearchParams) -> SearchPage:
-    """Run a search on the primary backend (the database when Elasticsearch fails)."""
+def _reword_for_reader(hits: list[Hit]) -> None:
+    """Listings show the English title and summary their owners gave to visitors reading in
+    English (one query per kind on the page)."""
+    language = get_language() or ""
+    for kind in {h.kind for h in hits}:
+        source = SOURCES.get(kind)
+        wording = (
+            source.wording_in(language, [h.id for h in hits if h.kind == kind]) if source else {}
+        )
+        for hit in hits:
+            if hit.kind == kind and hit.id in wording:
+                hit.title, summary = wording[hit.id]
+                hit.summary = summary or hit.summary
+
+
+def search_query(*, params: SearchParams, snippets: bool = True) -> SearchPage:
+    """Run a search on the primary backend (the database when Elasticsearch fails).
+
+    snippets=False leaves out what only a result list shows: highlights and did-you-mean."""
     started = time.perf_counter()
     query = analysis.analyze_query(params.q, synonyms=synonym_map())
     backend = primary_backend()
@@ -205,11 +233,19 @@ def search_query(*, params: SearchParams) -> SearchPage:
         result = backend.search(params, query)
     except ES_ERRORS as exc:
         logger.warning("Elasticsearch search failed, using the database: %s", exc)
+        pagecache.mark_written()  # no process serves its cached Elasticsearch results now
         backend = database_backend()
         result = backend.search(params, query)
-    attach_highlights(result.hits, query)
+    if snippets:
+        attach_highlights(result.hits, query)
+    _reword_for_reader(result.hits)
     did_you_mean = ""
-    if result.total == 0 and not query.is_empty and not _filtered_out(backend, params, query):
+    if (
+        snippets
+        and result.total == 0
+        and not query.is_empty
+        and not _filtered_out(backend, params, query)
+    ):
         did_you_mean = _did_you_mean(backend, query)
     facets = {
         name: [
@@ -232,7 +268,7 @@ def search_query(*, params: SearchParams) -> SearchPage:
         results=[
             ResultItem(
                 kind=h.kind,
-                kind_label=KINDS.get(h.kind, h.kind),
+                kind_label=str(KINDS.get(h.kind, h.kind)),
                 id=h.id,
                 external_id=h.external_id,
                 title=h.title,
@@ -251,7 +287,18 @@ def search_query(*, params: SearchParams) -> SearchPage:
 def search_site(*, params: SearchParams) -> SiteSearch:
     """The search page: with no kind chosen, listings in the result list (ranked, paged,
     faceted) and, on the first page of a query, a block per other kind with its total and its
-    best distinct titles; with kinds chosen, those kinds as one list."""
+    best distinct titles; with kinds chosen, those kinds as one list. Repeated searches are
+    served from search.pagecache until an index changes."""
+    key = f"{translation.get_language()}|{elasticsearch_enabled()}|{params!r}"
+    return pagecache.cached(
+        key,
+        lambda: _search_site(params),
+        # The database's fallback answers are not kept: the next request tries Elasticsearch.
+        keep=lambda site: site.listings.backend == primary_backend().name,
+    )
+
+
+def _search_site(params: SearchParams) -> SiteSearch:
     if params.filters.get("kind") or not params.q.strip():
         return SiteSearch(listings=search_query(params=params), blocks=[])
     listing_params = replace(params, filters={**params.filters, "kind": list(LISTING_KINDS)})
@@ -271,7 +318,8 @@ def search_site(*, params: SearchParams) -> SiteSearch:
                 page_size=BLOCK_DEPTH,
                 with_facets=False,
             )
-            page = search_query(params=block_params)
+            # A block lists titles only: no snippets to cut, no spelling to suggest.
+            page = search_query(params=block_params, snippets=False)
             if page.total:
                 blocks.append(KindBlock(key, label, kinds, page.total, _distinct_titles(page)))
     return SiteSearch(listings=listings, blocks=blocks)
