@@ -52,7 +52,8 @@ def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> WithJsonSchema
     with the allowed values in Chinese, like every other validation error of this API.
     """
     pairs = list(choices.choices) if isinstance(choices, type) else list(choices)
-    values = [code for code, _label in pairs] + [label for _code, label in pairs]
+    # str(): the labels are lazy translations, and the schema is JSON (its Chinese names).
+    values = [code for code, _label in pairs] + [str(label) for _code, label in pairs]
     described = "；".join(f"{code} = {label}" for code, label in pairs)
     return WithJsonSchema(
         {
