@@ -12,15 +12,17 @@ load comes from a second process: locust, headless, bench/load/locustfile.py.
 Phases: capacity probe (/healthz vs the search page, alone, same server), the mixed load, fuzzing
 of the live server (bench/load/fuzz_live.py: schemathesis with a fresh printed seed, every write
 read back, 5xx counted from gunicorn's access log), the faults (Elasticsearch killed mid-load,
-PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch), then
-the in-process fuzz suites (schemathesis, Hypothesis) with their bounded example counts. Exits 1
-when anything failed. Writes bench/results/prove-<scale>.md and the marked block in
-docs/proof.md.
+PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch, then
+the node holding the primary shard of a three-node cluster killed mid-load, with
+bench/load/es_cluster.py), then the in-process fuzz suites (schemathesis, Hypothesis) with their
+bounded example counts. Exits 1 when anything failed. Writes bench/results/prove-<scale>.md and
+the marked block in docs/proof.md.
 """
 
 import argparse
 import contextlib
 import csv
+import itertools
 import json
 import os
 import re
@@ -41,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.load.es_cluster import ElasticsearchCluster  # noqa: E402
 from bench.load.nginx import Nginx, access_summary, unit_command  # noqa: E402
 
 PY = str(ROOT / ".venv/bin/python")
@@ -187,7 +190,13 @@ class Elasticsearch:
         return f"http://127.0.0.1:{self.port}"
 
     def running(self) -> bool:
-        return http_get(self.url, timeout=3)[0] == 200
+        # By its pid file, as bin/elasticsearch decides: `GET /` answers 405 on this build, and
+        # a probe that times out under load must not make a node someone else runs ours to stop.
+        try:
+            os.kill(int((self.run_dir / "elasticsearch.pid").read_text().strip()), 0)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def start(self) -> None:
         was_running = self.running()
@@ -586,6 +595,187 @@ def phase_es_kill(stack: Stack, fixture: Path, es: Elasticsearch, *, users: int)
     )
 
 
+# The cluster fault: the node holding the search index's primary shard is SIGKILLed at
+# CLUSTER_KILL_AT seconds into a CLUSTER_LOAD_SECONDS load, restarted CLUSTER_DOWN_SECONDS later
+# (as its service manager would); the cluster must be green with every node back within
+# CLUSTER_GREEN_WITHIN seconds of that restart, and at least CLUSTER_MIN_PROBES searches must
+# have been served by Elasticsearch between the kill and green.
+CLUSTER_LOAD_SECONDS = 120
+CLUSTER_KILL_AT = 20
+CLUSTER_DOWN_SECONDS = 20
+CLUSTER_GREEN_WITHIN = 150.0
+CLUSTER_MIN_PROBES = 10
+SEARCH_ENDPOINTS = ("/search/?q=", "/api/v1/search?q=")
+FALLBACK_LOG = re.compile(r"Elasticsearch (search|suggest) failed, using the database")
+
+
+def phase_es_cluster(
+    stack: Stack, fixture: Path, cluster: ElasticsearchCluster, *, users: int
+) -> Outcome:
+    """Three Elasticsearch nodes, ELASTICSEARCH_REPLICAS=1, the app given all three URLs: SIGKILL
+    the node holding the primary shard mid-load and restart it. No search fails or falls back
+    to the database, no write is lost, and the cluster turns green again by itself."""
+    log("three-node cluster: ES_NODES=3 bin/elasticsearch start")
+    cluster.start()
+    env = {**stack.env, "ELASTICSEARCH_URL": cluster.urls, "ELASTICSEARCH_REPLICAS": "1"}
+    # The same nginx, port and settings; gunicorn and the worker restarted with the cluster's
+    # URLs (one worker drains the outbox: for this phase, into the cluster).
+    app = Stack(
+        base=stack.base / "es-cluster",
+        env=env,
+        port=stack.port,
+        workers=stack.workers,
+        nginx=stack.nginx,
+    )
+    app.base.mkdir(exist_ok=True)
+    alias = f"{env['ELASTICSEARCH_INDEX_PREFIX']}-search"
+    stack.pause_worker()
+    web = stack.processes["gunicorn"]
+    web.terminate()
+    web.wait(timeout=30)
+    try:
+        log("search_index rebuild into the cluster (replicas 1)")
+        app.manage(
+            "search_index", "rebuild", "--backend", "elasticsearch", "--workers", "2", capture=True
+        )
+        copies = cluster.shard_copies(alias)
+        app.start_web()
+        app.start_worker()
+        app.supervise_worker()
+        return _cluster_fault(app, fixture, cluster, alias, copies, users=users)
+    finally:
+        app.nginx = None  # the first stack's, which stays up
+        app.stop()
+        stack.start_web()
+        stack.resume_worker()
+        with contextlib.suppress(Exception):
+            cluster.drop(f"{env['ELASTICSEARCH_INDEX_PREFIX']}*")
+
+
+def _cluster_fault(
+    app: Stack,
+    fixture: Path,
+    cluster: ElasticsearchCluster,
+    alias: str,
+    copies: list[dict],
+    *,
+    users: int,
+) -> Outcome:
+    queries = json.loads(fixture.read_text(encoding="utf-8"))["queries"]
+    # (time, status, backend, seconds) of a search every 0.5 s, beside the load.
+    probes: list[tuple[float, int, str, float]] = []
+    probing = threading.Event()
+
+    def probe():
+        for q in itertools.cycle(queries):
+            if probing.is_set():
+                return
+            started = time.time()
+            status, body = http_get(f"{app.host}/api/v1/search?q={q}", timeout=30)
+            try:
+                backend = json.loads(body).get("backend", "?") if status == 200 else "-"
+            except json.JSONDecodeError:
+                backend = "?"
+            probes.append((started, status, backend, time.time() - started))
+            time.sleep(0.5)
+
+    run = locust(app, fixture, "fault-es-cluster", MIX, users=users, seconds=CLUSTER_LOAD_SECONDS)
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    time.sleep(CLUSTER_KILL_AT)
+    holder = cluster.primary_holder(alias)
+    t_kill = time.time()
+    pid = cluster.kill(holder)
+    log(f"killed {holder.name} (pid {pid}), which held the primary shard of {alias}")
+    moved_to, failover = cluster.wait_for_primary_elsewhere(alias, holder, timeout=60)
+    log(f"primary on {moved_to.name if moved_to else '?'} after {failover or -1:.1f}s")
+    time.sleep(max(0.0, t_kill + CLUSTER_DOWN_SECONDS - time.time()))
+    t_restart = time.time()
+    log(f"restarting {holder.name} (bin/elasticsearch start starts the nodes that are down)")
+    restarter = threading.Thread(target=cluster.start_down_nodes, daemon=True)
+    restarter.start()
+    every = len(cluster.nodes)
+    rejoined = cluster.wait_for_status("yellow", timeout=CLUSTER_GREEN_WITHIN, nodes=every)
+    left = max(0.0, t_restart + CLUSTER_GREEN_WITHIN - time.time())
+    green = cluster.wait_for_status("green", timeout=left, nodes=every)
+    t_green = time.time()
+    green = None if green is None else t_green - t_restart
+    log(f"{holder.name} rejoined {rejoined or -1:.0f}s after its restart, green {green or -1:.0f}s")
+    restarter.join(timeout=300)
+    run.wait()
+    probing.set()
+    prober.join(timeout=60)
+    checked = verify(app, run, drain_timeout=300)
+    writes = (
+        [json.loads(x) for x in run.writes.read_text().splitlines()] if run.writes.exists() else []
+    )
+    during = sum(1 for w in writes if t_kill <= w["t"] <= t_green)
+    statuses = run.statuses()
+    bad = statuses["bad"]
+    five = [b for b in bad if b[3] >= 500 or b[3] == 0]
+    failed_searches = [b for b in bad if b[2] in SEARCH_ENDPOINTS] + [
+        p for p in probes if p[1] != 200
+    ]
+    served = dict(statuses.get("search_backends", {}))
+    searches = sum(statuses["counts"].get(name, {}).get("200", 0) for name in SEARCH_ENDPOINTS)
+    log_text = (app.base / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
+    fallbacks_logged = len(FALLBACK_LOG.findall(log_text))
+    windows = {
+        "before": [p for p in probes if p[0] < t_kill],
+        "during": [p for p in probes if t_kill <= p[0] <= t_green],
+        "after": [p for p in probes if p[0] > t_green],
+    }
+    outage_on_es = sum(1 for p in windows["during"] if p[2] == "elasticsearch")
+    probe_ms = "/".join(
+        f"{sorted(p[3] for p in w)[len(w) // 2] * 1000:.0f}" if w else "–" for w in windows.values()
+    )
+    checks = {
+        "killed node held the primary": any(
+            c["prirep"] == "p" and c["node"] == holder.name for c in copies
+        ),
+        "replica promoted on another node (≤ 60s)": moved_to is not None,
+        "no search failed": not failed_searches,
+        "no 5xx": not five,
+        "no fallback in the app's log": fallbacks_logged == 0,
+        "every search served by Elasticsearch": set(served) == {"elasticsearch"}
+        and served["elasticsearch"] == searches,
+        f"≥ {CLUSTER_MIN_PROBES} searches on ES during the fault": outage_on_es
+        == len(windows["during"])
+        and outage_on_es >= CLUSTER_MIN_PROBES,
+        f"green with every node ≤ {CLUSTER_GREEN_WITHIN:.0f}s after restart": green is not None,
+        "writes during the fault": during > 0,
+        "index caught up": checked["outbox_pending"] == 0,
+        "writes lost = 0": checked["writes_lost"] == 0,
+    }
+    search_rows = [r for r in run.stats() if r["Name"] in SEARCH_ENDPOINTS]
+    p95 = "/".join(ms(r.get("95%")) for r in search_rows)
+    return Outcome.from_checks(
+        "Elasticsearch cluster: primary's node SIGKILLed + restarted (3 nodes, 1 replica)",
+        checks,
+        f"killed {holder.name}; primary on {moved_to.name if moved_to else '?'} "
+        f"{failover if failover is not None else -1:.1f}s later; node down "
+        f"{t_restart - t_kill:.0f}s, rejoined {rejoined if rejoined is not None else -1:.0f}s "
+        f"after its restart, green with {every} nodes "
+        f"{green if green is not None else -1:.0f}s after it (≤ {CLUSTER_GREEN_WITHIN:.0f}); "
+        f"searches {searches} (load) + {len(probes)} (probe), failed {len(failed_searches)} "
+        f"(≤ 0), served by the database {served.get('database', 0)} (responses) / "
+        f"{fallbacks_logged} (app log) (≤ 0); {outage_on_es}/{len(windows['during'])} probes "
+        f"on Elasticsearch between kill and green (≥ {CLUSTER_MIN_PROBES}); probe median "
+        f"{probe_ms} ms (before/during/after), load search p95 {p95} ms (page/API); "
+        f"{during} writes during the fault, {checked['writes']} in all; ",
+        writes_lost=checked["writes_lost"],
+        figures={
+            "bad5": five[:10],
+            "failed_searches": failed_searches[:10],
+            "served": served,
+            "verify": checked,
+            "copies": copies,
+            "probes": probes,
+            "t": {"kill": t_kill, "restart": t_restart, "green": t_green},
+        },
+    )
+
+
 def phase_pg_restart(stack: Stack, fixture: Path, pg: PostgresCluster, *, users: int) -> Outcome:
     """Restart the (throwaway) PostgreSQL cluster mid-load: 503s in the window, then recovery."""
     run = locust(stack, fixture, "fault-pg", MIX, users=users, seconds=60)
@@ -864,12 +1054,13 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_docs(scale: str, text: str) -> None:
+def write_docs(scale: str, text: str, *, every_phase: bool = True) -> None:
     results = ROOT / "bench/results"
     results.mkdir(exist_ok=True)
     (results / f"prove-{scale}.md").write_text(text + "\n", encoding="utf-8")
     doc = ROOT / "docs/proof.md"
-    if doc.exists():
+    # A run of some phases (--only) must not replace the whole run's table.
+    if doc.exists() and every_phase:
         begin, end = f"<!-- prove:{scale}:begin -->", f"<!-- prove:{scale}:end -->"
         body = doc.read_text(encoding="utf-8")
         if begin in body and end in body:
@@ -895,7 +1086,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--examples", type=int, default=16, help="schemathesis examples per op")
-    parser.add_argument("--only", default="capacity,load,fuzz-live,front,faults,fuzz")
+    parser.add_argument("--only", default="capacity,load,fuzz-live,front,faults,es-cluster,fuzz")
     parser.add_argument("--database-url", help="use this database instead of a throwaway cluster")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the temporary folder")
@@ -912,6 +1103,8 @@ def main() -> int:
     started = time.time()
     base = Path(tempfile.mkdtemp(prefix="panjin-prove-"))
     es = Elasticsearch(int(os.environ.get("ES_PORT", "9203")))
+    # Three nodes on ES_CLUSTER_PORT and the next two, for the cluster fault only.
+    cluster = ElasticsearchCluster(int(os.environ.get("ES_CLUSTER_PORT", "9211")))
     pg = None if args.database_url else PostgresCluster(base, free_port(5442))
     prefix = f"h3-prove-{secrets.token_hex(3)}"
     env = {
@@ -1018,6 +1211,14 @@ def main() -> int:
                 log(f"fault: {label}")
                 faults.append(guarded(label, fn))
                 log(f"  → {'pass' if faults[-1].passed else 'FAIL'}: {faults[-1].detail}")
+        if "es-cluster" in phases:
+            label = "Elasticsearch cluster node SIGKILL"
+            log(f"fault: {label}")
+            outcome = guarded(
+                label, lambda: phase_es_cluster(stack, fixture, cluster, users=args.users)
+            )
+            results.setdefault("faults", []).append(outcome)
+            log(f"  → {'pass' if outcome.passed else 'FAIL'}: {outcome.detail}")
         stack.stop()
         if "fuzz" in phases:
             log(f"fuzz: schemathesis ({args.examples} examples/operation) and Hypothesis")
@@ -1033,6 +1234,8 @@ def main() -> int:
             drop = urllib.request.Request(f"{es.url}/{prefix}*", method="DELETE")  # noqa: S310
             urllib.request.urlopen(drop, timeout=10)  # noqa: S310
         es.stop()
+        with contextlib.suppress(Exception):
+            cluster.stop()
         (base / "results.json").write_text(
             json.dumps(
                 {
@@ -1053,7 +1256,7 @@ def main() -> int:
     text = render(args.scale, time.time() - started, args, results)
     print()
     print(text)
-    write_docs(args.scale, text)
+    write_docs(args.scale, text, every_phase=args.only == parser.get_default("only"))
     outcomes = [o for v in results.values() for o in (v if isinstance(v, list) else [v])]
     return 0 if outcomes and all(o.passed for o in outcomes) else 1
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -633,7 +633,10 @@ def stats_report(request):
     one at a time per worker (429 otherwise)."""
     year, month = _report_period(request)
     full = services.user_is_officer(request.user)
-    key = f"contracts:report:{year}-{month}:{'full' if full else 'public'}:{stats_data_version()}"
+    key = (
+        f"contracts:report:{year}-{month}:{'full' if full else 'public'}:"
+        f"{translation.get_language()}:{stats_data_version()}"
+    )
     pdf = cache.get(key)
     if pdf is None:
         allowed = throttle_allow(

@@ -172,6 +172,14 @@ class RequestBoundsMiddleware:
             )
         for key, values in request.GET.lists():
             for value in values:
+                # NUL is text no PostgreSQL column or query takes (the search's database
+                # fallback answered 500 for it).
+                if "\x00" in value or "\x00" in key:
+                    return edge_error(
+                        request,
+                        HTTPStatus.BAD_REQUEST,
+                        _("参数 %(key)s 含有无效字符") % {"key": key.replace("\x00", "")},
+                    )
                 if _INTEGER.fullmatch(value.strip()) and abs(int(value)) > MAX_DB_INTEGER:
                     return edge_error(
                         request,

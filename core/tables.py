@@ -197,7 +197,10 @@ class ImportReport:
         """At most `limit` messages for a terminal, each after its label, then how many more."""
         lines = [f"{label} {message}" for message in messages[:limit]]
         if len(messages) > limit:
-            lines.append(f"……另有 {len(messages) - limit} 条{unit}未列出")
+            lines.append(
+                _("……另有 %(count)d 条%(unit)s未列出")
+                % {"count": len(messages) - limit, "unit": unit}
+            )
         return lines
 
     def summary(self) -> str:

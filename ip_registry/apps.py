@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IpRegistryConfig(AppConfig):
     name = "ip_registry"
-    verbose_name = "知识产权登记"
+    verbose_name = _("知识产权登记")

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex, TaskState, WorkflowState
 from wagtail.query import PageQuerySet
@@ -258,17 +259,17 @@ def listings_of_member(*, user: AnyUser, on: date | None = None) -> list[OwnList
         state = states.get(str(page.pk))
         comment = comments.get(state.pk, "") if state else ""
         if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
-            key, label = "in_moderation", "审核中"
+            key, label = "in_moderation", _("审核中")
         elif state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            key, label = "rejected", "审核未通过"
+            key, label = "rejected", _("审核未通过")
         elif page.live and page.has_unpublished_changes:
-            key, label = "live_draft", "已发布（有未提交的修改）"
+            key, label = "live_draft", _("已发布（有未提交的修改）")
         elif page.live:
-            key, label = "live", "已发布"
+            key, label = "live", _("已发布")
         elif (state and state.status == WorkflowState.STATUS_CANCELLED) or page.first_published_at:
-            key, label = "withdrawn", "已撤回"
+            key, label = "withdrawn", _("已撤回")
         else:
-            key, label = "draft", "草稿"
+            key, label = "draft", _("草稿")
         check = getattr(page, "market_patent_check", None)
         rows.append(
             OwnListing(

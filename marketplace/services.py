@@ -19,6 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
@@ -77,12 +79,12 @@ def mode_resolve(name: str) -> CooperationMode:
     for mode in CooperationMode.objects.all():
         if name in (mode.name, mode.code) or name in mode.alias_list:
             return mode
-    raise ValidationError(f"合作方式“{name}”不存在")
+    raise ValidationError(_("合作方式“%(name)s”不存在") % {"name": name})
 
 
 def industry_resolve(name: str) -> Industry:
     """Canonical names, short forms (先进制造) and English names, through the shared vocabulary."""
-    industry: Industry = vocabulary_resolve("industry", (name or "").strip(), label="行业")
+    industry: Industry = vocabulary_resolve("industry", (name or "").strip(), label=_("行业"))
     return industry
 
 
@@ -90,7 +92,7 @@ def district_resolve(name: str | None) -> District | None:
     name = (name or "").strip()
     if name in DISTRICTS_OUTSIDE:
         return None
-    district: District = vocabulary_resolve("district", name, label="区县")
+    district: District = vocabulary_resolve("district", name, label=_("区县"))
     return district
 
 
@@ -102,7 +104,7 @@ def holder_type_for_organization(organization: Organization) -> HolderType | Non
 def market_index() -> MarketIndexPage:
     index: MarketIndexPage | None = MarketIndexPage.objects.first()
     if index is None:
-        raise ValidationError("技术市场首页不存在，请先运行数据库迁移")
+        raise ValidationError(_("技术市场首页不存在，请先运行数据库迁移"))
     return index
 
 
@@ -146,7 +148,7 @@ def organization_for_import(
     """Find an organisation by name, or create one with a deterministic demo-range USCC."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError("发布机构名称（owner_name）不能为空")
+        raise ValidationError(_("发布机构名称（owner_name）不能为空"))
     organization = Organization.objects.filter(name=name).order_by("pk").first()
     if organization:
         return organization, False
@@ -172,13 +174,13 @@ def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
     for attempt in range(50):
         n = digest + attempt
         body = ""
-        for _ in range(6):
+        for _step in range(6):
             n, r = divmod(n, len(alphabet))
             body += alphabet[r]
         uscc = make_uscc(authority + region, "MK" + body)
         if not Organization.objects.filter(uscc=uscc).exists():
             return uscc
-    raise ValidationError(f"无法为机构“{name}”生成统一社会信用代码")
+    raise ValidationError(_("无法为机构“%(name)s”生成统一社会信用代码") % {"name": name})
 
 
 # Listing pages ------------------------------------------------------------------------------
@@ -214,20 +216,27 @@ def listing_import_row(*, row: dict[str, Any], user: User | None = None) -> str:
     kind = (row.get("kind") or "").strip()
     model = KIND_MODELS.get(kind)
     if model is None:
-        raise ValidationError({"kind": f"类型“{kind}”无效，应为 technology 或 demand"})
+        raise ValidationError(
+            {"kind": gettext("类型“%(kind)s”无效，应为 technology 或 demand") % {"kind": kind}}
+        )
     external_id = str(row.get("external_id") or "").strip()
     if not external_id:
-        raise ValidationError({"external_id": "external_id 不能为空"})
+        raise ValidationError({"external_id": gettext("external_id 不能为空")})
     other = KIND_MODELS["demand" if kind == "technology" else "technology"]
     if other.objects.filter(external_id=external_id).exists():
-        raise ValidationError({"external_id": f"“{external_id}”已作为另一类挂牌存在"})
+        raise ValidationError(
+            {
+                "external_id": gettext("“%(external_id)s”已作为另一类挂牌存在")
+                % {"external_id": external_id}
+            }
+        )
     errors: dict[str, str | list[str]] = {}
     title = str(row.get("title") or "").strip()
     if not title:
-        errors["title"] = "标题不能为空"
+        errors["title"] = gettext("标题不能为空")
     values: dict[str, Any] = {"title": title, "summary": str(row.get("summary") or "").strip()}
     if not values["summary"]:
-        errors["summary"] = "一句话简介不能为空"
+        errors["summary"] = gettext("一句话简介不能为空")
     try:
         industry = industry_resolve(str(row.get("industry") or ""))
     except ValidationError as exc:
@@ -245,13 +254,13 @@ def listing_import_row(*, row: dict[str, Any], user: User | None = None) -> str:
         try:
             trl = int(trl)
         except (TypeError, ValueError):
-            errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
+            errors["trl"] = gettext("技术就绪水平“%(trl)s”应为 1–9 的整数") % {"trl": trl}
             trl = None
         else:
             if not 1 <= trl <= 9:
-                errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
+                errors["trl"] = gettext("技术就绪水平“%(trl)s”应为 1–9 的整数") % {"trl": trl}
     try:
-        price = decimal_parse(row.get("price_wan"), label="价格（万元）")
+        price = decimal_parse(row.get("price_wan"), label=gettext("价格（万元）"))
     except ValidationError as exc:
         errors["price_wan"] = exc.messages
         price = None
@@ -329,7 +338,7 @@ def _require_member(*, user: AnyUser, organization: Organization | None) -> Orga
         or not user.is_authenticated
         or not (organizations_for_user(user=user).filter(pk=organization.pk).exists())
     ):
-        raise PermissionDenied("只能管理本机构的挂牌")
+        raise PermissionDenied(_("只能管理本机构的挂牌"))
     return organization
 
 
@@ -366,7 +375,7 @@ def listing_save_draft(
         audit_record(actor=user, action="marketplace.listing.create", obj=page)
         return page
     if not isinstance(listing, model):
-        raise ValidationError("挂牌类型不符")
+        raise ValidationError(_("挂牌类型不符"))
     draft = listing.get_latest_revision_as_object()
     _apply(draft, data, modes)
     draft.organization = member_of
@@ -440,7 +449,7 @@ def listing_submit(*, user: User, listing: ListingPage) -> WorkflowState:
     listing = type(listing).objects.get(pk=listing.pk)
     workflow = listing.get_workflow()
     if workflow is None:
-        raise ValidationError("未配置审核流程，请联系管理员")
+        raise ValidationError(_("未配置审核流程，请联系管理员"))
     current = listing.current_workflow_state
     if current is not None and current.status in (
         WorkflowState.STATUS_IN_PROGRESS,
@@ -451,11 +460,17 @@ def listing_submit(*, user: User, listing: ListingPage) -> WorkflowState:
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
     audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
-    note = f"\n注意：{check.reason}" if check.flagged else ""
+    note = _("\n注意：%(reason)s") % {"reason": check.reason} if check.flagged else ""
     notice_send(
         users=_moderators(),
-        subject=f"待审核挂牌：{draft.title}",
-        body=f"{listing.organization} 提交了{listing.kind_label}“{draft.title}”，请审核。{note}",
+        subject=_("待审核挂牌：%(title)s") % {"title": draft.title},
+        body=_("%(organization)s 提交了%(kind_label)s“%(title)s”，请审核。%(note)s")
+        % {
+            "organization": listing.organization,
+            "kind_label": listing.kind_label,
+            "title": draft.title,
+            "note": note,
+        },
         url=f"/admin/pages/{listing.pk}/edit/",
     )
     return state
@@ -510,7 +525,7 @@ def listings_patents_recheck() -> PatentRecheck:
     if newly:
         notice_send(
             users=_moderators(),
-            subject=f"{len(newly)} 条挂牌的专利状态存疑",
+            subject=_("%(count)s 条挂牌的专利状态存疑") % {"count": len(newly)},
             body="\n".join(f"{p.title}（{p.organization}）" for p in newly[:50]),
             url="/market/stats/flagged/",
         )
@@ -522,13 +537,13 @@ def listings_patents_recheck() -> PatentRecheck:
 
 def listing_moderation_notify(*, listing: ListingPage, approved: bool, comment: str) -> None:
     if approved:
-        subject = f"挂牌已通过审核：{listing.title}"
-        body = "您的挂牌已发布到技术市场。"
+        subject = _("挂牌已通过审核：%(title)s") % {"title": listing.title}
+        body = _("您的挂牌已发布到技术市场。")
     else:
-        subject = f"挂牌未通过审核：{listing.title}"
-        body = "审核意见：" + (comment or "（无）") + "\n请修改后重新提交。"
+        subject = _("挂牌未通过审核：%(title)s") % {"title": listing.title}
+        body = _("审核意见：") + (comment or _("（无）")) + _("\n请修改后重新提交。")
     if approved and comment:
-        body += "\n审核意见：" + comment
+        body += _("\n审核意见：") + comment
     notice_send(
         users=_members(listing.organization), subject=subject, body=body, url="/market/mine/"
     )
@@ -552,14 +567,15 @@ def listings_expiry_notify(*, on: date | None = None, days_ahead: int = 14) -> i
             if not created:
                 continue
             if page.valid_until < on:
-                subject = f"挂牌已过期：{page.title}"
-                body = (
-                    f"有效期至 {page.valid_until:%Y-%m-%d}，已不在市场中显示。"
-                    "请修改有效期并重新提交审核以续期。"
-                )
+                subject = gettext("挂牌已过期：%(title)s") % {"title": page.title}
+                body = gettext(
+                    "有效期至 %(valid_until)s，已不在市场中显示。请修改有效期并重新提交审核以续期。"
+                ) % {"valid_until": format(page.valid_until, "%Y-%m-%d")}
             else:
-                subject = f"挂牌即将过期：{page.title}"
-                body = f"有效期至 {page.valid_until:%Y-%m-%d}。如需继续展示，请及时续期。"
+                subject = gettext("挂牌即将过期：%(title)s") % {"title": page.title}
+                body = gettext("有效期至 %(valid_until)s。如需继续展示，请及时续期。") % {
+                    "valid_until": format(page.valid_until, "%Y-%m-%d")
+                }
             notice_send(
                 users=_members(page.organization), subject=subject, body=body, url="/market/mine/"
             )
@@ -628,9 +644,15 @@ def _inquiry_rate_check(*, user: User, now: datetime) -> None:
         ).count()
         if recent >= limit:
             hours = int(window.total_seconds() // 3600)
-            span = f"{hours} 小时" if hours < 24 else f"{hours // 24} 天"
+            span = (
+                _("%(hours)s 小时") % {"hours": hours}
+                if hours < 24
+                else _("%(hours)s 天") % {"hours": hours // 24}
+            )
             raise ValidationError(
-                f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试", code="rate_limited"
+                _("询价过于频繁：每 %(span)s最多 %(limit)s 条，请稍后再试")
+                % {"span": span, "limit": limit},
+                code="rate_limited",
             )
 
 
@@ -648,30 +670,33 @@ def inquiry_create(
     """`organization`: the one the buyer acts for (accounts' 切换机构); else their first."""
     now = now or timezone.now()
     if not buyer.is_authenticated:
-        raise PermissionDenied("请先登录")
+        raise PermissionDenied(_("请先登录"))
     if not listings_live().filter(pk=listing.pk).exists():
-        raise ValidationError("该挂牌已下架或已过期，不能询价")
+        raise ValidationError(_("该挂牌已下架或已过期，不能询价"))
     buyer_organizations = organizations_for_user(user=buyer)
     # A deal is between organisations (it may become a contract between them), so a buyer must
     # act for one; staff accounts without one (moderators, officers) do not trade.
     if not buyer_organizations.exists():
-        raise PermissionDenied("询价需以所属机构名义进行，请先由管理员将您的账号加入机构")
+        raise PermissionDenied(_("询价需以所属机构名义进行，请先由管理员将您的账号加入机构"))
     if buyer_organizations.filter(pk=listing.organization_id).exists():
-        raise ValidationError("不能对本机构的挂牌询价")
+        raise ValidationError(_("不能对本机构的挂牌询价"))
     message = (message or "").strip()
     if not message:
-        raise ValidationError({"message": "请填写询价内容"})
+        raise ValidationError({"message": _("请填写询价内容")})
     if len(message) > INQUIRY_MESSAGE_MAX_CHARS:
         raise ValidationError(
-            {"message": f"询价内容最多 {INQUIRY_MESSAGE_MAX_CHARS} 字，现有 {len(message)} 字"}
+            {
+                "message": _("询价内容最多 %(inquiry_message_max_chars)s 字，现有 %(count)s 字")
+                % {"inquiry_message_max_chars": INQUIRY_MESSAGE_MAX_CHARS, "count": len(message)}
+            }
         )
     if mode is not None and not listing.modes.filter(pk=mode.pk).exists():
-        raise ValidationError({"mode": f"该挂牌不提供“{mode}”合作方式"})
+        raise ValidationError({"mode": _("该挂牌不提供“%(mode)s”合作方式") % {"mode": mode}})
     acting = buyer_organizations.first()
     if organization is not None:
         acting = buyer_organizations.filter(pk=organization.pk).first()
         if acting is None:
-            raise PermissionDenied("只能以本人所属机构的名义询价")
+            raise PermissionDenied(_("只能以本人所属机构的名义询价"))
     if listing.organization is None:
         raise ValidationError("该挂牌没有发布机构，不能询价")
     _inquiry_rate_check(user=buyer, now=now)
@@ -691,7 +716,7 @@ def inquiry_create(
     audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),
-        subject=f"新询价：{listing.title}",
+        subject=_("新询价：%(title)s") % {"title": listing.title},
         body=f"{inquiry.buyer_organization or buyer.username}：{message[:200]}",
         url=f"/market/inquiries/{inquiry.pk}/",
     )
@@ -707,16 +732,19 @@ def _other_side(*, user: User, inquiry: Inquiry) -> QuerySet[User]:
 @transaction.atomic
 def inquiry_reply(*, user: User, inquiry: Inquiry, body: str) -> InquiryMessage:
     if not inquiry_can_read(user=user, inquiry=inquiry):
-        raise PermissionDenied("无权查看该询价")
+        raise PermissionDenied(_("无权查看该询价"))
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     if not inquiry.is_open:
-        raise ValidationError("该询价已结束，不能再回复")
+        raise ValidationError(_("该询价已结束，不能再回复"))
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "请填写回复内容"})
+        raise ValidationError({"body": _("请填写回复内容")})
     if len(body) > INQUIRY_REPLY_MAX_CHARS:
         raise ValidationError(
-            {"body": f"回复最多 {INQUIRY_REPLY_MAX_CHARS} 字，现有 {len(body)} 字"}
+            {
+                "body": _("回复最多 %(inquiry_reply_max_chars)s 字，现有 %(count)s 字")
+                % {"inquiry_reply_max_chars": INQUIRY_REPLY_MAX_CHARS, "count": len(body)}
+            }
         )
     message = InquiryMessage.objects.create(inquiry=inquiry, author=user, body=body)
     if inquiry.status == Inquiry.Status.NEW and inquiry_is_seller(user=user, inquiry=inquiry):
@@ -725,7 +753,7 @@ def inquiry_reply(*, user: User, inquiry: Inquiry, body: str) -> InquiryMessage:
         inquiry.save(update_fields=["status", "updated_at"])
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
-        subject=f"询价 #{inquiry.pk} 有新回复",
+        subject=_("询价 #%(pk)s 有新回复") % {"pk": inquiry.pk},
         body=body[:300],
         url=f"/market/inquiries/{inquiry.pk}/",
     )
@@ -744,22 +772,23 @@ def inquiry_transition(
 ) -> Inquiry:
     """新建 → 洽谈中 → 已成交 / 已关闭. The seller moves it; the buyer may only close it."""
     if not inquiry_can_read(user=user, inquiry=inquiry):
-        raise PermissionDenied("无权操作该询价")
+        raise PermissionDenied(_("无权操作该询价"))
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     seller = inquiry_is_seller(user=user, inquiry=inquiry)
     if not seller and status != Inquiry.Status.CLOSED:
-        raise PermissionDenied("只有挂牌机构可以推进询价状态")
+        raise PermissionDenied(_("只有挂牌机构可以推进询价状态"))
     if status not in TRANSITIONS[Inquiry.Status(inquiry.status)]:
         raise ValidationError(
-            f"不能从“{inquiry.get_status_display()}”变为“{Inquiry.Status(status).label}”"
+            _("不能从“%(status)s”变为“%(label)s”")
+            % {"status": inquiry.get_status_display(), "label": Inquiry.Status(status).label}
         )
     changes = {"status": [inquiry.status, status]}
     if status == Inquiry.Status.DEAL:
         errors = {}
         if deal_price_wan is None or deal_price_wan <= 0:
-            errors["deal_price_wan"] = "成交须填写成交价（万元）"
+            errors["deal_price_wan"] = _("成交须填写成交价（万元）")
         if deal_mode is None:
-            errors["deal_mode"] = "成交须选择合作方式"
+            errors["deal_mode"] = _("成交须选择合作方式")
         if errors:
             raise ValidationError(errors)
         assert deal_mode is not None  # checked just above
@@ -771,16 +800,19 @@ def inquiry_transition(
         inquiry.closed_at = timezone.now()
     inquiry.save()
     label = Inquiry.Status(status).label
-    text = f"状态变更为“{label}”" + (f"：{note}" if note else "")
+    text = _("状态变更为“%(label)s”") % {"label": label} + (f"：{note}" if note else "")
     if status == Inquiry.Status.DEAL:
-        text += f"（成交价 {deal_price_wan} 万元，{deal_mode}）"
+        text += _("（成交价 %(deal_price_wan)s 万元，%(name)s）") % {
+            "deal_price_wan": deal_price_wan,
+            "name": deal_mode,
+        }
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
     audit_record(
         actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
-        subject=f"询价 #{inquiry.pk} {label}",
+        subject=_("询价 #%(pk)s %(label)s") % {"pk": inquiry.pk, "label": label},
         body=text,
         url=f"/market/inquiries/{inquiry.pk}/",
     )
@@ -813,8 +845,8 @@ def matches_notify_new_result(*, result: TechnologyResultPage) -> int:
             continue
         notice_send(
             users=[subscription.user],
-            subject=f"新成果匹配您的需求“{demand.title}”",
-            body=f"{result.title}\n匹配理由：" + "；".join(match.reasons),
+            subject=_("新成果匹配您的需求“%(title)s”") % {"title": demand.title},
+            body=_("%(title)s\n匹配理由：") % {"title": result.title} + "；".join(match.reasons),
             url=result.url or "",
         )
         sent += 1

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.feedback import form_add_validation_error
@@ -76,7 +77,7 @@ def _own_listing(request, pk: int):
         page = model.objects.filter(pk=pk).first()
         if page is not None:
             if not selectors.listing_member_can_edit(user=request.user, listing=page):
-                raise PermissionDenied("只能管理本机构的挂牌")
+                raise PermissionDenied(_("只能管理本机构的挂牌"))
             return page
     raise Http404
 
@@ -97,9 +98,9 @@ def _save_listing(request, *, kind, form, organization, listing=None):
     )
     if "submit" in request.POST:
         services.listing_submit(user=request.user, listing=page)
-        messages.success(request, "已保存并提交审核，审核通过后发布。")
+        messages.success(request, _("已保存并提交审核，审核通过后发布。"))
     else:
-        messages.success(request, "草稿已保存。")
+        messages.success(request, _("草稿已保存。"))
     return page
 
 
@@ -109,7 +110,7 @@ def listing_create(request, kind: str):
         raise Http404
     organizations = organizations_for_user(user=request.user)
     if not organizations.exists():
-        raise PermissionDenied("只有企业、高校和院所的成员可以发布挂牌")
+        raise PermissionDenied(_("只有企业、高校和院所的成员可以发布挂牌"))
     org_pk = request.POST.get("organization") or request.GET.get("organization")
     organization = (
         organizations.filter(pk=org_pk).first()
@@ -117,7 +118,7 @@ def listing_create(request, kind: str):
         else acting_organization(user=request.user, session=request.session)
     )
     if organization is None:
-        raise PermissionDenied("只能为本机构发布挂牌")
+        raise PermissionDenied(_("只能为本机构发布挂牌"))
     data = request.POST if request.method == "POST" else pending_input(request)
     form = ListingForm(data, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +182,7 @@ def listing_submit(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"“{page.title}”已提交审核。")
+        messages.success(request, _("“%(title)s”已提交审核。") % {"title": page.title})
     return redirect("marketplace:mine")
 
 
@@ -190,7 +191,7 @@ def listing_submit(request, pk: int):
 def listing_withdraw(request, pk: int):
     page = _own_listing(request, pk)
     services.listing_withdraw(user=request.user, listing=page)
-    messages.success(request, f"“{page.title}”已撤回。")
+    messages.success(request, _("“%(title)s”已撤回。") % {"title": page.title})
     return redirect("marketplace:mine")
 
 
@@ -200,7 +201,7 @@ def demand_subscribe(request, pk: int):
     demand = get_object_or_404(TechnologyDemandPage, pk=pk)
     subscribe = request.POST.get("subscribe", "1") == "1"
     services.demand_subscribe(user=request.user, demand=demand, subscribe=subscribe)
-    messages.success(request, "已订阅匹配成果通知。" if subscribe else "已取消订阅。")
+    messages.success(request, _("已订阅匹配成果通知。") if subscribe else _("已取消订阅。"))
     return redirect(demand.url)
 
 
@@ -247,7 +248,7 @@ def inquiry_create(request, pk: int):
                 status = HTTPStatus.TOO_MANY_REQUESTS
             form_add_validation_error(form, exc)
         else:
-            messages.success(request, "询价已发送，卖方回复后会通知您。")
+            messages.success(request, _("询价已发送，卖方回复后会通知您。"))
             return redirect("marketplace:inquiry", pk=inquiry.pk)
     # Refused: show the listing again with the bound form, so the typed message and budget stay.
     context = listing.get_context(request)
@@ -338,7 +339,7 @@ def inquiry_reply(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, "请填写回复内容")
+        messages.error(request, _("请填写回复内容"))
     return redirect("marketplace:inquiry", pk=inquiry.pk)
 
 
@@ -360,7 +361,7 @@ def inquiry_transition(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, "状态无效")
+        messages.error(request, _("状态无效"))
     return redirect("marketplace:inquiry", pk=inquiry.pk)
 
 
@@ -374,12 +375,12 @@ def notices(request):
 @login_required
 def stats(request):
     if not is_market_staff(request.user):
-        raise PermissionDenied("仅市场审核员和管理员可查看")
+        raise PermissionDenied(_("仅市场审核员和管理员可查看"))
     return render(request, "marketplace/stats.html", selectors.market_statistics())
 
 
 @login_required
 def flagged(request):
     if not is_market_staff(request.user):
-        raise PermissionDenied("仅市场审核员和管理员可查看")
+        raise PermissionDenied(_("仅市场审核员和管理员可查看"))
     return render(request, "marketplace/flagged.html", {"rows": selectors.listings_flagged()})

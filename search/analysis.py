@@ -30,7 +30,7 @@ _SPACES = re.compile(r"\s+")
 
 # Bump when a code change alters what normalize / index_words / pinyin_forms return for the same
 # text: every stored analysis (SearchEntry words, the Elasticsearch copy) is then re-derived.
-ANALYSER_REVISION = 2
+ANALYSER_REVISION = 3
 
 jieba.setLogLevel(logging.WARNING)
 _tokenizer_lock = threading.Lock()
@@ -226,7 +226,10 @@ def defined_abbreviations(text: str) -> list[tuple[str, str]]:
         # calls a name (俗称, 简称, …) counts; a Latin acronym always does.
         if not lead and not re.fullmatch(_ACRONYM, short):
             continue
-        full = _term_tail(run, 12)
+        # A Latin acronym stands for about two characters a letter (有机朗肯循环 for ORC, not
+        # 炼化低温余热有机朗肯循环).
+        letters = sum(c.isalpha() for c in short) if re.fullmatch(_ACRONYM, short) else 0
+        full = _term_tail(run, min(12, 2 * letters + 1) if letters else 12)
         if full and full != short:
             pairs[(short, full)] = None
     for match in _DEFINED_AFTER.finditer(text):
@@ -312,7 +315,11 @@ def analyze_query(raw: str, *, synonyms: Mapping[str, tuple[str, ...]]) -> Analy
                 tuple(QueryTerm(p, _synonyms_of(p, synonyms)) for p in compound_parts(token)),
             )
         )
-    chars = tuple(dict.fromkeys(c for t in terms if len(t.word) > 1 for c in _HAN.findall(t.word)))
+    chars = tuple(
+        dict.fromkeys(
+            c for t in terms for alt in t.alternatives if len(alt) > 1 for c in _HAN.findall(alt)
+        )
+    )
     return AnalyzedQuery(raw=raw, text=text, terms=terms, chars=chars)
 
 

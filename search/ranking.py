@@ -3,13 +3,16 @@
 It mirrors the Elasticsearch query: per query word, the best of its alternatives (the word,
 its synonyms) over the fields, scored BM25-style with field weights; a match on a whole jieba
 word counts more than the same characters inside a longer word; words of a compound count at
-a lower weight; the words next to each other as typed add a phrase bonus.
+a lower weight; the words next to each other as typed add a phrase bonus. The query's
+characters are a low-weight back-off, and the words the best candidates share are fed back
+as extra query words (rank).
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
-from search.analysis import AnalyzedQuery, QueryTerm
+from search.analysis import AnalyzedQuery, QueryTerm, stopwords
 
 # Field weights of the relevance formula: title over keywords over summary over body.
 WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
@@ -20,6 +23,11 @@ CHAR_WEIGHT = 0.3
 # Documents sharing only characters with the query are candidates too when its words match
 # fewer than this many documents (filters aside): a back-off, not a flood of weak matches.
 BACKOFF_BELOW = 20
+# Pseudo-relevance feedback (see rank): how many of the best candidates teach words, how many
+# words they teach, and the words' weight beside a query word's 1.0.
+FEEDBACK_DOCS = 3
+FEEDBACK_TERMS = 5
+FEEDBACK_WEIGHT = 0.4
 
 K1 = 1.2
 B = 0.75
@@ -80,3 +88,40 @@ def score(query: AnalyzedQuery, cand: Candidate, idf: dict[str, float]) -> float
 
 def idf_of(doc_freq: int, doc_count: int) -> float:
     return math.log(1 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+def rank(query: AnalyzedQuery, cands: list[Candidate], idf: dict[str, float]) -> list[float]:
+    """The candidates' scores, with pseudo-relevance feedback: the words that the titles and
+    keywords of the best FEEDBACK_DOCS share (at least two of them), weighted by how rare they
+    are among the candidates, count as extra query words at FEEDBACK_WEIGHT. A listing that
+    names the topic in other words than the query, but in the words the best matches use,
+    moves up."""
+    scores = [score(query, c, idf) for c in cands]
+    if len(cands) < 2:
+        return scores
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    top = [cands[i] for i in order[:FEEDBACK_DOCS] if scores[i] > 0]
+    known = set(query.all_words)
+    stop = stopwords()
+    in_top: Counter[str] = Counter()
+    for c in top:
+        in_top.update(
+            {w for w in f"{c.words['title']} {c.words['keywords']}".split() if len(w) > 1}
+        )
+    df: Counter[str] = Counter()
+    for c in cands:
+        df.update(set(" ".join(c.words.values()).split()))
+    n = len(cands)
+    weight = {
+        w: k * math.log(1 + n / df[w])
+        for w, k in in_top.items()
+        if k >= min(2, len(top)) and w not in known and w not in stop
+    }
+    terms = sorted(weight, key=lambda w: (-weight[w], w))[:FEEDBACK_TERMS]
+    if not terms:
+        return scores
+    local_idf = {w: idf_of(df[w], n) for w in terms}
+    return [
+        s + sum(_term_score(QueryTerm(w), FEEDBACK_WEIGHT, c, local_idf) for w in terms)
+        for s, c in zip(scores, cands, strict=True)
+    ]

@@ -30,8 +30,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
+from django.core.files.images import ImageFile  # noqa: E402
+from PIL import Image as PILImage  # noqa: E402
 from pypdf import PdfWriter  # noqa: E402
 from wagtail.documents.models import Document  # noqa: E402
+from wagtail.images.models import Image  # noqa: E402
 
 from bench.load.nginx import access_entries  # noqa: E402
 from contracts.models import Contract  # noqa: E402
@@ -50,6 +53,12 @@ def pdf(text: str) -> bytes:
     writer.add_metadata({"/Title": text})
     out = io.BytesIO()
     writer.write(out)
+    return out.getvalue()
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()
 
 
@@ -180,6 +189,20 @@ def run() -> dict:
     checks["documents not public under /media/ (404)"] = (
         anonymous.get(HOST + direct, timeout=30).status_code == 404
     )
+
+    # Public media: a Wagtail image's original, straight from nginx.
+    image = Image(title="检查图片", file=ImageFile(io.BytesIO(png()), name="front-check.png"))
+    image.save()
+    image_path = image.file.url
+    picture = anonymous.get(HOST + image_path, timeout=30)
+    lines = logged(image_path, since)
+    checks["public image served by nginx (no upstream)"] = (
+        picture.status_code == 200
+        and picture.content == png()
+        and bool(lines)
+        and not any(e["upstream_status"] for e in lines)
+    )
+    since = LOG.stat().st_size
 
     # Static files: nginx itself, HTTP/2, long cache for hashed names.
     static_path = staticfiles_storage.url("css/site.css") if _has_static("css/site.css") else None

@@ -4,6 +4,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.tables import ImportFileError, ImportReport, header_key
@@ -25,7 +26,7 @@ INDUSTRY_COLUMN = Column("industry", "行业", ("所属行业", "产业", "所�
 
 class Importer:
     kind = ""
-    label = ""
+    label: str | Promise = ""
     columns: tuple[Column, ...] = ()
 
     def __init__(self, *, filename: str = "", options: dict | None = None):

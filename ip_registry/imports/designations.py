@@ -3,6 +3,7 @@
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import validate_uscc
 from core.vocabularies import vocabulary_lookup
@@ -13,7 +14,7 @@ from ip_registry.models import Designation, Enterprise
 
 class DesignationImporter(Importer):
     kind = "designations"
-    label = "企业认定"
+    label = gettext_lazy("企业认定")
     columns = (
         USCC_COLUMN,
         Column("year", "年度", ("认定年度", "年份"), True),
@@ -30,7 +31,7 @@ class DesignationImporter(Importer):
         errors = []
         cleaned = {}
         try:
-            uscc = validated(validate_uscc, required(row, "uscc", "统一社会信用代码"))
+            uscc = validated(validate_uscc, required(row, "uscc", _("统一社会信用代码")))
             cleaned["enterprise_id"] = self.enterprises.get(uscc)
             if cleaned["enterprise_id"] is None:
                 errors.append(

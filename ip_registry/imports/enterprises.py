@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import validate_uscc
 from core.models import Organization
@@ -14,7 +15,7 @@ from ip_registry.signals import registry_bulk_changed
 
 class EnterpriseImporter(Importer):
     kind = "enterprises"
-    label = "企业"
+    label = gettext_lazy("企业")
     columns = (
         USCC_COLUMN,
         Column("name", "企业名称", ("名称", "单位名称", "enterprise_name", "company"), True),
@@ -33,7 +34,7 @@ class EnterpriseImporter(Importer):
         errors = []
         cleaned = {}
         try:
-            cleaned["uscc"] = validated(validate_uscc, required(row, "uscc", "统一社会信用代码"))
+            cleaned["uscc"] = validated(validate_uscc, required(row, "uscc", _("统一社会信用代码")))
         except RowInvalid as exc:
             errors += exc.messages
         name = str(row.get("name", "")).strip()

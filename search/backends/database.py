@@ -593,23 +593,30 @@ class DatabaseBackend:
         }  # fmt: skip
         doc_count = self._doc_count()
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.match_words}
-        scored = []
+        cands, entry_ids, published = [], [], {}
         for entry_id, _r in stage_one:
             row = rows.get(entry_id)
             if row is None:
                 continue
             _id, title, keywords, summary, body, tw, kw, sw, bw, published_at = row
-            cand = ranking.Candidate(
-                key=entry_id,
-                fields={
-                    "title": analysis.normalize(title),
-                    "keywords": " ".join(analysis.normalize(k) for k in keywords),
-                    "summary": analysis.normalize(summary),
-                    "body": analysis.normalize(body),
-                },
-                words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
+            cands.append(
+                ranking.Candidate(
+                    key=entry_id,
+                    fields={
+                        "title": analysis.normalize(title),
+                        "keywords": " ".join(analysis.normalize(k) for k in keywords),
+                        "summary": analysis.normalize(summary),
+                        "body": analysis.normalize(body),
+                    },
+                    words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
+                )
             )
-            scored.append((entry_id, ranking.score(query, cand, idf), published_at))
+            entry_ids.append(entry_id)
+            published[entry_id] = published_at
+        scored = [
+            (entry_id, s, published[entry_id])
+            for entry_id, s in zip(entry_ids, ranking.rank(query, cands, idf), strict=True)
+        ]
         scored.sort(key=lambda x: (-x[1], -(x[2].timestamp() if x[2] else 0), x[0]))
         return [(i, s) for i, s, _ in scored[params.offset : params.offset + params.page_size]]
 

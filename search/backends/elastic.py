@@ -195,26 +195,30 @@ def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) ->
         w: ranking.idf_of(int(buckets.get(w, {}).get("doc_count", 0)), doc_count)
         for w in query.match_words
     }
-    scored = []
+    cands = []
     for h in raw_hits:
         src = h["_source"]
-        candidate = ranking.Candidate(
-            key=h,
-            fields={
-                "title": src.get("title") or "",
-                "keywords": " ".join(src.get("keywords") or []),
-                "summary": src.get("summary") or "",
-                "body": src.get("body") or "",
-            },
-            words={
-                "title": " ".join(src.get("title_words") or []),
-                "keywords": " ".join(src.get("keyword_words") or []),
-                "summary": " ".join(src.get("summary_words") or []),
-                "body": " ".join(src.get("body_words") or []),
-            },
+        cands.append(
+            ranking.Candidate(
+                key=h,
+                fields={
+                    "title": src.get("title") or "",
+                    "keywords": " ".join(src.get("keywords") or []),
+                    "summary": src.get("summary") or "",
+                    "body": src.get("body") or "",
+                },
+                words={
+                    "title": " ".join(src.get("title_words") or []),
+                    "keywords": " ".join(src.get("keyword_words") or []),
+                    "summary": " ".join(src.get("summary_words") or []),
+                    "body": " ".join(src.get("body_words") or []),
+                },
+            )
         )
-        h["_score"] = ranking.score(query, candidate, idf)
-        scored.append((h["_score"], src.get("published_at") or "", h))
+    scored = []
+    for h, score in zip(raw_hits, ranking.rank(query, cands, idf), strict=True):
+        h["_score"] = score
+        scored.append((score, h["_source"].get("published_at") or "", h))
     scored.sort(key=lambda x: (-x[0], _negated(x[1])))
     return [h for _, _, h in scored]
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from contracts import services
+from contracts.certificates import certificate_html
 from contracts.cleaning import choice_code
 from contracts.models import ContractType, Status
 
@@ -80,3 +81,10 @@ def test_api_errors_are_in_english(english):
     assert response.json()["detail"] == (
         "No registration matches this registration number and verification code"
     )
+
+
+def test_the_registration_certificate_stays_chinese_for_an_english_officer(registered):
+    with translation.override("en"):
+        html = certificate_html(contract=registered, base_url="https://tech.panjin.example")
+    assert "技术合同登记证明" in html
+    assert "Technology contract registration certificate" not in html

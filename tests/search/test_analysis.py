@@ -93,5 +93,9 @@ def test_query_characters_are_a_back_off():
     assert query.chars == ("毛", "蟹", "养", "殖")
     assert set(query.chars) <= set(query.match_words)
     assert not set(query.chars) & set(query.all_words)  # highlights mark words, not characters
+    # An acronym backs off to the characters of the expansion the corpus defines for it, so a
+    # document that shortens the Chinese name (蓄热焚烧) still shares them.
+    rto = analysis.analyze_query("RTO", synonyms=build_map([["rto", "蓄热式热力焚烧"]]))
+    assert set("蓄热式力焚烧") == set(rto.chars)
     # A one-character query is its own word: nothing to back off to.
     assert analysis.analyze_query("稻", synonyms={}).chars == ()

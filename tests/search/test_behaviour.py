@@ -31,8 +31,11 @@ def test_traditional_query_matches_simplified_text(backend_name):
 
 
 def test_synonym_absent_from_text(backend_name):
-    # 磕头机 is written nowhere; the documents say 抽油机.
-    assert ids(run(q="磕头机"))[0] == "S-T-A13"
+    # 磕头机 is written nowhere; the documents say 抽油机 (the retrofit offer, the welding and
+    # the well-automation demands, in an order that feedback from the best matches may change).
+    top = run(q="磕头机").results[:3]
+    assert "S-T-A13" in [r.external_id for r in top]
+    assert all("抽油机" in r.title for r in top)
 
 
 def test_everyday_name_backs_off_to_its_characters(backend_name):

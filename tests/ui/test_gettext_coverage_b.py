@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("contracts",)  # marketplace, plan and search join as they are wrapped
+APPS = ("contracts", "marketplace")  # plan and search join as they are wrapped
 HAN = re.compile(r"[\u4e00-\u9fff]")
 GETTEXT = {
     "_",
@@ -27,7 +27,12 @@ API_DOC_KEYWORDS = {"summary", "description"}
 # Whole modules that are data.
 DATA_MODULES = {
     "contracts/demo.py": "demo content (company names, topics, notes) written into the database",
+    "marketplace/demo.py": "demo content: sample listings, topics and inquiry texts",
+    "marketplace/taxonomy.py": "seed vocabularies (cooperation modes, holder types), aliases",
 }
+_COMMAND_HELP = (
+    "a command's `help`: typed str by Django, and commands run in the site language (zh-hans)"
+)
 # (module, enclosing definition) → why the Chinese literals there are data, not messages.
 DATA = {
     ("contracts/inquiries.py", "INDUSTRY_FIELDS"): "platform industry names matched against data",
@@ -35,6 +40,12 @@ DATA = {
         "the draft contract's name, which is printed on the Chinese registration certificate"
     ),
     ("contracts/api.py", "_coded"): "OpenAPI schema text (see API_DOC_KEYWORDS)",
+    ("marketplace/services.py", "organization_for_import"): (
+        "words of Chinese organisation names (大学, 研究所…) that classify an imported owner"
+    ),
+    ("marketplace/management/commands/check_listing_patents.py", "Command"): _COMMAND_HELP,
+    ("marketplace/management/commands/import_listings.py", "Command"): _COMMAND_HELP,
+    ("marketplace/management/commands/notify_expiring_listings.py", "Command"): _COMMAND_HELP,
 }
 
 
