@@ -698,7 +698,7 @@ def inquiry_create(
         if acting is None:
             raise PermissionDenied(_("只能以本人所属机构的名义询价"))
     if listing.organization is None:
-        raise ValidationError("该挂牌没有发布机构，不能询价")
+        raise ValidationError(_("该挂牌没有发布机构，不能询价"))
     _inquiry_rate_check(user=buyer, now=now)
     inquiry = Inquiry.objects.create(
         listing_id=listing.pk,
