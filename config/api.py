@@ -1,4 +1,5 @@
 from http import HTTPStatus
+from typing import Any
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -7,6 +8,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -16,8 +18,30 @@ from core.api_errors import register_chinese_errors
 from core.auth import api_auth
 from ip_registry.api import router as ip_registry_router
 
-api = NinjaAPI(
-    title=gettext_lazy("盘锦科技成果交易与知识产权登记平台 API"),  # type: ignore[arg-type]  # ninja's encoder renders lazy text
+
+def _forced(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):  # in place: ninja's OpenAPISchema is a dict with its own __init__
+        for key, item in value.items():
+            value[key] = _forced(item)
+    elif isinstance(value, list):
+        value[:] = [_forced(item) for item in value]
+    elif isinstance(value, tuple):
+        return tuple(_forced(item) for item in value)
+    return value
+
+
+class TranslatedNinjaAPI(NinjaAPI):
+    """Summaries, descriptions and titles are lazy translations: the schema is handed out as plain
+    text in the reader's language, so every consumer (the JSON view, schemathesis) can encode it."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return _forced(super().get_openapi_schema(*args, **kwargs))
+
+
+api = TranslatedNinjaAPI(
+    title=gettext_lazy("盘锦科技成果交易与知识产权登记平台 API"),  # type: ignore[arg-type]  # forced to text in the schema
     version="1",
     urls_namespace="api-v1",
     auth=api_auth,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -51,9 +52,13 @@ def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> WithJsonSchema
     The services resolve the value (contracts.cleaning.choice_code), so an unknown one is a 400
     with the allowed values in Chinese, like every other validation error of this API.
     """
-    pairs = list(choices.choices) if isinstance(choices, type) else list(choices)
-    # str(): the labels are lazy translations, and the schema is JSON (its Chinese names).
-    values = [code for code, _label in pairs] + [str(label) for _code, label in pairs]
+    # Labels are lazy translations; the schema lists the Chinese names the services accept.
+    with translation.override(settings.LANGUAGE_CODE):
+        pairs = [
+            (code, str(label))
+            for code, label in (choices.choices if isinstance(choices, type) else choices)
+        ]
+    values = [code for code, _label in pairs] + [label for _code, label in pairs]
     described = "；".join(f"{code} = {label}" for code, label in pairs)
     return WithJsonSchema(
         {
