@@ -10,7 +10,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from core.models import District, Organization
+from core.models import District, Organization, StoredFile
 from core.storage import private_files
 
 
@@ -354,7 +354,7 @@ class IPItem(models.Model):
         return self.number
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     class Kind(models.TextChoices):
         SIGNED_CONTRACT = "signed_contract", _("签字盖章的合同文本")
         PROOF = "proof", _("证明文件（专利证书等）")
@@ -363,20 +363,9 @@ class Attachment(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     file = models.FileField(storage=private_files, upload_to="contracts/attachments/%Y/")
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = verbose_name_plural = _("合同附件")
-
-    def __str__(self):
-        return self.original_name
 
 
 class ChangeRequest(models.Model):

@@ -230,6 +230,27 @@ class TokenGrant(models.Model):
         return f"{self.token_id} {self.scope} → {self.expires_at:%Y-%m-%d}"
 
 
+class StoredFile(models.Model):
+    """A private upload a record keeps (a contract's attachment, a report's evidence): the name
+    its uploader gave it, its size and digest, who uploaded it and when. The subclass adds the
+    `file` with its folder; core.uploads.StoredUpload fills the rest (`record_fields`)."""
+
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class AuditEntry(models.Model):
     """Who did what to which object, with the changed fields; written by services."""
 

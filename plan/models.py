@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District
+from core.models import District, StoredFile
 from core.storage import private_files
 
 
@@ -222,23 +222,12 @@ class Report(models.Model):
         )
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     report = models.ForeignKey(Report, related_name="evidence", on_delete=models.CASCADE)
     file = models.FileField(storage=private_files, upload_to="plan/evidence/%Y/")
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = verbose_name_plural = _("佐证材料")
-
-    def __str__(self):
-        return self.original_name
 
 
 class RDRequirement(models.Model):

@@ -74,6 +74,12 @@ ALLOWED = {
     "core/demo.py": "demo content (organisations, people, places) written to the database",
     # ip_registry
     "ip_registry/demo.py": "demo content (enterprises, patents, designations) for the database",
+    **{
+        f"ip_registry/imports/base.py:{name}": (
+            "the Chinese column headers import files carry, shared by several importers"
+        )
+        for name in ("USCC_COLUMN", "DISTRICT_COLUMN", "INDUSTRY_COLUMN")
+    },
     "ip_registry/imports/enterprises.py:EnterpriseImporter.columns": (
         "the Chinese column headers import files carry, matched against each file's header"
     ),
