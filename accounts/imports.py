@@ -5,16 +5,14 @@ The row loop is this module's own because ip_registry's run is keyed by its thre
 kinds; the reading, header aliases, `第 N 行：…` messages and the all-or-nothing rule are shared.
 """
 
-import time
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from core.identifiers import validate_uscc
 from core.models import District, Industry, Organization
-from core.tables import ImportFileError, ImportReport, header_key, read_table
-from ip_registry.imports.base import Column, Importer
+from core.tables import ImportReport, header_key
+from ip_registry.imports.base import DISTRICT_COLUMN, INDUSTRY_COLUMN, USCC_COLUMN, Column, Importer
 from ip_registry.imports.cells import RowInvalid
+from ip_registry.imports.run import importer_run
 from ip_registry.models import name_key
 
 KINDS = (
@@ -24,19 +22,15 @@ KINDS = (
 )
 
 
-class _Rollback(Exception):
-    pass
-
-
 class OrganizationImporter(Importer):
     kind = "organizations"
     label = "机构"
     columns = (
-        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True),
+        USCC_COLUMN,
         Column("name", "机构名称", ("名称", "单位名称", "企业名称", "organization_name"), True),
         Column("kind", "机构类型", ("类型", "单位类型", "type", "org_type")),
-        Column("district", "所属区县", ("区县", "所在区县", "地区", "功能区")),
-        Column("industry", "行业", ("所属行业", "产业", "所属产业")),
+        DISTRICT_COLUMN,
+        INDUSTRY_COLUMN,
         Column("address", "地址", ("通讯地址", "住所")),
         Column("contact_name", "联系人", ("contact",)),
         Column("contact_phone", "联系电话", ("电话", "phone")),
@@ -118,41 +112,6 @@ class OrganizationImporter(Importer):
 def organizations_import(*, data: bytes, filename: str, dry_run: bool = False) -> ImportReport:
     """All or nothing: any invalid row and nothing is written. Raises ImportFileError when
     the file as a whole is unusable."""
-    started = time.perf_counter()
-    importer = OrganizationImporter(filename=filename)
-    header, rows, _estimate = read_table(data, filename)
-    if not any(header):
-        raise ImportFileError("文件为空或第 1 行没有表头")
-    mapping = importer.map_header(header)
-    report = ImportReport(kind=importer.kind, filename=filename, dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            importer.prepare()
-            seen: dict[str, int] = {}
-            valid: list[tuple[int, dict]] = []
-            for number, values in rows:
-                if all(v in ("", None) for v in values):
-                    continue
-                report.total += 1
-                row = {key: (values[i] if i < len(values) else "") for key, i in mapping.items()}
-                try:
-                    cleaned = importer.clean(row)
-                    if cleaned["uscc"] in seen:
-                        raise RowInvalid(f"与第 {seen[cleaned['uscc']]} 行重复")
-                    seen[cleaned["uscc"]] = number
-                except RowInvalid as exc:
-                    report.rejected += 1
-                    for message in exc.messages:
-                        report.error(number, message)
-                    continue
-                valid.append((number, cleaned))
-            if report.total == 0:
-                raise ImportFileError("文件中没有数据行")
-            importer.write(valid, report)
-            if dry_run or report.errors:
-                raise _Rollback
-            report.committed = True
-    except _Rollback:
-        pass
-    report.seconds = time.perf_counter() - started
-    return report
+    return importer_run(
+        OrganizationImporter(filename=filename), data=data, filename=filename, dry_run=dry_run
+    )

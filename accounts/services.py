@@ -188,17 +188,31 @@ def organization_apply(
     return organization
 
 
+def _organization_decide(
+    organization: Organization, *, reviewer: User, status: str, reason: str, refused: str
+) -> Organization:
+    """Record the reviewer's decision on a pending application (row locked)."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.status != Organization.Status.PENDING:
+        raise ValidationError(refused)
+    organization.status = status
+    organization.reviewed_by = reviewer
+    organization.reviewed_at = timezone.now()
+    organization.review_reason = reason
+    organization.save()
+    return organization
+
+
 @transaction.atomic
 def organization_approve(*, reviewer: User, organization: Organization) -> Organization:
     _require_reviewer(reviewer)
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    if organization.status != Organization.Status.PENDING:
-        raise ValidationError("只有待审核的申请可以通过")
-    organization.status = Organization.Status.APPROVED
-    organization.reviewed_by = reviewer
-    organization.reviewed_at = timezone.now()
-    organization.review_reason = ""
-    organization.save()
+    organization = _organization_decide(
+        organization,
+        reviewer=reviewer,
+        status=Organization.Status.APPROVED,
+        reason="",
+        refused="只有待审核的申请可以通过",
+    )
     applicant = organization.applicant
     if applicant is not None and applicant.is_active:
         _join(applicant, organization, Membership.Role.ADMINISTRATOR)
@@ -220,14 +234,13 @@ def organization_reject(*, reviewer: User, organization: Organization, reason: s
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写不通过的理由，申请人会看到它")
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    if organization.status != Organization.Status.PENDING:
-        raise ValidationError("只有待审核的申请可以驳回")
-    organization.status = Organization.Status.REJECTED
-    organization.reviewed_by = reviewer
-    organization.reviewed_at = timezone.now()
-    organization.review_reason = reason[:2000]
-    organization.save()
+    organization = _organization_decide(
+        organization,
+        reviewer=reviewer,
+        status=Organization.Status.REJECTED,
+        reason=reason[:2000],
+        refused="只有待审核的申请可以驳回",
+    )
     if organization.applicant is not None:
         _mail(
             to=[organization.applicant.email],

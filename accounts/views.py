@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,21 +27,16 @@ from accounts.forms import (
     TokenForm,
 )
 from accounts.models import Invitation, JoinRequest
+from core.exports import download_response
+from core.feedback import flash_form_errors, form_add_validation_error, service_run
 from core.models import Membership, Organization
+from core.private_files import stored_file_response
 from core.roles import Role, user_has_role
 from core.selectors import (
     ACTING_ORGANIZATION_SESSION_KEY,
     acting_organization,
     organizations_for_user,
 )
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def admin_login(request):
@@ -102,7 +97,7 @@ def organization_apply(request):
             taken = exc.organization
             form.add_error("uscc", exc.messages)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_validation_error(form, exc)
         else:
             messages.success(
                 request, f"已提交“{organization.name}”的申请，审核结果会通过站内和邮件通知您"
@@ -118,7 +113,7 @@ def organization_join(request):
         try:
             join_request = services.join_request_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -161,31 +156,19 @@ def _redirect_members(organization) -> HttpResponse:
     return redirect("accounts:organization_members", pk=organization.pk)
 
 
-def _apply(request, action, success: str):
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-
-
 @login_required
 @require_POST
 def invitation_create(request, pk):
     organization = _administered(request, pk)
     form = InvitationForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return _redirect_members(organization)
     # The site's one public address (DJANGO_SITE_URL), as in every other e-mailed link.
     path = reverse("accounts:invitation", kwargs={"key": "KEY"}).replace("KEY", "{key}")
     accept_url = settings.SITE_URL + path
     email = form.cleaned_data["email"]
-    _apply(
+    service_run(
         request,
         lambda: services.invitation_create(
             actor=request.user, organization=organization, email=email, accept_url=accept_url
@@ -211,7 +194,7 @@ def join_request_decide(request, pk):
     join_request = get_object_or_404(JoinRequest, pk=pk)
     organization = _administered(request, join_request.organization_id)
     accept = request.POST.get("decision") == "accept"
-    _apply(
+    service_run(
         request,
         lambda: services.join_request_decide(
             actor=request.user,
@@ -235,7 +218,7 @@ def member_remove(request, pk):
         not organizations_for_user(user=request.user).filter(pk=membership.organization_id).exists()
     ):
         raise Http404("没有这个成员")
-    _apply(
+    service_run(
         request,
         lambda: services.membership_remove(actor=request.user, membership=membership),
         f"已退出“{membership.organization.name}”"
@@ -255,7 +238,7 @@ def member_role(request, pk):
     form = MemberRoleForm(request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]
-        _apply(
+        service_run(
             request,
             lambda: services.membership_set_role(
                 actor=request.user, membership=membership, role=role
@@ -321,13 +304,13 @@ def review_decide(request, pk):
     _require_reviewer(request)
     organization = get_object_or_404(Organization, pk=pk)
     if request.POST.get("decision") == "approve":
-        _apply(
+        service_run(
             request,
             lambda: services.organization_approve(reviewer=request.user, organization=organization),
             f"已通过“{organization.name}”",
         )
     else:
-        _apply(
+        service_run(
             request,
             lambda: services.organization_reject(
                 reviewer=request.user,
@@ -350,16 +333,13 @@ def licence(request, pk):
         raise PermissionDenied("营业执照仅审核人员和申请人可以查看")
     if not organization.licence:
         raise Http404("没有上传执照")
-    response = FileResponse(organization.licence.open("rb"))
     name = organization.licence.name.rsplit("/", 1)[-1]
-    response["Content-Type"] = {
+    content_type = {
         "pdf": "application/pdf",
         "jpg": "image/jpeg",
         "png": "image/png",
     }.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(organization.licence, filename=name, content_type=content_type)
 
 
 # Tokens --------------------------------------------------------------------------------------
@@ -373,7 +353,7 @@ def tokens(request):
         try:
             _, created_key = services.api_token_issue(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_validation_error(form, exc)
         else:
             form = TokenForm()
     response = render(
@@ -405,11 +385,11 @@ def token_revoke(request, pk):
 @login_required
 def personal_data(request):
     data = selectors.user_personal_data(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    return download_response(
+        json.dumps(data, ensure_ascii=False, indent=2).encode(),
+        filename=f"personal-data-{request.user.pk}.json",
+        content_type="application/json",
     )
-    response["Content-Disposition"] = f'attachment; filename="personal-data-{request.user.pk}.json"'
-    return response
 
 
 @login_required
@@ -422,7 +402,7 @@ def close_account(request):
             try:
                 services.user_close(user=request.user)
             except ValidationError as exc:
-                _form_error(form, exc)
+                form_add_validation_error(form, exc)
             else:
                 logout(request)
                 messages.success(request, "您的账户已注销，个人信息已删除")

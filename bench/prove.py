@@ -12,15 +12,17 @@ load comes from a second process: locust, headless, bench/load/locustfile.py.
 Phases: capacity probe (/healthz vs the search page, alone, same server), the mixed load, fuzzing
 of the live server (bench/load/fuzz_live.py: schemathesis with a fresh printed seed, every write
 read back, 5xx counted from gunicorn's access log), the faults (Elasticsearch killed mid-load,
-PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch), then
-the in-process fuzz suites (schemathesis, Hypothesis) with their bounded example counts. Exits 1
-when anything failed. Writes bench/results/prove-<scale>.md and the marked block in
-docs/proof.md.
+PostgreSQL restarted mid-load, the upload size limit, the task worker killed mid-batch, then
+the node holding the primary shard of a three-node cluster killed mid-load, with
+bench/load/es_cluster.py), then the in-process fuzz suites (schemathesis, Hypothesis) with their
+bounded example counts. Exits 1 when anything failed. Writes bench/results/prove-<scale>.md and
+the marked block in docs/proof.md.
 """
 
 import argparse
 import contextlib
 import csv
+import itertools
 import json
 import os
 import re
@@ -28,6 +30,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -39,6 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.load.es_cluster import ElasticsearchCluster  # noqa: E402
+from bench.load.nginx import Nginx, access_summary, unit_command  # noqa: E402
+
 PY = str(ROOT / ".venv/bin/python")
 LOCUST = str(ROOT / ".venv/bin/locust")
 GUNICORN = str(ROOT / ".venv/bin/gunicorn")
@@ -70,8 +77,10 @@ def http_get(url: str, *, timeout: float = 10.0, headers: dict | None = None):
     headers = {"X-Forwarded-Proto": "https", **(headers or {})}
     url = urllib.parse.quote(url, safe=":/?&=%")
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our own http:// URLs
+    # nginx's throwaway certificate is its own CA (REQUESTS_CA_BUNDLE, set when nginx starts).
+    context = ssl.create_default_context(cafile=os.environ.get("REQUESTS_CA_BUNDLE") or None)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # noqa: S310
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", "replace")
@@ -181,7 +190,13 @@ class Elasticsearch:
         return f"http://127.0.0.1:{self.port}"
 
     def running(self) -> bool:
-        return http_get(self.url, timeout=3)[0] == 200
+        # By its pid file, as bin/elasticsearch decides: `GET /` answers 405 on this build, and
+        # a probe that times out under load must not make a node someone else runs ours to stop.
+        try:
+            os.kill(int((self.run_dir / "elasticsearch.pid").read_text().strip()), 0)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def start(self) -> None:
         was_running = self.running()
@@ -207,11 +222,17 @@ class Stack:
     workers: int
     processes: dict = field(default_factory=dict)
     worker_restarts: int = 0
+    nginx: Nginx | None = None
     _stop_supervisor: bool = False
     _paused: bool = False
 
     @property
     def host(self) -> str:
+        """Where clients go: nginx (TLS) once it runs, gunicorn itself before."""
+        return self.nginx.url if self.nginx else self.upstream
+
+    @property
+    def upstream(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     @property
@@ -244,42 +265,36 @@ class Stack:
         return result
 
     def start_web(self) -> None:
+        """deploy/systemd/panjin-web.service's ExecStart (gunicorn, deploy/gunicorn.conf.py)."""
         out = open(self.base / "gunicorn.log", "a")  # noqa: SIM115 - closed with the process
+        argv, unit_env = unit_command("panjin-web.service")
         self.processes["gunicorn"] = subprocess.Popen(
-            [
-                GUNICORN,
-                "config.wsgi:application",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-                # The live fuzz phase counts 5xx from here, not from its own verdicts.
-                "--access-logfile",
-                str(self.access_log),
-                "--access-logformat",
-                "%(s)s %(m)s %(U)s",
-            ],
+            argv,
             cwd=ROOT,
-            env=self.env,
+            env={
+                **self.env,
+                **unit_env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "GUNICORN_WORKERS": str(self.workers),
+                # Kept beside nginx's log: the app's own view of the same requests.
+                "GUNICORN_ACCESS_LOG": str(self.access_log),
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
-        while http_get(self.host + "/healthz", timeout=2)[0] != 200:
+        while http_get(self.upstream + "/healthz", timeout=2)[0] != 200:
             if time.monotonic() > deadline or self.processes["gunicorn"].poll() is not None:
                 raise SystemExit(f"prove: gunicorn did not come up, see {self.base}/gunicorn.log")
             time.sleep(0.5)
 
     def start_worker(self) -> None:
         out = open(self.base / "worker.log", "a")  # noqa: SIM115 - closed with the process
+        argv, unit_env = unit_command("panjin-worker.service")  # search_sync --forever
         self.processes["worker"] = subprocess.Popen(
-            [PY, "manage.py", "search_sync", "--forever", "--interval", "1"],
+            argv,
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **unit_env},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -312,6 +327,8 @@ class Stack:
 
     def stop(self) -> None:
         self._stop_supervisor = True
+        if self.nginx:
+            self.nginx.stop()
         for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
@@ -320,6 +337,29 @@ class Stack:
                 process.wait(timeout=15)
             if process.poll() is None:
                 process.kill()
+
+
+def start_front(stack: Stack, env: dict, args) -> None:
+    """nginx with deploy/nginx/panjin.conf.template in front of gunicorn; every client after
+    this (locust, the fuzzers, the probes) talks HTTPS to it and trusts its throwaway CA."""
+    stack.nginx = Nginx(
+        base=stack.base / "nginx",
+        https_port=free_port(args.tls_port),
+        http_port=free_port(args.http_port),
+        upstream=f"127.0.0.1:{stack.port}",
+        env=env,
+    )
+    stack.nginx.start()
+    for target in (os.environ, env):
+        target["REQUESTS_CA_BUNDLE"] = str(stack.nginx.certificate)
+    env["PROVE_HOST"] = stack.host
+    env["PROVE_NGINX_LOG"] = str(stack.nginx.access_log)
+    env["PROVE_HTTP_PORT"] = str(stack.nginx.http_port)
+    deadline = time.monotonic() + 30
+    while http_get(stack.host + "/healthz", timeout=2)[0] != 200:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"prove: nginx does not answer, see {stack.nginx.base}/error.log")
+        time.sleep(0.5)
 
 
 # -- locust ----------------------------------------------------------------------------------
@@ -555,6 +595,187 @@ def phase_es_kill(stack: Stack, fixture: Path, es: Elasticsearch, *, users: int)
     )
 
 
+# The cluster fault: the node holding the search index's primary shard is SIGKILLed at
+# CLUSTER_KILL_AT seconds into a CLUSTER_LOAD_SECONDS load, restarted CLUSTER_DOWN_SECONDS later
+# (as its service manager would); the cluster must be green with every node back within
+# CLUSTER_GREEN_WITHIN seconds of that restart, and at least CLUSTER_MIN_PROBES searches must
+# have been served by Elasticsearch between the kill and green.
+CLUSTER_LOAD_SECONDS = 120
+CLUSTER_KILL_AT = 20
+CLUSTER_DOWN_SECONDS = 20
+CLUSTER_GREEN_WITHIN = 150.0
+CLUSTER_MIN_PROBES = 10
+SEARCH_ENDPOINTS = ("/search/?q=", "/api/v1/search?q=")
+FALLBACK_LOG = re.compile(r"Elasticsearch (search|suggest) failed, using the database")
+
+
+def phase_es_cluster(
+    stack: Stack, fixture: Path, cluster: ElasticsearchCluster, *, users: int
+) -> Outcome:
+    """Three Elasticsearch nodes, ELASTICSEARCH_REPLICAS=1, the app given all three URLs: SIGKILL
+    the node holding the primary shard mid-load and restart it. No search fails or falls back
+    to the database, no write is lost, and the cluster turns green again by itself."""
+    log("three-node cluster: ES_NODES=3 bin/elasticsearch start")
+    cluster.start()
+    env = {**stack.env, "ELASTICSEARCH_URL": cluster.urls, "ELASTICSEARCH_REPLICAS": "1"}
+    # The same nginx, port and settings; gunicorn and the worker restarted with the cluster's
+    # URLs (one worker drains the outbox: for this phase, into the cluster).
+    app = Stack(
+        base=stack.base / "es-cluster",
+        env=env,
+        port=stack.port,
+        workers=stack.workers,
+        nginx=stack.nginx,
+    )
+    app.base.mkdir(exist_ok=True)
+    alias = f"{env['ELASTICSEARCH_INDEX_PREFIX']}-search"
+    stack.pause_worker()
+    web = stack.processes["gunicorn"]
+    web.terminate()
+    web.wait(timeout=30)
+    try:
+        log("search_index rebuild into the cluster (replicas 1)")
+        app.manage(
+            "search_index", "rebuild", "--backend", "elasticsearch", "--workers", "2", capture=True
+        )
+        copies = cluster.shard_copies(alias)
+        app.start_web()
+        app.start_worker()
+        app.supervise_worker()
+        return _cluster_fault(app, fixture, cluster, alias, copies, users=users)
+    finally:
+        app.nginx = None  # the first stack's, which stays up
+        app.stop()
+        stack.start_web()
+        stack.resume_worker()
+        with contextlib.suppress(Exception):
+            cluster.drop(f"{env['ELASTICSEARCH_INDEX_PREFIX']}*")
+
+
+def _cluster_fault(
+    app: Stack,
+    fixture: Path,
+    cluster: ElasticsearchCluster,
+    alias: str,
+    copies: list[dict],
+    *,
+    users: int,
+) -> Outcome:
+    queries = json.loads(fixture.read_text(encoding="utf-8"))["queries"]
+    # (time, status, backend, seconds) of a search every 0.5 s, beside the load.
+    probes: list[tuple[float, int, str, float]] = []
+    probing = threading.Event()
+
+    def probe():
+        for q in itertools.cycle(queries):
+            if probing.is_set():
+                return
+            started = time.time()
+            status, body = http_get(f"{app.host}/api/v1/search?q={q}", timeout=30)
+            try:
+                backend = json.loads(body).get("backend", "?") if status == 200 else "-"
+            except json.JSONDecodeError:
+                backend = "?"
+            probes.append((started, status, backend, time.time() - started))
+            time.sleep(0.5)
+
+    run = locust(app, fixture, "fault-es-cluster", MIX, users=users, seconds=CLUSTER_LOAD_SECONDS)
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    time.sleep(CLUSTER_KILL_AT)
+    holder = cluster.primary_holder(alias)
+    t_kill = time.time()
+    pid = cluster.kill(holder)
+    log(f"killed {holder.name} (pid {pid}), which held the primary shard of {alias}")
+    moved_to, failover = cluster.wait_for_primary_elsewhere(alias, holder, timeout=60)
+    log(f"primary on {moved_to.name if moved_to else '?'} after {failover or -1:.1f}s")
+    time.sleep(max(0.0, t_kill + CLUSTER_DOWN_SECONDS - time.time()))
+    t_restart = time.time()
+    log(f"restarting {holder.name} (bin/elasticsearch start starts the nodes that are down)")
+    restarter = threading.Thread(target=cluster.start_down_nodes, daemon=True)
+    restarter.start()
+    every = len(cluster.nodes)
+    rejoined = cluster.wait_for_status("yellow", timeout=CLUSTER_GREEN_WITHIN, nodes=every)
+    left = max(0.0, t_restart + CLUSTER_GREEN_WITHIN - time.time())
+    green = cluster.wait_for_status("green", timeout=left, nodes=every)
+    t_green = time.time()
+    green = None if green is None else t_green - t_restart
+    log(f"{holder.name} rejoined {rejoined or -1:.0f}s after its restart, green {green or -1:.0f}s")
+    restarter.join(timeout=300)
+    run.wait()
+    probing.set()
+    prober.join(timeout=60)
+    checked = verify(app, run, drain_timeout=300)
+    writes = (
+        [json.loads(x) for x in run.writes.read_text().splitlines()] if run.writes.exists() else []
+    )
+    during = sum(1 for w in writes if t_kill <= w["t"] <= t_green)
+    statuses = run.statuses()
+    bad = statuses["bad"]
+    five = [b for b in bad if b[3] >= 500 or b[3] == 0]
+    failed_searches = [b for b in bad if b[2] in SEARCH_ENDPOINTS] + [
+        p for p in probes if p[1] != 200
+    ]
+    served = dict(statuses.get("search_backends", {}))
+    searches = sum(statuses["counts"].get(name, {}).get("200", 0) for name in SEARCH_ENDPOINTS)
+    log_text = (app.base / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
+    fallbacks_logged = len(FALLBACK_LOG.findall(log_text))
+    windows = {
+        "before": [p for p in probes if p[0] < t_kill],
+        "during": [p for p in probes if t_kill <= p[0] <= t_green],
+        "after": [p for p in probes if p[0] > t_green],
+    }
+    outage_on_es = sum(1 for p in windows["during"] if p[2] == "elasticsearch")
+    probe_ms = "/".join(
+        f"{sorted(p[3] for p in w)[len(w) // 2] * 1000:.0f}" if w else "–" for w in windows.values()
+    )
+    checks = {
+        "killed node held the primary": any(
+            c["prirep"] == "p" and c["node"] == holder.name for c in copies
+        ),
+        "replica promoted on another node (≤ 60s)": moved_to is not None,
+        "no search failed": not failed_searches,
+        "no 5xx": not five,
+        "no fallback in the app's log": fallbacks_logged == 0,
+        "every search served by Elasticsearch": set(served) == {"elasticsearch"}
+        and served["elasticsearch"] == searches,
+        f"≥ {CLUSTER_MIN_PROBES} searches on ES during the fault": outage_on_es
+        == len(windows["during"])
+        and outage_on_es >= CLUSTER_MIN_PROBES,
+        f"green with every node ≤ {CLUSTER_GREEN_WITHIN:.0f}s after restart": green is not None,
+        "writes during the fault": during > 0,
+        "index caught up": checked["outbox_pending"] == 0,
+        "writes lost = 0": checked["writes_lost"] == 0,
+    }
+    search_rows = [r for r in run.stats() if r["Name"] in SEARCH_ENDPOINTS]
+    p95 = "/".join(ms(r.get("95%")) for r in search_rows)
+    return Outcome.from_checks(
+        "Elasticsearch cluster: primary's node SIGKILLed + restarted (3 nodes, 1 replica)",
+        checks,
+        f"killed {holder.name}; primary on {moved_to.name if moved_to else '?'} "
+        f"{failover if failover is not None else -1:.1f}s later; node down "
+        f"{t_restart - t_kill:.0f}s, rejoined {rejoined if rejoined is not None else -1:.0f}s "
+        f"after its restart, green with {every} nodes "
+        f"{green if green is not None else -1:.0f}s after it (≤ {CLUSTER_GREEN_WITHIN:.0f}); "
+        f"searches {searches} (load) + {len(probes)} (probe), failed {len(failed_searches)} "
+        f"(≤ 0), served by the database {served.get('database', 0)} (responses) / "
+        f"{fallbacks_logged} (app log) (≤ 0); {outage_on_es}/{len(windows['during'])} probes "
+        f"on Elasticsearch between kill and green (≥ {CLUSTER_MIN_PROBES}); probe median "
+        f"{probe_ms} ms (before/during/after), load search p95 {p95} ms (page/API); "
+        f"{during} writes during the fault, {checked['writes']} in all; ",
+        writes_lost=checked["writes_lost"],
+        figures={
+            "bad5": five[:10],
+            "failed_searches": failed_searches[:10],
+            "served": served,
+            "verify": checked,
+            "copies": copies,
+            "probes": probes,
+            "t": {"kill": t_kill, "restart": t_restart, "green": t_green},
+        },
+    )
+
+
 def phase_pg_restart(stack: Stack, fixture: Path, pg: PostgresCluster, *, users: int) -> Outcome:
     """Restart the (throwaway) PostgreSQL cluster mid-load: 503s in the window, then recovery."""
     run = locust(stack, fixture, "fault-pg", MIX, users=users, seconds=60)
@@ -648,7 +869,8 @@ def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
         "--fixture",
         str(fixture),
         "--access-log",
-        str(stack.access_log),
+        # 5xx as the client got them: nginx's log when it fronts gunicorn.
+        str(stack.nginx.access_log if stack.nginx else stack.access_log),
         "--examples",
         str(examples),
         check=False,
@@ -667,7 +889,8 @@ def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
     summary = (
         f"seed {figures['seed']}: {figures['operations']} operations, {figures['calls']} calls, "
         f"{figures['writes']} writes, {figures['readbacks']} read-backs; property "
-        f"{figures['property_accepted']}/{figures['property_tried']} accepted; access log "
+        f"{figures['property_accepted']}/{figures['property_tried']} accepted; "
+        f"{'nginx ' if stack.nginx else ''}access log "
         f"{figures['logged_requests']} requests, 5xx {figures['five_xx']} (≤ 0); "
     )
     if figures["failures"]:
@@ -678,6 +901,45 @@ def phase_fuzz_live(stack: Stack, fixture: Path, examples: int) -> Outcome:
         summary,
         writes_lost=0,
         figures=figures,
+    )
+
+
+def phase_front(stack: Stack, results: dict) -> Outcome:
+    """nginx in front (deploy/nginx/): every request of the phases so far went through it with
+    no 5xx in its log, and bench/load/front_check.py's probes of what nginx serves itself
+    (static, HTTP/2, 301 to https, 413) and what only after the app allowed it
+    (X-Accel-Redirect)."""
+    if not stack.nginx:
+        return Outcome("nginx front server", False, 0, "nginx did not run")
+    seen = access_summary(stack.nginx.access_log)
+    sent = 0
+    if "load" in results:
+        rows = results["load"].figures.get("rows", [])
+        sent += sum(int(r["Request Count"] or 0) for r in rows if r["Name"] == "Aggregated")
+    if "fuzz-live" in results:
+        sent += int(results["fuzz-live"].figures.get("calls", 0))
+    result = stack.python("bench/load/front_check.py", check=False, timeout=300)
+    try:
+        probe = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        probe = {"passed": False, "detail": "no result: " + result.stderr[-500:], "checks": {}}
+    after = access_summary(stack.nginx.access_log)
+    checks = {
+        "load and fuzz went through nginx": sent > 0 and seen["requests"] >= sent,
+        "5xx in nginx's log = 0": seen["five_xx"] == 0,
+        "files sent via X-Accel-Redirect ≥ 2": after["accel_served"] >= 2,
+        **{f"probe: {k}": v for k, v in probe.get("checks", {}).items()},
+    }
+    summary = (
+        f"nginx access log: {seen['requests']} requests before the probes (≥ {sent} sent by "
+        f"the load and the live fuzz), {seen['proxied']} proxied to gunicorn, 5xx "
+        f"{seen['five_xx']} (≤ 0); probes: {len(probe.get('checks', {}))} checks, "
+        f"{after['accel_served']} files sent by nginx via X-Accel-Redirect, "
+        f"{after['http2']} HTTP/2 requests, {after['static_served']} static files from nginx; "
+        f"{probe.get('detail', '')}; "
+    )
+    return Outcome.from_checks(
+        "nginx front server", checks, summary, writes_lost=0, figures={"log": after, **probe}
     )
 
 
@@ -733,7 +995,8 @@ def ms(value) -> str:
 def render(scale: str, seconds_total: float, args, results: dict) -> str:
     lines = []
     lines.append(
-        f"make prove — scale {scale}, {os.cpu_count()} cores, gunicorn {args.workers} workers, "
+        f"make prove — scale {scale}, {os.cpu_count()} cores, nginx (TLS, HTTP/2) in front of "
+        f"gunicorn {args.workers} workers, "
         f"PostgreSQL ({'given database' if args.database_url else 'own cluster'}) + "
         f"Elasticsearch, {args.users} locust users; "
         f"{seconds_total / 60:.1f} min wall-clock"
@@ -767,6 +1030,11 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
     if "fuzz-live" in results:
         live = results["fuzz-live"]
         lines.append(f"| inputs: {live.name} | {ok if live.passed else bad} | {live.detail} |")
+    if "front" in results:
+        front = results["front"]
+        lines.append(f"| {front.name} | {ok if front.passed else bad} | {front.detail} |")
+    for label in getattr(args, "skipped", []):
+        lines.append(f"| fault: {label} | ⏭ not run | skipped with --skip-faults |")
     for fuzz in results.get("fuzz", []):
         lines.append(
             f"| inputs: {fuzz.name} (in-process) | {ok if fuzz.passed else bad} | "
@@ -786,12 +1054,13 @@ def render(scale: str, seconds_total: float, args, results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_docs(scale: str, text: str) -> None:
+def write_docs(scale: str, text: str, *, every_phase: bool = True) -> None:
     results = ROOT / "bench/results"
     results.mkdir(exist_ok=True)
     (results / f"prove-{scale}.md").write_text(text + "\n", encoding="utf-8")
     doc = ROOT / "docs/proof.md"
-    if doc.exists():
+    # A run of some phases (--only) must not replace the whole run's table.
+    if doc.exists() and every_phase:
         begin, end = f"<!-- prove:{scale}:begin -->", f"<!-- prove:{scale}:end -->"
         body = doc.read_text(encoding="utf-8")
         if begin in body and end in body:
@@ -817,15 +1086,25 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--examples", type=int, default=16, help="schemathesis examples per op")
-    parser.add_argument("--only", default="capacity,load,fuzz-live,faults,fuzz")
+    parser.add_argument("--only", default="capacity,load,fuzz-live,front,faults,es-cluster,fuzz")
     parser.add_argument("--database-url", help="use this database instead of a throwaway cluster")
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the temporary folder")
+    parser.add_argument("--web-port", type=int, default=8403, help="gunicorn (loopback)")
+    parser.add_argument("--tls-port", type=int, default=8443, help="nginx, HTTPS and HTTP/2")
+    parser.add_argument("--http-port", type=int, default=8480, help="nginx, redirect to https")
+    parser.add_argument(
+        "--skip-faults",
+        default="",
+        help="fault labels not to run, e.g. 'Elasticsearch SIGKILL' on a shared Elasticsearch",
+    )
     args = parser.parse_args()
     phases = set(args.only.split(","))
     started = time.time()
     base = Path(tempfile.mkdtemp(prefix="panjin-prove-"))
     es = Elasticsearch(int(os.environ.get("ES_PORT", "9203")))
+    # Three nodes on ES_CLUSTER_PORT and the next two, for the cluster fault only.
+    cluster = ElasticsearchCluster(int(os.environ.get("ES_CLUSTER_PORT", "9211")))
     pg = None if args.database_url else PostgresCluster(base, free_port(5442))
     prefix = f"h3-prove-{secrets.token_hex(3)}"
     env = {
@@ -833,8 +1112,9 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Loopback stands in for the TLS proxy; the client sends X-Forwarded-Proto: https.
+        # nginx (deploy/nginx/) terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For.
         "DJANGO_BEHIND_TLS_PROXY": "1",
+        "PRIVATE_FILES_ACCEL_REDIRECT": "/_protected/",
         "DJANGO_DATA_DIR": str(base / "data"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -842,7 +1122,7 @@ def main() -> int:
         "ELASTICSEARCH_INDEX_PREFIX": prefix,
         "PYTHONUNBUFFERED": "1",
     }
-    stack = Stack(base=base, env=env, port=free_port(8403), workers=args.workers)
+    stack = Stack(base=base, env=env, port=free_port(args.web_port), workers=args.workers)
     env["PROVE_HOST"] = stack.host
     results: dict = {}
     try:
@@ -873,9 +1153,13 @@ def main() -> int:
         fixture = base / "fixture.json"
         log(stack.python("bench/load/prepare.py", "--out", str(fixture)).stdout.strip())
         stack.start_web()
+        start_front(stack, env, args)
         stack.start_worker()
         stack.supervise_worker()
-        log(f"gunicorn ({args.workers} workers) on {stack.host}, worker search_sync --forever")
+        log(
+            f"nginx on {stack.host} → gunicorn ({args.workers} workers) on {stack.upstream}, "
+            "worker search_sync --forever"
+        )
 
         if "capacity" in phases:
             log("capacity: /healthz alone, then the search page alone")
@@ -895,8 +1179,13 @@ def main() -> int:
                 "live server fuzz", lambda: phase_fuzz_live(stack, fixture, args.examples)
             )
             log(results["fuzz-live"].detail)
+        if "front" in phases:
+            log("front server: nginx's access log and the X-Accel-Redirect probes")
+            results["front"] = guarded("nginx front server", lambda: phase_front(stack, results))
+            log(results["front"].detail)
         if "faults" in phases:
             faults = results["faults"] = []
+            skipped = args.skipped = []
             for label, fn in [
                 (
                     "Elasticsearch SIGKILL",
@@ -915,9 +1204,21 @@ def main() -> int:
                 ("upload size limit", lambda: phase_upload_limit(stack)),
                 ("task worker SIGKILL", lambda: phase_worker_kill(stack)),
             ]:
+                if label in args.skip_faults.split(","):
+                    log(f"fault: {label} skipped (--skip-faults)")
+                    skipped.append(label)
+                    continue
                 log(f"fault: {label}")
                 faults.append(guarded(label, fn))
                 log(f"  → {'pass' if faults[-1].passed else 'FAIL'}: {faults[-1].detail}")
+        if "es-cluster" in phases:
+            label = "Elasticsearch cluster node SIGKILL"
+            log(f"fault: {label}")
+            outcome = guarded(
+                label, lambda: phase_es_cluster(stack, fixture, cluster, users=args.users)
+            )
+            results.setdefault("faults", []).append(outcome)
+            log(f"  → {'pass' if outcome.passed else 'FAIL'}: {outcome.detail}")
         stack.stop()
         if "fuzz" in phases:
             log(f"fuzz: schemathesis ({args.examples} examples/operation) and Hypothesis")
@@ -933,6 +1234,8 @@ def main() -> int:
             drop = urllib.request.Request(f"{es.url}/{prefix}*", method="DELETE")  # noqa: S310
             urllib.request.urlopen(drop, timeout=10)  # noqa: S310
         es.stop()
+        with contextlib.suppress(Exception):
+            cluster.stop()
         (base / "results.json").write_text(
             json.dumps(
                 {
@@ -953,7 +1256,7 @@ def main() -> int:
     text = render(args.scale, time.time() - started, args, results)
     print()
     print(text)
-    write_docs(args.scale, text)
+    write_docs(args.scale, text, every_phase=args.only == parser.get_default("only"))
     outcomes = [o for v in results.values() for o in (v if isinstance(v, list) else [v])]
     return 0 if outcomes and all(o.passed for o in outcomes) else 1
 

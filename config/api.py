@@ -1,4 +1,5 @@
 from http import HTTPStatus
+from typing import Any
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -7,6 +8,9 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 
 from core.api import router as core_router
@@ -14,8 +18,30 @@ from core.api_errors import register_chinese_errors
 from core.auth import api_auth
 from ip_registry.api import router as ip_registry_router
 
-api = NinjaAPI(
-    title="盘锦科技成果交易与知识产权登记平台 API",
+
+def _forced(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):  # in place: ninja's OpenAPISchema is a dict with its own __init__
+        for key, item in value.items():
+            value[key] = _forced(item)
+    elif isinstance(value, list):
+        value[:] = [_forced(item) for item in value]
+    elif isinstance(value, tuple):
+        return tuple(_forced(item) for item in value)
+    return value
+
+
+class TranslatedNinjaAPI(NinjaAPI):
+    """Summaries, descriptions and titles are lazy translations: the schema is handed out as plain
+    text in the reader's language, so every consumer (the JSON view, schemathesis) can encode it."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return _forced(super().get_openapi_schema(*args, **kwargs))
+
+
+api = TranslatedNinjaAPI(
+    title=gettext_lazy("盘锦科技成果交易与知识产权登记平台 API"),  # type: ignore[arg-type]  # forced to text in the schema
     version="1",
     urls_namespace="api-v1",
     auth=api_auth,
@@ -34,7 +60,7 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("无权执行此操作")}, status=403)
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -43,11 +69,11 @@ def bad_request_body(request, exc: Exception):
     # Django raises these while parsing a multipart body (too many fields or files, a body past
     # DATA_UPLOAD_MAX_MEMORY_SIZE, a broken boundary); its own answer is an HTML page.
     if isinstance(exc, RequestDataTooBig):
-        status, detail = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "请求过大"
+        status, detail = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _("请求过大")
     else:
         status, detail = (
             HTTPStatus.BAD_REQUEST,
-            "请求格式无效（表单字段或文件过多、文件名无效或格式损坏）",
+            _("请求格式无效（表单字段或文件过多、文件名无效或格式损坏）"),
         )
     return api.create_response(request, {"detail": detail}, status=status)
 

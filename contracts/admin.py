@@ -3,22 +3,29 @@ from django.contrib import admin
 from contracts.models import ChangeRequest, Contract, NumberSequence, Party, RegistryOffice
 
 
-@admin.register(RegistryOffice)
-class RegistryOfficeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "division_code"]
-
-
-@admin.register(NumberSequence)
-class NumberSequenceAdmin(admin.ModelAdmin):
-    """Read-only: serials are issued by the registering transaction, never edited by hand."""
-
-    list_display = ["office", "year", "last_serial"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to administrators, changed only through the workflow that owns the rows."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistryOffice)
+class RegistryOfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_code"]
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(ReadOnlyAdmin):
+    """Read-only: serials are issued by the registering transaction, never edited by hand."""
+
+    list_display = ["office", "year", "last_serial"]
 
 
 class PartyInline(admin.TabularInline):
@@ -29,7 +36,7 @@ class PartyInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ReadOnlyAdmin):
     """A read-only view for administrators; changes go through the workflow pages."""
 
     list_display = [
@@ -44,29 +51,11 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ["name", "registration_number", "organization__name"]
     inlines = [PartyInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyAdmin):
     """Read-only, like contracts: requests are decided on the contract page."""
 
     list_display = ["contract", "kind", "status", "requested_by", "requested_at", "decided_by"]
     list_filter = ["kind", "status"]
     search_fields = ["contract__name", "contract__registration_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

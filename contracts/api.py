@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
-from django.http import FileResponse, Http404
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BeforeValidator, WithJsonSchema
@@ -38,6 +40,7 @@ from contracts.selectors import (
     contract_verify,
     stats_min_public_count,
 )
+from core.private_files import stored_file_response
 from core.selectors import organizations_for_user
 
 router = Router(tags=["contracts"])
@@ -49,7 +52,12 @@ def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> WithJsonSchema
     The services resolve the value (contracts.cleaning.choice_code), so an unknown one is a 400
     with the allowed values in Chinese, like every other validation error of this API.
     """
-    pairs = list(choices.choices) if isinstance(choices, type) else list(choices)
+    # Labels are lazy translations; the schema lists the Chinese names the services accept.
+    with translation.override(settings.LANGUAGE_CODE):
+        pairs = [
+            (code, str(label))
+            for code, label in (choices.choices if isinstance(choices, type) else choices)
+        ]
     values = [code for code, _label in pairs] + [label for _code, label in pairs]
     described = "；".join(f"{code} = {label}" for code, label in pairs)
     return WithJsonSchema(
@@ -331,7 +339,7 @@ def create_contract(request, payload: ContractIn):
     if payload.organization_id:
         organizations = [o for o in organizations if o.pk == payload.organization_id]
     if not organizations:
-        raise PermissionDenied("只有企业/机构成员可以为本机构申请登记")
+        raise PermissionDenied(_("只有企业/机构成员可以为本机构申请登记"))
     data, children = _split(payload, creating=True)
     contract = services.contract_create(
         user=request.user, organization=organizations[0], data=data, **children
@@ -343,7 +351,7 @@ def create_contract(request, payload: ContractIn):
 def verify(request, number: str = "", code: str = ""):
     contract = contract_verify(number=number, code=code)
     if contract is None:
-        return Status(404, {"detail": "未找到与该登记编号和验证码相符的登记"})
+        return Status(404, {"detail": _("未找到与该登记编号和验证码相符的登记")})
     return {
         "valid": contract.status == ContractStatus.REGISTERED,
         "status": contract.get_status_display(),
@@ -362,9 +370,11 @@ def verify(request, number: str = "", code: str = ""):
 )
 def stats(request, year: int | None = None, group_by: str = "type"):
     if group_by not in GROUPS:
-        return Status(400, {"detail": f"group_by 须为 {', '.join(GROUPS)} 之一"})
+        return Status(
+            400, {"detail": _("group_by 须为 %(groups)s 之一") % {"groups": ", ".join(GROUPS)}}
+        )
     if year is not None and not 2000 <= year <= 2100:
-        return Status(400, {"detail": "year 超出范围"})
+        return Status(400, {"detail": _("year 超出范围")})
     full = services.user_is_officer(request.user)
     return {
         "year": year,
@@ -449,13 +459,14 @@ def review_contract(request, contract_id: int, payload: ReviewIn):
 def certificate(request, contract_id: int):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
     if contract.status not in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):
-        raise Http404("合同尚未登记，没有登记证明")
+        raise Http404(_("合同尚未登记，没有登记证明"))
     try:
         contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    return FileResponse(
-        contract.certificate.open("rb"),
-        content_type="application/pdf",
+    return stored_file_response(
+        contract.certificate,
         filename=f"{contract.registration_number}.pdf",
+        as_attachment=False,
+        content_type="application/pdf",
     )

@@ -3,11 +3,12 @@
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contracts.models import Contract, Status
 from core.pdf import html_to_pdf
@@ -25,16 +26,19 @@ def qr_svg(url: str) -> str:
 
 def certificate_html(*, contract: Contract, base_url: str) -> str:
     url = verification_url(contract=contract, base_url=base_url)
-    return render_to_string(
-        "contracts/certificate.html",
-        {
-            "contract": contract,
-            "sellers": contract.sellers(),
-            "buyers": contract.buyers(),
-            "verify_url": url,
-            "qr": qr_svg(url),
-        },
-    )
+    # An official document: always in Chinese, whatever the officer's language, as it is stored
+    # once and handed to the parties.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "contracts/certificate.html",
+            {
+                "contract": contract,
+                "sellers": contract.sellers(),
+                "buyers": contract.buyers(),
+                "verify_url": url,
+                "qr": qr_svg(url),
+            },
+        )
 
 
 def certificate_pdf(*, contract: Contract, base_url: str) -> bytes:

@@ -1,9 +1,12 @@
 """Horizontal bar charts as inline SVG: readable without JavaScript and in the PDF report."""
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from core.charts import svg_chart
 
@@ -17,7 +20,9 @@ def _display(value, key: str) -> tuple[float, str]:
     return float(wan), f"{wan:,.2f}"
 
 
-def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> SafeString:
+def bar_chart(
+    rows: Sequence[Mapping[str, Any]], *, value: str, title: str, width: int = 640
+) -> SafeString:
     """One bar per row with its label and value written out (no hover needed). Rows whose value
     is withheld (None: see contracts.selectors.contract_stats_disclosed) get no bar."""
     withheld = any(r[value] is None for r in rows)
@@ -30,7 +35,7 @@ def bar_chart(rows: list[dict], *, value: str, title: str, width: int = 640) -> 
     parts = []
     if not rows:
         # Contracts exist but each group is too small to show its amount: say so, not "none".
-        empty = "金额不公开（每组合同过少）" if withheld else "暂无已登记合同"
+        empty = gettext("金额不公开（每组合同过少）") if withheld else gettext("暂无已登记合同")
         parts.append(f'<text x="0" y="{top + 12}" fill="#555">{empty}</text>')
     for i, (row, (number, text)) in enumerate(zip(rows, values, strict=True)):
         y = top + i * (bar_h + gap)

@@ -9,9 +9,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from contracts.models import (
     SUBTYPE_CHOICES,
@@ -32,27 +36,35 @@ from core.tables import header_key
 from core.vocabularies import vocabulary_resolve
 
 TEXT_FIELDS = {"name": 200, "payment_schedule": 5000, "summary": 5000}
-CHOICE_FIELDS: dict[str, type[TextChoices] | list[tuple[str, str]]] = {
+CHOICE_FIELDS: dict[str, type[TextChoices] | list[tuple[str, StrOrPromise]]] = {
     "contract_type": ContractType,
     "subtype": SUBTYPE_CHOICES,
     "technology_field": TechnologyField,
     "ip_type": IPType,
     "payment_method": PaymentMethod,
 }
-DATE_FIELDS = {"signed_on": "签订日期", "valid_from": "有效期起", "valid_until": "有效期止"}
+DATE_FIELDS = {
+    "signed_on": gettext_lazy("签订日期"),
+    "valid_from": gettext_lazy("有效期起"),
+    "valid_until": gettext_lazy("有效期止"),
+}
 AMOUNT_FIELDS = {
-    "total_amount": "合同成交额",
-    "declared_technical_amount": "技术交易额",
-    "declared_non_technical_amount": "非技术性费用",
+    "total_amount": gettext_lazy("合同成交额"),
+    "declared_technical_amount": gettext_lazy("技术交易额"),
+    "declared_non_technical_amount": gettext_lazy("非技术性费用"),
 }
 CONTRACT_FIELDS = {*TEXT_FIELDS, *CHOICE_FIELDS, *DATE_FIELDS, *AMOUNT_FIELDS, "is_import"}
 
 
-def _pairs(choices: type[TextChoices] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+def _pairs(
+    choices: type[TextChoices] | Iterable[tuple[str, StrOrPromise]],
+) -> list[tuple[str, StrOrPromise]]:
     return list(choices.choices) if isinstance(choices, type) else list(choices)
 
 
-def choice_code(choices: type[TextChoices] | Iterable[tuple[str, str]], value: object) -> str:
+def choice_code(
+    choices: type[TextChoices] | Iterable[tuple[str, StrOrPromise]], value: object
+) -> str:
     """The code for a code or its label, compared without width, case or spaces; '' stays ''."""
     text = str(value or "").strip()
     if not text:
@@ -60,7 +72,10 @@ def choice_code(choices: type[TextChoices] | Iterable[tuple[str, str]], value: o
     key = header_key(text)
     pairs = _pairs(choices)
     for code, label in pairs:
-        if key in (header_key(code), header_key(label)):
+        # Labels are translated; the Chinese name is accepted whatever the reader's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            chinese = str(label)
+        if key in (header_key(code), header_key(chinese), header_key(str(label))):
             return code
     allowed = "、".join(f"{label}（{code}）" for code, label in pairs)
     raise ValidationError(
@@ -144,9 +159,9 @@ def contract_fields_apply(contract: Contract, data: dict) -> dict:
             elif field in CHOICE_FIELDS:
                 value = choice_code(CHOICE_FIELDS[field], value)
             elif field in DATE_FIELDS:
-                value = date_parse(value, DATE_FIELDS[field])
+                value = date_parse(value, str(DATE_FIELDS[field]))
             elif field in AMOUNT_FIELDS:
-                value = amount_parse(value, AMOUNT_FIELDS[field])
+                value = amount_parse(value, str(AMOUNT_FIELDS[field]))
             elif field == "is_import":
                 value = bool(value)
         except ValidationError as exc:
@@ -196,7 +211,7 @@ def party_clean(row: dict, index: int) -> Party:
         ) from exc
     uscc = (row.get("uscc") or "").strip()
     if uscc:
-        uscc = validate_uscc(uscc, field_label=f"{name}的统一社会信用代码")
+        uscc = validate_uscc(uscc, field_label=_("%(name)s的统一社会信用代码") % {"name": name})
     elif party_type not in (Party.PartyType.INDIVIDUAL, Party.PartyType.FOREIGN):
         raise ValidationError(
             _("%(label)s“%(name)s”：请填写统一社会信用代码") % {"label": label, "name": name}
@@ -256,7 +271,9 @@ def ip_items_clean(contract: Contract, rows: list[dict]) -> list[IPItem]:
             ) from exc
         number = (row.get("number") or "").strip()
         if kind == IPItem.Kind.PATENT:
-            number = normalize_patent_number(number, field_label=f"第 {i + 1} 项专利申请号")
+            number = normalize_patent_number(
+                number, field_label=_("第 %(i)s 项专利申请号") % {"i": i + 1}
+            )
         elif not number:
             raise ValidationError(_("第 %(n)s 项知识产权：请填写登记号") % {"n": i + 1})
         if (kind, number) in seen:

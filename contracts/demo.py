@@ -171,7 +171,7 @@ def seed(*, scale, progress) -> dict:
         created += 1
         counts[outcome] = counts.get(outcome, 0) + 1
     summary = {"新建合同": created}
-    summary.update({Status(k).label: v for k, v in sorted(counts.items())})
+    summary.update({str(Status(k).label): v for k, v in sorted(counts.items())})
     summary["变更/注销申请"] = _change_requests()
     return summary
 

@@ -21,10 +21,11 @@ totals also per month.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from contracts.models import Contract, Party, Status
@@ -57,11 +58,11 @@ def group_cell(group_by: str, key: str, year: int | None, month: int | None = No
     return (group_by, year or ALL, month or ALL, key or "")
 
 
-def _counted():
+def _counted() -> QuerySet[Contract]:
     return Contract.objects.filter(status__in=COUNTED, registered_on__isnull=False)
 
 
-def _dated(queryset, prefix: str = ""):
+def _dated(queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
     return queryset.annotate(
         y=ExtractYear(f"{prefix}registered_on"), m=ExtractMonth(f"{prefix}registered_on")
     )
@@ -124,7 +125,7 @@ def _cube(
         equations.append((parts, margin))
     # Across time: twelve months sum to the year, the years to the all-years figure, for each
     # key of each grouping and for the totals.
-    years = sorted({c[1] for c in cells if c[1] != ALL})
+    years = sorted({c[1] for c in cells if isinstance(c[1], int)})  # all but ALL
     keyed = {(c[0], c[3]) for c in cells}
     for group, key in sorted(keyed, key=str):
         for y in [*years, ALL]:

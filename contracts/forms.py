@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
 
 from contracts.guide import GOALS, IP_KINDS, SERVICE_KINDS
 from contracts.models import (
@@ -19,28 +20,28 @@ from contracts.models import (
 from core.models import District
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-BLANK = [("", "——请选择——")]
+BLANK = [("", _("——请选择——"))]
 
 
 class GuideForm(forms.Form):
     goal = forms.ChoiceField(
-        label="这份合同主要约定的是什么？", choices=GOALS, widget=forms.RadioSelect
+        label=_("这份合同主要约定的是什么？"), choices=GOALS, widget=forms.RadioSelect
     )
     we_do_the_work = forms.ChoiceField(
-        label="（研发）研发工作由谁完成？",
-        choices=[("us", "主要由我方完成，对方出钱"), ("both", "双方共同投入、共同研发")],
+        label=_("（研发）研发工作由谁完成？"),
+        choices=[("us", _("主要由我方完成，对方出钱")), ("both", _("双方共同投入、共同研发"))],
         widget=forms.RadioSelect,
         required=False,
     )
     ip_kind = forms.ChoiceField(
-        label="（转让或许可）涉及的技术是什么？",
+        label=_("（转让或许可）涉及的技术是什么？"),
         choices=IP_KINDS,
         widget=forms.RadioSelect,
         required=False,
     )
-    equity = forms.BooleanField(label="（转让）以技术作价入股，换取对方股权", required=False)
+    equity = forms.BooleanField(label=_("（转让）以技术作价入股，换取对方股权"), required=False)
     service_kind = forms.ChoiceField(
-        label="（服务）具体做什么？",
+        label=_("（服务）具体做什么？"),
         choices=SERVICE_KINDS,
         widget=forms.RadioSelect,
         required=False,
@@ -49,113 +50,117 @@ class GuideForm(forms.Form):
 
 class ContractForm(forms.Form):
     name = forms.CharField(
-        label="合同名称",
+        label=_("合同名称"),
         max_length=200,
         required=False,
-        help_text="照抄合同封面上的名称，例如“含油污泥热解处理技术开发合同”。",
+        help_text=_("照抄合同封面上的名称，例如“含油污泥热解处理技术开发合同”。"),
     )
     contract_type = forms.ChoiceField(
-        label="合同类型",
+        label=_("合同类型"),
         choices=BLANK + list(ContractType.choices),
         required=False,
-        help_text="不确定选哪一类？先点上方“帮我判断合同类型”回答几个问题。",
+        help_text=_("不确定选哪一类？先点上方“帮我判断合同类型”回答几个问题。"),
     )
     subtype = forms.ChoiceField(
-        label="合同子类",
+        label=_("合同子类"),
         choices=BLANK + [(ContractType(t).label, pairs) for t, pairs in SUBTYPES.items()],
         required=False,
-        help_text="须与合同类型对应，例如技术许可下的“专利实施许可”。",
+        help_text=_("须与合同类型对应，例如技术许可下的“专利实施许可”。"),
     )
     is_import = forms.BooleanField(
-        label="这是技术进口合同（卖方在境外，由境内买方登记）",
+        label=_("这是技术进口合同（卖方在境外，由境内买方登记）"),
         required=False,
     )
     signed_on = forms.DateField(
-        label="签订日期",
+        label=_("签订日期"),
         required=False,
         widget=DATE,
-        help_text="以最后一方签字盖章的日期为准。",
+        help_text=_("以最后一方签字盖章的日期为准。"),
     )
-    valid_from = forms.DateField(label="有效期起", required=False, widget=DATE)
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DATE)
     valid_until = forms.DateField(
-        label="有效期止", required=False, widget=DATE, help_text="合同约定的履行期限截止日。"
+        label=_("有效期止"), required=False, widget=DATE, help_text=_("合同约定的履行期限截止日。")
     )
     total_amount = forms.DecimalField(
-        label="合同成交额（元）",
+        label=_("合同成交额（元）"),
         min_value=0,
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text="合同约定的全部价款，包括设备、材料等费用，单位为元。",
+        help_text=_("合同约定的全部价款，包括设备、材料等费用，单位为元。"),
     )
     declared_technical_amount = forms.DecimalField(
-        label="技术交易额（元）",
+        label=_("技术交易额（元）"),
         min_value=0,
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text="合同成交额中属于技术的部分：成交额减去设备、材料等非技术性费用。"
-        "留空则按下一栏或下方逐项列出的费用自动计算。",
+        help_text=_(
+            "合同成交额中属于技术的部分：成交额减去设备、材料等非技术性费用。"
+            "留空则按下一栏或下方逐项列出的费用自动计算。"
+        ),
     )
     declared_non_technical_amount = forms.DecimalField(
-        label="非技术性费用（元）",
+        label=_("非技术性费用（元）"),
         min_value=0,
         max_digits=14,
         decimal_places=2,
         required=False,
-        help_text="设备、材料等非技术部分的合计。可只填这一个数，也可在下方逐项列出；"
-        "留空则按技术交易额或逐项费用自动计算。",
+        help_text=_(
+            "设备、材料等非技术部分的合计。可只填这一个数，也可在下方逐项列出；"
+            "留空则按技术交易额或逐项费用自动计算。"
+        ),
     )
     technology_field = forms.ChoiceField(
-        label="技术领域",
+        label=_("技术领域"),
         choices=BLANK + list(TechnologyField.choices),
         required=False,
-        help_text="合同技术所属的领域，用于全市技术市场统计。",
+        help_text=_("合同技术所属的领域，用于全市技术市场统计。"),
     )
     ip_type = forms.ChoiceField(
-        label="知识产权类型",
+        label=_("知识产权类型"),
         choices=BLANK + list(IPType.choices),
         required=False,
-        help_text="合同涉及的主要知识产权；只涉及技术诀窍时选“技术秘密”。",
+        help_text=_("合同涉及的主要知识产权；只涉及技术诀窍时选“技术秘密”。"),
     )
     payment_method = forms.ChoiceField(
-        label="支付方式",
+        label=_("支付方式"),
         choices=BLANK + list(PaymentMethod.choices),
         required=False,
-        help_text="一次总付：一次付清；分期支付：按进度分几次付；提成支付：按销售额或利润提成。",
+        help_text=_("一次总付：一次付清；分期支付：按进度分几次付；提成支付：按销售额或利润提成。"),
     )
     payment_schedule = forms.CharField(
-        label="支付安排",
+        label=_("支付安排"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="例如：签订后 10 日内付 50%，验收合格后付 50%。",
+        help_text=_("例如：签订后 10 日内付 50%，验收合格后付 50%。"),
     )
     summary = forms.CharField(
-        label="主要技术内容",
+        label=_("主要技术内容"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="用两三句话说明合同的技术目标和交付成果。",
+        help_text=_("用两三句话说明合同的技术目标和交付成果。"),
     )
 
 
 class PartyForm(forms.Form):
     name = forms.CharField(
-        label="名称", max_length=200, required=False, help_text="与合同签章一致的全称。"
+        label=_("名称"), max_length=200, required=False, help_text=_("与合同签章一致的全称。")
     )
     uscc = forms.CharField(
-        label="统一社会信用代码",
+        label=_("统一社会信用代码"),
         max_length=30,
         required=False,
-        help_text="18 位，见营业执照；自然人、境外组织可不填。",
+        help_text=_("18 位，见营业执照；自然人、境外组织可不填。"),
     )
-    party_type = forms.ChoiceField(label="主体类型", choices=Party.PartyType.choices)
+    party_type = forms.ChoiceField(label=_("主体类型"), choices=Party.PartyType.choices)
     district = forms.ModelChoiceField(
-        label="所在区县",
+        label=_("所在区县"),
         queryset=District.objects.all(),
         required=False,
-        empty_label="盘锦市外",
+        empty_label=_("盘锦市外"),
     )
-    region = forms.CharField(label="所在地区（盘锦市外时填写）", max_length=100, required=False)
+    region = forms.CharField(label=_("所在地区（盘锦市外时填写）"), max_length=100, required=False)
 
     def to_row(self, role: str) -> dict | None:
         data = self.cleaned_data
@@ -172,10 +177,10 @@ class PartyForm(forms.Form):
 
 
 class CostForm(forms.Form):
-    kind = forms.ChoiceField(label="费用类别", choices=NonTechnicalCost.Kind.choices)
-    description = forms.CharField(label="说明", max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("费用类别"), choices=NonTechnicalCost.Kind.choices)
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
     amount = forms.DecimalField(
-        label="金额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+        label=_("金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
     )
 
     def to_row(self) -> dict | None:
@@ -190,14 +195,14 @@ class CostForm(forms.Form):
 
 
 class IPItemForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=IPItem.Kind.choices)
+    kind = forms.ChoiceField(label=_("类别"), choices=IPItem.Kind.choices)
     number = forms.CharField(
-        label="申请号/登记号",
+        label=_("申请号/登记号"),
         max_length=40,
         required=False,
-        help_text="专利填申请号，如 201710601862.3（可带 ZL，空格和点号可省略）。",
+        help_text=_("专利填申请号，如 201710601862.3（可带 ZL，空格和点号可省略）。"),
     )
-    title = forms.CharField(label="名称", max_length=200, required=False)
+    title = forms.CharField(label=_("名称"), max_length=200, required=False)
 
     def to_row(self) -> dict | None:
         data = self.cleaned_data
@@ -212,42 +217,42 @@ IPItemFormSet = formset_factory(IPItemForm, extra=2, max_num=50)
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label="附件类别", choices=Attachment.Kind.choices)
+    kind = forms.ChoiceField(label=_("附件类别"), choices=Attachment.Kind.choices)
     file = forms.FileField(
-        label="文件",
-        help_text="合同文本须为 PDF（扫描件或电子签章件）；其他附件可为 PDF、JPG、PNG。",
+        label=_("文件"),
+        help_text=_("合同文本须为 PDF（扫描件或电子签章件）；其他附件可为 PDF、JPG、PNG。"),
     )
 
 
 class SubmitForm(forms.Form):
     explanation = forms.CharField(
-        label="对登记库核对提示的说明",
+        label=_("对登记库核对提示的说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="如专利刚授权、刚完成转让登记而登记库尚未更新，请在此说明并上传证明文件。",
+        help_text=_("如专利刚授权、刚完成转让登记而登记库尚未更新，请在此说明并上传证明文件。"),
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RefuseForm(forms.Form):
     grounds = forms.MultipleChoiceField(
-        label="不予登记的理由（可多选）",
+        label=_("不予登记的理由（可多选）"),
         choices=REFUSAL_GROUNDS,
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
-        label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("补充说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class AdjustForm(forms.Form):
     amount = forms.DecimalField(
-        label="核定技术交易额（元）", min_value=0, max_digits=14, decimal_places=2
+        label=_("核定技术交易额（元）"), min_value=0, max_digits=14, decimal_places=2
     )
-    note = forms.CharField(label="核定理由", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("核定理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AmendmentFieldsForm(forms.Form):
@@ -255,13 +260,21 @@ class AmendmentFieldsForm(forms.Form):
 
     AMENDMENT_FIELDS = ("name", "valid_until", "total_amount", "technical_amount")
 
-    name = forms.CharField(label="新的合同名称", max_length=200, required=False)
-    valid_until = forms.DateField(label="新的有效期止", required=False, widget=DATE)
+    name = forms.CharField(label=_("新的合同名称"), max_length=200, required=False)
+    valid_until = forms.DateField(label=_("新的有效期止"), required=False, widget=DATE)
     total_amount = forms.DecimalField(
-        label="新的合同成交额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+        label=_("新的合同成交额（元）"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
     )
     technical_amount = forms.DecimalField(
-        label="新的技术交易额（元）", min_value=0, max_digits=14, decimal_places=2, required=False
+        label=_("新的技术交易额（元）"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
     )
 
     def changes(self) -> dict:
@@ -276,9 +289,9 @@ class AmendForm(AmendmentFieldsForm):
     """变更登记 recorded by an officer."""
 
     note = forms.CharField(
-        label="变更依据（如补充协议）",
+        label=_("变更依据（如补充协议）"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "变更登记须写明变更依据"},
+        error_messages={"required": _("变更登记须写明变更依据")},
     )
 
 
@@ -288,29 +301,35 @@ class ChangeRequestForm(AmendmentFieldsForm):
     field_order = ["kind", *AmendmentFieldsForm.AMENDMENT_FIELDS, "reason"]
 
     kind = forms.ChoiceField(
-        label="申请事项",
-        choices=[("amend", "变更登记（合同内容变更）"), ("cancel", "注销登记（合同解除或终止）")],
+        label=_("申请事项"),
+        choices=[
+            ("amend", _("变更登记（合同内容变更）")),
+            ("cancel", _("注销登记（合同解除或终止）")),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择变更登记或注销登记"},
+        error_messages={"required": _("请选择变更登记或注销登记")},
     )
     reason = forms.CharField(
-        label="依据或原因（如补充协议、解除协议的内容）",
+        label=_("依据或原因（如补充协议、解除协议的内容）"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": "请写明申请的依据或原因"},
+        error_messages={"required": _("请写明申请的依据或原因")},
     )
 
 
 class DecisionForm(forms.Form):
     note = forms.CharField(
-        label="办理意见", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        label=_("办理意见"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
     )
 
 
 class NationalNumberForm(forms.Form):
-    national_number = forms.CharField(label="全国技术合同登记系统登记号", max_length=40)
+    national_number = forms.CharField(label=_("全国技术合同登记系统登记号"), max_length=40)
 
 
 class VerifyForm(forms.Form):
-    number = forms.CharField(label="登记编号", max_length=32)
-    code = forms.CharField(label="验证码", max_length=12)
+    number = forms.CharField(label=_("登记编号"), max_length=32)
+    code = forms.CharField(label=_("验证码"), max_length=12)

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from contracts.models import SUBTYPE_LABELS, ContractType
 
 
@@ -13,30 +16,30 @@ class Suggestion:
 
     @property
     def type_label(self) -> str:
-        return ContractType(self.contract_type).label
+        return str(ContractType(self.contract_type).label)
 
     @property
     def subtype_label(self) -> str:
-        return SUBTYPE_LABELS[self.subtype]
+        return str(SUBTYPE_LABELS[self.subtype])
 
 
 GOALS = [
-    ("develop", "为对方（或和对方一起）研究开发新技术、新产品、新工艺、新材料"),
-    ("transfer", "把专利、专利申请或技术秘密的所有权交给对方，或以技术作价入股"),
-    ("license", "允许对方使用我方的专利或技术秘密，所有权仍归我方"),
-    ("consult", "为对方做可行性论证、技术预测、专题调查、分析评价，交付咨询报告"),
-    ("service", "用技术知识为对方解决具体技术问题、培训技术人员，或居间介绍技术"),
+    ("develop", gettext_lazy("为对方（或和对方一起）研究开发新技术、新产品、新工艺、新材料")),
+    ("transfer", gettext_lazy("把专利、专利申请或技术秘密的所有权交给对方，或以技术作价入股")),
+    ("license", gettext_lazy("允许对方使用我方的专利或技术秘密，所有权仍归我方")),
+    ("consult", gettext_lazy("为对方做可行性论证、技术预测、专题调查、分析评价，交付咨询报告")),
+    ("service", gettext_lazy("用技术知识为对方解决具体技术问题、培训技术人员，或居间介绍技术")),
 ]
 IP_KINDS = [
-    ("patent", "已授权的专利"),
-    ("application", "还在申请中的专利"),
-    ("know_how", "未公开的技术秘密（图纸、配方、工艺诀窍等）"),
-    ("other", "其他（软件著作权、集成电路布图设计、植物新品种等）"),
+    ("patent", gettext_lazy("已授权的专利")),
+    ("application", gettext_lazy("还在申请中的专利")),
+    ("know_how", gettext_lazy("未公开的技术秘密（图纸、配方、工艺诀窍等）")),
+    ("other", gettext_lazy("其他（软件著作权、集成电路布图设计、植物新品种等）")),
 ]
 SERVICE_KINDS = [
-    ("solve", "解决特定技术问题（如工艺改进、设备调试、检测分析）"),
-    ("training", "培训对方的技术人员"),
-    ("intermediary", "介绍、撮合他人之间订立技术合同（技术中介）"),
+    ("solve", gettext_lazy("解决特定技术问题（如工艺改进、设备调试、检测分析）")),
+    ("training", gettext_lazy("培训对方的技术人员")),
+    ("intermediary", gettext_lazy("介绍、撮合他人之间订立技术合同（技术中介）")),
 ]
 
 
@@ -51,29 +54,31 @@ def contract_type_suggest(
     if goal == "develop":
         if we_do_the_work:
             return Suggestion(
-                "development", "commissioned", "对方出资、由您方完成研发：委托开发合同"
+                "development", "commissioned", _("对方出资、由您方完成研发：委托开发合同")
             )
-        return Suggestion("development", "cooperative", "双方共同投资、共同参与研发：合作开发合同")
+        return Suggestion(
+            "development", "cooperative", _("双方共同投资、共同参与研发：合作开发合同")
+        )
     if goal == "transfer":
         if equity:
-            return Suggestion("transfer", "equity", "以技术成果作价出资、换取股权：技术入股")
+            return Suggestion("transfer", "equity", _("以技术成果作价出资、换取股权：技术入股"))
         subtype, reason = {
-            "patent": ("patent_right", "转让已授权专利的所有权：专利权转让"),
-            "application": ("patent_application_right", "转让尚在申请中的专利：专利申请权转让"),
-            "know_how": ("know_how", "转让技术秘密的所有权：技术秘密转让"),
-        }.get(ip_kind, ("other_ip", "转让其他知识产权：其他知识产权转让"))
+            "patent": ("patent_right", _("转让已授权专利的所有权：专利权转让")),
+            "application": ("patent_application_right", _("转让尚在申请中的专利：专利申请权转让")),
+            "know_how": ("know_how", _("转让技术秘密的所有权：技术秘密转让")),
+        }.get(ip_kind, ("other_ip", _("转让其他知识产权：其他知识产权转让")))
         return Suggestion("transfer", subtype, reason)
     if goal == "license":
         subtype, reason = {
-            "patent": ("patent_license", "许可对方实施专利：专利实施许可"),
-            "application": ("patent_license", "许可对方实施专利（申请）：专利实施许可"),
-            "know_how": ("know_how_license", "许可对方使用技术秘密：技术秘密使用许可"),
-        }.get(ip_kind, ("other_license", "许可使用其他知识产权"))
+            "patent": ("patent_license", _("许可对方实施专利：专利实施许可")),
+            "application": ("patent_license", _("许可对方实施专利（申请）：专利实施许可")),
+            "know_how": ("know_how_license", _("许可对方使用技术秘密：技术秘密使用许可")),
+        }.get(ip_kind, ("other_license", _("许可使用其他知识产权")))
         return Suggestion("license", subtype, reason)
     if goal == "consult":
-        return Suggestion("consulting", "consulting", "交付的是咨询报告或意见：技术咨询合同")
+        return Suggestion("consulting", "consulting", _("交付的是咨询报告或意见：技术咨询合同"))
     subtype, reason = {
-        "training": ("training", "培训技术人员：技术培训合同"),
-        "intermediary": ("intermediary", "居间撮合技术交易：技术中介合同"),
-    }.get(service_kind, ("service", "解决特定技术问题：技术服务合同"))
+        "training": ("training", _("培训技术人员：技术培训合同")),
+        "intermediary": ("intermediary", _("居间撮合技术交易：技术中介合同")),
+    }.get(service_kind, ("service", _("解决特定技术问题：技术服务合同")))
     return Suggestion("service", subtype, reason)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Party
 from contracts.services import contract_create
@@ -53,24 +54,24 @@ def contract_from_inquiry(*, user, inquiry_id: int) -> Contract:
     """
     inquiry, is_deal = inquiry_closed_for_contract(inquiry_id=inquiry_id)
     if inquiry is None:
-        raise Http404("洽谈记录不存在")
+        raise Http404(_("洽谈记录不存在"))
     member_of = {org.pk for org in (inquiry.seller_organization, inquiry.buyer_organization) if org}
     if (
         not user.is_authenticated
         or not user.memberships.filter(organization_id__in=member_of).exists()
     ):
-        raise Http404("洽谈记录不存在")
+        raise Http404(_("洽谈记录不存在"))
     if not is_deal:
-        raise ValidationError("只有已成交的洽谈才能发起技术合同登记")
+        raise ValidationError(_("只有已成交的洽谈才能发起技术合同登记"))
     if inquiry.buyer_organization is None:
-        raise ValidationError("询价方未关联机构，请在合同登记表中手工填写买方")
+        raise ValidationError(_("询价方未关联机构，请在合同登记表中手工填写买方"))
     listing = inquiry.listing.specific
     if getattr(listing, "kind", "technology") == "demand":
         seller, buyer = inquiry.buyer_organization, inquiry.seller_organization
     else:
         seller, buyer = inquiry.seller_organization, inquiry.buyer_organization
     if not user.memberships.filter(organization=seller).exists():
-        raise PermissionDenied(f"技术合同由卖方“{seller.name}”办理登记")
+        raise PermissionDenied(_("技术合同由卖方“%(name)s”办理登记") % {"name": seller.name})
     existing = Contract.objects.filter(source_inquiry_id=inquiry.pk, organization=seller).first()
     if existing:
         return existing

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts.models import (
     PATENT_SUBTYPES,
@@ -31,34 +32,34 @@ def contract_missing_items(*, contract: Contract) -> list[str]:
     """What the applicant still has to fill in, in plain Chinese."""
     missing = []
     if not contract.name.strip():
-        missing.append("合同名称")
+        missing.append(_("合同名称"))
     if not contract.contract_type or contract.subtype not in dict(
         SUBTYPES.get(contract.contract_type, [])
     ):
-        missing.append("合同类型和子类（可用“帮我判断合同类型”）")
+        missing.append(_("合同类型和子类（可用“帮我判断合同类型”）"))
     if not contract.signed_on:
-        missing.append("签订日期")
+        missing.append(_("签订日期"))
     if not contract.valid_from or not contract.valid_until:
-        missing.append("合同有效期")
+        missing.append(_("合同有效期"))
     parties = list(contract.parties.all())
     if not any(p.role == Party.Role.SELLER for p in parties):
-        missing.append("至少一个卖方（研究开发人、让与人、许可人或受托人）")
+        missing.append(_("至少一个卖方（研究开发人、让与人、许可人或受托人）"))
     if not any(p.role == Party.Role.BUYER for p in parties):
-        missing.append("至少一个买方（委托人、受让人、被许可人）")
+        missing.append(_("至少一个买方（委托人、受让人、被许可人）"))
     if contract.total_amount <= 0:
-        missing.append("合同成交额")
+        missing.append(_("合同成交额"))
     if not contract.technology_field:
-        missing.append("技术领域")
+        missing.append(_("技术领域"))
     if not contract.ip_type:
-        missing.append("知识产权类型")
+        missing.append(_("知识产权类型"))
     if not contract.payment_method:
-        missing.append("支付方式")
+        missing.append(_("支付方式"))
     if contract.subtype in PATENT_SUBTYPES and not any(
         i.kind == IPItem.Kind.PATENT for i in contract.ip_items.all()
     ):
-        missing.append("涉及的专利申请号")
+        missing.append(_("涉及的专利申请号"))
     if not any(a.kind == Attachment.Kind.SIGNED_CONTRACT for a in contract.attachments.all()):
-        missing.append("签字盖章的合同文本（PDF）")
+        missing.append(_("签字盖章的合同文本（PDF）"))
     return missing
 
 
@@ -86,27 +87,39 @@ def _amount_issues(contract: Contract) -> list[dict]:
             _issue(
                 "error",
                 "costs_inconsistent",
-                f"逐项列出的非技术性费用合计 {costs:.2f} 元，与申报的非技术性费用 "
-                f"{declared:.2f} 元不一致",
+                _(
+                    "逐项列出的非技术性费用合计 %(costs).2f 元，"
+                    "与申报的非技术性费用 %(declared).2f 元不一致"
+                )
+                % {"costs": costs, "declared": declared},
             )
         )
     if contract.declared_technical_amount > contract.total_amount:
-        issues.append(_issue("error", "technical_exceeds_total", "技术交易额不能大于合同成交额"))
+        issues.append(_issue("error", "technical_exceeds_total", _("技术交易额不能大于合同成交额")))
     expected = contract.total_amount - costs
     if contract.total_amount > 0 and abs(expected - contract.declared_technical_amount) > cent:
         issues.append(
             _issue(
                 "error",
                 "amounts_inconsistent",
-                f"技术交易额应等于合同成交额减去非技术性费用：{contract.total_amount:.2f} − "
-                f"{costs:.2f} = {expected:.2f} 元，现填 "
-                f"{contract.declared_technical_amount:.2f} 元",
+                _(
+                    "技术交易额应等于合同成交额减去非技术性费用："
+                    "%(total_amount).2f − %(costs).2f = %(expected).2f "
+                    "元，现填 %(declared_technical_amount).2f "
+                    "元"
+                )
+                % {
+                    "total_amount": contract.total_amount,
+                    "costs": costs,
+                    "expected": expected,
+                    "declared_technical_amount": contract.declared_technical_amount,
+                },
             )
         )
     if contract.valid_from and contract.valid_until and contract.valid_until < contract.valid_from:
-        issues.append(_issue("error", "validity", "合同有效期的截止日期早于起始日期"))
+        issues.append(_issue("error", "validity", _("合同有效期的截止日期早于起始日期")))
     if contract.signed_on and contract.signed_on > timezone.localdate():
-        issues.append(_issue("error", "signed_in_future", "签订日期不能晚于今天"))
+        issues.append(_issue("error", "signed_in_future", _("签订日期不能晚于今天")))
     return issues
 
 
@@ -116,17 +129,21 @@ def _party_issues(contract: Contract) -> list[dict]:
     seller_ids = {p.uscc for p in parties if p.role == Party.Role.SELLER and p.uscc}
     buyer_ids = {p.uscc for p in parties if p.role == Party.Role.BUYER and p.uscc}
     if seller_ids & buyer_ids:
-        issues.append(_issue("error", "same_party_both_sides", "同一单位不能既是卖方又是买方"))
+        issues.append(_issue("error", "same_party_both_sides", _("同一单位不能既是卖方又是买方")))
     applicant_side = Party.Role.BUYER if contract.is_import else Party.Role.SELLER
     side_ids = buyer_ids if contract.is_import else seller_ids
     if contract.organization.uscc not in side_ids:
-        who = "境内买方（技术进口合同由买方登记）" if contract.is_import else "卖方"
+        who = _("境内买方（技术进口合同由买方登记）") if contract.is_import else _("卖方")
         issues.append(
             _issue(
                 "error",
                 "applicant_not_party",
-                f"申请机构“{contract.organization.name}”须作为{who}列入当事人"
-                f"（登记由{dict(Party.Role.choices)[applicant_side]}办理）",
+                _("申请机构“%(name)s”须作为%(who)s列入当事人（登记由%(choices)s办理）")
+                % {
+                    "name": contract.organization.name,
+                    "who": who,
+                    "choices": dict(Party.Role.choices)[applicant_side],
+                },
             )
         )
     usccs = [p.uscc for p in parties if p.uscc]
@@ -138,8 +155,16 @@ def _party_issues(contract: Contract) -> list[dict]:
                 _issue(
                     "warning",
                     "party_name_mismatch",
-                    f"{party.get_role_display()}“{party.name}”的统一社会信用代码 {party.uscc} "
-                    f"在登记库中的名称为“{sorted(names)[0]}”，请核对合同签章名称",
+                    _(
+                        "%(role)s“%(name)s”的统一社会信用代码 %(uscc)s "
+                        "在登记库中的名称为“%(names)s”，请核对合同签章名称"
+                    )
+                    % {
+                        "role": party.get_role_display(),
+                        "name": party.name,
+                        "uscc": party.uscc,
+                        "names": sorted(names)[0],
+                    },
                 )
             )
     return issues
@@ -169,7 +194,7 @@ def _patent_issues(contract: Contract) -> list[dict]:
     sellers = [p for p in contract.parties.all() if p.role == Party.Role.SELLER]
     seller_usccs = {p.uscc for p in sellers if p.uscc}
     seller_names = {p.name.strip() for p in sellers}
-    on = f"{contract.signed_on:%Y-%m-%d}" if contract.signed_on else "今天"
+    on = f"{contract.signed_on:%Y-%m-%d}" if contract.signed_on else _("今天")
     issues = []
     for number in numbers:
         snapshot = snapshots.get(number)
@@ -178,7 +203,11 @@ def _patent_issues(contract: Contract) -> list[dict]:
                 _issue(
                     "warning",
                     "patent_unknown",
-                    f"专利 {number} 在登记库中未找到（登记库可能尚未收录，可上传专利证书并说明）",
+                    _(
+                        "专利 %(number)s 在登记库中未找到（登记库可能尚未收录，"
+                        "可上传专利证书并说明）"
+                    )
+                    % {"number": number},
                 )
             )
             continue
@@ -188,19 +217,28 @@ def _patent_issues(contract: Contract) -> list[dict]:
                 _issue(
                     "warning",
                     "patent_not_in_force",
-                    f"专利 {number}（{snapshot.title}）在签订日 {on} 的法律状态为"
-                    f"“{snapshot.status_label}”，不是有效专利",
+                    _(
+                        "专利 %(number)s（%(title)s）在签订日 %(on)s "
+                        "的法律状态为“%(status_label)s”，不是有效专利"
+                    )
+                    % {
+                        "number": number,
+                        "title": snapshot.title,
+                        "on": on,
+                        "status_label": snapshot.status_label,
+                    },
                 )
             )
         holder_usccs = {h.uscc for h in snapshot.holders if h.uscc}
         holder_names = {h.name.strip() for h in snapshot.holders}
         if not (holder_usccs & seller_usccs or holder_names & seller_names):
-            holders = "、".join(sorted(holder_names)) or "无记录"
+            holders = "、".join(sorted(holder_names)) or _("无记录")
             issues.append(
                 _issue(
                     "warning",
                     "patent_not_held_by_seller",
-                    f"专利 {number} 在签订日 {on} 的专利权人为“{holders}”，不是本合同的卖方",
+                    _("专利 %(number)s 在签订日 %(on)s 的专利权人为“%(holders)s”，不是本合同的卖方")
+                    % {"number": number, "on": on, "holders": holders},
                 )
             )
     return issues
@@ -224,17 +262,28 @@ def _duplicate_issues(contract: Contract) -> list[dict]:
                 _issue(
                     "error",
                     "duplicate_registered",
-                    f"本机构已登记过同一合同（登记号 {match.registration_number}），"
-                    "当事人、合同名称、签订日期和成交额均相同，不能重复登记",
+                    _(
+                        "本机构已登记过同一合同（登记号 %(registration_number)s）"
+                        "，当事人、合同名称、签订日期和成交额均相同，"
+                        "不能重复登记"
+                    )
+                    % {"registration_number": match.registration_number},
                 )
             ]
     return [
         _issue(
             "warning",
             "possible_duplicate",
-            f"可能重复：与{match.registration_number or f'编号 {match.pk}'}"
-            f"（{match.get_status_display()}）的当事人、合同名称、签订日期和成交额均相同。"
-            "如确为不同的合同，请说明区别，登记员审查时会看到说明",
+            _(
+                "可能重复：与%(registration_number)s（%(status)s）"
+                "的当事人、合同名称、签订日期和成交额均相同。"
+                "如确为不同的合同，请说明区别，登记员审查时会看到说明"
+            )
+            % {
+                "registration_number": match.registration_number
+                or _("编号 %(pk)s") % {"pk": match.pk},
+                "status": match.get_status_display(),
+            },
         )
         for match in matches[:3]
     ]
@@ -242,7 +291,7 @@ def _duplicate_issues(contract: Contract) -> list[dict]:
 
 def contract_precheck(*, contract: Contract) -> list[dict]:
     issues = [
-        _issue("error", "missing", f"尚未填写：{item}")
+        _issue("error", "missing", _("尚未填写：%(item)s") % {"item": item})
         for item in contract_missing_items(contract=contract)
     ]
     issues += _amount_issues(contract)

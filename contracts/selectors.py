@@ -1,16 +1,20 @@
 """Reads: who sees which contract, the officers' queue, verification and statistics."""
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NotRequired, TypedDict, TypeVar, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from contracts.charts import bar_chart
 from contracts.deadlines import working_days_left
@@ -27,14 +31,42 @@ from contracts.models import (
 )
 from contracts.services import user_is_officer
 from core.models import AuditEntry
-from core.selectors import organizations_for_user
+from core.selectors import audit_history, organizations_for_user
+from core.types import AnyUser
 
 # Statistics count registered contracts; cancelled ones are out of the figures.
 COUNTED = [Status.REGISTERED]
 OPEN_STATUSES = [Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING]
 
 
-def contracts_visible_to(*, user) -> QuerySet[Contract]:
+class Totals(TypedDict):
+    """Registered contracts' count and sums (yuan); `withheld` once disclosure has been applied:
+    then total and technical are None where the public may not see them."""
+
+    count: int
+    total: Decimal | None
+    technical: Decimal | None
+    withheld: NotRequired[bool]
+
+
+class StatsRow(Totals):
+    """One group of the statistics: its key (a code, a month number) and its label."""
+
+    key: str
+    label: str
+
+
+TotalsT = TypeVar("TotalsT", Totals, StatsRow)
+
+
+class MonthReport(TypedDict):
+    totals: Totals
+    sections: list[tuple[StrOrPromise, list[StatsRow], SafeString]]
+    min_public_count: int
+    full: bool
+
+
+def contracts_visible_to(*, user: AnyUser) -> QuerySet[Contract]:
     base = Contract.objects.select_related("organization", "office").prefetch_related(
         Prefetch("parties", queryset=Party.objects.select_related("district"))
     )
@@ -48,48 +80,39 @@ def contracts_visible_to(*, user) -> QuerySet[Contract]:
     return base.filter(own).distinct()
 
 
-def contract_get_for_user(*, user, pk) -> Contract:
+def contract_get_for_user(*, user: AnyUser, pk: int | str) -> Contract:
     """404 (not 403) for contracts of other organisations: their existence is not disclosed."""
     try:
         return contracts_visible_to(user=user).get(pk=pk)
     except (Contract.DoesNotExist, ValueError) as exc:
-        raise Http404("合同不存在") from exc
+        raise Http404(gettext("合同不存在")) from exc
 
 
 ACTION_LABELS = {
-    "contracts.contract.create": "创建草稿",
-    "contracts.contract.update": "修改",
-    "contracts.contract.attachment_add": "上传附件",
-    "contracts.contract.attachment_delete": "删除附件",
-    "contracts.contract.submit": "提交",
-    "contracts.contract.resubmit": "补正后重新提交",
-    "contracts.contract.withdraw": "撤回",
-    "contracts.contract.accept": "受理",
-    "contracts.contract.start_review": "开始审查",
-    "contracts.contract.register": "准予登记",
-    "contracts.contract.return": "退回补正",
-    "contracts.contract.refuse": "不予登记",
-    "contracts.contract.adjust_amount": "核定技术交易额",
-    "contracts.contract.amend": "变更登记",
-    "contracts.contract.cancel": "注销登记",
-    "contracts.contract.national_number": "记录全国系统登记号",
-    "contracts.contract.request_amend": "申请变更登记",
-    "contracts.contract.request_cancel": "申请注销登记",
-    "contracts.contract.request_rejected": "变更/注销申请不予办理",
+    "contracts.contract.create": _("创建草稿"),
+    "contracts.contract.update": _("修改"),
+    "contracts.contract.attachment_add": _("上传附件"),
+    "contracts.contract.attachment_delete": _("删除附件"),
+    "contracts.contract.submit": _("提交"),
+    "contracts.contract.resubmit": _("补正后重新提交"),
+    "contracts.contract.withdraw": _("撤回"),
+    "contracts.contract.accept": _("受理"),
+    "contracts.contract.start_review": _("开始审查"),
+    "contracts.contract.register": _("准予登记"),
+    "contracts.contract.return": _("退回补正"),
+    "contracts.contract.refuse": _("不予登记"),
+    "contracts.contract.adjust_amount": _("核定技术交易额"),
+    "contracts.contract.amend": _("变更登记"),
+    "contracts.contract.cancel": _("注销登记"),
+    "contracts.contract.national_number": _("记录全国系统登记号"),
+    "contracts.contract.request_amend": _("申请变更登记"),
+    "contracts.contract.request_cancel": _("申请注销登记"),
+    "contracts.contract.request_rejected": _("变更/注销申请不予办理"),
 }
 
 
 def contract_history(*, contract: Contract) -> list[AuditEntry]:
-    entries = list(
-        AuditEntry.objects.filter(
-            object_type=contract._meta.label_lower, object_id=str(contract.pk)
-        )
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
-    for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
-    return entries
+    return audit_history(obj=contract, labels=ACTION_LABELS)
 
 
 def contracts_registered_with_party(*, uscc: str, limit: int = 20) -> list[Contract]:
@@ -151,19 +174,19 @@ def contract_verify(*, number: str, code: str) -> Contract | None:
 
 # Statistics ----------------------------------------------------------------------------------
 
-OUTSIDE = "盘锦市外/未填"
+OUTSIDE = _("盘锦市外/未填")
 PARTY_TYPE_LABELS = dict(Party.PartyType.choices)
 GROUPS = OrderedDict(
     [
-        ("type", "合同类型"),
-        ("subtype", "合同子类"),
-        ("field", "技术领域"),
-        ("ip_type", "知识产权类型"),
-        ("party_type", "卖方主体类型"),
-        ("district", "卖方所在区县"),
-        ("month", "登记月份"),
-        ("output", "技术输出（按卖方区县）"),
-        ("absorb", "技术吸纳（按买方区县）"),
+        ("type", _("合同类型")),
+        ("subtype", _("合同子类")),
+        ("field", _("技术领域")),
+        ("ip_type", _("知识产权类型")),
+        ("party_type", _("卖方主体类型")),
+        ("district", _("卖方所在区县")),
+        ("month", _("登记月份")),
+        ("output", _("技术输出（按卖方区县）")),
+        ("absorb", _("技术吸纳（按买方区县）")),
     ]
 )
 
@@ -175,7 +198,7 @@ def _counted(year: int | None) -> QuerySet[Contract]:
     return qs
 
 
-def _sums(prefix: str = "") -> dict:
+def _sums(prefix: str = "") -> dict[str, Count | Coalesce]:
     zero = Value(Decimal("0"))
     return {
         "count": Count(f"{prefix}id", distinct=True) if prefix else Count("id"),
@@ -184,7 +207,7 @@ def _sums(prefix: str = "") -> dict:
     }
 
 
-def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> list[dict]:
+def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> list[StatsRow]:
     """Aggregates only: [{key, label, count, total, technical, withheld}], computed in SQL.
     `full=False` is the public view (see contract_stats_disclosed)."""
     rows = contract_stats_for(contracts=_counted(year), group_by=group_by)
@@ -194,7 +217,7 @@ def contract_stats(*, year: int | None, group_by: str, full: bool = True) -> lis
     )
 
 
-def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[dict]:
+def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[StatsRow]:
     if group_by not in GROUPS:
         raise ValueError(group_by)
     if group_by in ("party_type", "district", "output", "absorb"):
@@ -207,12 +230,14 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             .annotate(**_sums("contract__"))
             .order_by(key)
         )
-        labels = PARTY_TYPE_LABELS if key == "party_type" else {}
-        result = [
+        labels: Mapping[str, StrOrPromise] = PARTY_TYPE_LABELS if key == "party_type" else {}
+        result: list[StatsRow] = [
             {
                 "key": row[key] or "",
-                "label": labels.get(row[key], row[key]) if row[key] else OUTSIDE,
-                **{k: row[k] for k in ("count", "total", "technical")},
+                "label": str(labels.get(row[key], row[key]) if row[key] else OUTSIDE),
+                "count": row["count"],
+                "total": row["total"],
+                "technical": row["technical"],
             }
             for row in rows
         ]
@@ -228,7 +253,7 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
         result = [
             {
                 "key": str(r["m"]),
-                "label": f"{r['m']}月",
+                "label": gettext("%(m)s月") % {"m": r["m"]},
                 "count": r["count"],
                 "total": r["total"],
                 "technical": r["technical"],
@@ -236,17 +261,18 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             for r in month_rows
         ]
     else:
-        field, labels = {
+        grouping: dict[str, tuple[str, Mapping[str, StrOrPromise]]] = {
             "type": ("contract_type", dict(ContractType.choices)),
             "subtype": ("subtype", SUBTYPE_LABELS),
             "field": ("technology_field", dict(TechnologyField.choices)),
             "ip_type": ("ip_type", dict(IPType.choices)),
-        }[group_by]
+        }
+        field, labels = grouping[group_by]
         rows = contracts.values(field).annotate(**_sums()).order_by(field)
         result = [
             {
                 "key": r[field],
-                "label": labels.get(r[field], r[field] or "未填"),
+                "label": str(labels.get(r[field], r[field] or gettext("未填"))),
                 "count": r["count"],
                 "total": r["total"],
                 "technical": r["technical"],
@@ -256,26 +282,31 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
     for row in result:
         row["total"], row["technical"] = _money(row["total"]), _money(row["technical"])
     if group_by not in ("month",):
-        result.sort(key=lambda r: (-r["technical"], r["label"]))
+        result.sort(key=lambda r: (-(r["technical"] or 0), r["label"]))
     return result
 
 
-def _money(value) -> Decimal:
+def _money(value: object) -> Decimal:
     # SQLite sums decimals as floats or integers; present both databases' results alike.
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def contract_stats_totals(*, year: int | None, full: bool = True) -> dict:
-    totals = _counted(year).aggregate(**_sums())
-    totals = {**totals, "total": _money(totals["total"]), "technical": _money(totals["technical"])}
+def contract_stats_totals(*, year: int | None, full: bool = True) -> Totals:
+    sums = _counted(year).aggregate(**_sums())
+    totals: Totals = {
+        "count": sums["count"],
+        "total": _money(sums["total"]),
+        "technical": _money(sums["technical"]),
+    }
     return totals if full else _disclosed(totals, total_cell(year))
 
 
 def stats_min_public_count() -> int:
-    return settings.CONTRACT_STATS_MIN_PUBLIC_COUNT
+    minimum: int = settings.CONTRACT_STATS_MIN_PUBLIC_COUNT
+    return minimum
 
 
-def _disclosed(row: dict, cell: Cell) -> dict:
+def _disclosed(row: TotalsT, cell: Cell) -> TotalsT:
     """Withhold a group's amounts from the public when it has only a few contracts, or when
     they would let such a group's be derived (contracts.disclosure: complementary suppression).
 
@@ -288,14 +319,14 @@ def _disclosed(row: dict, cell: Cell) -> dict:
 
 
 def contract_stats_disclosed(
-    rows: list[dict],
+    rows: list[StatsRow],
     *,
     full: bool,
     group_by: str,
     year: int | None,
     month: int | None = None,
     keep_order: bool = False,
-) -> list[dict]:
+) -> list[StatsRow]:
     """The rows as a viewer may see them: registry officers everything, others see amounts only
     where contracts.disclosure allows; withheld rows go last so their rank does not hint at
     their amounts."""
@@ -318,13 +349,15 @@ def contract_stats_month(*, year: int, month: int) -> QuerySet[Contract]:
     return _counted(year).filter(registered_on__month=month)
 
 
-def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> dict:
+def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> MonthReport:
     contracts = contract_stats_month(year=year, month=month)
-    totals = {
-        key: _money(value) if key != "count" else value
-        for key, value in contracts.aggregate(**_sums()).items()
+    sums = contracts.aggregate(**_sums())
+    totals: Totals = {
+        "count": sums["count"],
+        "total": _money(sums["total"]),
+        "technical": _money(sums["technical"]),
     }
-    sections = []
+    sections: list[tuple[StrOrPromise, list[StatsRow], SafeString]] = []
     for key in ("type", "field", "ip_type", "party_type", "output", "absorb"):
         rows = contract_stats_disclosed(
             contract_stats_for(contracts=contracts, group_by=key),
@@ -333,7 +366,7 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
             year=year,
             month=month,
         )
-        chart = bar_chart(rows, value="technical", title="技术交易额（万元）")
+        chart = bar_chart(rows, value="technical", title=gettext("技术交易额（万元）"))
         sections.append((GROUPS[key], rows, chart))
     return {
         "totals": totals if full else _disclosed(totals, total_cell(year, month)),
@@ -345,7 +378,7 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
 
 def contracts_registered_summary(
     *, year: int, district: str | None = None, on: date | None = None
-) -> dict:
+) -> Totals:
     """Registered contracts of `year` (up to `on`), optionally those whose lead seller is in
     `district`: {"count", "total", "technical"} (万元). For the plan monitor."""
     contracts = _counted(year)

@@ -1,19 +1,19 @@
 """Every write to a technology contract; each transition checks who may do it and is audited."""
 
 import dataclasses
-import hashlib
 import logging
 import secrets
-import uuid
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from contracts.cleaning import (
     amount_parse,
@@ -39,10 +39,12 @@ from contracts.models import (
     Status,
 )
 from contracts.prechecks import contract_fingerprint, contract_precheck
+from core.models import Organization
 from core.roles import Role, user_has_role
 from core.selectors import organizations_for_user
 from core.services import audit_record
-from core.uploads import image_check, pdf_check
+from core.types import AnyUser, User
+from core.uploads import StoredUpload, image_check, pdf_check, upload_read
 
 logger = logging.getLogger(__name__)
 
@@ -53,28 +55,30 @@ VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I look-a
 # Permissions ----------------------------------------------------------------------------------
 
 
-def user_is_officer(user) -> bool:
+def user_is_officer(user: AnyUser) -> bool:
     return user_has_role(user, Role.REGISTRY_OFFICER)
 
 
-def user_is_applicant(user, contract: Contract) -> bool:
+def user_is_applicant(user: AnyUser, contract: Contract) -> bool:
     return organizations_for_user(user=user).filter(pk=contract.organization_id).exists()
 
 
-def _require_officer(user):
+def _require_officer(user: AnyUser) -> None:
     if not user_is_officer(user):
-        raise PermissionDenied("只有合同登记员可以执行此操作")
+        raise PermissionDenied(_("只有合同登记员可以执行此操作"))
 
 
-def _require_applicant(user, contract: Contract):
+def _require_applicant(user: AnyUser, contract: Contract) -> None:
     if not user_is_applicant(user, contract):
-        raise PermissionDenied("只有申请机构的成员可以执行此操作")
+        raise PermissionDenied(_("只有申请机构的成员可以执行此操作"))
 
 
-def _require_status(contract: Contract, allowed: set, action: str):
+def _require_status(contract: Contract, allowed: set[Status], action: str) -> None:
     if contract.status not in allowed:
         raise ValidationError(
-            f"合同当前状态为“{contract.get_status_display()}”，不能{action}", code="bad_status"
+            _("合同当前状态为“%(status)s”，不能%(action)s")
+            % {"status": contract.get_status_display(), "action": action},
+            code="bad_status",
         )
 
 
@@ -83,7 +87,15 @@ def _locked(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def _transition(contract, *, user, action, old_status, note="", changes=None):
+def _transition(
+    contract: Contract,
+    *,
+    user: User,
+    action: str,
+    old_status: str,
+    note: str = "",
+    changes: dict[str, list[object]] | None = None,
+) -> None:
     audit_record(
         actor=user,
         action=f"contracts.contract.{action}",
@@ -117,7 +129,8 @@ def registration_number_allocate(*, office: RegistryOffice, year: int) -> str:
     sequence = NumberSequence.objects.select_for_update().get(office=office, year=year)
     sequence.last_serial += 1
     sequence.save(update_fields=["last_serial"])
-    return settings.CONTRACT_NUMBER_FORMAT.format(
+    number_format: str = settings.CONTRACT_NUMBER_FORMAT
+    return number_format.format(
         year=year,
         division=office.division_code,
         office=office.code,
@@ -128,10 +141,10 @@ def registration_number_allocate(*, office: RegistryOffice, year: int) -> str:
 # Children ------------------------------------------------------------------------------------
 
 
-def _replace_parties(contract: Contract, rows: list[dict]) -> None:
+def _replace_parties(contract: Contract, rows: list[dict[str, Any]]) -> None:
     parties = [party_clean(row, i) for i, row in enumerate(rows)]
     contract.parties.all().delete()
-    seen = set()
+    seen: set[str] = set()
     for order, party in enumerate(parties):
         party.contract = contract
         party.sort_order = order
@@ -141,20 +154,26 @@ def _replace_parties(contract: Contract, rows: list[dict]) -> None:
     Party.objects.bulk_create(parties)
 
 
-def _replace_costs(contract: Contract, rows: list[dict]) -> None:
+def _replace_costs(contract: Contract, rows: list[dict[str, Any]]) -> None:
     costs = costs_clean(contract, rows)
     contract.costs.all().delete()
     NonTechnicalCost.objects.bulk_create(costs)
 
 
-def _replace_ip_items(contract: Contract, rows: list[dict]) -> None:
+def _replace_ip_items(contract: Contract, rows: list[dict[str, Any]]) -> None:
     items = ip_items_clean(contract, rows)
     contract.ip_items.all().delete()
     IPItem.objects.bulk_create(items)
 
 
-def _write_children(contract, *, parties, costs, ip_items) -> dict:
-    changes = {}
+def _write_children(
+    contract: Contract,
+    *,
+    parties: list[dict[str, Any]] | None,
+    costs: list[dict[str, Any]] | None,
+    ip_items: list[dict[str, Any]] | None,
+) -> dict[str, list[str]]:
+    changes: dict[str, list[str]] = {}
     if parties is not None:
         _replace_parties(contract, parties)
         changes["parties"] = [f"{p['role']}:{p.get('name', '')}" for p in parties]
@@ -173,16 +192,16 @@ def _write_children(contract, *, parties, costs, ip_items) -> dict:
 @transaction.atomic
 def contract_create(
     *,
-    user,
-    organization,
-    data: dict,
-    parties: list[dict] | None = None,
-    costs: list[dict] | None = None,
-    ip_items: list[dict] | None = None,
+    user: User,
+    organization: Organization,
+    data: dict[str, Any],
+    parties: list[dict[str, Any]] | None = None,
+    costs: list[dict[str, Any]] | None = None,
+    ip_items: list[dict[str, Any]] | None = None,
     source_inquiry_id: int | None = None,
 ) -> Contract:
     if not organizations_for_user(user=user).filter(pk=organization.pk).exists():
-        raise PermissionDenied("只能为本人所属机构申请登记")
+        raise PermissionDenied(_("只能为本人所属机构申请登记"))
     contract = Contract(
         organization=organization,
         created_by=user,
@@ -200,16 +219,16 @@ def contract_create(
 @transaction.atomic
 def contract_update(
     *,
-    user,
+    user: User,
     contract: Contract,
-    data: dict | None = None,
-    parties: list[dict] | None = None,
-    costs: list[dict] | None = None,
-    ip_items: list[dict] | None = None,
+    data: dict[str, Any] | None = None,
+    parties: list[dict[str, Any]] | None = None,
+    costs: list[dict[str, Any]] | None = None,
+    ip_items: list[dict[str, Any]] | None = None,
 ) -> Contract:
     _require_applicant(user, contract)
     contract = _locked(contract)
-    _require_status(contract, EDITABLE_STATUSES, "修改")
+    _require_status(contract, EDITABLE_STATUSES, _("修改"))
     changes = contract_fields_apply(contract, dict(data or {}))
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
@@ -218,68 +237,56 @@ def contract_update(
     return contract
 
 
-def _check_upload(uploaded, *, kind: str) -> tuple[bytes, str]:
-    limit = settings.CONTRACT_UPLOAD_MAX_BYTES
-    if uploaded.size > limit:
-        raise ValidationError(
-            f"文件“{uploaded.name}”过大（{uploaded.size / 1048576:.1f} MB），"
-            f"上限为 {limit / 1048576:.1f} MB"
-        )
-    content = uploaded.read()
-    if len(content) > limit:
-        raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
-    if not content:
-        raise ValidationError(f"文件“{uploaded.name}”是空文件")
+def _check_upload(uploaded: "UploadedFile[bytes]", *, kind: str) -> StoredUpload:
+    content = upload_read(uploaded, max_bytes=settings.CONTRACT_UPLOAD_MAX_BYTES)
+    name = uploaded.name or "upload"
     if content.startswith(b"%PDF-"):
-        pdf_check(content, name=uploaded.name)
-        return content, ".pdf"
+        pdf_check(content, name=name)
+        return StoredUpload.of(uploaded, content, ".pdf")
     if kind == Attachment.Kind.SIGNED_CONTRACT:
         raise ValidationError(
-            f"文件“{uploaded.name}”不是 PDF 文件（按文件内容判断，与扩展名无关），"
-            "请上传扫描或导出的 PDF"
+            _("文件“%(name)s”不是 PDF 文件（按文件内容判断，与扩展名无关），请上传扫描或导出的 PDF")
+            % {"name": uploaded.name}
         )
     if content.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
         # Decoded whole by Pillow, not trusted by its first bytes.
-        extension = image_check(content, name=uploaded.name)
+        extension = image_check(content, name=name)
         if extension in (".jpg", ".png"):
-            return content, extension
-    raise ValidationError(f"文件“{uploaded.name}”的格式不支持：附件只接受 PDF、JPEG 或 PNG")
+            return StoredUpload.of(uploaded, content, extension)
+    raise ValidationError(
+        _("文件“%(name)s”的格式不支持：附件只接受 PDF、JPEG 或 PNG") % {"name": uploaded.name}
+    )
 
 
 @transaction.atomic
-def attachment_add(*, user, contract: Contract, kind: str, uploaded) -> Attachment:
+def attachment_add(
+    *, user: User, contract: Contract, kind: str, uploaded: "UploadedFile[bytes]"
+) -> Attachment:
     _require_applicant(user, contract)
     contract = _locked(contract)
-    _require_status(contract, EDITABLE_STATUSES, "上传附件")
+    _require_status(contract, EDITABLE_STATUSES, _("上传附件"))
     if kind not in Attachment.Kind.values:
-        raise ValidationError(f"附件类别“{kind}”无效")
-    content, extension = _check_upload(uploaded, kind=kind)
-    original = (uploaded.name or "upload").replace("/", "_").replace("\\", "_")[-200:]
+        raise ValidationError(_("附件类别“%(kind)s”无效") % {"kind": kind})
+    upload = _check_upload(uploaded, kind=kind)
     attachment = Attachment(
-        contract=contract,
-        kind=kind,
-        original_name=original,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
+        contract=contract, kind=kind, uploaded_by=user, **upload.record_fields()
     )
-    # Stored under a random name: the user's file name never becomes a path.
-    attachment.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+    upload.save_to(attachment.file)
     attachment.save()
     audit_record(
         actor=user,
         action="contracts.contract.attachment_add",
         obj=contract,
-        changes={"attachment": [None, original], "kind": [None, kind]},
+        changes={"attachment": [None, upload.original_name], "kind": [None, kind]},
     )
     return attachment
 
 
 @transaction.atomic
-def attachment_delete(*, user, attachment: Attachment):
+def attachment_delete(*, user: User, attachment: Attachment) -> None:
     contract = attachment.contract
     _require_applicant(user, contract)
-    _require_status(_locked(contract), EDITABLE_STATUSES, "删除附件")
+    _require_status(_locked(contract), EDITABLE_STATUSES, _("删除附件"))
     name = attachment.original_name
     attachment.file.delete(save=False)
     attachment.delete()
@@ -292,11 +299,11 @@ def attachment_delete(*, user, attachment: Attachment):
 
 
 @transaction.atomic
-def contract_submit(*, user, contract: Contract, explanation: str = "") -> Contract:
+def contract_submit(*, user: User, contract: Contract, explanation: str = "") -> Contract:
     """Run the pre-checks; errors block, warnings need the applicant's explanation."""
     _require_applicant(user, contract)
     contract = _locked(contract)
-    _require_status(contract, EDITABLE_STATUSES, "提交")
+    _require_status(contract, EDITABLE_STATUSES, _("提交"))
     issues = contract_precheck(contract=contract)
     errors = [i["message"] for i in issues if i["level"] == "error"]
     if errors:
@@ -305,7 +312,7 @@ def contract_submit(*, user, contract: Contract, explanation: str = "") -> Contr
     explanation = (explanation or "").strip()
     if warnings and not explanation:
         raise ValidationError(
-            ["登记库核对有以下提示，请逐项说明后再提交：", *[w["message"] for w in warnings]],
+            [_("登记库核对有以下提示，请逐项说明后再提交："), *[w["message"] for w in warnings]],
             code="explanation_required",
         )
     old = contract.status
@@ -329,10 +336,12 @@ def contract_submit(*, user, contract: Contract, explanation: str = "") -> Contr
 
 
 @transaction.atomic
-def contract_withdraw(*, user, contract: Contract, reason: str = "") -> Contract:
+def contract_withdraw(*, user: User, contract: Contract, reason: str = "") -> Contract:
     _require_applicant(user, contract)
     contract = _locked(contract)
-    _require_status(contract, {Status.SUBMITTED, Status.RETURNED}, "撤回（已受理的合同不能撤回）")
+    _require_status(
+        contract, {Status.SUBMITTED, Status.RETURNED}, _("撤回（已受理的合同不能撤回）")
+    )
     old = contract.status
     contract.status = Status.WITHDRAWN
     contract.decided_at = timezone.now()
@@ -345,10 +354,10 @@ def contract_withdraw(*, user, contract: Contract, reason: str = "") -> Contract
 
 
 @transaction.atomic
-def contract_accept(*, user, contract: Contract, on: date | None = None) -> Contract:
+def contract_accept(*, user: User, contract: Contract, on: date | None = None) -> Contract:
     _require_officer(user)
     contract = _locked(contract)
-    _require_status(contract, {Status.SUBMITTED}, "受理")
+    _require_status(contract, {Status.SUBMITTED}, _("受理"))
     contract.status = Status.ACCEPTED
     contract.accepted_on = on or timezone.localdate()
     contract.deadline = review_deadline(
@@ -366,10 +375,10 @@ def contract_accept(*, user, contract: Contract, on: date | None = None) -> Cont
 
 
 @transaction.atomic
-def contract_start_review(*, user, contract: Contract) -> Contract:
+def contract_start_review(*, user: User, contract: Contract) -> Contract:
     _require_officer(user)
     contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED}, "开始审查")
+    _require_status(contract, {Status.ACCEPTED}, _("开始审查"))
     contract.status = Status.REVIEWING
     contract.save()
     _transition(contract, user=user, action="start_review", old_status=Status.ACCEPTED)
@@ -377,10 +386,10 @@ def contract_start_review(*, user, contract: Contract) -> Contract:
 
 
 @transaction.atomic
-def contract_register(*, user, contract: Contract, on: date | None = None) -> Contract:
+def contract_register(*, user: User, contract: Contract, on: date | None = None) -> Contract:
     _require_officer(user)
     contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "登记")
+    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, gettext("登记"))
     old = contract.status
     contract.registered_on = on or timezone.localdate()
     contract.registration_number = registration_number_allocate(
@@ -401,13 +410,13 @@ def contract_register(*, user, contract: Contract, on: date | None = None) -> Co
 
 
 @transaction.atomic
-def contract_return(*, user, contract: Contract, reason: str) -> Contract:
+def contract_return(*, user: User, contract: Contract, reason: str) -> Contract:
     _require_officer(user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["退回补正须写明需要补正的内容"]})
+        raise ValidationError({"reason": [_("退回补正须写明需要补正的内容")]})
     contract = _locked(contract)
-    _require_status(contract, {Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING}, "退回补正")
+    _require_status(contract, {Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING}, _("退回补正"))
     old = contract.status
     contract.status = Status.RETURNED
     contract.return_reason = reason
@@ -417,16 +426,24 @@ def contract_return(*, user, contract: Contract, reason: str) -> Contract:
 
 
 @transaction.atomic
-def contract_refuse(*, user, contract: Contract, grounds: list[str], note: str = "") -> Contract:
+def contract_refuse(
+    *, user: User, contract: Contract, grounds: list[str], note: str = ""
+) -> Contract:
     _require_officer(user)
     grounds = list(dict.fromkeys(grounds or []))
     if not grounds:
-        raise ValidationError({"grounds": ["不予登记须选择至少一项法定理由"]})
+        raise ValidationError({"grounds": [_("不予登记须选择至少一项法定理由")]})
     unknown = [g for g in grounds if g not in REFUSAL_GROUND_LABELS]
     if unknown:
-        raise ValidationError({"grounds": [f"不是可选的不予登记理由：{', '.join(unknown)}"]})
+        raise ValidationError(
+            {
+                "grounds": [
+                    _("不是可选的不予登记理由：%(unknown)s") % {"unknown": ", ".join(unknown)}
+                ]
+            }
+        )
     contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "不予登记")
+    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, _("不予登记"))
     old = contract.status
     contract.status = Status.REFUSED
     contract.refusal_grounds = grounds
@@ -438,24 +455,26 @@ def contract_refuse(*, user, contract: Contract, grounds: list[str], note: str =
         user=user,
         action="refuse",
         old_status=old,
-        note="；".join(REFUSAL_GROUND_LABELS[g] for g in grounds)
+        note="；".join(str(REFUSAL_GROUND_LABELS[g]) for g in grounds)
         + (f"。{contract.refusal_note}" if contract.refusal_note else ""),
     )
     return contract
 
 
 @transaction.atomic
-def contract_adjust_technical_amount(*, user, contract: Contract, amount, note: str) -> Contract:
+def contract_adjust_technical_amount(
+    *, user: User, contract: Contract, amount: object, note: str
+) -> Contract:
     """The officer's 核定技术交易额: never above the total, always with a reason."""
     _require_officer(user)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": ["核定技术交易额须写明理由"]})
-    amount = amount_parse(amount, "核定技术交易额")
+        raise ValidationError({"note": [_("核定技术交易额须写明理由")]})
+    amount = amount_parse(amount, _("核定技术交易额"))
     contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, "核定技术交易额")
+    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, _("核定技术交易额"))
     if amount > contract.total_amount:
-        raise ValidationError({"amount": ["技术交易额不能大于合同成交额"]})
+        raise ValidationError({"amount": [_("技术交易额不能大于合同成交额")]})
     old = contract.technical_amount
     contract.technical_amount = amount
     contract.adjustment_note = note
@@ -481,49 +500,51 @@ AMENDABLE = {
 }
 
 
-def _amendment_check_fields(data: dict) -> None:
+def _amendment_check_fields(data: dict[str, Any]) -> None:
     unknown = set(data) - AMENDABLE
     if unknown:
-        raise ValidationError(f"变更登记不能修改：{', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("变更登记不能修改：%(unknown)s") % {"unknown": ", ".join(sorted(unknown))}
+        )
 
 
-def _amendment_diff(contract: Contract, data: dict) -> dict[str, tuple]:
+def _amendment_diff(contract: Contract, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """{field: (current, new)} for the amended fields whose parsed value differs; refuses a
     技术交易额 above the 合同成交额 the contract would have afterwards."""
     _amendment_check_fields(data)
-    diff = {}
+    diff: dict[str, tuple[Any, Any]] = {}
     for field, value in data.items():
         if field in ("total_amount", "technical_amount"):
-            value = amount_parse(value, "金额")
+            value = amount_parse(value, _("金额"))
         elif field in ("valid_from", "valid_until"):
-            value = date_parse(value, "有效期")
+            value = date_parse(value, _("有效期"))
         elif field == "payment_method" and value not in PaymentMethod.values:
-            raise ValidationError({"payment_method": ["支付方式无效"]})
+            raise ValidationError({"payment_method": [_("支付方式无效")]})
         old = getattr(contract, field)
         if old != value:
             diff[field] = (old, value)
 
-    def after(field):
+    def after(field: str) -> Any:
         return diff[field][1] if field in diff else getattr(contract, field)
 
     if after("technical_amount") > after("total_amount"):
-        raise ValidationError("技术交易额不能大于合同成交额")
+        raise ValidationError(_("技术交易额不能大于合同成交额"))
     return diff
 
 
 @transaction.atomic
-def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contract:
+def contract_amend(*, user: User, contract: Contract, data: dict[str, Any], note: str) -> Contract:
     """变更登记: the registry records agreed changes; the certificate is issued anew."""
     _require_officer(user)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": ["变更登记须写明变更依据"]})
+        raise ValidationError({"note": [_("变更登记须写明变更依据")]})
     _amendment_check_fields(data)
     contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, "变更登记")
+    _require_status(contract, {Status.REGISTERED}, _("变更登记"))
     diff = _amendment_diff(contract, data)
     if not diff:
-        raise ValidationError("没有需要变更的内容")
+        raise ValidationError(_("没有需要变更的内容"))
     for field, (_old, value) in diff.items():
         setattr(contract, field, value)
     changes = {field: [str(old), str(value)] for field, (old, value) in diff.items()}
@@ -540,14 +561,14 @@ def contract_amend(*, user, contract: Contract, data: dict, note: str) -> Contra
 
 
 @transaction.atomic
-def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
+def contract_cancel(*, user: User, contract: Contract, reason: str) -> Contract:
     """注销登记: the number stays taken (numbers are never reused), the status says 已注销."""
     _require_officer(user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["注销登记须写明原因"]})
+        raise ValidationError({"reason": [_("注销登记须写明原因")]})
     contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, "注销登记")
+    _require_status(contract, {Status.REGISTERED}, _("注销登记"))
     contract.status = Status.CANCELLED
     contract.cancellation_reason = reason
     contract.save()
@@ -560,20 +581,24 @@ def contract_cancel(*, user, contract: Contract, reason: str) -> Contract:
 
 @transaction.atomic
 def change_request_submit(
-    *, user, contract: Contract, kind: str, reason: str, changes: dict | None = None
+    *, user: User, contract: Contract, kind: str, reason: str, changes: dict[str, Any] | None = None
 ) -> ChangeRequest:
     """An applicant asks the registry to amend or cancel a registered contract."""
     _require_applicant(user, contract)
     if kind not in ChangeRequest.Kind.values:
-        raise ValidationError({"kind": ["请选择变更登记或注销登记"]})
+        raise ValidationError({"kind": [_("请选择变更登记或注销登记")]})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["请写明申请的依据或原因（如补充协议、解除协议）"]})
+        raise ValidationError({"reason": [_("请写明申请的依据或原因（如补充协议、解除协议）")]})
     contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, f"申请{ChangeRequest.Kind(kind).label}")
+    _require_status(
+        contract,
+        {Status.REGISTERED},
+        _("申请%(label)s") % {"label": ChangeRequest.Kind(kind).label},
+    )
     if contract.change_requests.filter(status=ChangeRequest.Decision.PENDING).exists():
-        raise ValidationError("已有一项申请在办理中，请等待登记机构办理后再申请")
-    diff = {}
+        raise ValidationError(_("已有一项申请在办理中，请等待登记机构办理后再申请"))
+    diff: dict[str, tuple[Any, Any]] = {}
     if kind == ChangeRequest.Kind.AMEND:
         filled = {
             field: value.strip() if isinstance(value, str) else value
@@ -582,7 +607,7 @@ def change_request_submit(
         }
         diff = _amendment_diff(contract, filled)
         if not diff:
-            raise ValidationError("请填写要变更的内容（与现登记内容相同的不算变更）")
+            raise ValidationError(_("请填写要变更的内容（与现登记内容相同的不算变更）"))
     request = ChangeRequest.objects.create(
         contract=contract,
         kind=kind,
@@ -604,18 +629,21 @@ def change_request_submit(
 def _pending_request(request: ChangeRequest) -> ChangeRequest:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ChangeRequest.Decision.PENDING:
-        raise ValidationError(f"该申请已{request.get_status_display()}")
+        raise ValidationError(_("该申请已%(status)s") % {"status": request.get_status_display()})
     return request
 
 
 @transaction.atomic
-def change_request_approve(*, user, request: ChangeRequest, note: str = "") -> ChangeRequest:
+def change_request_approve(*, user: User, request: ChangeRequest, note: str = "") -> ChangeRequest:
     """The registry records the requested change; the contract's audit trail says it was asked."""
     _require_officer(user)
     request = _pending_request(request)
-    basis = f"依申请（{request.requested_by}）：{request.reason}"
+    basis = _("依申请（%(requested_by)s）：%(reason)s") % {
+        "requested_by": request.requested_by,
+        "reason": request.reason,
+    }
     if note.strip():
-        basis += f"；办理意见：{note.strip()}"
+        basis += _("；办理意见：%(note)s") % {"note": note.strip()}
     if request.kind == ChangeRequest.Kind.AMEND:
         contract_amend(user=user, contract=request.contract, data=request.changes, note=basis)
     else:
@@ -628,11 +656,11 @@ def change_request_approve(*, user, request: ChangeRequest, note: str = "") -> C
 
 
 @transaction.atomic
-def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeRequest:
+def change_request_reject(*, user: User, request: ChangeRequest, note: str) -> ChangeRequest:
     _require_officer(user)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": ["不予办理须说明理由"]})
+        raise ValidationError({"note": [_("不予办理须说明理由")]})
     request = _pending_request(request)
     request.status = ChangeRequest.Decision.REJECTED
     request.decided_by, request.decided_at = user, timezone.now()
@@ -645,13 +673,13 @@ def change_request_reject(*, user, request: ChangeRequest, note: str) -> ChangeR
 
 
 @transaction.atomic
-def contract_set_national_number(*, user, contract: Contract, number: str) -> Contract:
+def contract_set_national_number(*, user: User, contract: Contract, number: str) -> Contract:
     _require_officer(user)
     number = (number or "").strip()
     if not number or len(number) > 40:
-        raise ValidationError({"national_number": ["请填写全国技术合同登记系统的登记号"]})
+        raise ValidationError({"national_number": [_("请填写全国技术合同登记系统的登记号")]})
     contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, "记录全国系统登记号")
+    _require_status(contract, {Status.REGISTERED}, _("记录全国系统登记号"))
     old = contract.national_number
     contract.national_number = number
     contract.save(update_fields=["national_number", "updated_at"])
@@ -676,12 +704,10 @@ class OfficerInput:
     note: str = ""
     amount: object = ""
     national_number: str = ""
-    amendment: dict = dataclasses.field(default_factory=dict)
+    amendment: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
-OFFICER_ACTIONS: dict[
-    OfficerAction, Callable[[AbstractBaseUser, Contract, OfficerInput], Contract]
-] = {
+OFFICER_ACTIONS: dict[OfficerAction, Callable[[User, Contract, OfficerInput], Contract]] = {
     OfficerAction.ACCEPT: lambda user, c, i: contract_accept(user=user, contract=c),
     OfficerAction.START_REVIEW: lambda user, c, i: contract_start_review(user=user, contract=c),
     OfficerAction.REGISTER: lambda user, c, i: contract_register(user=user, contract=c),
@@ -707,11 +733,11 @@ OFFICER_ACTIONS: dict[
 
 
 def contract_officer_act(
-    *, user: AbstractBaseUser, contract: Contract, action: str, data: OfficerInput | None = None
+    *, user: User, contract: Contract, action: str, data: OfficerInput | None = None
 ) -> Contract:
     """One entry point for every officer action, from the pages and the API alike."""
     try:
         action = OfficerAction(action)
     except ValueError as exc:
-        raise ValidationError({"action": [f"未知操作“{action}”"]}) from exc
+        raise ValidationError({"action": [_("未知操作“%(action)s”") % {"action": action}]}) from exc
     return OFFICER_ACTIONS[action](user, contract, data or OfficerInput())

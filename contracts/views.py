@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contracts import charts, forms, services
@@ -36,14 +38,12 @@ from contracts.selectors import (
     stats_min_public_count,
 )
 from core.exports import PDF_CONTENT_TYPE, download_response, spreadsheet_response
+from core.feedback import flash_form_errors, flash_validation_error, service_run
 from core.pdf import html_to_pdf
 from core.pending import login_required_keeping_input, pending_input
+from core.private_files import stored_file_response
 from core.selectors import acting_organization, organizations_for_user
 from core.throttle import client_key, single_render, throttle_allow
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return exc.messages
 
 
 def index(request):
@@ -168,7 +168,7 @@ def _form_page(request, bundle, contract=None, organizations=None, status=200):
 def contract_new(request):
     organizations = list(organizations_for_user(user=request.user))
     if not organizations:
-        raise PermissionDenied("只有企业/机构成员可以申请技术合同登记")
+        raise PermissionDenied(_("只有企业/机构成员可以申请技术合同登记"))
     chosen = request.POST.get("organization") or request.GET.get("organization")
     acting = acting_organization(user=request.user, session=request.session)
     organization = next(
@@ -184,10 +184,9 @@ def contract_new(request):
                     user=request.user, organization=organization, data=data, **children
                 )
             except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
+                flash_validation_error(request, exc)
             else:
-                messages.success(request, "草稿已保存。上传合同文本后即可提交。")
+                messages.success(request, _("草稿已保存。上传合同文本后即可提交。"))
                 return redirect("contracts:detail", pk=contract.pk)
         return _form_page(request, bundle, organizations=organizations, status=400)
     return _form_page(request, bundle, organizations=organizations)
@@ -197,24 +196,26 @@ def contract_new(request):
 def contract_edit(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if not services.user_is_applicant(request.user, contract):
-        raise PermissionDenied("只有申请机构的成员可以修改")
+        raise PermissionDenied(_("只有申请机构的成员可以修改"))
     if contract.status not in services.EDITABLE_STATUSES:
-        messages.error(request, f"合同当前状态为“{contract.get_status_display()}”，不能修改")
+        messages.error(
+            request,
+            _("合同当前状态为“%(status)s”，不能修改") % {"status": contract.get_status_display()},
+        )
         return redirect("contracts:detail", pk=pk)
     bundle = _contract_forms(request, contract=contract)
     if request.method == "POST":
         collected = _collect(bundle)
         if collected:
             data, children = collected
-            try:
-                services.contract_update(
+            updated = service_run(
+                request,
+                lambda: services.contract_update(
                     user=request.user, contract=contract, data=data, **children
-                )
-            except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
-            else:
-                messages.success(request, "已保存。")
+                ),
+                _("已保存。"),
+            )
+            if updated is not None:
                 return redirect("contracts:detail", pk=pk)
         return _form_page(request, bundle, contract=contract, status=400)
     return _form_page(request, bundle, contract=contract)
@@ -266,22 +267,18 @@ def attachment_upload(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("contracts:detail", pk=pk)
-    try:
-        services.attachment_add(
+    service_run(
+        request,
+        lambda: services.attachment_add(
             user=request.user,
             contract=contract,
             kind=form.cleaned_data["kind"],
             uploaded=form.cleaned_data["file"],
-        )
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"已上传“{form.cleaned_data['file'].name}”。")
+        ),
+        _("已上传“%(name)s”。") % {"name": form.cleaned_data["file"].name},
+    )
     return redirect("contracts:detail", pk=pk)
 
 
@@ -290,11 +287,9 @@ def attachment_upload(request, pk):
 def attachment_delete(request, pk, attachment_pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
-    try:
-        services.attachment_delete(user=request.user, attachment=attachment)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    service_run(
+        request, lambda: services.attachment_delete(user=request.user, attachment=attachment)
+    )
     return redirect("contracts:detail", pk=pk)
 
 
@@ -302,18 +297,12 @@ def attachment_delete(request, pk, attachment_pk):
 def attachment_download(request, pk, attachment_pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, contract=contract)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 def _act(request, pk, action):
     contract = contract_get_for_user(user=request.user, pk=pk)
-    try:
-        action(contract)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    service_run(request, lambda: action(contract))
     return redirect("contracts:detail", pk=pk)
 
 
@@ -326,7 +315,7 @@ def contract_submit(request, pk):
             contract=contract,
             explanation=request.POST.get("explanation", ""),
         )
-        messages.success(request, "已提交，登记机构受理后开始计算审查期限。")
+        messages.success(request, _("已提交，登记机构受理后开始计算审查期限。"))
 
     return _act(request, pk, act)
 
@@ -336,7 +325,7 @@ def contract_submit(request, pk):
 def contract_withdraw(request, pk):
     def act(contract):
         services.contract_withdraw(user=request.user, contract=contract)
-        messages.success(request, "已撤回。")
+        messages.success(request, _("已撤回。"))
 
     return _act(request, pk, act)
 
@@ -360,11 +349,19 @@ def _officer_input(action: str, post) -> services.OfficerInput:
 
 # Decisions that cannot be taken back are confirmed on a page of their own first.
 IRREVERSIBLE = {
-    "register": ("准予登记", "登记后将分配登记编号、生成登记证明并公开可查，不能撤回。", None),
-    "refuse": ("不予登记", "不予登记的决定将通知申请机构，不能撤回。", forms.RefuseForm),
+    "register": (
+        gettext_lazy("准予登记"),
+        gettext_lazy("登记后将分配登记编号、生成登记证明并公开可查，不能撤回。"),
+        None,
+    ),
+    "refuse": (
+        gettext_lazy("不予登记"),
+        gettext_lazy("不予登记的决定将通知申请机构，不能撤回。"),
+        forms.RefuseForm,
+    ),
     "cancel": (
-        "注销登记",
-        "注销后登记证明失效，公开查询将显示“已注销”，不能撤回。",
+        gettext_lazy("注销登记"),
+        gettext_lazy("注销后登记证明失效，公开查询将显示“已注销”，不能撤回。"),
         forms.ReasonForm,
     ),
 }
@@ -393,9 +390,9 @@ def _confirm_page(request, contract, action):
 @require_POST
 def officer_action(request, pk, action):
     if action not in OfficerAction.values:
-        raise Http404("未知操作")
+        raise Http404(_("未知操作"))
     if not services.user_is_officer(request.user):
-        raise PermissionDenied("只有合同登记员可以执行此操作")
+        raise PermissionDenied(_("只有合同登记员可以执行此操作"))
     if action in IRREVERSIBLE and request.POST.get("confirmed") != "1":
         return _confirm_page(request, contract_get_for_user(user=request.user, pk=pk), action)
 
@@ -406,7 +403,9 @@ def officer_action(request, pk, action):
             action=action,
             data=_officer_input(action, request.POST),
         )
-        messages.success(request, f"已办理，当前状态：{result.get_status_display()}。")
+        messages.success(
+            request, _("已办理，当前状态：%(status)s。") % {"status": result.get_status_display()}
+        )
 
     return _act(request, pk, act)
 
@@ -428,7 +427,9 @@ def change_request_create(request, pk):
             changes=form.changes(),
         )
         messages.success(
-            request, f"{change.get_kind_display()}申请已提交，登记机构办理后会更新本页。"
+            request,
+            _("%(kind)s申请已提交，登记机构办理后会更新本页。")
+            % {"kind": change.get_kind_display()},
         )
 
     return _act(request, pk, act)
@@ -448,14 +449,18 @@ DECISIONS = {
 @require_POST
 def change_request_decide(request, pk, request_pk, decision):
     if decision not in DECISIONS:
-        raise Http404("未知操作")
+        raise Http404(_("未知操作"))
     if not services.user_is_officer(request.user):
-        raise PermissionDenied("只有合同登记员可以办理变更/注销申请")
+        raise PermissionDenied(_("只有合同登记员可以办理变更/注销申请"))
 
     def act(contract):
         change = get_object_or_404(ChangeRequest, pk=request_pk, contract=contract)
         change = DECISIONS[decision](request.user, change, request.POST.get("note", ""))
-        messages.success(request, f"{change.get_kind_display()}申请{change.get_status_display()}。")
+        messages.success(
+            request,
+            _("%(kind)s申请%(status)s。")
+            % {"kind": change.get_kind_display(), "status": change.get_status_display()},
+        )
 
     return _act(request, pk, act)
 
@@ -463,7 +468,7 @@ def change_request_decide(request, pk, request_pk, decision):
 @login_required
 def queue(request):
     if not services.user_is_officer(request.user):
-        raise PermissionDenied("只有合同登记员可以查看审查队列")
+        raise PermissionDenied(_("只有合同登记员可以查看审查队列"))
     status = request.GET.get("status") or None
     if status and status not in Status.values:
         status = None
@@ -476,7 +481,7 @@ def queue(request):
             "change_requests": change_requests_pending(),
             "status": status,
             "statuses": [(s, Status(s).label) for s in OPEN_STATUSES]
-            + [(Status.RETURNED, Status.RETURNED.label), (Status.REGISTERED, "已登记")],
+            + [(Status.RETURNED, Status.RETURNED.label), (Status.REGISTERED, _("已登记"))],
         },
     )
 
@@ -485,12 +490,12 @@ def queue(request):
 def certificate(request, pk):
     contract = contract_get_for_user(user=request.user, pk=pk)
     if contract.status not in (Status.REGISTERED, Status.CANCELLED):
-        raise Http404("合同尚未登记，没有登记证明")
+        raise Http404(_("合同尚未登记，没有登记证明"))
     contract = contract_certificate_get_or_create(contract=contract, base_url=settings.SITE_URL)
-    return FileResponse(
-        contract.certificate.open("rb"),
-        as_attachment=True,
-        filename=f"技术合同登记证明-{contract.registration_number}.pdf",
+    return stored_file_response(
+        contract.certificate,
+        filename=_("技术合同登记证明-%(registration_number)s.pdf")
+        % {"registration_number": contract.registration_number},
         content_type="application/pdf",
     )
 
@@ -517,10 +522,9 @@ def from_inquiry(request, inquiry_id):
     try:
         contract = contract_from_inquiry(user=request.user, inquiry_id=inquiry_id)
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        flash_validation_error(request, exc)
         return redirect("contracts:index")
-    messages.success(request, "已根据成交信息生成合同登记草稿，请核对后补充。")
+    messages.success(request, _("已根据成交信息生成合同登记草稿，请核对后补充。"))
     return redirect("contracts:edit", pk=contract.pk)
 
 
@@ -555,36 +559,46 @@ def stats(request):
             "rows": rows,
             "totals": contract_stats_totals(year=year, full=full),
             "min_public_count": stats_min_public_count(),
-            "chart": charts.bar_chart(rows, value="technical", title="技术交易额（万元）"),
-            "count_chart": charts.bar_chart(rows, value="count", title="合同数（项）"),
+            "chart": charts.bar_chart(rows, value="technical", title=_("技术交易额（万元）")),
+            "count_chart": charts.bar_chart(rows, value="count", title=_("合同数（项）")),
             "months": range(1, 13),
         },
     )
 
 
-HEADER = ["分组", "合同数（项）", "合同成交额（元）", "技术交易额（元）"]
+HEADER = [
+    gettext_lazy("分组"),
+    gettext_lazy("合同数（项）"),
+    gettext_lazy("合同成交额（元）"),
+    gettext_lazy("技术交易额（元）"),
+]
 
 
 def stats_export(request, fmt):
     year = _year(request)
     group_by = request.GET.get("group_by", "type")
     if group_by not in GROUPS:
-        raise Http404("未知分组")
+        raise Http404(_("未知分组"))
     rows = contract_stats(year=year, group_by=group_by, full=services.user_is_officer(request.user))
-    title = f"技术合同{year or '全部年度'}-{GROUPS[group_by]}"
+    title = _("技术合同%(year)s-%(groups)s") % {
+        "year": year or _("全部年度"),
+        "groups": GROUPS[group_by],
+    }
     values = [[r["label"], r["count"], r["total"], r["technical"]] for r in rows]
-    withheld = f"不足{stats_min_public_count()}项，不公开"
+    withheld = _("不足%(stats_min_public_count)s项，不公开") % {
+        "stats_min_public_count": stats_min_public_count()
+    }
     if fmt not in ("csv", "xlsx"):
-        raise Http404("未知格式")
+        raise Http404(_("未知格式"))
     # CSV carries amounts as text with two decimals, XLSX as numbers in a money format.
     amount = (lambda a: f"{a:.2f}") if fmt == "csv" else float
     # Labels can be organisation or district names: the kit neutralises formula cells.
     return spreadsheet_response(
-        [GROUPS[group_by], *HEADER[1:]],
+        [str(header) for header in (GROUPS[group_by], *HEADER[1:])],
         ([v[0], v[1], *(withheld if a is None else amount(a) for a in v[2:])] for v in values),
         fmt=fmt,
         filename=title,
-        sheet_title="统计",
+        sheet_title=_("统计"),
         number_formats={"C": "#,##0.00", "D": "#,##0.00"},
     )
 
@@ -602,9 +616,12 @@ def _report_period(request) -> tuple[int, int]:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
     except ValueError as exc:
-        raise BadRequest("年月无效：year、month 须为整数") from exc
+        raise BadRequest(_("年月无效：year、month 须为整数")) from exc
     if not (first <= year <= today.year and 1 <= month <= 12) or date(year, month, 1) > today:
-        raise BadRequest(f"年月无效：可查询 {first} 年 1 月至 {today.year} 年 {today.month} 月")
+        raise BadRequest(
+            _("年月无效：可查询 %(first)s 年 1 月至 %(year)s 年 %(month)s 月")
+            % {"first": first, "year": today.year, "month": today.month}
+        )
     return year, month
 
 
@@ -616,7 +633,10 @@ def stats_report(request):
     one at a time per worker (429 otherwise)."""
     year, month = _report_period(request)
     full = services.user_is_officer(request.user)
-    key = f"contracts:report:{year}-{month}:{'full' if full else 'public'}:{stats_data_version()}"
+    key = (
+        f"contracts:report:{year}-{month}:{'full' if full else 'public'}:"
+        f"{translation.get_language()}:{stats_data_version()}"
+    )
     pdf = cache.get(key)
     if pdf is None:
         allowed = throttle_allow(
@@ -628,7 +648,7 @@ def stats_report(request):
         with single_render("contracts-report") as free:
             if not (allowed and free):
                 response = HttpResponse(
-                    "报表生成请求过于频繁，请稍后再试",
+                    _("报表生成请求过于频繁，请稍后再试"),
                     status=429,
                     content_type="text/plain; charset=utf-8",
                 )
@@ -643,7 +663,9 @@ def stats_report(request):
             pdf = html_to_pdf(html)
         cache.set(key, pdf, timeout=24 * 3600)
     response = download_response(
-        pdf, filename=f"技术合同登记月报-{year}年{month}月.pdf", content_type=PDF_CONTENT_TYPE
+        pdf,
+        filename=_("技术合同登记月报-%(year)s年%(month)s月.pdf") % {"year": year, "month": month},
+        content_type=PDF_CONTENT_TYPE,
     )
     response["Cache-Control"] = "private, max-age=300" if full else "public, max-age=300"
     return response

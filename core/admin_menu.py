@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -20,7 +21,12 @@ class MenuItemFor(MenuItem):
 
 
 def admin_menu_item_register(
-    label: str, url_name: str, *, icon_name: str, order: int, shown_to: Callable[[AnyUser], bool]
+    label: str | Promise,
+    url_name: str,
+    *,
+    icon_name: str,
+    order: int,
+    shown_to: Callable[[AnyUser], bool],
 ) -> None:
     """Add a page of the app to the Wagtail admin menu, for the users `shown_to` accepts."""
 

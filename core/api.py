@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 from django.db import DatabaseError, connection
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from wagtail import hooks
 
@@ -53,7 +54,7 @@ def _database_status() -> dict:
     "/health",
     auth=None,
     response={HTTPStatus.OK: HealthOut, HTTPStatus.SERVICE_UNAVAILABLE: HealthOut},
-    summary="数据库与检索后端状态",
+    summary=_("数据库与检索后端状态"),  # type: ignore[arg-type]  # ninja's encoder renders lazy text
 )
 def health(request):
     database = _database_status()
@@ -81,7 +82,7 @@ class MeOut(Schema):
     organizations: list[OrganizationOut]
 
 
-@router.get("/me", response=MeOut, summary="当前用户、角色与所属机构")
+@router.get("/me", response=MeOut, summary=_("当前用户、角色与所属机构"))  # type: ignore[arg-type]
 def me(request):
     user = request.user
     return {

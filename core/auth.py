@@ -4,6 +4,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from wagtail.api.v3.auth import BearerTokenAuth
@@ -33,7 +34,7 @@ class GrantedBearerTokenAuth(BearerTokenAuth):
         if request.method not in SAFE_METHODS and (
             grant is not None and grant.scope == TokenGrant.Scope.READ
         ):
-            raise HttpError(403, "只读令牌不能用于写操作，请使用读写令牌")
+            raise HttpError(403, _("只读令牌不能用于写操作，请使用读写令牌"))
         return api_token
 
 

@@ -1,13 +1,14 @@
 """What the home page shows from each app: live figures and the latest entries.
 
-Core sits below the apps; each registers a provider in its AppConfig.ready() (as for the
-header's links) and the home page lays out what they return, in registration order.
+Core sits below the apps; each answers the HOME_CONTENT_HOOK in its wagtail_hooks.py (as for
+the header's links) and the home page lays out what they return, by the hooks' order.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
+from wagtail import hooks
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,14 @@ class HomeContent:
 
 
 Provider = Callable[[HttpRequest], HomeContent]
-_providers: dict[Provider, int] = {}
-
-
-def register(provider: Provider, *, order: int = 100) -> Provider:
-    """Add a provider; lower `order` comes first on the page."""
-    _providers[provider] = order
-    return provider
+# Registered with an order (wagtail.hooks.register(HOME_CONTENT_HOOK, fn, order=N)): lower first.
+HOME_CONTENT_HOOK = "home_page_content"
 
 
 def home_content(request: HttpRequest) -> HomeContent:
     content = HomeContent()
-    for provider in sorted(_providers, key=_providers.get):
+    provider: Provider
+    for provider in hooks.get_hooks(HOME_CONTENT_HOOK):
         part = provider(request)
         content.figures.extend(part.figures)
         content.lists.extend(part.lists)

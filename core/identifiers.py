@@ -7,6 +7,9 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -30,23 +33,30 @@ def normalize_uscc(value: str) -> str:
     return stdnum_uscc.compact(unicodedata.normalize("NFKC", value or "")).upper()
 
 
-def validate_uscc(value: str, *, field_label: str = "统一社会信用代码") -> str:
+USCC_LABEL = gettext_lazy("统一社会信用代码")
+
+
+def validate_uscc(value: str, *, field_label: str | Promise = USCC_LABEL) -> str:
     """Return the normalised USCC or raise ValidationError in Chinese."""
     number = normalize_uscc(value)
     try:
         stdnum_uscc.validate(number)
     except StdnumValidationError as exc:
         reason = {
-            "InvalidLength": "应为 18 位",
-            "InvalidFormat": "含有不允许的字符（不使用 I、O、S、V、Z）",
-            "InvalidChecksum": "校验位不正确",
-        }.get(type(exc).__name__, "格式不正确")
-        raise ValidationError(f"{field_label}“{value}”无效：{reason}", code="invalid_uscc") from exc
+            "InvalidLength": _("应为 18 位"),
+            "InvalidFormat": _("含有不允许的字符（不使用 I、O、S、V、Z）"),
+            "InvalidChecksum": _("校验位不正确"),
+        }.get(type(exc).__name__, _("格式不正确"))
+        raise ValidationError(
+            _("%(field)s“%(value)s”无效：%(reason)s")
+            % {"field": field_label, "value": value, "reason": reason},
+            code="invalid_uscc",
+        ) from exc
     org_code = number[8:17]
     if organization_code_check_character(org_code[:8]) != org_code[8]:
         raise ValidationError(
-            f"{field_label}“{value}”无效："
-            f"内含的组织机构代码 {org_code[:8]}-{org_code[8]} 校验位不正确",
+            _("%(field)s“%(value)s”无效：内含的组织机构代码 %(code)s 校验位不正确")
+            % {"field": field_label, "value": value, "code": f"{org_code[:8]}-{org_code[8]}"},
             code="invalid_uscc",
         )
     return number
@@ -98,7 +108,10 @@ def _patent_parts(value: str) -> tuple[str, str | None]:
     return digits, None
 
 
-def normalize_patent_number(value: str, *, field_label: str = "专利申请号") -> str:
+PATENT_NUMBER_LABEL = gettext_lazy("专利申请号")
+
+
+def normalize_patent_number(value: str, *, field_label: str | Promise = PATENT_NUMBER_LABEL) -> str:
     """Normalise a messy CN application number to `YYYYTNNNNNNN.C` / `YYTNNNNN.C` and validate it.
 
     Accepts ZL/CN prefixes, spaces, a missing dot, full-width characters and trailing junk such
@@ -109,22 +122,30 @@ def normalize_patent_number(value: str, *, field_label: str = "专利申请号")
     # isascii: Python's \d also matches Arabic-Indic and other scripts' digits.
     if len(digits) not in (8, 12) or not (digits.isascii() and digits.isdigit()):
         raise ValidationError(
-            f"{field_label}“{raw}”格式不正确：应为 12 位（2003 年 10 月起）或 8 位数字加校验位，"
-            "如 201710601862.3",
+            _(
+                "%(field)s“%(value)s”格式不正确：应为 12 位（2003 年 10 月起）或 8 位数字加校验位，"
+                "如 201710601862.3"
+            )
+            % {"field": field_label, "value": raw},
             code="invalid_patent_number",
         )
     if check is None:
-        raise ValidationError(f"{field_label}“{raw}”缺少校验位", code="invalid_patent_number")
+        raise ValidationError(
+            _("%(field)s“%(value)s”缺少校验位") % {"field": field_label, "value": raw},
+            code="invalid_patent_number",
+        )
     type_digit = digits[4] if len(digits) == 12 else digits[2]
     if type_digit not in PATENT_TYPES:
         raise ValidationError(
-            f"{field_label}“{raw}”的专利类型位“{type_digit}”无效（应为 1、2、3、8 或 9）",
+            _("%(field)s“%(value)s”的专利类型位“%(digit)s”无效（应为 1、2、3、8 或 9）")
+            % {"field": field_label, "value": raw, "digit": type_digit},
             code="invalid_patent_number",
         )
     expected = patent_check_character(digits)
     if check != expected:
         raise ValidationError(
-            f"{field_label}“{raw}”校验位不正确（应为 {expected}）",
+            _("%(field)s“%(value)s”校验位不正确（应为 %(expected)s）")
+            % {"field": field_label, "value": raw, "expected": expected},
             code="invalid_patent_number",
         )
     return f"{digits}.{check}"

@@ -12,9 +12,26 @@ from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.private_files import without_body_length
 from core.validation import text_is_encodable
 
 API_PREFIX = "/api/"
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind the TLS proxy, REMOTE_ADDR is the proxy's; the client is the address that proxy
+    put last in X-Forwarded-For. Trusted only when SECURE_PROXY_SSL_HEADER says a proxy is in
+    front (production's DJANGO_BEHIND_TLS_PROXY, with gunicorn on loopback): the proxy that
+    vouches for the scheme vouches for the address. Throttles and django-axes read it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if settings.SECURE_PROXY_SSL_HEADER and forwarded.strip():
+            request.META["REMOTE_ADDR"] = forwarded.rsplit(",", 1)[-1].strip()
+        return self.get_response(request)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -155,6 +172,14 @@ class RequestBoundsMiddleware:
             )
         for key, values in request.GET.lists():
             for value in values:
+                # NUL is text no PostgreSQL column or query takes (the search's database
+                # fallback answered 500 for it).
+                if "\x00" in value or "\x00" in key:
+                    return edge_error(
+                        request,
+                        HTTPStatus.BAD_REQUEST,
+                        _("参数 %(key)s 含有无效字符") % {"key": key.replace("\x00", "")},
+                    )
                 if _INTEGER.fullmatch(value.strip()) and abs(int(value)) > MAX_DB_INTEGER:
                     return edge_error(
                         request,
@@ -176,7 +201,7 @@ class RequestBoundsMiddleware:
             del response["Content-Encoding"]
         if response.get("ETag") in ('""', 'W/""', ""):
             del response["ETag"]
-        return response
+        return without_body_length(response)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         for value in (*view_args, *view_kwargs.values()):

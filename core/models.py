@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -11,7 +12,7 @@ from core.home import home_content
 from core.identifiers import validate_uscc
 from core.storage import private_files
 
-ALIASES_HELP = (
+ALIASES_HELP = _(
     "人们实际会写的其他叫法：简称、旧称、英文名、常见错写，每行一个（也可用；或、分隔）。"
     "导入、表单、API 与搜索筛选都按别名识别。"
 )
@@ -40,31 +41,31 @@ class VocabularyEntryMixin:
 class District(VocabularyEntryMixin, models.Model):
     """Districts and economic zones: a taxonomy, since the zones have no division code."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-    division_code = models.CharField("行政区划代码", max_length=6, blank=True)
-    name_en = models.CharField("英文名", max_length=100, blank=True)
-    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    division_code = models.CharField(_("行政区划代码"), max_length=6, blank=True)
+    name_en = models.CharField(_("英文名"), max_length=100, blank=True)
+    aliases = models.TextField(_("别名"), blank=True, help_text=ALIASES_HELP)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = verbose_name_plural = "区县/功能区"
+        verbose_name = verbose_name_plural = _("区县/功能区")
 
     def __str__(self):
         return self.name
 
 
 class Industry(VocabularyEntryMixin, models.Model):
-    name = models.CharField("名称", max_length=50, unique=True)
-    code = models.SlugField("代码", max_length=40, blank=True)
-    name_en = models.CharField("英文名", max_length=100, blank=True)
-    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
-    is_priority = models.BooleanField("市重点产业", default=False)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.SlugField(_("代码"), max_length=40, blank=True)
+    name_en = models.CharField(_("英文名"), max_length=100, blank=True)
+    aliases = models.TextField(_("别名"), blank=True, help_text=ALIASES_HELP)
+    is_priority = models.BooleanField(_("市重点产业"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = verbose_name_plural = "行业"
+        verbose_name = verbose_name_plural = _("行业")
 
     def __str__(self):
         return self.name
@@ -78,26 +79,28 @@ class VocabularyTerm(VocabularyEntryMixin, models.Model):
     """
 
     class Vocabulary(models.TextChoices):
-        ORG_TYPE = "org_type", "机构类型"
-        PATENT_TYPE = "patent_type", "专利类型"
-        LEGAL_STATUS = "legal_status", "法律状态"
+        ORG_TYPE = "org_type", _("机构类型")
+        PATENT_TYPE = "patent_type", _("专利类型")
+        LEGAL_STATUS = "legal_status", _("法律状态")
 
-    vocabulary = models.CharField("词表", max_length=30, choices=Vocabulary.choices)
-    name = models.CharField("名称", max_length=100)
+    vocabulary = models.CharField(_("词表"), max_length=30, choices=Vocabulary.choices)
+    name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(
-        "登记代码", max_length=30, help_text="系统内部保存的取值，例如法律状态 lapsed、专利类型 1。"
+        _("登记代码"),
+        max_length=30,
+        help_text=_("系统内部保存的取值，例如法律状态 lapsed、专利类型 1。"),
     )
-    name_en = models.CharField("英文名", max_length=100, blank=True)
-    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
-    description = models.CharField("说明", max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    name_en = models.CharField(_("英文名"), max_length=100, blank=True)
+    aliases = models.TextField(_("别名"), blank=True, help_text=ALIASES_HELP)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["vocabulary", "sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["vocabulary", "name"], name="unique_vocabulary_term")
         ]
-        verbose_name = verbose_name_plural = "词表取值"
+        verbose_name = verbose_name_plural = _("词表取值")
 
     def __str__(self):
         return f"{self.get_vocabulary_display()}：{self.name}"
@@ -107,65 +110,65 @@ class Organization(models.Model):
     """An enterprise, university or institute that has members on the platform."""
 
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", "企业"
-        UNIVERSITY = "university", "高校"
-        INSTITUTE = "institute", "科研院所"
-        OTHER = "other", "其他机构"
+        ENTERPRISE = "enterprise", _("企业")
+        UNIVERSITY = "university", _("高校")
+        INSTITUTE = "institute", _("科研院所")
+        OTHER = "other", _("其他机构")
 
-    name = models.CharField("名称", max_length=200)
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    name = models.CharField(_("名称"), max_length=200)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
     district = models.ForeignKey(
-        District, verbose_name="所属区县", null=True, blank=True, on_delete=models.SET_NULL
+        District, verbose_name=_("所属区县"), null=True, blank=True, on_delete=models.SET_NULL
     )
     industry = models.ForeignKey(
-        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.SET_NULL
+        Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    description = models.TextField("简介", blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    description = models.TextField(_("简介"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     # Organisations applied for on the site wait for review; those created by staff and
     # scripts (add_organization, import_organizations, the admin) are approved at once.
     class Status(models.TextChoices):
-        PENDING = "pending", "待审核"
-        APPROVED = "approved", "已通过"
-        REJECTED = "rejected", "未通过"
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
 
     status = models.CharField(
-        "审核状态", max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
+        _("审核状态"), max_length=10, choices=Status.choices, default=Status.APPROVED, db_index=True
     )
-    address = models.CharField("地址", max_length=200, blank=True)
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     licence = models.FileField(
-        "营业执照或法人证书",
+        _("营业执照或法人证书"),
         storage=private_files,
         upload_to="organizations/licences/%Y/",
         blank=True,
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="申请人",
+        verbose_name=_("申请人"),
         null=True,
         blank=True,
         related_name="organization_applications",
         on_delete=models.SET_NULL,
     )
-    applied_at = models.DateTimeField("申请时间", null=True, blank=True)
+    applied_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
         null=True,
         blank=True,
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_reason = models.TextField("审核意见", blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_reason = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = verbose_name_plural = "机构"
+        verbose_name = verbose_name_plural = _("机构")
 
     def __str__(self):
         return self.name
@@ -185,19 +188,19 @@ class Membership(models.Model):
     organization = models.ForeignKey(
         Organization, related_name="memberships", on_delete=models.CASCADE
     )
-    joined_at = models.DateTimeField("加入时间", auto_now_add=True)
+    joined_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
 
     class Role(models.TextChoices):
-        MEMBER = "member", "成员"
-        ADMINISTRATOR = "administrator", "机构管理员"
+        MEMBER = "member", _("成员")
+        ADMINISTRATOR = "administrator", _("机构管理员")
 
-    role = models.CharField("机构角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(_("机构角色"), max_length=20, choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
         ]
-        verbose_name = verbose_name_plural = "机构成员"
+        verbose_name = verbose_name_plural = _("机构成员")
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
@@ -211,17 +214,17 @@ class TokenGrant(models.Model):
     """
 
     class Scope(models.TextChoices):
-        READ = "read", "只读"
-        READ_WRITE = "read-write", "读写"
+        READ = "read", _("只读")
+        READ_WRITE = "read-write", _("读写")
 
     token = models.OneToOneField(
         "wagtailcore.APIToken", primary_key=True, related_name="grant", on_delete=models.CASCADE
     )
-    scope = models.CharField("权限范围", max_length=10, choices=Scope.choices)
-    expires_at = models.DateTimeField("到期时间")
+    scope = models.CharField(_("权限范围"), max_length=10, choices=Scope.choices)
+    expires_at = models.DateTimeField(_("到期时间"))
 
     class Meta:
-        verbose_name = verbose_name_plural = "令牌授权"
+        verbose_name = verbose_name_plural = _("令牌授权")
 
     def __str__(self):
         return f"{self.token_id} {self.scope} → {self.expires_at:%Y-%m-%d}"
@@ -233,17 +236,17 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    action = models.CharField("操作", max_length=50)
-    object_type = models.CharField("对象类型", max_length=100)
-    object_id = models.CharField("对象编号", max_length=64)
-    changes = models.JSONField("变更", default=dict, blank=True)
-    note = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    action = models.CharField(_("操作"), max_length=50)
+    object_type = models.CharField(_("对象类型"), max_length=100)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
-        verbose_name = verbose_name_plural = "审计记录"
+        verbose_name = verbose_name_plural = _("审计记录")
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
@@ -252,14 +255,14 @@ class AuditEntry(models.Model):
 class HomePage(Page):
     """The portal's front page: the plan's two tasks and the way into each section."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "首页"
+        verbose_name = _("首页")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

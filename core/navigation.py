@@ -1,13 +1,14 @@
 """Personal navigation: the links a signed-in user needs, with the counts that call for action.
 
-Core sits below the apps, so it cannot ask them; each app registers a provider in its
-AppConfig.ready() and the header shows what the providers return, in registration order.
+Core sits below the apps, so it cannot ask them; each app answers the NAV_LINKS_HOOK in its
+wagtail_hooks.py and the header shows what the providers return, in the apps' order.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from wagtail import hooks
 
 
 @dataclass(frozen=True)
@@ -20,19 +21,14 @@ class NavLink:
 
 
 Provider = Callable[[HttpRequest], list[NavLink]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+NAV_LINKS_HOOK = "site_navigation_links"
 
 
 def links_for(request: HttpRequest) -> list[NavLink]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return []
     links: list[NavLink] = []
-    for provider in _providers:
+    provider: Provider
+    for provider in hooks.get_hooks(NAV_LINKS_HOOK):
         links.extend(provider(request))
     return links

@@ -1,17 +1,18 @@
 """Roles are Django groups; code refers to them through this enum, never by literal names."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ENTERPRISE_MEMBER = "enterprise_member", "企业/机构成员"
-    MARKET_MODERATOR = "market_moderator", "市场审核员"
-    REGISTRY_OFFICER = "registry_officer", "合同登记员"
-    IP_OFFICER = "ip_officer", "知识产权专员"
-    ADMINISTRATOR = "administrator", "管理员"
-    PLAN_OFFICE = "plan_office", "规划办公室"
-    PLAN_REPORTER = "plan_reporter", "部门填报员"
-    FUNDING_OFFICER = "funding_officer", "资金审核员"
+    ENTERPRISE_MEMBER = "enterprise_member", _("企业/机构成员")
+    MARKET_MODERATOR = "market_moderator", _("市场审核员")
+    REGISTRY_OFFICER = "registry_officer", _("合同登记员")
+    IP_OFFICER = "ip_officer", _("知识产权专员")
+    ADMINISTRATOR = "administrator", _("管理员")
+    PLAN_OFFICE = "plan_office", _("规划办公室")
+    PLAN_REPORTER = "plan_reporter", _("部门填报员")
+    FUNDING_OFFICER = "funding_officer", _("资金审核员")
 
 
 # Roles whose holders work in the Wagtail/Django admin.

@@ -1,7 +1,10 @@
-from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import QuerySet
+from collections.abc import Mapping
 
-from core.models import Organization
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+
+from core.models import AuditEntry, Organization
 from core.roles import Role, user_has_role
 from core.types import AnyUser
 
@@ -33,3 +36,15 @@ def acting_organization(*, user: AnyUser, session: SessionBase | None) -> Organi
         if organization is not None:
             return organization
     return organizations.order_by("name", "pk").first()
+
+
+def audit_history(*, obj: Model, labels: Mapping[str, str | Promise]) -> list[AuditEntry]:
+    """An object's audit trail, oldest first, each entry with the `label` its page shows."""
+    entries = list(
+        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    for entry in entries:
+        entry.label = labels.get(entry.action, entry.action)  # type: ignore[attr-defined]
+    return entries

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import APIToken
 
 from core.identifiers import validate_uscc
@@ -53,7 +54,7 @@ def user_create_with_role(
     if organization_uscc:
         organization = Organization.objects.get(uscc=validate_uscc(organization_uscc))
     elif role == Role.ENTERPRISE_MEMBER:
-        raise ValueError("企业/机构成员必须指定所属机构（统一社会信用代码）")
+        raise ValueError(gettext("企业/机构成员必须指定所属机构（统一社会信用代码）"))
 
     user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
     if password:
@@ -89,7 +90,7 @@ def api_token_create(
 
     `days=None` makes a token without expiry (scripts' long-lived tokens made by staff)."""
     if scope not in TokenGrant.Scope.values:
-        raise ValueError("权限范围只能是 read 或 read-write")
+        raise ValueError(gettext("权限范围只能是 read 或 read-write"))
     token, key = APIToken.create_token(user=user, name=name or "personal")
     if days is not None or scope != TokenGrant.Scope.READ_WRITE:
         TokenGrant.objects.create(

@@ -1,5 +1,6 @@
 from django.core.files.storage import Storage, storages
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
 
 
 @deconstructible
@@ -36,7 +37,7 @@ class PrivateFileStorage(Storage):
         return self._backend().path(name)
 
     def url(self, name):
-        raise NotImplementedError("私有文件没有公开地址，只能经权限检查后下载")
+        raise NotImplementedError(_("私有文件没有公开地址，只能经权限检查后下载"))
 
 
 private_files = PrivateFileStorage()

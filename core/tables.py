@@ -193,6 +193,16 @@ class ImportReport:
     def warn(self, row: int | None, message: str) -> None:
         self.warnings.append(RowMessage(row, message))
 
+    def listed(self, messages: list[RowMessage], *, label: str, unit: str, limit: int) -> list[str]:
+        """At most `limit` messages for a terminal, each after its label, then how many more."""
+        lines = [f"{label} {message}" for message in messages[:limit]]
+        if len(messages) > limit:
+            lines.append(
+                _("……另有 %(count)d 条%(unit)s未列出")
+                % {"count": len(messages) - limit, "unit": unit}
+            )
+        return lines
+
     def summary(self) -> str:
         counts = _(
             "共 %(total)s 行：新建 %(created)s，更新 %(updated)s，未变 %(unchanged)s，"

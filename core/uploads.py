@@ -6,12 +6,20 @@ form error on the page), never a traceback: a PDF whose page tree has 200,000 en
 whose 200 KB expand to a 200 MB shared string, a PNG declaring 50,000 × 50,000 pixels.
 """
 
+import hashlib
 import io
+import uuid
 import warnings
 import zipfile
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -165,8 +173,13 @@ def document_check(content: bytes, *, name: str, extensions: list[str]) -> str:
     return extension
 
 
-def read_pdf_or_image(uploaded, *, max_bytes: int, label: str = "文件") -> tuple[bytes, str]:
-    """Return (content, extension) of a PDF or image upload, judged by its bytes, or raise."""
+FILE_LABEL = gettext_lazy("文件")
+
+
+def upload_read(
+    uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str | Promise = FILE_LABEL
+) -> bytes:
+    """The bytes of an upload: its declared size checked, at most max_bytes + 1 read, not empty."""
     name = uploaded.name or "upload"
     limit = {"label": label, "name": name, "mb": f"{max_bytes / 1048576:.1f}"}
     if uploaded.size is not None and uploaded.size > max_bytes:
@@ -176,6 +189,15 @@ def read_pdf_or_image(uploaded, *, max_bytes: int, label: str = "文件") -> tup
         raise ValidationError(_("%(label)s“%(name)s”过大，上限为 %(mb)s MB") % limit)
     if not content:
         raise ValidationError(_("%(label)s“%(name)s”是空文件") % limit)
+    return content
+
+
+def read_pdf_or_image(
+    uploaded: "UploadedFile[bytes]", *, max_bytes: int, label: str | Promise = FILE_LABEL
+) -> tuple[bytes, str]:
+    """Return (content, extension) of a PDF or image upload, judged by its bytes, or raise."""
+    content = upload_read(uploaded, max_bytes=max_bytes, label=label)
+    name = uploaded.name or "upload"
     if content.startswith(b"%PDF-"):
         pdf_check(content, name=name)
         return content, ".pdf"
@@ -184,5 +206,38 @@ def read_pdf_or_image(uploaded, *, max_bytes: int, label: str = "文件") -> tup
     except ValidationError:
         raise ValidationError(
             _("%(label)s“%(name)s”不是 PDF 或图片（JPEG、PNG）：按文件内容判断，与扩展名无关")
-            % limit
+            % {"label": label, "name": name}
         ) from None
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """Checked bytes ready to keep: the record's name, size and digest, a random stored name."""
+
+    content: bytes
+    extension: str
+    original_name: str
+
+    @classmethod
+    def of(cls, uploaded: "UploadedFile[bytes]", content: bytes, extension: str) -> "StoredUpload":
+        # The user's file name is kept for display only, without path separators.
+        original = (uploaded.name or "upload").replace("/", "_").replace("\\", "_")[-200:]
+        return cls(content=content, extension=extension, original_name=original)
+
+    def record_fields(self) -> dict[str, str | int]:
+        """What the model keeping the file records of it: the name shown, size and digest."""
+        return {"original_name": self.original_name, "size": self.size, "sha256": self.sha256}
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def save_to(self, field_file: FieldFile) -> None:
+        """Store under a random name: the user's file name never becomes a path."""
+        field_file.save(
+            f"{uuid.uuid4().hex}{self.extension}", ContentFile(self.content), save=False
+        )

@@ -12,6 +12,7 @@ negative, and free text is at most MAX_TEXT_CHARS characters.
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,7 +37,7 @@ def text_is_encodable(value: str) -> bool:
     return True
 
 
-def _decimal_errors(field: models.DecimalField, value) -> list[str]:
+def _decimal_errors(field: "models.DecimalField[Any, Any]", value: object) -> list[str]:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -46,6 +47,7 @@ def _decimal_errors(field: models.DecimalField, value) -> list[str]:
     if number < 0:
         return [_("不能为负数")]
     _sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)  # a finite number (checked above) has a whole exponent
     places = max(-exponent, 0)
     whole = max(len(digits) + exponent, 0)
     limit = field.max_digits - field.decimal_places
@@ -56,7 +58,7 @@ def _decimal_errors(field: models.DecimalField, value) -> list[str]:
     return []
 
 
-def _field_errors(field: models.Field, value) -> list[str]:
+def _field_errors(field: "models.Field[Any, Any]", value: object) -> list[str]:
     if isinstance(field, models.DecimalField):
         errors = _decimal_errors(field, value)
         if errors:
@@ -102,7 +104,9 @@ def write_bounds_check(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
-def check_write_bounds(sender, instance, raw=False, **kwargs) -> None:
+def check_write_bounds(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: object
+) -> None:
     """pre_save receiver (connected in core.apps); fixtures (raw) are trusted."""
     if raw or sender._meta.app_label not in CHECKED_APPS:
         return

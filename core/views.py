@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 def _reason(exception) -> str:
@@ -39,23 +40,29 @@ def _error_page(request, status: HTTPStatus, template: str, exception=None, defa
 
 def bad_request(request, exception=None):
     return _error_page(
-        request, HTTPStatus.BAD_REQUEST, "400.html", exception, "请求无法处理：内容不完整或格式不对"
+        request,
+        HTTPStatus.BAD_REQUEST,
+        "400.html",
+        exception,
+        _("请求无法处理：内容不完整或格式不对"),
     )
 
 
 def permission_denied(request, exception=None):
-    return _error_page(request, HTTPStatus.FORBIDDEN, "403.html", exception, "您没有权限执行此操作")
+    return _error_page(
+        request, HTTPStatus.FORBIDDEN, "403.html", exception, _("您没有权限执行此操作")
+    )
 
 
 def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "接口不存在"}, status=404)
+        return JsonResponse({"detail": _("接口不存在")}, status=404)
     return _error_page(request, HTTPStatus.NOT_FOUND, "404.html", exception)
 
 
 def api_not_found(request, *args, **kwargs):
     """Unknown API paths answer JSON, not the site's HTML 404 page."""
-    return JsonResponse({"detail": "接口不存在"}, status=404)
+    return JsonResponse({"detail": _("接口不存在")}, status=404)
 
 
 def healthz(request):
@@ -79,7 +86,7 @@ def server_error(request, template_name="500.html"):
     unavailable = isinstance(sys.exception(), DATABASE_UNAVAILABLE)
     status = HTTPStatus.SERVICE_UNAVAILABLE if unavailable else HTTPStatus.INTERNAL_SERVER_ERROR
     if request.path.startswith("/api/"):
-        detail = "服务暂时不可用，请稍后重试" if unavailable else "服务器内部错误"
+        detail = _("服务暂时不可用，请稍后重试") if unavailable else _("服务器内部错误")
         response = JsonResponse({"detail": detail}, status=status)
     else:
         name = "503.html" if unavailable else template_name

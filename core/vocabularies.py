@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from core.models import District, Industry, VocabularyTerm
@@ -24,10 +26,10 @@ from core.tables import header_key
 @dataclass(frozen=True)
 class VocabularySource:
     key: str
-    label: str
+    label: str | Promise
     queryset: Callable[[], QuerySet]
     # Where in the Wagtail admin an officer adds an alias.
-    admin_path: str
+    admin_path: str | Promise
 
 
 def _terms(vocabulary: str) -> Callable[[], QuerySet]:
@@ -35,10 +37,17 @@ def _terms(vocabulary: str) -> Callable[[], QuerySet]:
 
 
 CORE_SOURCES = (
-    VocabularySource("district", "区县/功能区", District.objects.all, "词表 › 区县/功能区"),
-    VocabularySource("industry", "行业", Industry.objects.all, "词表 › 行业"),
+    VocabularySource(
+        "district",
+        gettext_lazy("区县/功能区"),
+        District.objects.all,
+        gettext_lazy("词表 › 区县/功能区"),
+    ),
+    VocabularySource(
+        "industry", gettext_lazy("行业"), Industry.objects.all, gettext_lazy("词表 › 行业")
+    ),
     *(
-        VocabularySource(value, label, _terms(value), "词表 › 词表取值")
+        VocabularySource(value, label, _terms(value), gettext_lazy("词表 › 词表取值"))
         for value, label in VocabularyTerm.Vocabulary.choices
     ),
 )
@@ -60,7 +69,7 @@ Entry = Any
 class Lookup:
     """Every spelling of every entry of one vocabulary, read once."""
 
-    def __init__(self, source: VocabularySource, entries: Iterable[Entry]):
+    def __init__(self, source: VocabularySource, entries: Iterable[Entry]) -> None:
         self.source = source
         self.entries = list(entries)
         self.by_key: dict[str, Entry] = {}
@@ -116,7 +125,9 @@ def vocabulary_lookup(key: str) -> Lookup:
     return Lookup(source, source.queryset())
 
 
-def vocabulary_resolve(key: str, value: object, *, label: str, lookup: Lookup | None = None):
+def vocabulary_resolve(
+    key: str, value: object, *, label: str, lookup: Lookup | None = None
+) -> Entry:
     """The entry `value` names, or a ValidationError that offers the closest names."""
     lookup = lookup or vocabulary_lookup(key)
     entry = lookup.get(value)

@@ -6,6 +6,7 @@ the fields that changed, because imports resolve through these values.
 
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -78,7 +79,7 @@ def audit_vocabulary_delete(request: HttpRequest, instances: list[Model]) -> Non
 class DistrictViewSet(SnippetViewSet):
     model = District
     icon = "site"
-    menu_label = "区县/功能区"
+    menu_label = _("区县/功能区")
     list_display = ["name", "division_code", "name_en", "aliases"]
     search_fields = ["name", "name_en", "aliases"]
 
@@ -86,7 +87,7 @@ class DistrictViewSet(SnippetViewSet):
 class IndustryViewSet(SnippetViewSet):
     model = Industry
     icon = "tag"
-    menu_label = "行业"
+    menu_label = _("行业")
     list_display = ["name", "code", "name_en", "aliases", "is_priority"]
     search_fields = ["name", "code", "name_en", "aliases"]
 
@@ -94,14 +95,14 @@ class IndustryViewSet(SnippetViewSet):
 class VocabularyTermViewSet(SnippetViewSet):
     model = VocabularyTerm
     icon = "list-ul"
-    menu_label = "词表取值"
+    menu_label = _("词表取值")
     list_display = ["name", "vocabulary", "code", "aliases"]
     list_filter = ["vocabulary"]
     search_fields = ["name", "code", "name_en", "aliases"]
 
 
 class VocabularyGroup(SnippetViewSetGroup):
-    menu_label = "词表"
+    menu_label = _("词表")
     menu_icon = "list-ul"
     menu_order = 320
     items = (DistrictViewSet, IndustryViewSet, VocabularyTermViewSet)

@@ -4,6 +4,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 
 from core.auth import api_auth
@@ -24,7 +26,7 @@ router = Router(tags=["ip_registry"])
 
 def _year(value: int) -> int:
     if not 1985 <= value <= 2100:
-        raise ValidationError({"year": [f"年度“{value}”无效"]})
+        raise ValidationError({"year": [_("年度“%(value)s”无效") % {"value": value}]})
     return value
 
 
@@ -55,12 +57,12 @@ class CoverageQuery(Schema):
     "/coverage",
     auth=None,
     response=CoverageOut,
-    summary="规上科技型企业专利覆盖率（rate、target 为百分数）",
+    summary=gettext_lazy("规上科技型企业专利覆盖率（rate、target 为百分数）"),  # type: ignore[arg-type]
 )
 def coverage(request, params: Query[CoverageQuery]):
     year = _year(params.year)
     if params.group_by and params.group_by not in GROUP_FIELDS:
-        raise ValidationError({"group_by": ["分组只能是 district 或 industry"]})
+        raise ValidationError({"group_by": [_("分组只能是 district 或 industry")]})
     return coverage_for_year(year=year, as_of=params.as_of, group_by=params.group_by)
 
 
@@ -71,14 +73,19 @@ class InventionOut(Schema):
     provisional: bool
 
 
-@router.get("/invention-applications", auth=None, response=InventionOut, summary="发明专利申请量")
+@router.get(
+    "/invention-applications",
+    auth=None,
+    response=InventionOut,
+    summary=gettext_lazy("发明专利申请量"),  # type: ignore[arg-type]
+)
 def inventions(request, year: int):
     return invention_applications(year=_year(year))
 
 
 def _officer(request):
     if not is_ip_officer(request.user):
-        raise PermissionDenied("仅知识产权专员可以查看企业名单")
+        raise PermissionDenied(_("仅知识产权专员可以查看企业名单"))
 
 
 class EnterpriseOut(Schema):
@@ -100,7 +107,7 @@ class EnterpriseOut(Schema):
     "/coverage/holders",
     auth=api_auth,
     response=list[EnterpriseOut],
-    summary="当年认定且持有有效专利的企业（知识产权专员）",
+    summary=gettext_lazy("当年认定且持有有效专利的企业（知识产权专员）"),  # type: ignore[arg-type]
 )
 def holders(request, year: int, as_of: date | None = None):
     _officer(request)
@@ -111,7 +118,7 @@ def holders(request, year: int, as_of: date | None = None):
     "/coverage/non-holders",
     auth=api_auth,
     response=list[EnterpriseOut],
-    summary="当年认定但无有效专利的企业（知识产权专员）",
+    summary=gettext_lazy("当年认定但无有效专利的企业（知识产权专员）"),  # type: ignore[arg-type]
 )
 def non_holders(request, year: int, as_of: date | None = None):
     _officer(request)
@@ -140,7 +147,7 @@ class PatentOut(Schema):
     "/enterprises/{uscc}/patents",
     auth=api_auth,
     response=list[PatentOut],
-    summary="企业现持有的专利及其法律状态（知识产权专员）",
+    summary=gettext_lazy("企业现持有的专利及其法律状态（知识产权专员）"),  # type: ignore[arg-type]
 )
 def enterprise_patents(request, uscc: str, on: date | None = None):
     _officer(request)

@@ -2,6 +2,7 @@
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from core.charts import svg_chart
 
@@ -66,7 +67,8 @@ def line_chart(
             f'<line x1="{x(i) - 14:.1f}" y1="{y(t):.1f}" x2="{x(i) + 14:.1f}" y2="{y(t):.1f}" '
             f'stroke="{TARGET}" stroke-width="3"/>'
             f'<text x="{x(i) + 16:.1f}" y="{y(t) + 4:.1f}" fill="{TARGET}">'
-            f"目标 {_fmt(t)}{escape(unit)}</text>"
+            + escape(_("目标 %(value)s") % {"value": _fmt(t)})
+            + f"{escape(unit)}</text>"
         )
     for i, label in enumerate(labels):
         parts.append(
@@ -117,7 +119,8 @@ def bar_chart(
             f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{height - 16}" '
             f'stroke="{TARGET}" stroke-dasharray="4 3" stroke-width="2"/>'
             f'<text x="{tx:.1f}" y="{height - 2}" text-anchor="middle" fill="{TARGET}">'
-            f"目标 {_fmt(target)}{escape(unit)}</text>"
+            + escape(_("目标 %(value)s") % {"value": _fmt(target)})
+            + f"{escape(unit)}</text>"
         )
     return svg_chart(title=title, width=width, height=height, body=parts)
 
@@ -125,7 +128,7 @@ def bar_chart(
 def coverage_trend_chart(trend: list) -> SafeString:
     """The coverage rate of each year against its target (selectors.coverage_trend)."""
     return line_chart(
-        title="规上科技型企业专利覆盖率与目标",
+        title=_("规上科技型企业专利覆盖率与目标"),
         labels=[str(c.year) for c in trend],
         values=[c.rate for c in trend],
         targets=[c.target for c in trend],

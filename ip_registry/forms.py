@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -97,10 +98,10 @@ class EnterpriseAdminForm(WagtailAdminModelForm):
     """The enterprise editor checks USCCs as the importer does and edits designations."""
 
     designations = forms.CharField(
-        label="认定情况",
+        label=_("认定情况"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="每行一条：年度 认定类型，如“2019 规上科技型企业”；类型可用名称、代码或别名。",
+        help_text=_("每行一条：年度 认定类型，如“2019 规上科技型企业”；类型可用名称、代码或别名。"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -132,11 +133,16 @@ class EnterpriseAdminForm(WagtailAdminModelForm):
             dtype = types.get(match.group(2)) if match else None
             if match is None or not 1985 <= int(match.group(1)) <= 2100:
                 errors.append(
-                    f"第 {number} 行“{line.strip()}”应为“年度 认定类型”，如 2019 规上科技型企业"
+                    gettext("第 %(number)d 行“%(line)s”应为“年度 认定类型”，如 2019 规上科技型企业")
+                    % {"number": number, "line": line.strip()}
                 )
             elif dtype is None:
                 errors.append(
-                    f"第 {number} 行：" + types.unknown_message(match.group(2), "认定类型")
+                    gettext("第 %(number)d 行：%(message)s")
+                    % {
+                        "number": number,
+                        "message": types.unknown_message(match.group(2), gettext("认定类型")),
+                    }
                 )
             else:
                 rows.append((int(match.group(1)), dtype))

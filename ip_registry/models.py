@@ -12,16 +12,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.identifiers import PATENT_TYPES, patent_type_code
 from core.models import ALIASES_HELP, District, Industry, Organization, VocabularyEntryMixin
 
 PATENT_TYPE_LABELS = {
-    "1": "发明",
-    "2": "实用新型",
-    "3": "外观设计",
-    "8": "发明（PCT 进入国家阶段）",
-    "9": "实用新型（PCT 进入国家阶段）",
+    "1": _("发明"),
+    "2": _("实用新型"),
+    "3": _("外观设计"),
+    "8": _("发明（PCT 进入国家阶段）"),
+    "9": _("实用新型（PCT 进入国家阶段）"),
 }
 assert set(PATENT_TYPE_LABELS) == set(PATENT_TYPES)
 
@@ -54,28 +56,28 @@ def patent_expiry(type_code: str, filing_date: date | None) -> date | None:
 
 
 class Enterprise(models.Model):
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    name = models.CharField("企业名称", max_length=200)
-    name_key = models.CharField("名称（规范化）", max_length=200, db_index=True, editable=False)
-    former_names = models.JSONField("曾用名", default=list, blank=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=200)
+    name_key = models.CharField(_("名称（规范化）"), max_length=200, db_index=True, editable=False)
+    former_names = models.JSONField(_("曾用名"), default=list, blank=True)
     district = models.ForeignKey(
-        District, verbose_name="所属区县", null=True, blank=True, on_delete=models.SET_NULL
+        District, verbose_name=_("所属区县"), null=True, blank=True, on_delete=models.SET_NULL
     )
     industry = models.ForeignKey(
-        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.SET_NULL
+        Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.SET_NULL
     )
     org_type = models.CharField(
-        "机构类型",
+        _("机构类型"),
         max_length=20,
         choices=Organization.Kind.choices,
         default=Organization.Kind.ENTERPRISE,
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = verbose_name_plural = "企业"
+        verbose_name = verbose_name_plural = _("企业")
 
     def __str__(self):
         return self.name
@@ -93,20 +95,20 @@ class Enterprise(models.Model):
 class DesignationType(VocabularyEntryMixin, models.Model):
     """规上科技型企业, 高新技术企业, 小巨人企业, 创新型领军企业 … kept as data."""
 
-    code = models.SlugField("代码", max_length=40, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
-    name_en = models.CharField("英文名", max_length=100, blank=True)
-    aliases = models.TextField("别名", blank=True, help_text=ALIASES_HELP)
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名"), max_length=100, blank=True)
+    aliases = models.TextField(_("别名"), blank=True, help_text=ALIASES_HELP)
     is_coverage_base = models.BooleanField(
-        "专利覆盖率的分母",
+        _("专利覆盖率的分母"),
         default=False,
-        help_text="专利覆盖率以当年认定为此类型的企业为分母（默认：规模以上科技型企业）。",
+        help_text=_("专利覆盖率以当年认定为此类型的企业为分母（默认：规模以上科技型企业）。"),
     )
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = verbose_name_plural = "认定类型"
+        verbose_name = verbose_name_plural = _("认定类型")
 
     def __str__(self):
         return self.name
@@ -114,13 +116,13 @@ class DesignationType(VocabularyEntryMixin, models.Model):
 
 class Designation(models.Model):
     enterprise = models.ForeignKey(
-        Enterprise, related_name="designations", on_delete=models.CASCADE, verbose_name="企业"
+        Enterprise, related_name="designations", on_delete=models.CASCADE, verbose_name=_("企业")
     )
     designation_type = models.ForeignKey(
-        DesignationType, on_delete=models.PROTECT, verbose_name="认定类型"
+        DesignationType, on_delete=models.PROTECT, verbose_name=_("认定类型")
     )
-    year = models.PositiveSmallIntegerField("年度")
-    source = models.CharField("来源", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    source = models.CharField(_("来源"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-year", "designation_type__sort_order"]
@@ -130,52 +132,55 @@ class Designation(models.Model):
             )
         ]
         indexes = [models.Index(fields=["designation_type", "year"])]
-        verbose_name = verbose_name_plural = "企业认定"
+        verbose_name = verbose_name_plural = _("企业认定")
 
     def __str__(self):
         return f"{self.year} {self.designation_type} {self.enterprise}"
 
 
 class LegalStatus(models.TextChoices):
-    PENDING = "pending", "审查中"
-    GRANTED = "granted", "授权"
-    LAPSED = "lapsed", "未缴年费终止"
-    ABANDONED = "abandoned", "放弃专利权"
-    INVALIDATED = "invalidated", "宣告无效"
-    EXPIRED = "expired", "期限届满"
-    WITHDRAWN = "withdrawn", "撤回"
-    REJECTED = "rejected", "驳回"
-    RESTORED = "restored", "权利恢复"
+    PENDING = "pending", pgettext_lazy("patent status", "审查中")
+    GRANTED = "granted", _("授权")
+    LAPSED = "lapsed", _("未缴年费终止")
+    ABANDONED = "abandoned", _("放弃专利权")
+    INVALIDATED = "invalidated", _("宣告无效")
+    EXPIRED = "expired", _("期限届满")
+    WITHDRAWN = "withdrawn", _("撤回")
+    REJECTED = "rejected", _("驳回")
+    RESTORED = "restored", _("权利恢复")
     # CNIPA's summary 失效 without the reason: the patent is no longer in force.
-    CEASED = "ceased", "失效"
+    CEASED = "ceased", _("失效")
 
 
 IN_FORCE_STATUSES = frozenset({LegalStatus.GRANTED, LegalStatus.RESTORED})
 
 
 class Patent(models.Model):
-    application_number = models.CharField("申请号", max_length=16, unique=True)
+    application_number = models.CharField(_("申请号"), max_length=16, unique=True)
     patent_type = models.CharField(
-        "专利类型", max_length=1, choices=list(PATENT_TYPE_LABELS.items()), editable=False
+        _("专利类型"), max_length=1, choices=list(PATENT_TYPE_LABELS.items()), editable=False
     )
-    title = models.CharField("名称", max_length=300)
-    filing_date = models.DateField("申请日", null=True, blank=True, db_index=True)
-    publication_number = models.CharField("公开号", max_length=20, blank=True)
-    publication_date = models.DateField("公开日", null=True, blank=True)
-    grant_number = models.CharField("授权公告号", max_length=20, blank=True)
-    grant_date = models.DateField("授权公告日", null=True, blank=True)
-    expiry_date = models.DateField("期限届满日", null=True, blank=True, editable=False)
+    title = models.CharField(_("名称"), max_length=300)
+    filing_date = models.DateField(_("申请日"), null=True, blank=True, db_index=True)
+    publication_number = models.CharField(_("公开号"), max_length=20, blank=True)
+    publication_date = models.DateField(_("公开日"), null=True, blank=True)
+    grant_number = models.CharField(_("授权公告号"), max_length=20, blank=True)
+    grant_date = models.DateField(_("授权公告日"), null=True, blank=True)
+    expiry_date = models.DateField(_("期限届满日"), null=True, blank=True, editable=False)
     fees_paid_until = models.DateField(
-        "年费缴至", null=True, blank=True, help_text="已缴年费覆盖的最后一个专利年度的截止日。"
+        _("年费缴至"),
+        null=True,
+        blank=True,
+        help_text=_("已缴年费覆盖的最后一个专利年度的截止日。"),
     )
-    ipc = models.CharField("IPC 分类号", max_length=300, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    ipc = models.CharField(_("IPC 分类号"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         ordering = ["-filing_date", "application_number"]
         indexes = [models.Index(fields=["patent_type", "filing_date"])]
-        verbose_name = verbose_name_plural = "专利"
+        verbose_name = verbose_name_plural = _("专利")
 
     def __str__(self):
         return f"{self.application_number} {self.title}"
@@ -195,24 +200,24 @@ class Patent(models.Model):
 
     @property
     def patent_type_label(self) -> str:
-        return PATENT_TYPE_LABELS.get(self.patent_type, "")
+        return str(PATENT_TYPE_LABELS.get(self.patent_type, ""))
 
 
 class PatentClassification(models.Model):
     """One IPC symbol, split so that statistics can group by section, class or subclass."""
 
     patent = models.ForeignKey(Patent, related_name="classifications", on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
-    symbol = models.CharField("分类号", max_length=40)
-    section = models.CharField("部", max_length=1, db_index=True)
-    ipc_class = models.CharField("大类", max_length=3)
-    subclass = models.CharField("小类", max_length=4, db_index=True)
-    main_group = models.CharField("大组", max_length=4)
-    subgroup = models.CharField("小组", max_length=6)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    symbol = models.CharField(_("分类号"), max_length=40)
+    section = models.CharField(_("部"), max_length=1, db_index=True)
+    ipc_class = models.CharField(_("大类"), max_length=3)
+    subclass = models.CharField(_("小类"), max_length=4, db_index=True)
+    main_group = models.CharField(_("大组"), max_length=4)
+    subgroup = models.CharField(_("小组"), max_length=6)
 
     class Meta:
         ordering = ["position"]
-        verbose_name = verbose_name_plural = "IPC 分类"
+        verbose_name = verbose_name_plural = _("IPC 分类")
 
     def __str__(self):
         return self.symbol
@@ -228,13 +233,13 @@ class Holding(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        help_text="未能按统一社会信用代码或名称匹配到登记企业时为空。",
+        help_text=_("未能按统一社会信用代码或名称匹配到登记企业时为空。"),
     )
-    holder_name = models.CharField("权利人名称", max_length=200)
-    holder_uscc = models.CharField("权利人统一社会信用代码", max_length=18, blank=True)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
-    start_date = models.DateField("起始日")
-    end_date = models.DateField("终止日", null=True, blank=True)
+    holder_name = models.CharField(_("权利人名称"), max_length=200)
+    holder_uscc = models.CharField(_("权利人统一社会信用代码"), max_length=18, blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    start_date = models.DateField(_("起始日"))
+    end_date = models.DateField(_("终止日"), null=True, blank=True)
 
     class Meta:
         ordering = ["patent", "start_date", "position"]
@@ -242,7 +247,7 @@ class Holding(models.Model):
             models.Index(fields=["enterprise", "start_date"]),
             models.Index(fields=["patent", "end_date"]),
         ]
-        verbose_name = verbose_name_plural = "专利权人"
+        verbose_name = verbose_name_plural = _("专利权人")
 
     def __str__(self):
         return f"{self.holder_name} {self.start_date}–{self.end_date or ''}"
@@ -250,10 +255,10 @@ class Holding(models.Model):
 
 class LegalStatusEvent(models.Model):
     patent = models.ForeignKey(Patent, related_name="status_events", on_delete=models.CASCADE)
-    status = models.CharField("法律状态", max_length=20, choices=LegalStatus.choices)
-    date = models.DateField("生效日")
-    source = models.CharField("来源", max_length=200, blank=True)
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    status = models.CharField(_("法律状态"), max_length=20, choices=LegalStatus.choices)
+    date = models.DateField(_("生效日"))
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["patent", "date", "id"]
@@ -262,7 +267,7 @@ class LegalStatusEvent(models.Model):
                 fields=["patent", "status", "date"], name="unique_legal_status_event"
             )
         ]
-        verbose_name = verbose_name_plural = "法律状态事件"
+        verbose_name = verbose_name_plural = _("法律状态事件")
 
     def __str__(self):
         return f"{self.date} {self.get_status_display()}"
@@ -281,7 +286,7 @@ class StatusPeriod(models.Model):
             models.Index(fields=["patent", "start_date"]),
             models.Index(fields=["status", "start_date", "end_date"]),
         ]
-        verbose_name = verbose_name_plural = "法律状态区间"
+        verbose_name = verbose_name_plural = _("法律状态区间")
 
     def __str__(self):
         return f"{self.status} {self.start_date}–{self.end_date or ''}"
@@ -295,36 +300,39 @@ class RDInstitution(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ENGINEERING_CENTER = "engineering_center", "工程技术研究中心"
-        ENTERPRISE_CENTER = "enterprise_center", "企业技术中心"
-        KEY_LAB = "key_lab", "重点实验室"
-        RESEARCH_INSTITUTE = "research_institute", "产业技术研究院/新型研发机构"
-        ACADEMICIAN_STATION = "academician_station", "院士工作站"
-        POSTDOC_STATION = "postdoc_station", "博士后科研工作站"
-        OTHER = "other", "其他研发机构"
+        ENGINEERING_CENTER = "engineering_center", _("工程技术研究中心")
+        ENTERPRISE_CENTER = "enterprise_center", _("企业技术中心")
+        KEY_LAB = "key_lab", _("重点实验室")
+        RESEARCH_INSTITUTE = "research_institute", _("产业技术研究院/新型研发机构")
+        ACADEMICIAN_STATION = "academician_station", _("院士工作站")
+        POSTDOC_STATION = "postdoc_station", _("博士后科研工作站")
+        OTHER = "other", _("其他研发机构")
 
     class Level(models.TextChoices):
-        NATIONAL = "national", "国家级"
-        PROVINCIAL = "provincial", "省级"
-        MUNICIPAL = "municipal", "市级"
-        ENTERPRISE = "enterprise", "企业自建"
+        NATIONAL = "national", _("国家级")
+        PROVINCIAL = "provincial", _("省级")
+        MUNICIPAL = "municipal", _("市级")
+        ENTERPRISE = "enterprise", _("企业自建")
 
     enterprise = models.ForeignKey(
-        Enterprise, related_name="rd_institutions", on_delete=models.CASCADE, verbose_name="企业"
+        Enterprise, related_name="rd_institutions", on_delete=models.CASCADE, verbose_name=_("企业")
     )
-    name = models.CharField("机构名称", max_length=200)
-    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
-    level = models.CharField("级别", max_length=20, choices=Level.choices)
-    year = models.PositiveSmallIntegerField("认定/建立年度")
+    name = models.CharField(_("机构名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    level = models.CharField(_("级别"), max_length=20, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("认定/建立年度"))
     until_year = models.PositiveSmallIntegerField(
-        "撤销年度", null=True, blank=True, help_text="撤销或未通过评估的年度；该年起不再计入。"
+        _("撤销年度"),
+        null=True,
+        blank=True,
+        help_text=_("撤销或未通过评估的年度；该年起不再计入。"),
     )
-    source = models.CharField("来源", max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["enterprise", "-year", "name"]
         indexes = [models.Index(fields=["enterprise", "year"])]
-        verbose_name = verbose_name_plural = "企业研发机构"
+        verbose_name = verbose_name_plural = _("企业研发机构")
 
     def __str__(self):
         return f"{self.name}（{self.get_level_display()}{self.get_kind_display()}，{self.year}）"
@@ -334,19 +342,19 @@ class RDExpenditure(models.Model):
     """An enterprise's R&D spending and sales revenue for a year (万元), as reported to it."""
 
     enterprise = models.ForeignKey(
-        Enterprise, related_name="rd_expenditures", on_delete=models.CASCADE, verbose_name="企业"
+        Enterprise, related_name="rd_expenditures", on_delete=models.CASCADE, verbose_name=_("企业")
     )
-    year = models.PositiveSmallIntegerField("年度")
-    rd_expense = models.DecimalField("研发经费支出（万元）", max_digits=14, decimal_places=2)
-    revenue = models.DecimalField("销售收入（万元）", max_digits=14, decimal_places=2)
-    source = models.CharField("来源", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rd_expense = models.DecimalField(_("研发经费支出（万元）"), max_digits=14, decimal_places=2)
+    revenue = models.DecimalField(_("销售收入（万元）"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["enterprise", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="unique_rd_expenditure")
         ]
-        verbose_name = verbose_name_plural = "企业研发投入"
+        verbose_name = verbose_name_plural = _("企业研发投入")
 
     def __str__(self):
         return f"{self.enterprise} {self.year}"
@@ -362,26 +370,26 @@ class RDExpenditure(models.Model):
 class ColumnProfile(models.Model):
     """A saved mapping of one office's export headers onto an importer's columns."""
 
-    KINDS = [("patents", "专利"), ("enterprises", "企业"), ("designations", "企业认定")]
+    KINDS = [("patents", _("专利")), ("enterprises", _("企业")), ("designations", _("企业认定"))]
 
-    name = models.CharField("方案名称", max_length=60)
-    kind = models.CharField("数据类型", max_length=20, choices=KINDS)
+    name = models.CharField(_("方案名称"), max_length=60)
+    kind = models.CharField(_("数据类型"), max_length=20, choices=KINDS)
     mapping = models.JSONField(
-        "列映射",
+        _("列映射"),
         default=dict,
-        help_text='文件中的列名 → 字段代码，例如 {"专利权人（当前）": "holders"}。',
+        help_text=_('文件中的列名 → 字段代码，例如 {"专利权人（当前）": "holders"}。'),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="unique_column_profile")
         ]
-        verbose_name = verbose_name_plural = "列映射方案"
+        verbose_name = verbose_name_plural = _("列映射方案")
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.name}"

@@ -1,5 +1,7 @@
 """The registry in the site frame: the IP officer's link, the coverage figure on the home page."""
 
+from typing import cast
+
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.home import Figure, HomeContent
 from core.navigation import NavLink
 from ip_registry.access import is_ip_officer
-from ip_registry.selectors import coverage_for_year, coverage_years
+from ip_registry.selectors import Coverage, coverage_for_year, coverage_years
 
 HOME_CACHE_SECONDS = 300
 
@@ -26,8 +28,11 @@ def registry_home(request: HttpRequest) -> HomeContent:
         return HomeContent()
     year = years[-1]
     # One aggregate over the whole register: a few minutes' staleness is fine on the home page.
-    coverage = cache.get_or_set(
-        f"home:coverage:{year}", lambda: coverage_for_year(year=year), HOME_CACHE_SECONDS
+    coverage = cast(
+        Coverage,
+        cache.get_or_set(
+            f"home:coverage:{year}", lambda: coverage_for_year(year=year), HOME_CACHE_SECONDS
+        ),
     )
     if coverage.rate is None:
         return HomeContent()

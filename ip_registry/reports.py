@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exports import spreadsheet_response
 from core.pdf import template_to_pdf
@@ -42,42 +43,64 @@ def dashboard_data(*, year: int, on: date | None = None, as_of: date | None = No
     gaps = gap_list(year=year, on=on)
     tables = {
         "coverage": Table(
-            "规上科技型企业专利覆盖率（按年度）",
-            ["年度", "截至日期", "认定企业数", "有效专利持有企业数", "覆盖率（%）", "目标（%）"],
+            _("规上科技型企业专利覆盖率（按年度）"),
+            [
+                _("年度"),
+                _("截至日期"),
+                _("认定企业数"),
+                _("有效专利持有企业数"),
+                _("覆盖率（%）"),
+                _("目标（%）"),
+            ],
             [
                 [c.year, c.as_of.isoformat(), c.designated, c.holding, _pct(c.rate), _pct(c.target)]
                 for c in trend
             ],
         ),
         "district": Table(
-            f"{year} 年专利覆盖率（按区县）",
-            ["区县/功能区", "认定企业数", "有效专利持有企业数", "覆盖率（%）"],
+            _("%(year)s 年专利覆盖率（按区县）") % {"year": year},
+            [_("区县/功能区"), _("认定企业数"), _("有效专利持有企业数"), _("覆盖率（%）")],
             [[g.key, g.designated, g.holding, _pct(g.rate)] for g in current.groups],
         ),
         "industry": Table(
-            f"{year} 年专利覆盖率（按行业）",
-            ["行业", "认定企业数", "有效专利持有企业数", "覆盖率（%）"],
+            _("%(year)s 年专利覆盖率（按行业）") % {"year": year},
+            [_("行业"), _("认定企业数"), _("有效专利持有企业数"), _("覆盖率（%）")],
             [[g.key, g.designated, g.holding, _pct(g.rate)] for g in by_industry.groups],
         ),
         "inventions": Table(
-            "发明专利申请量（按申请年度）",
-            ["年度", "申请量（件）", "目标（件）", "数据状态"],
+            _("发明专利申请量（按申请年度）"),
+            [_("年度"), _("申请量（件）"), _("目标（件）"), _("数据状态")],
             [
-                [i.year, i.count, _pct(i.target), "暂定（公开滞后）" if i.provisional else "确定"]
+                [
+                    i.year,
+                    i.count,
+                    _pct(i.target),
+                    _("暂定（公开滞后）") if i.provisional else _("确定"),
+                ]
                 for i in inventions
             ],
         ),
         "designations": Table(
-            "认定企业数（按年度）",
-            ["认定类型", *[str(y) for y in designations["years"]]],
+            _("认定企业数（按年度）"),
+            [_("认定类型"), *[str(y) for y in designations["years"]]],
             [
                 [row["name"], *[row["counts"].get(y, 0) for y in designations["years"]]]
                 for row in designations["rows"]
             ],
         ),
         "gaps": Table(
-            f"{year} 年认定企业专利缺口名单（截至 {on:%Y-%m-%d}）",
-            ["序号", "企业名称", "统一社会信用代码", "区县", "行业", "类别", "说明", "关键日期"],
+            _("%(year)s 年认定企业专利缺口名单（截至 %(on)s）")
+            % {"year": year, "on": f"{on:%Y-%m-%d}"},
+            [
+                _("序号"),
+                _("企业名称"),
+                _("统一社会信用代码"),
+                _("区县"),
+                _("行业"),
+                _("类别"),
+                _("说明"),
+                _("关键日期"),
+            ],
             [
                 [
                     i + 1,
@@ -95,13 +118,17 @@ def dashboard_data(*, year: int, on: date | None = None, as_of: date | None = No
     }
     trend_chart = charts.coverage_trend_chart(trend)
     district_chart = charts.coverage_groups_chart(
-        title=f"{year} 年各区县专利覆盖率", groups=current.groups, target=current.target
+        title=_("%(year)s 年各区县专利覆盖率") % {"year": year},
+        groups=current.groups,
+        target=current.target,
     )
     industry_chart = charts.coverage_groups_chart(
-        title=f"{year} 年各行业专利覆盖率", groups=by_industry.groups, target=current.target
+        title=_("%(year)s 年各行业专利覆盖率") % {"year": year},
+        groups=by_industry.groups,
+        target=current.target,
     )
     invention_chart = charts.line_chart(
-        title="发明专利申请量（件）",
+        title=_("发明专利申请量（件）"),
         labels=[str(i.year) for i in inventions],
         values=[float(i.count) for i in inventions],
         targets=[i.target for i in inventions],

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from wagtail import hooks
 
 from core.identifiers import normalize_patent_number
@@ -87,17 +89,21 @@ class PatentSnapshot:
     def state_label(self) -> str:
         """The one word a reader needs: 审查中, 有效, 已失效 or 未知."""
         if self.pending:
-            return "审查中"
+            return pgettext("patent status", "审查中")
         if self.in_force:
-            return "有效"
-        return "已失效" if self.lapsed else "未知"
+            return pgettext("patent status", "有效")
+        return _("已失效") if self.lapsed else _("未知")
 
     @property
     def status_words(self) -> str:
         """The state with, for a lapsed patent, why and since when."""
         if self.lapsed:
-            since = f"，{self.status_since:%Y-%m-%d}" if self.status_since else ""
-            return f"已失效（{self.status_label}{since}）"
+            if self.status_since is None:
+                return _("已失效（%(status)s）") % {"status": self.status_label}
+            return _("已失效（%(status)s，%(since)s）") % {
+                "status": self.status_label,
+                "since": f"{self.status_since:%Y-%m-%d}",
+            }
         return self.state_label
 
 
@@ -159,14 +165,14 @@ def patents_status_on(
             holders[patent_id].append(Holder(name=ent_name or name, uscc=ent_uscc or uscc or ""))
         for patent in patents:
             status, since = statuses.get(patent.pk, ("", None))
-            label = LegalStatus(status).label if status else "尚未申请"
+            label = LegalStatus(status).label if status else _("尚未申请")
             result[patent.application_number] = PatentSnapshot(
                 number=patent.application_number,
                 title=patent.title,
                 patent_type=patent.patent_type,
-                patent_type_label=PATENT_TYPE_LABELS.get(patent.patent_type, ""),
+                patent_type_label=str(PATENT_TYPE_LABELS.get(patent.patent_type, "")),
                 status=status,
-                status_label=label,
+                status_label=str(label),
                 in_force=status in IN_FORCE_STATUSES,
                 holders=tuple(holders.get(patent.pk, ())),
                 expiry_date=patent.expiry_date,
@@ -317,7 +323,7 @@ def coverage_for_year(
         )
         groups = [
             CoverageGroup(
-                key=row["key"] or "未填写",
+                key=row["key"] or _("未填写"),
                 designated=row["designated"],
                 holding=row["holding"],
                 rate=_rate(row["holding"], row["designated"]),
@@ -598,7 +604,11 @@ class GapEntry:
     patents_in_force: int
 
 
-GAP_LABELS = {0: "无有效专利", 1: "年费逾期（宽限期内）", 2: "即将失效或届满"}
+GAP_LABELS = {
+    0: gettext_lazy("无有效专利"),
+    1: gettext_lazy("年费逾期（宽限期内）"),
+    2: gettext_lazy("即将失效或届满"),
+}
 
 
 def fee_status(
@@ -621,9 +631,19 @@ def fee_status(
             due = add_years(filing_date, years + 1)
     grace_end = add_months(due, 6)
     if due < on <= grace_end:
-        return 1, grace_end, f"年费 {due:%Y-%m-%d} 到期未缴，宽限期至 {grace_end:%Y-%m-%d}"
+        return (
+            1,
+            grace_end,
+            _("年费 %(due)s 到期未缴，宽限期至 %(grace_end)s")
+            % {"due": f"{due:%Y-%m-%d}", "grace_end": f"{grace_end:%Y-%m-%d}"},
+        )
     if on <= due <= on + timedelta(days=notice_days):
-        return 2, due, f"年费 {due:%Y-%m-%d} 到期（宽限期至 {grace_end:%Y-%m-%d}）"
+        return (
+            2,
+            due,
+            _("年费 %(due)s 到期（宽限期至 %(grace_end)s）")
+            % {"due": f"{due:%Y-%m-%d}", "grace_end": f"{grace_end:%Y-%m-%d}"},
+        )
     return None
 
 
@@ -655,14 +675,19 @@ def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
     for pk, enterprise in designated.items():
         held = patents.get(pk, [])
         if not held:
-            entries.append(GapEntry(enterprise, 0, GAP_LABELS[0], "无有效专利", None, 0))
+            entries.append(GapEntry(enterprise, 0, str(GAP_LABELS[0]), _("无有效专利"), None, 0))
             continue
         risks = []
         for row in held:
             risk = None
             expiry = row["patent__expiry_date"]
             if expiry and expiry <= horizon:
-                risk = (2, expiry, f"{row['patent__application_number']} 于 {expiry:%Y-%m-%d} 届满")
+                risk = (
+                    2,
+                    expiry,
+                    _("%(number)s 于 %(day)s 届满")
+                    % {"number": row["patent__application_number"], "day": f"{expiry:%Y-%m-%d}"},
+                )
             fee = fee_status(
                 filing_date=row["patent__filing_date"],
                 fees_paid_until=row["patent__fees_paid_until"],
@@ -677,7 +702,7 @@ def gap_list(*, year: int, on: date | None = None) -> list[GapEntry]:
         else:
             category, due, reason = min(risks)
             entries.append(
-                GapEntry(enterprise, category, GAP_LABELS[category], reason, due, len(held))
+                GapEntry(enterprise, category, str(GAP_LABELS[category]), reason, due, len(held))
             )
     entries.sort(key=lambda e: (e.category, e.due_date or date.min, e.enterprise.name))
     return entries

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from core.exports import PDF_CONTENT_TYPE, download_response
@@ -29,7 +30,7 @@ def _officer_only(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_ip_officer(request.user):
-        raise PermissionDenied("仅知识产权专员可以查看")
+        raise PermissionDenied(_("仅知识产权专员可以查看"))
     return None
 
 
@@ -181,7 +182,7 @@ def dashboard_export(request, table: str, fmt: str):
     if denied:
         return denied
     if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
-        raise Http404("没有这个导出表")
+        raise Http404(_("没有这个导出表"))
     year = _year_param(request, _default_year())
     data = dashboard_data(year=year)["tables"][table]
     return table_response(data, fmt=fmt, filename=f"{data.title}-{year}")
@@ -192,10 +193,10 @@ def report_pdf(request, year: int):
     if denied:
         return denied
     if not 1985 <= year <= 2100:
-        raise Http404("年度无效")
+        raise Http404(_("年度无效"))
     return download_response(
         yearly_report_pdf(year=year, base_url=settings.SITE_URL),
-        filename=f"盘锦市企业知识产权年度评估报告-{year}.pdf",
+        filename=_("盘锦市企业知识产权年度评估报告-%(year)s.pdf") % {"year": year},
         content_type=PDF_CONTENT_TYPE,
         attachment=False,
     )

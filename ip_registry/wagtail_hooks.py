@@ -1,12 +1,16 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin_menu import admin_menu_item_register
+from core.home import HOME_CONTENT_HOOK
+from core.navigation import NAV_LINKS_HOOK
 from core.vocabularies import VocabularySource
 from ip_registry.access import is_ip_officer
 from ip_registry.forms import EnterpriseAdminForm, RegistryImportForm
@@ -24,7 +28,11 @@ from ip_registry.models import (
     RDExpenditure,
     RDInstitution,
 )
+from ip_registry.navigation import registry_home, registry_links
 from ip_registry.services import column_profile_save, status_periods_rebuild
+
+hooks.register(NAV_LINKS_HOOK, registry_links)
+hooks.register(HOME_CONTENT_HOOK, registry_home, order=30)
 
 
 def import_view(request):
@@ -34,7 +42,7 @@ def import_view(request):
     maps them, optionally saves the mapping as a named profile, and uploads again.
     """
     if not is_ip_officer(request.user):
-        raise PermissionDenied("仅知识产权专员可以导入登记数据")
+        raise PermissionDenied(_("仅知识产权专员可以导入登记数据"))
     report = file_error = None
     unknown: list = []
     kind = "patents"
@@ -84,7 +92,7 @@ def import_view(request):
                 for u in unknown
             ],
             "field_choices": list(labels.items()),
-            "page_title": "导入知识产权登记数据",
+            "page_title": _("导入知识产权登记数据"),
             "header_icon": "upload",
             "dashboard_url": reverse("ip_registry:dashboard"),
         },
@@ -96,7 +104,7 @@ def import_view(request):
 def register_designation_types() -> VocabularySource:
     """Designation types resolve through core's shared lookup like every other vocabulary."""
     return VocabularySource(
-        "designation_type", "认定类型", DesignationType.objects.all, "知识产权登记 › 认定类型"
+        "designation_type", _("认定类型"), DesignationType.objects.all, _("知识产权登记 › 认定类型")
     )
 
 
@@ -106,14 +114,18 @@ def register_import_url():
 
 
 admin_menu_item_register(
-    "知识产权导入", "ip_registry_import", icon_name="upload", order=310, shown_to=is_ip_officer
+    gettext_lazy("知识产权导入"),
+    "ip_registry_import",
+    icon_name="upload",
+    order=310,
+    shown_to=is_ip_officer,
 )
 
 
 class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
     icon = "site"
-    menu_label = "企业"
+    menu_label = gettext_lazy("企业")
     list_display = ["name", "uscc", "district", "industry"]
     list_filter = ["district", "industry", "org_type"]
     search_fields = ["name", "uscc"]
@@ -134,7 +146,7 @@ class EnterpriseViewSet(SnippetViewSet):
 class PatentViewSet(SnippetViewSet):
     model = Patent
     icon = "doc-full"
-    menu_label = "专利"
+    menu_label = gettext_lazy("专利")
     list_display = ["application_number", "title", "patent_type", "filing_date", "grant_date"]
     list_filter = ["patent_type"]
     search_fields = ["application_number", "title"]
@@ -151,7 +163,7 @@ def rebuild_edited_patent_periods(request, instance):
 class DesignationTypeViewSet(SnippetViewSet):
     model = DesignationType
     icon = "tag"
-    menu_label = "认定类型"
+    menu_label = gettext_lazy("认定类型")
     list_display = ["name", "code", "aliases", "is_coverage_base"]
     search_fields = ["name", "code", "name_en", "aliases"]
 
@@ -159,7 +171,7 @@ class DesignationTypeViewSet(SnippetViewSet):
 class ColumnProfileViewSet(SnippetViewSet):
     model = ColumnProfile
     icon = "table"
-    menu_label = "列映射方案"
+    menu_label = gettext_lazy("列映射方案")
     list_display = ["name", "kind", "updated_at"]
     list_filter = ["kind"]
 
@@ -167,7 +179,7 @@ class ColumnProfileViewSet(SnippetViewSet):
 class RDInstitutionViewSet(SnippetViewSet):
     model = RDInstitution
     icon = "cogs"
-    menu_label = "企业研发机构"
+    menu_label = gettext_lazy("企业研发机构")
     list_display = ["name", "enterprise", "kind", "level", "year", "until_year"]
     list_filter = ["kind", "level", "year"]
     search_fields = ["name"]
@@ -176,13 +188,13 @@ class RDInstitutionViewSet(SnippetViewSet):
 class RDExpenditureViewSet(SnippetViewSet):
     model = RDExpenditure
     icon = "table"
-    menu_label = "企业研发投入"
+    menu_label = gettext_lazy("企业研发投入")
     list_display = ["enterprise", "year", "rd_expense", "revenue"]
     list_filter = ["year"]
 
 
 class RegistryGroup(SnippetViewSetGroup):
-    menu_label = "知识产权登记"
+    menu_label = gettext_lazy("知识产权登记")
     menu_icon = "folder-open-inverse"
     menu_order = 300
     items = (

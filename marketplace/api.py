@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from marketplace import selectors, services
@@ -128,12 +129,12 @@ def inquiry_create(request, listing_id: int, payload: InquiryIn):
     for model in KIND_MODELS.values():
         listing = model.objects.live().filter(pk=listing_id).first() or listing
     if listing is None:
-        raise Http404("挂牌不存在")
+        raise Http404(_("挂牌不存在"))
     mode = None
     if payload.mode:
         mode = CooperationMode.objects.filter(code=payload.mode).first()
         if mode is None:
-            raise ValidationError({"mode": f"合作方式“{payload.mode}”不存在"})
+            raise ValidationError({"mode": _("合作方式“%(mode)s”不存在") % {"mode": payload.mode}})
     inquiry = services.inquiry_create(
         buyer=request.user,
         listing=listing,

@@ -1,9 +1,14 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import normalize_patent_number
 from core.models import District, Industry
-from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry
+from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry, ListingPage
 from marketplace.selectors import SORTS, ListingFilters
 from marketplace.services import INQUIRY_MESSAGE_MAX_CHARS, INQUIRY_REPLY_MAX_CHARS
 
@@ -12,57 +17,60 @@ from marketplace.services import INQUIRY_MESSAGE_MAX_CHARS, INQUIRY_REPLY_MAX_CH
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 SORT_CHOICES = [
-    ("", "最新发布"),
-    ("price", "价格从低到高"),
-    ("-price", "价格从高到低"),
-    ("-trl", "成熟度从高到低"),
-    ("trl", "成熟度从低到高"),
+    ("", _("最新发布")),
+    ("price", _("价格从低到高")),
+    ("-price", _("价格从高到低")),
+    ("-trl", _("成熟度从高到低")),
+    ("trl", _("成熟度从低到高")),
 ]
-KIND_CHOICES = [("", "全部"), ("technology", "科技成果"), ("demand", "技术需求")]
-TRL_FILTER_CHOICES = [("", "不限"), *[(str(k), f"{k} 级") for k, _ in TRL_CHOICES]]
+KIND_CHOICES = [("", _("全部")), ("technology", _("科技成果")), ("demand", _("技术需求"))]
+TRL_FILTER_CHOICES = [
+    ("", _("不限")),
+    *[(str(k), format_lazy(_("{level} 级"), level=k)) for k, _label in TRL_CHOICES],
+]
 
 
 class ListingFilterForm(forms.Form):
     """GET filters; values are names and codes so shared URLs read well."""
 
-    kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=KIND_CHOICES, required=False)
     industry = forms.ModelChoiceField(
-        label="行业",
+        label=_("行业"),
         queryset=Industry.objects.all(),
         to_field_name="name",
         required=False,
-        empty_label="全部行业",
+        empty_label=_("全部行业"),
     )
     mode = forms.ModelMultipleChoiceField(
-        label="合作方式",
+        label=_("合作方式"),
         queryset=CooperationMode.objects.all(),
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     trl_min = forms.TypedChoiceField(
-        label="TRL 从", choices=TRL_FILTER_CHOICES, coerce=int, empty_value=None, required=False
+        label=_("TRL 从"), choices=TRL_FILTER_CHOICES, coerce=int, empty_value=None, required=False
     )
     trl_max = forms.TypedChoiceField(
-        label="TRL 到", choices=TRL_FILTER_CHOICES, coerce=int, empty_value=None, required=False
+        label=_("TRL 到"), choices=TRL_FILTER_CHOICES, coerce=int, empty_value=None, required=False
     )
-    price_min = forms.DecimalField(label="价格下限（万元）", min_value=0, required=False)
-    price_max = forms.DecimalField(label="价格上限（万元）", min_value=0, required=False)
+    price_min = forms.DecimalField(label=_("价格下限（万元）"), min_value=0, required=False)
+    price_max = forms.DecimalField(label=_("价格上限（万元）"), min_value=0, required=False)
     district = forms.ModelChoiceField(
-        label="区县",
+        label=_("区县"),
         queryset=District.objects.all(),
         to_field_name="name",
         required=False,
-        empty_label="全部区县",
+        empty_label=_("全部区县"),
     )
     holder = forms.ModelChoiceField(
-        label="持有方类型",
+        label=_("持有方类型"),
         queryset=HolderType.objects.all(),
         to_field_name="code",
         required=False,
-        empty_label="全部",
+        empty_label=_("全部"),
     )
-    sort = forms.ChoiceField(label="排序", choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, fixed_kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,10 +82,10 @@ class ListingFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("trl_min"), data.get("trl_max")
         if low and high and low > high:
-            self.add_error("trl_max", "TRL 上限不能低于下限")
+            self.add_error("trl_max", gettext("TRL 上限不能低于下限"))
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
-            self.add_error("price_max", "价格上限不能低于下限")
+            self.add_error("price_max", gettext("价格上限不能低于下限"))
         return data
 
     def filters(self) -> ListingFilters:
@@ -100,64 +108,67 @@ class ListingFilterForm(forms.Form):
 class ListingForm(forms.Form):
     """The owner's front-end form; the same fields as the page, minus admin-only ones."""
 
-    title = forms.CharField(label="标题", max_length=255)
-    summary = forms.CharField(label="一句话简介", max_length=300)
+    title = forms.CharField(label=_("标题"), max_length=255)
+    summary = forms.CharField(label=_("一句话简介"), max_length=300)
     title_en = forms.CharField(
-        label="英文标题", max_length=255, required=False, help_text="可选；英文访客看到并可检索"
+        label=_("英文标题"),
+        max_length=255,
+        required=False,
+        help_text=_("可选；英文访客看到并可检索"),
     )
-    summary_en = forms.CharField(label="英文简介", max_length=300, required=False)
+    summary_en = forms.CharField(label=_("英文简介"), max_length=300, required=False)
     problem = forms.CharField(
-        label="解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("解决的问题"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     body_text = forms.CharField(
-        label="详细介绍",
+        label=_("详细介绍"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text="纯文本，每行一段",
+        help_text=_("纯文本，每行一段"),
     )
-    industry = forms.ModelChoiceField(label="行业", queryset=Industry.objects.all())
+    industry = forms.ModelChoiceField(label=_("行业"), queryset=Industry.objects.all())
     trl = forms.TypedChoiceField(
-        label="技术就绪水平 (TRL)",
+        label=_("技术就绪水平 (TRL)"),
         choices=[("", "—"), *TRL_CHOICES],
         coerce=int,
         empty_value=None,
         required=False,
     )
     modes = forms.ModelMultipleChoiceField(
-        label="合作方式",
+        label=_("合作方式"),
         queryset=CooperationMode.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
     price_wan = forms.DecimalField(
-        label="价格（万元）",
+        label=_("价格（万元）"),
         min_value=0,
         max_digits=12,
         decimal_places=2,
         required=False,
-        help_text="留空表示面议",
+        help_text=_("留空表示面议"),
     )
     holder_type = forms.ModelChoiceField(
-        label="持有方类型", queryset=HolderType.objects.all(), required=False
+        label=_("持有方类型"), queryset=HolderType.objects.all(), required=False
     )
     district = forms.ModelChoiceField(
-        label="所在区县", queryset=District.objects.all(), required=False
+        label=_("所在区县"), queryset=District.objects.all(), required=False
     )
     keywords = forms.CharField(
-        label="关键词", max_length=500, required=False, help_text="以逗号或空格分隔"
+        label=_("关键词"), max_length=500, required=False, help_text=_("以逗号或空格分隔")
     )
     patents = forms.CharField(
-        label="关联专利申请号",
+        label=_("关联专利申请号"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="每行一个，如 201710601862.3",
+        help_text=_("每行一个，如 201710601862.3"),
     )
-    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
-    contact_email = forms.EmailField(label="联系邮箱", required=False)
-    valid_from = forms.DateField(label="有效期起", required=False, widget=DATE)
-    valid_until = forms.DateField(label="有效期至", required=False, widget=DATE)
-    cover_image_file = forms.ImageField(label="封面图片", required=False)
-    attachment_file = forms.FileField(label="附件", required=False, help_text="PDF、Word 等")
+    contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=50, required=False)
+    contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DATE)
+    valid_until = forms.DateField(label=_("有效期至"), required=False, widget=DATE)
+    cover_image_file = forms.ImageField(label=_("封面图片"), required=False)
+    attachment_file = forms.FileField(label=_("附件"), required=False, help_text=_("PDF、Word 等"))
 
     KIND_FIELDS = {
         "technology": ["advantages", "applications"],
@@ -169,38 +180,38 @@ class ListingForm(forms.Form):
         self.kind = kind
         if kind == "technology":
             self.fields["advantages"] = forms.CharField(
-                label="量化优势",
+                label=gettext("量化优势"),
                 widget=forms.Textarea(attrs={"rows": 3}),
                 required=False,
-                help_text="用数字说明性能、成本等优势",
+                help_text=gettext("用数字说明性能、成本等优势"),
             )
             self.fields["applications"] = forms.CharField(
-                label="应用领域", widget=forms.Textarea(attrs={"rows": 2}), required=False
+                label=gettext("应用领域"), widget=forms.Textarea(attrs={"rows": 2}), required=False
             )
             self.fields["trl"].required = True
         else:
             self.fields["indicators"] = forms.CharField(
-                label="技术指标", widget=forms.Textarea(attrs={"rows": 3}), required=False
+                label=gettext("技术指标"), widget=forms.Textarea(attrs={"rows": 3}), required=False
             )
             self.fields["budget_min_wan"] = forms.DecimalField(
-                label="预算下限（万元）",
+                label=gettext("预算下限（万元）"),
                 min_value=0,
                 max_digits=12,
                 decimal_places=2,
                 required=False,
             )
             self.fields["budget_max_wan"] = forms.DecimalField(
-                label="预算上限（万元）",
+                label=gettext("预算上限（万元）"),
                 min_value=0,
                 max_digits=12,
                 decimal_places=2,
                 required=False,
             )
             self.fields["deadline"] = forms.DateField(
-                label="需求截止日期", required=False, widget=DATE
+                label=gettext("需求截止日期"), required=False, widget=DATE
             )
-            self.fields["price_wan"].label = "参考价格（万元）"
-            self.fields["modes"].label = "期望合作方式"
+            self.fields["price_wan"].label = gettext("参考价格（万元）")
+            self.fields["modes"].label = gettext("期望合作方式")
 
     def clean_patents(self):
         numbers, errors = [], []
@@ -220,10 +231,10 @@ class ListingForm(forms.Form):
         data = super().clean()
         low, high = data.get("valid_from"), data.get("valid_until")
         if low and high and high < low:
-            self.add_error("valid_until", "有效期截止日不能早于起始日")
+            self.add_error("valid_until", gettext("有效期截止日不能早于起始日"))
         low, high = data.get("budget_min_wan"), data.get("budget_max_wan")
         if low is not None and high is not None and low > high:
-            self.add_error("budget_max_wan", "预算上限不能低于下限")
+            self.add_error("budget_max_wan", gettext("预算上限不能低于下限"))
         return data
 
     @classmethod
@@ -248,35 +259,39 @@ class ListingForm(forms.Form):
 
 class InquiryForm(forms.Form):
     message = forms.CharField(
-        label="询价内容",
+        label=_("询价内容"),
         max_length=INQUIRY_MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="说明您的应用场景、规模和关心的问题",
+        help_text=_("说明您的应用场景、规模和关心的问题"),
     )
     mode = forms.ModelChoiceField(
-        label="意向合作方式", queryset=CooperationMode.objects.none(), required=False
+        label=_("意向合作方式"), queryset=CooperationMode.objects.none(), required=False
     )
     budget_wan = forms.DecimalField(
-        label="预算（万元）", min_value=0, max_digits=12, decimal_places=2, required=False
+        label=_("预算（万元）"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
 
-    def __init__(self, *args, listing, **kwargs):
+    def __init__(self, *args: Any, listing: ListingPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mode"].queryset = listing.modes.all()
+        mode = self.fields["mode"]
+        assert isinstance(mode, forms.ModelChoiceField)
+        mode.queryset = listing.modes.all()
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="回复", max_length=INQUIRY_REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("回复"),
+        max_length=INQUIRY_REPLY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class TransitionForm(forms.Form):
-    status = forms.ChoiceField(label="新状态", choices=Inquiry.Status.choices)
+    status = forms.ChoiceField(label=_("新状态"), choices=Inquiry.Status.choices)
     deal_price_wan = forms.DecimalField(
-        label="成交价（万元）", min_value=0, max_digits=12, decimal_places=2, required=False
+        label=_("成交价（万元）"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
     deal_mode = forms.ModelChoiceField(
-        label="成交合作方式", queryset=CooperationMode.objects.all(), required=False
+        label=_("成交合作方式"), queryset=CooperationMode.objects.all(), required=False
     )
-    note = forms.CharField(label="说明", max_length=500, required=False)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from core.tables import XLSX_SUFFIXES, ImportFileError, ImportReport, RowMessage, read_records
 from marketplace.services import listing_import_row
@@ -66,10 +68,13 @@ def read_rows(path: Path) -> list[tuple[int, dict | str]]:
             return _read_jsonl(path)
         except UnicodeDecodeError as exc:
             raise ValidationError(
-                f"文件不是 UTF-8 编码（第 {exc.start} 字节处）：请另存为 UTF-8 后再导入"
+                _("文件不是 UTF-8 编码（第 %(start)s 字节处）：请另存为 UTF-8 后再导入")
+                % {"start": exc.start}
             ) from exc
     if suffix not in (".csv", *XLSX_SUFFIXES):
-        raise ValidationError(f"不支持的文件类型“{suffix}”：请使用 .jsonl、.csv 或 .xlsx")
+        raise ValidationError(
+            _("不支持的文件类型“%(suffix)s”：请使用 .jsonl、.csv 或 .xlsx") % {"suffix": suffix}
+        )
     try:
         # Spreadsheets go through the shared reader: UTF-8, UTF-8 with BOM, GB18030 and XLSX.
         return [(n, _normalise(row)) for n, row in read_records(path.read_bytes(), path.name)]
@@ -86,10 +91,16 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict | str]]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                rows.append((number, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）"))
+                rows.append(
+                    (
+                        number,
+                        _("不是有效的 JSON（%(msg)s，第 %(colno)s 列）")
+                        % {"msg": exc.msg, "colno": exc.colno},
+                    )
+                )
                 continue
             if not isinstance(data, dict):
-                rows.append((number, "每行应为一个 JSON 对象"))
+                rows.append((number, _("每行应为一个 JSON 对象")))
                 continue
             rows.append((number, _normalise(data)))
     return rows
@@ -106,7 +117,7 @@ def listings_import(*, path: Path, user=None, progress=None) -> ImportReport:
     result = ImportReport(kind="listings", filename=path.name)
     rows = read_rows(path)
     if not rows:
-        result.error(None, "文件中没有数据行")
+        result.error(None, gettext("文件中没有数据行"))
         return result
     missing = [
         key
@@ -114,10 +125,10 @@ def listings_import(*, path: Path, user=None, progress=None) -> ImportReport:
         if not any(isinstance(r, dict) and key in r for _, r in rows)
     ]
     if missing:
-        result.error(None, "缺少必需的列：" + "、".join(missing))
+        result.error(None, gettext("缺少必需的列：") + "、".join(missing))
         return result
     seen: dict[str, int] = {}
-    iterable = progress(rows, desc="导入挂牌") if progress else rows
+    iterable = progress(rows, desc=gettext("导入挂牌")) if progress else rows
     with transaction.atomic():
         for number, row in iterable:
             if isinstance(row, str):
@@ -125,7 +136,11 @@ def listings_import(*, path: Path, user=None, progress=None) -> ImportReport:
                 continue
             external_id = str(row.get("external_id") or "")
             if external_id and external_id in seen:
-                result.error(number, f"external_id“{external_id}”与第 {seen[external_id]} 行重复")
+                result.error(
+                    number,
+                    gettext("external_id“%(external_id)s”与第 %(seen)s 行重复")
+                    % {"external_id": external_id, "seen": seen[external_id]},
+                )
                 continue
             seen[external_id] = number
             try:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.models import ListingPage, TechnologyDemandPage, TechnologyResultPage
 
@@ -39,38 +40,53 @@ def match_score(*, demand, result) -> Match | None:
     loose = sorted(w for w in demand_words - result_words if len(w) >= 2 and w in result_text)
     if shared:
         score += KEYWORD_WEIGHT * len(shared)
-        reasons.append("共同关键词：" + "、".join(shared))
+        reasons.append(_("共同关键词：") + "、".join(shared))
     if loose:
         score += KEYWORD_WEIGHT / 2 * len(loose)
-        reasons.append("成果介绍提到：" + "、".join(loose))
+        reasons.append(_("成果介绍提到：") + "、".join(loose))
     if not shared and not loose and demand.industry_id != result.industry_id:
         return None
     if demand.industry_id and demand.industry_id == result.industry_id:
         score += INDUSTRY_WEIGHT
-        reasons.append(f"同属{demand.industry.name}行业")
+        reasons.append(_("同属%(name)s行业") % {"name": demand.industry.name})
     if demand.trl and result.trl:
         if result.trl >= demand.trl:
             score += TRL_WEIGHT
-            reasons.append(f"成熟度满足：成果 TRL {result.trl} ≥ 需求 TRL {demand.trl}")
+            reasons.append(
+                _("成熟度满足：成果 TRL %(trl)s ≥ 需求 TRL %(trl2)s")
+                % {"trl": result.trl, "trl2": demand.trl}
+            )
         else:
             score -= TRL_WEIGHT
-            reasons.append(f"成熟度不足：成果 TRL {result.trl} < 需求 TRL {demand.trl}")
+            reasons.append(
+                _("成熟度不足：成果 TRL %(trl)s < 需求 TRL %(trl2)s")
+                % {"trl": result.trl, "trl2": demand.trl}
+            )
     budget = demand.budget_max_wan
     if budget is not None and result.price_wan is not None:
         if result.price_wan <= budget:
             score += BUDGET_WEIGHT
-            reasons.append(f"价格 {result.price_display} 在预算 {demand.budget_display} 内")
+            reasons.append(
+                _("价格 %(price_display)s 在预算 %(budget_display)s 内")
+                % {"price_display": result.price_display, "budget_display": demand.budget_display}
+            )
         elif result.price_wan <= budget * Decimal("1.5"):
-            reasons.append(f"价格 {result.price_display} 略超预算 {demand.budget_display}")
+            reasons.append(
+                _("价格 %(price_display)s 略超预算 %(budget_display)s")
+                % {"price_display": result.price_display, "budget_display": demand.budget_display}
+            )
         else:
             score -= BUDGET_WEIGHT
-            reasons.append(f"价格 {result.price_display} 超出预算 {demand.budget_display}")
+            reasons.append(
+                _("价格 %(price_display)s 超出预算 %(budget_display)s")
+                % {"price_display": result.price_display, "budget_display": demand.budget_display}
+            )
     elif result.price_wan is None:
-        reasons.append("成果价格面议")
+        reasons.append(_("成果价格面议"))
     shared_modes = {m.pk for m in demand.modes.all()} & {m.pk for m in result.modes.all()}
     if shared_modes:
         score += MODE_WEIGHT
-        reasons.append("合作方式一致")
+        reasons.append(_("合作方式一致"))
     if score <= INDUSTRY_WEIGHT and not shared and not loose:
         # Same industry alone is too weak to be called a match.
         return None

@@ -1,7 +1,9 @@
 """Technology market: taxonomies, listing pages, inquiries/deals, notices and subscriptions."""
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,9 +11,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from modelcluster.fields import ParentalManyToManyField
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
@@ -23,21 +28,25 @@ from wagtail.snippets.models import register_snippet
 from core.http import clean_query_redirect
 from core.identifiers import normalize_patent_number
 from core.selectors import organizations_for_user
+from core.types import AnyUser
 from marketplace.panels import PatentCheckPanel
 
 # GB/T 22900-2022《科学技术研究项目评价通则》技术就绪水平 (TRL) 1–9 级.
 TRL_LEVELS = {
-    1: "基本原理被发现和报道",
-    2: "形成技术概念或应用方案",
-    3: "关键功能和特性通过分析和实验得到概念验证",
-    4: "实验室环境中的部件或模块验证",
-    5: "相关环境中的部件或模块验证",
-    6: "相关环境中的系统或原型演示",
-    7: "实际环境中的系统原型演示",
-    8: "实际系统完成并通过试验验证（定型）",
-    9: "实际系统通过实际应用验证（产业化）",
+    1: _("基本原理被发现和报道"),
+    2: _("形成技术概念或应用方案"),
+    3: _("关键功能和特性通过分析和实验得到概念验证"),
+    4: _("实验室环境中的部件或模块验证"),
+    5: _("相关环境中的部件或模块验证"),
+    6: _("相关环境中的系统或原型演示"),
+    7: _("实际环境中的系统原型演示"),
+    8: _("实际系统完成并通过试验验证（定型）"),
+    9: _("实际系统通过实际应用验证（产业化）"),
 }
-TRL_CHOICES = [(level, f"{level} 级：{meaning}") for level, meaning in TRL_LEVELS.items()]
+TRL_CHOICES = [
+    (level, format_lazy(_("{level} 级：{meaning}"), level=level, meaning=meaning))
+    for level, meaning in TRL_LEVELS.items()
+]
 
 # Slugs taken by the Django views mounted under /market/ (marketplace/urls.py); a listing page
 # with one of these slugs would be unreachable.
@@ -52,12 +61,12 @@ RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "documen
 class CooperationMode(models.Model):
     """合作方式; `aliases` lets imports say 技术转让 for 转让 and so on."""
 
-    name = models.CharField("名称", max_length=30, unique=True)
-    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
     aliases = models.CharField(
-        "别名", max_length=200, blank=True, help_text="导入时可识别的其他写法，以逗号分隔"
+        _("别名"), max_length=200, blank=True, help_text=_("导入时可识别的其他写法，以逗号分隔")
     )
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     panels = [
         FieldPanel("name"),
@@ -68,7 +77,7 @@ class CooperationMode(models.Model):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = verbose_name_plural = "合作方式"
+        verbose_name = verbose_name_plural = _("合作方式")
 
     def __str__(self):
         return self.name
@@ -82,24 +91,38 @@ class CooperationMode(models.Model):
 class HolderType(models.Model):
     """成果持有方类型：高校、科研院所、企业、个人."""
 
-    name = models.CharField("名称", max_length=30, unique=True)
-    code = models.SlugField("代码", max_length=30, unique=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("sort_order")]
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = verbose_name_plural = "持有方类型"
+        verbose_name = verbose_name_plural = _("持有方类型")
 
     def __str__(self):
         return self.name
 
 
+# The listing pages' context (the filter form and its results; a listing's patents, matches and
+# inquiry form) is built from the app's forms, selectors and matching, which all read these models.
+# So the pages ask for it through a hook that marketplace/wagtail_hooks.py answers with
+# marketplace.pages, as a lower app asks a higher one (docs/architecture.md): no circle of imports.
+LISTING_INDEX_CONTEXT_HOOK = "marketplace_listing_index_context"
+LISTING_DETAIL_CONTEXT_HOOK = "marketplace_listing_detail_context"
+
+
+def _page_context_builder(hook_name: str) -> Callable[..., dict[str, Any]]:
+    # Exactly one answer: a page without its context would render empty without saying why.
+    (builder,) = hooks.get_hooks(hook_name)
+    return builder
+
+
 class MarketIndexPage(Page):
     """/market/: all live listings with the filters; the kind pages live under it."""
 
-    intro = RichTextField("导语", blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(_("导语"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["core.HomePage"]
@@ -107,18 +130,14 @@ class MarketIndexPage(Page):
     max_count = 1
 
     class Meta:
-        verbose_name = "技术市场首页"
+        verbose_name = _("技术市场首页")
 
     def serve(self, request, *args, **kwargs):
         return clean_query_redirect(request) or super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        # Known debt (docs/architecture.md): the context is built in views.py, which imports
-        # this module; a circle the import contract lists until the context moves here.
-        from marketplace.views import listing_browse_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_browse_context(request, kind=None))
+        context.update(_page_context_builder(LISTING_INDEX_CONTEXT_HOOK)(request, kind=None))
         return context
 
 
@@ -127,32 +146,32 @@ def _reading_english() -> bool:
 
 
 class ListingBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(label="正文", features=RICH_TEXT_FEATURES)
-    image = ImageChooserBlock(label="图片")
-    document = DocumentChooserBlock(label="附件")
+    paragraph = blocks.RichTextBlock(label=_("正文"), features=RICH_TEXT_FEATURES)
+    image = ImageChooserBlock(label=_("图片"))
+    document = DocumentChooserBlock(label=_("附件"))
 
     class Meta:
-        label = "详细介绍"
+        label = _("详细介绍")
 
 
 class ListingPage(Page):
     """Fields both kinds share; `kind` tells search and templates which one a page is."""
 
     kind = ""
-    kind_label = ""
+    kind_label: StrOrPromise = ""
 
     external_id = models.CharField(
-        "外部编号", max_length=64, blank=True, db_index=True, help_text="导入数据的唯一编号"
+        _("外部编号"), max_length=64, blank=True, db_index=True, help_text=_("导入数据的唯一编号")
     )
-    summary = models.CharField("一句话简介", max_length=300)
+    summary = models.CharField(_("一句话简介"), max_length=300)
     # Optional English wording, shown to visitors reading in English and found by English queries.
-    title_en = models.CharField("英文标题", max_length=255, blank=True)
-    summary_en = models.CharField("英文简介", max_length=300, blank=True)
-    problem = models.TextField("解决的问题", blank=True)
-    body = StreamField(ListingBodyBlock(), verbose_name="详细介绍", blank=True)
+    title_en = models.CharField(_("英文标题"), max_length=255, blank=True)
+    summary_en = models.CharField(_("英文简介"), max_length=300, blank=True)
+    problem = models.TextField(_("解决的问题"), blank=True)
+    body = StreamField(ListingBodyBlock(), verbose_name=_("详细介绍"), blank=True)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
-        verbose_name="封面图片",
+        verbose_name=_("封面图片"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -160,42 +179,46 @@ class ListingPage(Page):
     )
     attachment = models.ForeignKey(
         "wagtaildocs.Document",
-        verbose_name="附件",
+        verbose_name=_("附件"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     industry = models.ForeignKey(
-        "core.Industry", verbose_name="行业", null=True, on_delete=models.PROTECT, related_name="+"
+        "core.Industry",
+        verbose_name=_("行业"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     trl = models.PositiveSmallIntegerField(
-        "技术就绪水平 (TRL)",
+        _("技术就绪水平 (TRL)"),
         null=True,
         blank=True,
         choices=TRL_CHOICES,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
-    modes = ParentalManyToManyField(CooperationMode, verbose_name="合作方式", blank=True)
+    modes = ParentalManyToManyField(CooperationMode, verbose_name=_("合作方式"), blank=True)
     price_wan = models.DecimalField(
-        "价格（万元）",
+        _("价格（万元）"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="留空表示面议",
+        help_text=_("留空表示面议"),
     )
     organization = models.ForeignKey(
         "core.Organization",
-        verbose_name="发布机构",
+        verbose_name=_("发布机构"),
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     holder_type = models.ForeignKey(
         HolderType,
-        verbose_name="持有方类型",
+        verbose_name=_("持有方类型"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -203,21 +226,25 @@ class ListingPage(Page):
     )
     district = models.ForeignKey(
         "core.District",
-        verbose_name="所在区县",
+        verbose_name=_("所在区县"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
-    contact_email = models.EmailField("联系邮箱", blank=True)
-    keywords = models.CharField("关键词", max_length=500, blank=True, help_text="以逗号或空格分隔")
-    patents = models.TextField(
-        "关联专利申请号", blank=True, help_text="每行一个，如 201710601862.3；保存时校验并规范化"
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    keywords = models.CharField(
+        _("关键词"), max_length=500, blank=True, help_text=_("以逗号或空格分隔")
     )
-    valid_from = models.DateField("有效期起", null=True, blank=True)
-    valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
+    patents = models.TextField(
+        _("关联专利申请号"),
+        blank=True,
+        help_text=_("每行一个，如 201710601862.3；保存时校验并规范化"),
+    )
+    valid_from = models.DateField(_("有效期起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
 
     search_fields = [
         *Page.search_fields,
@@ -236,13 +263,15 @@ class ListingPage(Page):
     ]
 
     listing_panels = [
-        PatentCheckPanel(heading="专利检查"),
+        PatentCheckPanel(heading=_("专利检查")),
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("title_en"), FieldPanel("summary_en")], heading="英文（可选）"),
+        MultiFieldPanel(
+            [FieldPanel("title_en"), FieldPanel("summary_en")], heading=_("英文（可选）")
+        ),
         FieldPanel("problem"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("cover_image"), FieldPanel("attachment")], heading="图片与附件"
+            [FieldPanel("cover_image"), FieldPanel("attachment")], heading=_("图片与附件")
         ),
         MultiFieldPanel(
             [
@@ -252,7 +281,7 @@ class ListingPage(Page):
                 FieldPanel("keywords"),
                 FieldPanel("patents"),
             ],
-            heading="分类",
+            heading=_("分类"),
         ),
         MultiFieldPanel(
             [
@@ -267,9 +296,9 @@ class ListingPage(Page):
                     ]
                 ),
             ],
-            heading="发布方与联系方式",
+            heading=_("发布方与联系方式"),
         ),
-        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")], heading="有效期"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")], heading=_("有效期")),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("external_id")]
 
@@ -309,15 +338,17 @@ class ListingPage(Page):
 
     @property
     def trl_meaning(self) -> str:
-        return TRL_LEVELS.get(self.trl, "") if self.trl is not None else ""
+        return str(TRL_LEVELS.get(self.trl, "")) if self.trl is not None else ""
 
     @property
     def price_display(self) -> str:
         if self.price_wan is None:
-            return "面议"
-        return f"{self.price_wan.normalize():f} 万元"
+            return gettext("面议")
+        return gettext("%(price_wan)s 万元") % {
+            "price_wan": format(self.price_wan.normalize(), "f")
+        }
 
-    def editable_by(self, user) -> bool:
+    def editable_by(self, user: AnyUser) -> bool:
         """Members of the owning organisation edit, withdraw and renew the listing."""
         return (
             user.is_authenticated
@@ -333,7 +364,7 @@ class ListingPage(Page):
         super().clean()
         errors = {}
         if self.slug in RESERVED_SLUGS:
-            errors["slug"] = f"网址“{self.slug}”为系统保留，请换一个"
+            errors["slug"] = gettext("网址“%(slug)s”为系统保留，请换一个") % {"slug": self.slug}
         numbers, bad = [], []
         for raw in re.split(r"[\n,，;；、]+", self.patents or ""):
             if not raw.strip():
@@ -351,14 +382,16 @@ class ListingPage(Page):
             self.patents = "\n".join(numbers)
         self.keywords = "，".join(self.keyword_list)
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            errors["valid_until"] = "有效期截止日不能早于起始日"
+            errors["valid_until"] = gettext("有效期截止日不能早于起始日")
         if self.external_id:
             for model in (TechnologyResultPage, TechnologyDemandPage):
                 clash = model.objects.filter(external_id=self.external_id)
                 if self.pk:
                     clash = clash.exclude(pk=self.pk)
                 if clash.exists():
-                    errors["external_id"] = f"外部编号“{self.external_id}”已被其他挂牌使用"
+                    errors["external_id"] = gettext("外部编号“%(external_id)s”已被其他挂牌使用") % {
+                        "external_id": self.external_id
+                    }
         errors.update(self.clean_kind())
         if errors:
             raise ValidationError(errors)
@@ -369,24 +402,23 @@ class ListingPage(Page):
     def serve(self, request, *args, **kwargs):
         # An expired listing leaves the market; its owners still see it (to renew it).
         if self.is_expired() and not (request.user.is_staff or self.editable_by(request.user)):
-            raise Http404("挂牌已过期")
+            raise Http404(gettext("挂牌已过期"))
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        # Known debt, as MarketIndexPage.get_context above.
-        from marketplace.views import listing_detail_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_detail_context(request, self))
+        context.update(_page_context_builder(LISTING_DETAIL_CONTEXT_HOOK)(request, self))
         return context
 
 
 class TechnologyResultPage(ListingPage):
     kind = "technology"
-    kind_label = "科技成果"
+    kind_label = _("科技成果")
 
-    advantages = models.TextField("量化优势", blank=True, help_text="用数字说明性能、成本等优势")
-    applications = models.TextField("应用领域", blank=True)
+    advantages = models.TextField(
+        _("量化优势"), blank=True, help_text=_("用数字说明性能、成本等优势")
+    )
+    applications = models.TextField(_("应用领域"), blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -404,21 +436,21 @@ class TechnologyResultPage(ListingPage):
     ]
 
     class Meta(ListingPage.Meta):
-        verbose_name = verbose_name_plural = "科技成果"
+        verbose_name = verbose_name_plural = _("科技成果")
 
     def clean_kind(self) -> dict:
         if self.trl is None:
-            return {"trl": "科技成果须填写技术就绪水平（1–9 级）"}
+            return {"trl": gettext("科技成果须填写技术就绪水平（1–9 级）")}
         return {}
 
 
 class TechnologyDemandPage(ListingPage):
     kind = "demand"
-    kind_label = "技术需求"
+    kind_label = _("技术需求")
 
-    indicators = models.TextField("技术指标", blank=True)
+    indicators = models.TextField(_("技术指标"), blank=True)
     budget_min_wan = models.DecimalField(
-        "预算下限（万元）",
+        _("预算下限（万元）"),
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -426,14 +458,14 @@ class TechnologyDemandPage(ListingPage):
         validators=[MinValueValidator(0)],
     )
     budget_max_wan = models.DecimalField(
-        "预算上限（万元）",
+        _("预算上限（万元）"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    deadline = models.DateField("需求截止日期", null=True, blank=True)
+    deadline = models.DateField(_("需求截止日期"), null=True, blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -442,30 +474,33 @@ class TechnologyDemandPage(ListingPage):
         *ListingPage.listing_panels,
         FieldRowPanel(
             [FieldPanel("budget_min_wan"), FieldPanel("budget_max_wan"), FieldPanel("deadline")],
-            heading="预算与期限",
+            heading=_("预算与期限"),
         ),
     ]
     promote_panels = Page.promote_panels
     search_fields = [*ListingPage.search_fields, index.SearchField("indicators")]
 
     class Meta(ListingPage.Meta):
-        verbose_name = verbose_name_plural = "技术需求"
+        verbose_name = verbose_name_plural = _("技术需求")
 
     @property
     def budget_display(self) -> str:
         low, high = self.budget_min_wan, self.budget_max_wan
         if low is None and high is None:
-            return "面议"
+            return gettext("面议")
         if low is not None and high is not None and low != high:
-            return f"{low.normalize():f}–{high.normalize():f} 万元"
+            return gettext("%(low)s–%(high)s 万元") % {
+                "low": format(low.normalize(), "f"),
+                "high": format(high.normalize(), "f"),
+            }
         single = high if high is not None else low
         assert single is not None  # both empty returned 面议 above
-        return f"{single.normalize():f} 万元"
+        return gettext("%(single)s 万元") % {"single": format(single.normalize(), "f")}
 
     def clean_kind(self) -> dict:
         low, high = self.budget_min_wan, self.budget_max_wan
         if low is not None and high is not None and low > high:
-            return {"budget_max_wan": "预算上限不能低于下限"}
+            return {"budget_max_wan": gettext("预算上限不能低于下限")}
         return {}
 
 
@@ -479,89 +514,89 @@ class ListingPatentCheck(models.Model):
     page = models.OneToOneField(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="market_patent_check"
     )
-    flagged = models.BooleanField("专利存疑", default=False, db_index=True)
-    reason = models.TextField("原因", blank=True)
-    checked_at = models.DateTimeField("检查时间", default=timezone.now)
+    flagged = models.BooleanField(_("专利存疑"), default=False, db_index=True)
+    reason = models.TextField(_("原因"), blank=True)
+    checked_at = models.DateTimeField(_("检查时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = verbose_name_plural = "挂牌专利检查"
+        verbose_name = verbose_name_plural = _("挂牌专利检查")
 
     def __str__(self):
-        return f"{self.page_id}: {'存疑' if self.flagged else '正常'}"
+        return f"{self.page_id}: {gettext('存疑') if self.flagged else gettext('正常')}"
 
 
 class Inquiry(models.Model):
     """A buyer's inquiry on a listing; the thread and the deal it may become."""
 
     class Status(models.TextChoices):
-        NEW = "new", "新建"
-        NEGOTIATING = "negotiating", "洽谈中"
-        DEAL = "deal", "已成交"
-        CLOSED = "closed", "已关闭"
+        NEW = "new", _("新建")
+        NEGOTIATING = "negotiating", _("洽谈中")
+        DEAL = "deal", _("已成交")
+        CLOSED = "closed", _("已关闭")
 
     listing = models.ForeignKey(
         "wagtailcore.Page",
-        verbose_name="挂牌",
+        verbose_name=_("挂牌"),
         on_delete=models.CASCADE,
         related_name="market_inquiries",
     )
     seller_organization = models.ForeignKey(
         "core.Organization",
-        verbose_name="挂牌机构",
+        verbose_name=_("挂牌机构"),
         on_delete=models.PROTECT,
         related_name="market_inquiries_received",
     )
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="询价人",
+        verbose_name=_("询价人"),
         on_delete=models.PROTECT,
         related_name="market_inquiries",
     )
     buyer_organization = models.ForeignKey(
         "core.Organization",
-        verbose_name="询价机构",
+        verbose_name=_("询价机构"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="market_inquiries_sent",
     )
-    message = models.TextField("询价内容")
+    message = models.TextField(_("询价内容"))
     mode = models.ForeignKey(
         CooperationMode,
-        verbose_name="意向合作方式",
+        verbose_name=_("意向合作方式"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     budget_wan = models.DecimalField(
-        "预算（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+        _("预算（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     status = models.CharField(
-        "状态", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+        _("状态"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
     deal_price_wan = models.DecimalField(
-        "成交价（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+        _("成交价（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     deal_mode = models.ForeignKey(
         CooperationMode,
-        verbose_name="成交合作方式",
+        verbose_name=_("成交合作方式"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField("询价时间", default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    closed_at = models.DateTimeField("成交/关闭时间", null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("询价时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    closed_at = models.DateTimeField(_("成交/关闭时间"), null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["buyer", "created_at"])]
-        verbose_name = verbose_name_plural = "询价"
+        verbose_name = verbose_name_plural = _("询价")
 
     def __str__(self):
-        return f"询价 #{self.pk}"
+        return gettext("询价 #%(pk)s") % {"pk": self.pk}
 
     @property
     def is_open(self) -> bool:
@@ -571,12 +606,12 @@ class Inquiry(models.Model):
 class InquiryMessage(models.Model):
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField("内容")
-    created_at = models.DateTimeField("时间", default=timezone.now)
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = verbose_name_plural = "询价留言"
+        verbose_name = verbose_name_plural = _("询价留言")
 
     def __str__(self):
         return f"{self.inquiry_id}/{self.pk}"
@@ -588,15 +623,15 @@ class Notice(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_notices"
     )
-    subject = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField("链接", max_length=300, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "站内通知"
+        verbose_name = verbose_name_plural = _("站内通知")
 
     def __str__(self):
         return self.subject
@@ -615,7 +650,7 @@ class MatchSubscription(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["demand", "user"], name="unique_match_subscription")
         ]
-        verbose_name = verbose_name_plural = "匹配订阅"
+        verbose_name = verbose_name_plural = _("匹配订阅")
 
     def __str__(self):
         return f"{self.user} ← {self.demand_id}"
@@ -632,7 +667,7 @@ class ExpiryReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["page", "valid_until"], name="unique_expiry_reminder")
         ]
-        verbose_name = verbose_name_plural = "续期提醒"
+        verbose_name = verbose_name_plural = _("续期提醒")
 
     def __str__(self):
         return f"{self.page_id} {self.valid_until}"

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import WorkflowState
+from wagtail.query import PageQuerySet
 
 from core.home import Entry, EntryList, Figure, HomeContent
 from core.navigation import NavLink
@@ -18,6 +19,8 @@ HOME_LATEST = 6
 
 def market_links(request: HttpRequest) -> list[NavLink]:
     user = request.user
+    if not user.is_authenticated:  # core.navigation asks only for signed-in users
+        return []
     links = []
     if organizations_for_user(user=user).exists():
         new_inquiries = Inquiry.objects.filter(
@@ -57,7 +60,7 @@ def market_home(request: HttpRequest) -> HomeContent:
     demands = listings_live(kind="demand")
     deals = Inquiry.objects.filter(status=Inquiry.Status.DEAL).count()
 
-    def entries(listings) -> list[Entry]:
+    def entries(listings: PageQuerySet) -> list[Entry]:
         latest = listings.order_by("-first_published_at", "-id")[:HOME_LATEST]
         return [
             Entry(

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from ip_registry.selectors import PatentSnapshot, patents_status_on
 
 
@@ -27,16 +29,16 @@ class ListingPatent:
 
     @property
     def status_words(self) -> str:
-        return self.snapshot.status_words if self.snapshot else "未知"
+        return self.snapshot.status_words if self.snapshot else _("未知")
 
     @property
     def problem(self) -> str:
         if self.snapshot is None:
-            return "登记库中无此专利，法律状态未知"
+            return _("登记库中无此专利，法律状态未知")
         if not (self.snapshot.in_force or self.snapshot.pending):
-            return "专利" + self.snapshot.status_words
+            return _("专利") + self.snapshot.status_words
         if not self.held_by_owner:
-            return "专利权人不是发布机构"
+            return _("专利权人不是发布机构")
         return ""
 
 
@@ -76,4 +78,4 @@ def patents_flag(patents: list[ListingPatent]) -> tuple[bool, str]:
     if not patents or any(p.ok for p in patents):
         return False, ""
     reasons = [f"{p.number}：{p.problem}" for p in patents]
-    return True, "所列专利均无效或不归发布机构所有：" + "；".join(reasons)
+    return True, _("所列专利均无效或不归发布机构所有：") + "；".join(reasons)

@@ -1,22 +1,31 @@
 """Reads of the technology market."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page, ReferenceIndex, TaskState, WorkflowState
 from wagtail.query import PageQuerySet
 
+from core.models import District, Industry, Organization
 from core.selectors import organizations_for_user
+from core.types import AnyUser, User
 from marketplace.models import (
     KIND_MODELS,
     LISTING_MODELS,
+    CooperationMode,
+    HolderType,
     Inquiry,
+    ListingPage,
     ListingPatentCheck,
+    MatchSubscription,
     Notice,
     TechnologyDemandPage,
     TechnologyResultPage,
@@ -29,7 +38,7 @@ def _prefixes(kind: str | None) -> list[str]:
     return [PREFIX[kind]] if kind in PREFIX else list(PREFIX.values())
 
 
-def _either(prefixes: list[str], lookup: str, value) -> Q:
+def _either(prefixes: list[str], lookup: str, value: object) -> Q:
     q = Q()
     for prefix in prefixes:
         q |= Q(**{f"{prefix}__{lookup}": value})
@@ -51,13 +60,14 @@ def _unexpired(prefixes: list[str], on: date) -> Q:
     return q
 
 
-def listings_live(*, kind: str | None = None, on: date | None = None) -> QuerySet[Page]:
+def listings_live(*, kind: str | None = None, on: date | None = None) -> PageQuerySet:
     """Live listings whose validity window has not ended (both kinds unless `kind`)."""
     on = on or timezone.localdate()
-    return _listing_pages(kind).live().filter(_unexpired(_prefixes(kind), on)).specific()
+    live: PageQuerySet = _listing_pages(kind).live().filter(_unexpired(_prefixes(kind), on))
+    return live.specific()
 
 
-def document_listings(*, document) -> QuerySet[Page]:
+def document_listings(*, document: AbstractDocument) -> QuerySet[Page]:
     """Listings whose saved page row refers to the document: the attachment field, a document
     block or a rich-text link in the body (Wagtail's reference index records all three)."""
     page_type = ContentType.objects.get_for_model(Page)
@@ -70,10 +80,13 @@ def document_listings(*, document) -> QuerySet[Page]:
         ids.update(
             str(pk) for pk in model.objects.filter(attachment=document).values_list("pk", flat=True)
         )
-    return _listing_pages(None).filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
+    listings: QuerySet[Page] = _listing_pages(None).filter(
+        pk__in=[int(pk) for pk in ids if pk.isdigit()]
+    )
+    return listings
 
 
-def document_can_view(*, user, document) -> bool:
+def document_can_view(*, user: AnyUser, document: AbstractDocument) -> bool:
     """A document belongs to its listing: public once a live, unexpired listing shows it;
     before that (draft, in review, rejected, withdrawn, expired) only its uploader, the
     listing organisation's members and those who may edit documents in the admin see it."""
@@ -94,15 +107,15 @@ def document_can_view(*, user, document) -> bool:
 @dataclass
 class ListingFilters:
     kind: str | None = None
-    industry: object | None = None
-    district: object | None = None
-    holder_type: object | None = None
-    modes: list = field(default_factory=list)
+    industry: Industry | None = None
+    district: District | None = None
+    holder_type: HolderType | None = None
+    modes: list[CooperationMode] = field(default_factory=list)
     trl_min: int | None = None
     trl_max: int | None = None
     price_min: Decimal | None = None
     price_max: Decimal | None = None
-    organization: object | None = None
+    organization: Organization | None = None
     sort: str = "newest"
 
 
@@ -115,11 +128,11 @@ SORTS = {
 }
 
 
-def listings_browse(*, filters: ListingFilters, on: date | None = None) -> QuerySet[Page]:
+def listings_browse(*, filters: ListingFilters, on: date | None = None) -> PageQuerySet:
     """The market's filtered, sorted list; works for one kind or both."""
     on = on or timezone.localdate()
     prefixes = _prefixes(filters.kind)
-    qs = _listing_pages(filters.kind).live().filter(_unexpired(prefixes, on))
+    qs: PageQuerySet = _listing_pages(filters.kind).live().filter(_unexpired(prefixes, on))
     for name in ("industry", "district", "holder_type", "organization"):
         value = getattr(filters, name)
         if value is not None:
@@ -160,15 +173,15 @@ def listings_browse(*, filters: ListingFilters, on: date | None = None) -> Query
     return qs.order_by(*ordering)
 
 
-def listings_hydrate(*, pages: list) -> list:
+def listings_hydrate(*, pages: list[Page]) -> list[ListingPage]:
     """Specific listing objects for a page of results, with what the cards show, in few queries."""
-    by_type: dict = {}
+    by_type: dict[int, list[int]] = {}
     for page in pages:
         by_type.setdefault(page.content_type_id, []).append(page.pk)
-    loaded = {}
+    loaded: dict[int, ListingPage] = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        assert model is not None  # listing page types are installed
+        assert model is not None and issubclass(model, ListingPage)  # listing page types
         for obj in model._default_manager.filter(pk__in=ids).select_related(
             "industry", "organization", "district", "holder_type"
         ):
@@ -179,7 +192,7 @@ def listings_hydrate(*, pages: list) -> list:
     return result
 
 
-def listings_related(*, listing, limit: int = 4) -> list:
+def listings_related(*, listing: ListingPage, limit: int = 4) -> list[ListingPage]:
     """Same kind and industry first, then same organisation."""
     qs = (
         listings_live(kind=listing.kind)
@@ -193,7 +206,7 @@ def listings_related(*, listing, limit: int = 4) -> list:
     return listings_hydrate(pages=list(qs[:limit]))
 
 
-def listings_of_organization(*, organization) -> list:
+def listings_of_organization(*, organization: Organization) -> list[ListingPage]:
     pages = (
         _listing_pages(None)
         .live()
@@ -206,7 +219,7 @@ def listings_of_organization(*, organization) -> list:
 
 @dataclass
 class OwnListing:
-    page: object
+    page: ListingPage
     state: str
     state_label: str
     comment: str = ""
@@ -216,11 +229,11 @@ class OwnListing:
     flag_reason: str = ""
 
 
-def listings_of_member(*, user, on: date | None = None) -> list[OwnListing]:
+def listings_of_member(*, user: AnyUser, on: date | None = None) -> list[OwnListing]:
     """Every listing of the user's organisations, with its review state and the last comment."""
     on = on or timezone.localdate()
     organizations = organizations_for_user(user=user)
-    pages = []
+    pages: list[ListingPage] = []
     for model in LISTING_MODELS:
         pages.extend(
             model.objects.filter(organization__in=organizations).select_related(
@@ -229,12 +242,12 @@ def listings_of_member(*, user, on: date | None = None) -> list[OwnListing]:
         )
     pages.sort(key=lambda p: p.pk, reverse=True)
     ids = [str(p.pk) for p in pages]
-    states = {}
+    states: dict[str, WorkflowState] = {}
     for state in WorkflowState.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page), object_id__in=ids
     ).order_by("created_at", "id"):
         states[state.object_id] = state
-    comments = {}
+    comments: dict[int, str] = {}
     for task_state in (
         TaskState.objects.filter(workflow_state__in=list(states.values()))
         .exclude(comment="")
@@ -246,17 +259,17 @@ def listings_of_member(*, user, on: date | None = None) -> list[OwnListing]:
         state = states.get(str(page.pk))
         comment = comments.get(state.pk, "") if state else ""
         if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
-            key, label = "in_moderation", "审核中"
+            key, label = "in_moderation", _("审核中")
         elif state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            key, label = "rejected", "审核未通过"
+            key, label = "rejected", _("审核未通过")
         elif page.live and page.has_unpublished_changes:
-            key, label = "live_draft", "已发布（有未提交的修改）"
+            key, label = "live_draft", _("已发布（有未提交的修改）")
         elif page.live:
-            key, label = "live", "已发布"
+            key, label = "live", _("已发布")
         elif (state and state.status == WorkflowState.STATUS_CANCELLED) or page.first_published_at:
-            key, label = "withdrawn", "已撤回"
+            key, label = "withdrawn", _("已撤回")
         else:
-            key, label = "draft", "草稿"
+            key, label = "draft", _("草稿")
         check = getattr(page, "market_patent_check", None)
         rows.append(
             OwnListing(
@@ -277,14 +290,22 @@ def listings_of_member(*, user, on: date | None = None) -> list[OwnListing]:
     return rows
 
 
-def listing_member_can_edit(*, user, listing) -> bool:
+def listing_member_can_edit(*, user: AnyUser, listing: ListingPage) -> bool:
     return listing.editable_by(user)
+
+
+def demand_subscribed(*, user: AnyUser, demand: TechnologyDemandPage) -> bool:
+    """Whether the user is told of new results matching this demand."""
+    return (
+        user.is_authenticated
+        and MatchSubscription.objects.filter(demand=demand, user=user).exists()
+    )
 
 
 # Inquiries ----------------------------------------------------------------------------------
 
 
-def inquiry_can_read(*, user, inquiry: Inquiry) -> bool:
+def inquiry_can_read(*, user: AnyUser, inquiry: Inquiry) -> bool:
     """Only the buyer and the members of the seller organisation read a thread."""
     if not user.is_authenticated:
         return False
@@ -293,7 +314,7 @@ def inquiry_can_read(*, user, inquiry: Inquiry) -> bool:
     return organizations_for_user(user=user).filter(pk=inquiry.seller_organization_id).exists()
 
 
-def inquiry_is_seller(*, user, inquiry: Inquiry) -> bool:
+def inquiry_is_seller(*, user: AnyUser, inquiry: Inquiry) -> bool:
     return (
         user.is_authenticated
         and organizations_for_user(user=user).filter(pk=inquiry.seller_organization_id).exists()
@@ -313,7 +334,7 @@ def inquiry_closed_for_contract(*, inquiry_id: int) -> tuple[Inquiry | None, boo
     return inquiry, inquiry is not None and inquiry.status == Inquiry.Status.DEAL
 
 
-def inquiries_inbox(*, user) -> QuerySet[Inquiry]:
+def inquiries_inbox(*, user: User) -> QuerySet[Inquiry]:
     return (
         Inquiry.objects.filter(seller_organization__in=organizations_for_user(user=user))
         .select_related("listing", "buyer", "buyer_organization", "mode")
@@ -321,7 +342,7 @@ def inquiries_inbox(*, user) -> QuerySet[Inquiry]:
     )
 
 
-def inquiries_sent(*, user) -> QuerySet[Inquiry]:
+def inquiries_sent(*, user: User) -> QuerySet[Inquiry]:
     return (
         Inquiry.objects.filter(buyer=user)
         .select_related("listing", "seller_organization", "mode")
@@ -329,16 +350,46 @@ def inquiries_sent(*, user) -> QuerySet[Inquiry]:
     )
 
 
-def notices_for_user(*, user) -> QuerySet[Notice]:
+def notices_for_user(*, user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user)
 
 
 # Statistics ---------------------------------------------------------------------------------
 
 
-def market_statistics(*, on: date | None = None) -> dict:
+class MarketTotals(TypedDict):
+    results: int
+    demands: int
+    inquiries: int
+    deals: int
+    deal_value: Decimal
+
+
+class MarketStatistics(TypedDict):
+    """The staff's statistics page: live/expired/offline listings per industry, inquiries and
+    deals per month, inquiries per status, deals per cooperation mode, and the totals."""
+
+    by_industry: list[dict[str, Any]]
+    months: list[dict[str, Any]]
+    by_status: list[dict[str, Any]]
+    deal_modes: list[dict[str, Any]]
+    totals: MarketTotals
+
+
+class FlaggedListing(TypedDict):
+    page: ListingPage
+    reason: str
+    checked_at: datetime
+
+
+class DealsSummary(TypedDict):
+    count: int
+    value: Decimal  # 万元
+
+
+def market_statistics(*, on: date | None = None) -> MarketStatistics:
     on = on or timezone.localdate()
-    by_industry = []
+    by_industry: list[dict[str, Any]] = []
     for model in LISTING_MODELS:
         rows = (
             model.objects.values("industry__name")
@@ -367,7 +418,7 @@ def market_statistics(*, on: date | None = None) -> dict:
         .annotate(deals=Count("pk"), value=Sum("deal_price_wan"))
         .order_by("month")
     )
-    months: dict = {}
+    months: dict[datetime, dict[str, Any]] = {}
     for row in per_month:
         months.setdefault(row["month"], {"inquiries": 0, "deals": 0, "value": Decimal(0)})
         months[row["month"]]["inquiries"] = row["inquiries"]
@@ -389,7 +440,7 @@ def market_statistics(*, on: date | None = None) -> dict:
             {"label": label, "count": by_status.get(value, 0)}
             for value, label in Inquiry.Status.choices
         ],
-        "deal_modes": list(deal_modes),
+        "deal_modes": [dict(row) for row in deal_modes],
         "totals": {
             "results": TechnologyResultPage.objects.live().count(),
             "demands": TechnologyDemandPage.objects.live().count(),
@@ -403,15 +454,18 @@ def market_statistics(*, on: date | None = None) -> dict:
     }
 
 
-def listings_flagged() -> list:
+def listings_flagged() -> list[FlaggedListing]:
     """Listings whose patents the registry contradicts, for the moderators."""
     checks = ListingPatentCheck.objects.filter(flagged=True).select_related("page")
     return [
-        {"page": c.page.specific, "reason": c.reason, "checked_at": c.checked_at} for c in checks
+        FlaggedListing(page=c.page.specific, reason=c.reason, checked_at=c.checked_at)
+        for c in checks
     ]
 
 
-def market_deals_summary(*, year: int, district: str | None = None, on: date | None = None) -> dict:
+def market_deals_summary(
+    *, year: int, district: str | None = None, on: date | None = None
+) -> DealsSummary:
     """Deals closed in `year` (up to `on`), optionally those of sellers in `district`:
     {"count", "value"} (value in 万元; deals without a price count but add nothing)."""
     deals = Inquiry.objects.filter(status=Inquiry.Status.DEAL, closed_at__year=year)

@@ -1,19 +1,28 @@
 """Writes of the technology market: listings, moderation, inquiries, notices, matching."""
 
+import hashlib
 import html
 import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import Any, TypedDict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 from wagtail.rich_text import RichText
 
@@ -23,6 +32,7 @@ from core.numbers import decimal_parse
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
+from core.types import AnyUser, User
 from core.uploads import document_check, image_check
 from core.vocabularies import vocabulary_resolve
 from marketplace.matching import match_score
@@ -34,6 +44,7 @@ from marketplace.models import (
     HolderType,
     Inquiry,
     InquiryMessage,
+    ListingPage,
     ListingPatentCheck,
     MarketIndexPage,
     MatchSubscription,
@@ -50,9 +61,14 @@ from marketplace.taxonomy import (
 )
 
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 DEFAULT_VALIDITY = timedelta(days=365)
+
+
+class PatentRecheck(TypedDict):
+    checked: int
+    flagged: int
+    newly_flagged: int
 
 
 # Taxonomy lookups ---------------------------------------------------------------------------
@@ -63,19 +79,21 @@ def mode_resolve(name: str) -> CooperationMode:
     for mode in CooperationMode.objects.all():
         if name in (mode.name, mode.code) or name in mode.alias_list:
             return mode
-    raise ValidationError(f"合作方式“{name}”不存在")
+    raise ValidationError(_("合作方式“%(name)s”不存在") % {"name": name})
 
 
 def industry_resolve(name: str) -> Industry:
     """Canonical names, short forms (先进制造) and English names, through the shared vocabulary."""
-    return vocabulary_resolve("industry", (name or "").strip(), label="行业")
+    industry: Industry = vocabulary_resolve("industry", (name or "").strip(), label=_("行业"))
+    return industry
 
 
 def district_resolve(name: str | None) -> District | None:
     name = (name or "").strip()
     if name in DISTRICTS_OUTSIDE:
         return None
-    return vocabulary_resolve("district", name, label="区县")
+    district: District = vocabulary_resolve("district", name, label=_("区县"))
+    return district
 
 
 def holder_type_for_organization(organization: Organization) -> HolderType | None:
@@ -84,13 +102,13 @@ def holder_type_for_organization(organization: Organization) -> HolderType | Non
 
 
 def market_index() -> MarketIndexPage:
-    index = MarketIndexPage.objects.first()
+    index: MarketIndexPage | None = MarketIndexPage.objects.first()
     if index is None:
-        raise ValidationError("技术市场首页不存在，请先运行数据库迁移")
+        raise ValidationError(_("技术市场首页不存在，请先运行数据库迁移"))
     return index
 
 
-def text_to_body(text: str) -> list:
+def text_to_body(text: str) -> list[tuple[str, RichText]]:
     """Plain text → one sanitised rich-text paragraph block per line."""
     paragraphs = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not paragraphs:
@@ -99,10 +117,8 @@ def text_to_body(text: str) -> list:
     return [("paragraph", RichText(source))]
 
 
-def body_text(page) -> str:
+def body_text(page: ListingPage) -> str:
     """The plain text of the body's paragraphs (what the front-end form edits)."""
-    from django.utils.html import strip_tags
-
     parts = []
     for block in page.body:
         if block.block_type == "paragraph":
@@ -111,7 +127,7 @@ def body_text(page) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _unique_slug(parent: Page, base: str, *, exclude_pk=None) -> str:
+def _unique_slug(parent: Page, base: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(base, allow_unicode=True)[:60] or "listing"
     slug, n = base, 1
     siblings = parent.get_children()
@@ -126,11 +142,13 @@ def _unique_slug(parent: Page, base: str, *, exclude_pk=None) -> str:
 # Organisations ------------------------------------------------------------------------------
 
 
-def organization_for_import(*, name: str, district: District | None, industry: Industry):
+def organization_for_import(
+    *, name: str, district: District | None, industry: Industry
+) -> tuple[Organization, bool]:
     """Find an organisation by name, or create one with a deterministic demo-range USCC."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError("发布机构名称（owner_name）不能为空")
+        raise ValidationError(_("发布机构名称（owner_name）不能为空"))
     organization = Organization.objects.filter(name=name).order_by("pk").first()
     if organization:
         return organization, False
@@ -149,8 +167,6 @@ def organization_for_import(*, name: str, district: District | None, industry: I
 
 def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
     """A valid USCC derived from the name, so re-imports on another machine agree."""
-    import hashlib
-
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     digest = int(hashlib.sha256(name.encode()).hexdigest(), 16)
     authority = "91" if kind == Organization.Kind.ENTERPRISE else "12"
@@ -158,25 +174,25 @@ def _uscc_for_name(name: str, *, kind: str, district: District | None) -> str:
     for attempt in range(50):
         n = digest + attempt
         body = ""
-        for _ in range(6):
+        for _step in range(6):
             n, r = divmod(n, len(alphabet))
             body += alphabet[r]
         uscc = make_uscc(authority + region, "MK" + body)
         if not Organization.objects.filter(uscc=uscc).exists():
             return uscc
-    raise ValidationError(f"无法为机构“{name}”生成统一社会信用代码")
+    raise ValidationError(_("无法为机构“%(name)s”生成统一社会信用代码") % {"name": name})
 
 
 # Listing pages ------------------------------------------------------------------------------
 
 
-def _apply(page, values: dict, modes: list) -> None:
+def _apply(page: ListingPage, values: dict[str, Any], modes: list[CooperationMode]) -> None:
     for name, value in values.items():
         setattr(page, name, value)
     page.modes = modes
 
 
-def _listing_state(page) -> dict:
+def _listing_state(page: ListingPage) -> dict[str, object]:
     return {
         "title": page.title,
         "summary": page.summary,
@@ -195,25 +211,32 @@ def _listing_state(page) -> dict:
 
 
 @transaction.atomic
-def listing_import_row(*, row: dict, user=None) -> str:
+def listing_import_row(*, row: dict[str, Any], user: User | None = None) -> str:
     """Create or update one published listing from an import row; returns what happened."""
     kind = (row.get("kind") or "").strip()
     model = KIND_MODELS.get(kind)
     if model is None:
-        raise ValidationError({"kind": f"类型“{kind}”无效，应为 technology 或 demand"})
+        raise ValidationError(
+            {"kind": gettext("类型“%(kind)s”无效，应为 technology 或 demand") % {"kind": kind}}
+        )
     external_id = str(row.get("external_id") or "").strip()
     if not external_id:
-        raise ValidationError({"external_id": "external_id 不能为空"})
+        raise ValidationError({"external_id": gettext("external_id 不能为空")})
     other = KIND_MODELS["demand" if kind == "technology" else "technology"]
     if other.objects.filter(external_id=external_id).exists():
-        raise ValidationError({"external_id": f"“{external_id}”已作为另一类挂牌存在"})
+        raise ValidationError(
+            {
+                "external_id": gettext("“%(external_id)s”已作为另一类挂牌存在")
+                % {"external_id": external_id}
+            }
+        )
     errors: dict[str, str | list[str]] = {}
     title = str(row.get("title") or "").strip()
     if not title:
-        errors["title"] = "标题不能为空"
-    values: dict = {"title": title, "summary": str(row.get("summary") or "").strip()}
+        errors["title"] = gettext("标题不能为空")
+    values: dict[str, Any] = {"title": title, "summary": str(row.get("summary") or "").strip()}
     if not values["summary"]:
-        errors["summary"] = "一句话简介不能为空"
+        errors["summary"] = gettext("一句话简介不能为空")
     try:
         industry = industry_resolve(str(row.get("industry") or ""))
     except ValidationError as exc:
@@ -231,17 +254,17 @@ def listing_import_row(*, row: dict, user=None) -> str:
         try:
             trl = int(trl)
         except (TypeError, ValueError):
-            errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
+            errors["trl"] = gettext("技术就绪水平“%(trl)s”应为 1–9 的整数") % {"trl": trl}
             trl = None
         else:
             if not 1 <= trl <= 9:
-                errors["trl"] = f"技术就绪水平“{trl}”应为 1–9 的整数"
+                errors["trl"] = gettext("技术就绪水平“%(trl)s”应为 1–9 的整数") % {"trl": trl}
     try:
-        price = decimal_parse(row.get("price_wan"), label="价格（万元）")
+        price = decimal_parse(row.get("price_wan"), label=gettext("价格（万元）"))
     except ValidationError as exc:
         errors["price_wan"] = exc.messages
         price = None
-    modes = []
+    modes: list[CooperationMode] = []
     raw_modes = row.get("modes") or []
     if isinstance(raw_modes, str):
         raw_modes = [m for m in raw_modes.replace("，", ",").replace("、", ",").split(",") if m]
@@ -308,26 +331,37 @@ def listing_import_row(*, row: dict, user=None) -> str:
     return "created"
 
 
-def _require_member(*, user, organization) -> None:
-    if not user.is_authenticated or not (
-        organizations_for_user(user=user).filter(pk=organization.pk).exists()
+def _require_member(*, user: AnyUser, organization: Organization | None) -> Organization:
+    """The listing's organisation, when the user is one of its members."""
+    if (
+        organization is None
+        or not user.is_authenticated
+        or not (organizations_for_user(user=user).filter(pk=organization.pk).exists())
     ):
-        raise PermissionDenied("只能管理本机构的挂牌")
+        raise PermissionDenied(_("只能管理本机构的挂牌"))
+    return organization
 
 
 @transaction.atomic
-def listing_save_draft(*, user, organization, kind: str, data: dict, listing=None):
+def listing_save_draft(
+    *,
+    user: User,
+    organization: Organization | None,
+    kind: str,
+    data: dict[str, Any],
+    listing: ListingPage | None = None,
+) -> ListingPage:
     """Save the front-end form as a draft revision (never published here)."""
     model = KIND_MODELS[kind]
-    if listing is not None:
-        organization = listing.organization
-    _require_member(user=user, organization=organization)
+    member_of = _require_member(
+        user=user, organization=listing.organization if listing is not None else organization
+    )
     modes = list(data.pop("modes", []))
     body = data.pop("body_text", None)
     if listing is None:
-        page = model(live=False, organization=organization)
+        page = model(live=False, organization=member_of)
         _apply(page, data, modes)
-        page.holder_type = page.holder_type or holder_type_for_organization(organization)
+        page.holder_type = page.holder_type or holder_type_for_organization(member_of)
         if body is not None:
             page.body = text_to_body(body)
         page.slug = _unique_slug(
@@ -341,27 +375,31 @@ def listing_save_draft(*, user, organization, kind: str, data: dict, listing=Non
         audit_record(actor=user, action="marketplace.listing.create", obj=page)
         return page
     if not isinstance(listing, model):
-        raise ValidationError("挂牌类型不符")
+        raise ValidationError(_("挂牌类型不符"))
     draft = listing.get_latest_revision_as_object()
     _apply(draft, data, modes)
-    draft.organization = organization
+    draft.organization = member_of
     if body is not None:
         draft.body = text_to_body(body)
     draft.full_clean()
     draft.save_revision(user=user, clean=False)
     audit_record(actor=user, action="marketplace.listing.edit", obj=listing)
-    return model.objects.get(pk=listing.pk)
+    saved: ListingPage = model.objects.get(pk=listing.pk)
+    return saved
 
 
-def listing_media_create(*, user, title: str, image_file=None, document_file=None) -> dict:
+def listing_media_create(
+    *,
+    user: User,
+    title: str,
+    image_file: "UploadedFile[bytes] | None" = None,
+    document_file: "UploadedFile[bytes] | None" = None,
+) -> dict[str, Any]:
     """Uploaded cover image and attachment become Wagtail images/documents."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
-    values = {}
+    values: dict[str, Any] = {}
     if image_file is not None:
         try:
-            image_check(_upload_content(image_file), name=image_file.name)
+            image_check(_upload_content(image_file), name=image_file.name or "")
         except ValidationError as exc:
             raise ValidationError({"cover_image_file": exc.messages}) from exc
         image = get_image_model()(title=title[:255], file=image_file, uploaded_by_user=user)
@@ -387,31 +425,31 @@ def listing_media_create(*, user, title: str, image_file=None, document_file=Non
     return values
 
 
-def _upload_content(uploaded) -> bytes:
+def _upload_content(uploaded: "UploadedFile[bytes]") -> bytes:
     uploaded.seek(0)
-    content = uploaded.read()
+    content: bytes = uploaded.read()
     uploaded.seek(0)
     return content
 
 
-def _moderators():
+def _moderators() -> QuerySet[User]:
     return User.objects.filter(groups__name=Role.MARKET_MODERATOR.value, is_active=True).distinct()
 
 
-def _members(organization):
+def _members(organization: Organization | None) -> QuerySet[User]:
     return User.objects.filter(
         pk__in=Membership.objects.filter(organization=organization).values("user"), is_active=True
     )
 
 
 @transaction.atomic
-def listing_submit(*, user, listing):
+def listing_submit(*, user: User, listing: ListingPage) -> WorkflowState:
     """Submit the latest revision to the market's moderation workflow."""
     _require_member(user=user, organization=listing.organization)
     listing = type(listing).objects.get(pk=listing.pk)
     workflow = listing.get_workflow()
     if workflow is None:
-        raise ValidationError("未配置审核流程，请联系管理员")
+        raise ValidationError(_("未配置审核流程，请联系管理员"))
     current = listing.current_workflow_state
     if current is not None and current.status in (
         WorkflowState.STATUS_IN_PROGRESS,
@@ -422,18 +460,24 @@ def listing_submit(*, user, listing):
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
     audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
-    note = f"\n注意：{check.reason}" if check.flagged else ""
+    note = _("\n注意：%(reason)s") % {"reason": check.reason} if check.flagged else ""
     notice_send(
         users=_moderators(),
-        subject=f"待审核挂牌：{draft.title}",
-        body=f"{listing.organization} 提交了{listing.kind_label}“{draft.title}”，请审核。{note}",
+        subject=_("待审核挂牌：%(title)s") % {"title": draft.title},
+        body=_("%(organization)s 提交了%(kind_label)s“%(title)s”，请审核。%(note)s")
+        % {
+            "organization": listing.organization,
+            "kind_label": listing.kind_label,
+            "title": draft.title,
+            "note": note,
+        },
         url=f"/admin/pages/{listing.pk}/edit/",
     )
     return state
 
 
 @transaction.atomic
-def listing_withdraw(*, user, listing) -> None:
+def listing_withdraw(*, user: User, listing: ListingPage) -> None:
     """Owner takes a listing out of moderation and off the market."""
     _require_member(user=user, organization=listing.organization)
     current = listing.current_workflow_state
@@ -450,7 +494,7 @@ def listing_withdraw(*, user, listing) -> None:
     audit_record(actor=user, action="marketplace.listing.withdraw", obj=listing)
 
 
-def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
+def listing_patents_check(*, listing: ListingPage, page: Page | None = None) -> ListingPatentCheck:
     """Record whether the listing's patents are all lapsed or not held by its owner."""
     page = page or listing
     flagged, reason = patents_flag(listing_patents(listing=listing))
@@ -461,13 +505,13 @@ def listing_patents_check(*, listing, page=None) -> ListingPatentCheck:
     return check
 
 
-def listings_patents_recheck() -> dict:
+def listings_patents_recheck() -> PatentRecheck:
     """Re-check every live listing's patents (legal status changes over time); run daily."""
-    counts = {"checked": 0, "flagged": 0, "newly_flagged": 0}
+    counts: PatentRecheck = {"checked": 0, "flagged": 0, "newly_flagged": 0}
     was_flagged = set(
         ListingPatentCheck.objects.filter(flagged=True).values_list("page_id", flat=True)
     )
-    newly = []
+    newly: list[ListingPage] = []
     for listing in listings_live():
         if not listing.patent_numbers:
             continue
@@ -481,7 +525,7 @@ def listings_patents_recheck() -> dict:
     if newly:
         notice_send(
             users=_moderators(),
-            subject=f"{len(newly)} 条挂牌的专利状态存疑",
+            subject=_("%(count)s 条挂牌的专利状态存疑") % {"count": len(newly)},
             body="\n".join(f"{p.title}（{p.organization}）" for p in newly[:50]),
             url="/market/stats/flagged/",
         )
@@ -491,15 +535,15 @@ def listings_patents_recheck() -> dict:
 # Moderation outcomes (called from signal handlers) ------------------------------------------
 
 
-def listing_moderation_notify(*, listing, approved: bool, comment: str) -> None:
+def listing_moderation_notify(*, listing: ListingPage, approved: bool, comment: str) -> None:
     if approved:
-        subject = f"挂牌已通过审核：{listing.title}"
-        body = "您的挂牌已发布到技术市场。"
+        subject = _("挂牌已通过审核：%(title)s") % {"title": listing.title}
+        body = _("您的挂牌已发布到技术市场。")
     else:
-        subject = f"挂牌未通过审核：{listing.title}"
-        body = "审核意见：" + (comment or "（无）") + "\n请修改后重新提交。"
+        subject = _("挂牌未通过审核：%(title)s") % {"title": listing.title}
+        body = _("审核意见：") + (comment or _("（无）")) + _("\n请修改后重新提交。")
     if approved and comment:
-        body += "\n审核意见：" + comment
+        body += _("\n审核意见：") + comment
     notice_send(
         users=_members(listing.organization), subject=subject, body=body, url="/market/mine/"
     )
@@ -523,14 +567,15 @@ def listings_expiry_notify(*, on: date | None = None, days_ahead: int = 14) -> i
             if not created:
                 continue
             if page.valid_until < on:
-                subject = f"挂牌已过期：{page.title}"
-                body = (
-                    f"有效期至 {page.valid_until:%Y-%m-%d}，已不在市场中显示。"
-                    "请修改有效期并重新提交审核以续期。"
-                )
+                subject = gettext("挂牌已过期：%(title)s") % {"title": page.title}
+                body = gettext(
+                    "有效期至 %(valid_until)s，已不在市场中显示。请修改有效期并重新提交审核以续期。"
+                ) % {"valid_until": format(page.valid_until, "%Y-%m-%d")}
             else:
-                subject = f"挂牌即将过期：{page.title}"
-                body = f"有效期至 {page.valid_until:%Y-%m-%d}。如需继续展示，请及时续期。"
+                subject = gettext("挂牌即将过期：%(title)s") % {"title": page.title}
+                body = gettext("有效期至 %(valid_until)s。如需继续展示，请及时续期。") % {
+                    "valid_until": format(page.valid_until, "%Y-%m-%d")
+                }
             notice_send(
                 users=_members(page.organization), subject=subject, body=body, url="/market/mine/"
             )
@@ -545,7 +590,7 @@ _mail_enabled: ContextVar[bool] = ContextVar("market_mail_enabled", default=True
 
 
 @contextmanager
-def mail_muted():
+def mail_muted() -> Iterator[None]:
     """Keep in-site notices but send no e-mail (bulk demo loading)."""
     token = _mail_enabled.set(False)
     try:
@@ -554,7 +599,7 @@ def mail_muted():
         _mail_enabled.reset(token)
 
 
-def notice_send(*, users, subject: str, body: str = "", url: str = "") -> int:
+def notice_send(*, users: Iterable[User], subject: str, body: str = "", url: str = "") -> int:
     """In-site notice for each user, plus an e-mail to those with an address."""
     count = 0
     for user in users:
@@ -569,7 +614,7 @@ def _notice_email_enqueue(notice_id: int) -> None:
     notice_email_send.enqueue(notice_id=notice_id)
 
 
-def notices_mark_read(*, user) -> int:
+def notices_mark_read(*, user: User) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
@@ -588,7 +633,7 @@ INQUIRY_MESSAGE_MAX_CHARS = 2000
 INQUIRY_REPLY_MAX_CHARS = 4000
 
 
-def _inquiry_rate_check(*, user, now) -> None:
+def _inquiry_rate_check(*, user: User, now: datetime) -> None:
     # Lock the buyer's row so two workers cannot both pass the count at the same time.
     User.objects.select_for_update().filter(pk=user.pk).first()
     # Counted in the database so every worker process sees the same numbers.
@@ -599,50 +644,61 @@ def _inquiry_rate_check(*, user, now) -> None:
         ).count()
         if recent >= limit:
             hours = int(window.total_seconds() // 3600)
-            span = f"{hours} 小时" if hours < 24 else f"{hours // 24} 天"
+            span = (
+                _("%(hours)s 小时") % {"hours": hours}
+                if hours < 24
+                else _("%(hours)s 天") % {"hours": hours // 24}
+            )
             raise ValidationError(
-                f"询价过于频繁：每 {span}最多 {limit} 条，请稍后再试", code="rate_limited"
+                _("询价过于频繁：每 %(span)s最多 %(limit)s 条，请稍后再试")
+                % {"span": span, "limit": limit},
+                code="rate_limited",
             )
 
 
 @transaction.atomic
 def inquiry_create(
     *,
-    buyer,
-    listing,
+    buyer: User,
+    listing: ListingPage,
     message: str,
-    mode=None,
+    mode: CooperationMode | None = None,
     budget_wan: Decimal | None = None,
-    now=None,
+    now: datetime | None = None,
     organization: Organization | None = None,
 ) -> Inquiry:
     """`organization`: the one the buyer acts for (accounts' 切换机构); else their first."""
     now = now or timezone.now()
     if not buyer.is_authenticated:
-        raise PermissionDenied("请先登录")
+        raise PermissionDenied(_("请先登录"))
     if not listings_live().filter(pk=listing.pk).exists():
-        raise ValidationError("该挂牌已下架或已过期，不能询价")
+        raise ValidationError(_("该挂牌已下架或已过期，不能询价"))
     buyer_organizations = organizations_for_user(user=buyer)
     # A deal is between organisations (it may become a contract between them), so a buyer must
     # act for one; staff accounts without one (moderators, officers) do not trade.
     if not buyer_organizations.exists():
-        raise PermissionDenied("询价需以所属机构名义进行，请先由管理员将您的账号加入机构")
+        raise PermissionDenied(_("询价需以所属机构名义进行，请先由管理员将您的账号加入机构"))
     if buyer_organizations.filter(pk=listing.organization_id).exists():
-        raise ValidationError("不能对本机构的挂牌询价")
+        raise ValidationError(_("不能对本机构的挂牌询价"))
     message = (message or "").strip()
     if not message:
-        raise ValidationError({"message": "请填写询价内容"})
+        raise ValidationError({"message": _("请填写询价内容")})
     if len(message) > INQUIRY_MESSAGE_MAX_CHARS:
         raise ValidationError(
-            {"message": f"询价内容最多 {INQUIRY_MESSAGE_MAX_CHARS} 字，现有 {len(message)} 字"}
+            {
+                "message": _("询价内容最多 %(inquiry_message_max_chars)s 字，现有 %(count)s 字")
+                % {"inquiry_message_max_chars": INQUIRY_MESSAGE_MAX_CHARS, "count": len(message)}
+            }
         )
     if mode is not None and not listing.modes.filter(pk=mode.pk).exists():
-        raise ValidationError({"mode": f"该挂牌不提供“{mode}”合作方式"})
+        raise ValidationError({"mode": _("该挂牌不提供“%(mode)s”合作方式") % {"mode": mode}})
     acting = buyer_organizations.first()
     if organization is not None:
         acting = buyer_organizations.filter(pk=organization.pk).first()
         if acting is None:
-            raise PermissionDenied("只能以本人所属机构的名义询价")
+            raise PermissionDenied(_("只能以本人所属机构的名义询价"))
+    if listing.organization is None:
+        raise ValidationError("该挂牌没有发布机构，不能询价")
     _inquiry_rate_check(user=buyer, now=now)
     inquiry = Inquiry.objects.create(
         listing_id=listing.pk,
@@ -660,32 +716,35 @@ def inquiry_create(
     audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),
-        subject=f"新询价：{listing.title}",
+        subject=_("新询价：%(title)s") % {"title": listing.title},
         body=f"{inquiry.buyer_organization or buyer.username}：{message[:200]}",
         url=f"/market/inquiries/{inquiry.pk}/",
     )
     return inquiry
 
 
-def _other_side(*, user, inquiry):
+def _other_side(*, user: User, inquiry: Inquiry) -> QuerySet[User]:
     if inquiry_is_seller(user=user, inquiry=inquiry) and inquiry.buyer_id != user.pk:
         return User.objects.filter(pk=inquiry.buyer_id)
     return _members(inquiry.seller_organization)
 
 
 @transaction.atomic
-def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
+def inquiry_reply(*, user: User, inquiry: Inquiry, body: str) -> InquiryMessage:
     if not inquiry_can_read(user=user, inquiry=inquiry):
-        raise PermissionDenied("无权查看该询价")
+        raise PermissionDenied(_("无权查看该询价"))
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     if not inquiry.is_open:
-        raise ValidationError("该询价已结束，不能再回复")
+        raise ValidationError(_("该询价已结束，不能再回复"))
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "请填写回复内容"})
+        raise ValidationError({"body": _("请填写回复内容")})
     if len(body) > INQUIRY_REPLY_MAX_CHARS:
         raise ValidationError(
-            {"body": f"回复最多 {INQUIRY_REPLY_MAX_CHARS} 字，现有 {len(body)} 字"}
+            {
+                "body": _("回复最多 %(inquiry_reply_max_chars)s 字，现有 %(count)s 字")
+                % {"inquiry_reply_max_chars": INQUIRY_REPLY_MAX_CHARS, "count": len(body)}
+            }
         )
     message = InquiryMessage.objects.create(inquiry=inquiry, author=user, body=body)
     if inquiry.status == Inquiry.Status.NEW and inquiry_is_seller(user=user, inquiry=inquiry):
@@ -694,7 +753,7 @@ def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
         inquiry.save(update_fields=["status", "updated_at"])
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
-        subject=f"询价 #{inquiry.pk} 有新回复",
+        subject=_("询价 #%(pk)s 有新回复") % {"pk": inquiry.pk},
         body=body[:300],
         url=f"/market/inquiries/{inquiry.pk}/",
     )
@@ -704,33 +763,35 @@ def inquiry_reply(*, user, inquiry: Inquiry, body: str) -> InquiryMessage:
 @transaction.atomic
 def inquiry_transition(
     *,
-    user,
+    user: User,
     inquiry: Inquiry,
     status: str,
     deal_price_wan: Decimal | None = None,
-    deal_mode=None,
+    deal_mode: CooperationMode | None = None,
     note: str = "",
 ) -> Inquiry:
     """新建 → 洽谈中 → 已成交 / 已关闭. The seller moves it; the buyer may only close it."""
     if not inquiry_can_read(user=user, inquiry=inquiry):
-        raise PermissionDenied("无权操作该询价")
+        raise PermissionDenied(_("无权操作该询价"))
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     seller = inquiry_is_seller(user=user, inquiry=inquiry)
     if not seller and status != Inquiry.Status.CLOSED:
-        raise PermissionDenied("只有挂牌机构可以推进询价状态")
+        raise PermissionDenied(_("只有挂牌机构可以推进询价状态"))
     if status not in TRANSITIONS[Inquiry.Status(inquiry.status)]:
         raise ValidationError(
-            f"不能从“{inquiry.get_status_display()}”变为“{Inquiry.Status(status).label}”"
+            _("不能从“%(status)s”变为“%(label)s”")
+            % {"status": inquiry.get_status_display(), "label": Inquiry.Status(status).label}
         )
     changes = {"status": [inquiry.status, status]}
     if status == Inquiry.Status.DEAL:
         errors = {}
         if deal_price_wan is None or deal_price_wan <= 0:
-            errors["deal_price_wan"] = "成交须填写成交价（万元）"
+            errors["deal_price_wan"] = _("成交须填写成交价（万元）")
         if deal_mode is None:
-            errors["deal_mode"] = "成交须选择合作方式"
+            errors["deal_mode"] = _("成交须选择合作方式")
         if errors:
             raise ValidationError(errors)
+        assert deal_mode is not None  # checked just above
         inquiry.deal_price_wan = deal_price_wan
         inquiry.deal_mode = deal_mode
         changes["deal"] = [str(deal_price_wan), deal_mode.name]
@@ -739,16 +800,19 @@ def inquiry_transition(
         inquiry.closed_at = timezone.now()
     inquiry.save()
     label = Inquiry.Status(status).label
-    text = f"状态变更为“{label}”" + (f"：{note}" if note else "")
+    text = _("状态变更为“%(label)s”") % {"label": label} + (f"：{note}" if note else "")
     if status == Inquiry.Status.DEAL:
-        text += f"（成交价 {deal_price_wan} 万元，{deal_mode.name}）"
+        text += _("（成交价 %(deal_price_wan)s 万元，%(name)s）") % {
+            "deal_price_wan": deal_price_wan,
+            "name": deal_mode,
+        }
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
     audit_record(
         actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
-        subject=f"询价 #{inquiry.pk} {label}",
+        subject=_("询价 #%(pk)s %(label)s") % {"pk": inquiry.pk, "label": label},
         body=text,
         url=f"/market/inquiries/{inquiry.pk}/",
     )
@@ -759,7 +823,7 @@ def inquiry_transition(
 
 
 @transaction.atomic
-def demand_subscribe(*, user, demand: TechnologyDemandPage, subscribe: bool = True) -> bool:
+def demand_subscribe(*, user: User, demand: TechnologyDemandPage, subscribe: bool = True) -> bool:
     _require_member(user=user, organization=demand.organization)
     if subscribe:
         MatchSubscription.objects.get_or_create(demand=demand, user=user)
@@ -781,8 +845,8 @@ def matches_notify_new_result(*, result: TechnologyResultPage) -> int:
             continue
         notice_send(
             users=[subscription.user],
-            subject=f"新成果匹配您的需求“{demand.title}”",
-            body=f"{result.title}\n匹配理由：" + "；".join(match.reasons),
+            subject=_("新成果匹配您的需求“%(title)s”") % {"title": demand.title},
+            body=_("%(title)s\n匹配理由：") % {"title": result.title} + "；".join(match.reasons),
             url=result.url or "",
         )
         sent += 1

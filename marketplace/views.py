@@ -1,60 +1,28 @@
 """Thin views over marketplace.selectors/services; each checks who may see what."""
 
 from http import HTTPStatus
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.feedback import form_add_validation_error
 from core.http import clean_query_redirect
 from core.models import Organization
 from core.pending import login_required_keeping_input, pending_input
 from core.selectors import acting_organization, organizations_for_user
 from marketplace import selectors, services
 from marketplace.access import is_market_staff
-from marketplace.forms import (
-    InquiryForm,
-    ListingFilterForm,
-    ListingForm,
-    ReplyForm,
-    TransitionForm,
-)
-from marketplace.matching import matches_for_demand, matches_for_result
-from marketplace.models import KIND_MODELS, Inquiry, MatchSubscription, TechnologyDemandPage
-from marketplace.patents import listing_patents, patents_flag
-
-PAGE_SIZE = 20
-
-
-def _query_without(request, *names) -> str:
-    pairs = [
-        (k, v) for k in request.GET if k not in names for v in request.GET.getlist(k) if v != ""
-    ]
-    return urlencode(pairs)
-
-
-def listing_browse_context(request, *, kind: str | None) -> dict:
-    form = ListingFilterForm(request.GET or None, fixed_kind=kind)
-    filters = form.filters()
-    paginator = Paginator(selectors.listings_browse(filters=filters), PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.object_list = selectors.listings_hydrate(pages=list(page_obj.object_list))
-    return {
-        "filter_form": form,
-        "filters": filters,
-        "page_obj": page_obj,
-        "listings": page_obj.object_list,
-        "base_query": _query_without(request, "page"),
-        "browse_kind": kind,
-    }
+from marketplace.forms import InquiryForm, ListingForm, ReplyForm, TransitionForm
+from marketplace.models import KIND_MODELS, Inquiry, TechnologyDemandPage
+from marketplace.pages import listing_browse_context
 
 
 def _browse(request, kind: str):
@@ -72,37 +40,6 @@ def results(request):
 
 def demands(request):
     return _browse(request, "demand")
-
-
-def listing_detail_context(request, page) -> dict:
-    user = request.user
-    patents = listing_patents(listing=page)
-    flagged, flag_reason = patents_flag(patents)
-    is_member = selectors.listing_member_can_edit(user=user, listing=page)
-    context = {
-        "listing": page,
-        "show_contact": user.is_authenticated,
-        "patent_rows": patents,
-        "patent_flagged": flagged,
-        "patent_flag_reason": flag_reason,
-        "related": selectors.listings_related(listing=page),
-        "is_owner_member": is_member,
-        "expired": page.is_expired(),
-    }
-    if page.kind == "demand":
-        context["matches"] = matches_for_demand(demand=page)
-        context["subscribed"] = (
-            user.is_authenticated
-            and MatchSubscription.objects.filter(demand=page, user=user).exists()
-        )
-    else:
-        context["matches"] = matches_for_result(result=page)
-    if user.is_authenticated and not is_member:
-        if organizations_for_user(user=user).exists():
-            context["inquiry_form"] = InquiryForm(pending_input(request), listing=page)
-        else:
-            context["inquiry_needs_organization"] = True
-    return context
 
 
 def organization(request, pk: int):
@@ -140,7 +77,7 @@ def _own_listing(request, pk: int):
         page = model.objects.filter(pk=pk).first()
         if page is not None:
             if not selectors.listing_member_can_edit(user=request.user, listing=page):
-                raise PermissionDenied("只能管理本机构的挂牌")
+                raise PermissionDenied(_("只能管理本机构的挂牌"))
             return page
     raise Http404
 
@@ -161,9 +98,9 @@ def _save_listing(request, *, kind, form, organization, listing=None):
     )
     if "submit" in request.POST:
         services.listing_submit(user=request.user, listing=page)
-        messages.success(request, "已保存并提交审核，审核通过后发布。")
+        messages.success(request, _("已保存并提交审核，审核通过后发布。"))
     else:
-        messages.success(request, "草稿已保存。")
+        messages.success(request, _("草稿已保存。"))
     return page
 
 
@@ -173,7 +110,7 @@ def listing_create(request, kind: str):
         raise Http404
     organizations = organizations_for_user(user=request.user)
     if not organizations.exists():
-        raise PermissionDenied("只有企业、高校和院所的成员可以发布挂牌")
+        raise PermissionDenied(_("只有企业、高校和院所的成员可以发布挂牌"))
     org_pk = request.POST.get("organization") or request.GET.get("organization")
     organization = (
         organizations.filter(pk=org_pk).first()
@@ -181,14 +118,14 @@ def listing_create(request, kind: str):
         else acting_organization(user=request.user, session=request.session)
     )
     if organization is None:
-        raise PermissionDenied("只能为本机构发布挂牌")
+        raise PermissionDenied(_("只能为本机构发布挂牌"))
     data = request.POST if request.method == "POST" else pending_input(request)
     form = ListingForm(data, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             _save_listing(request, kind=kind, form=form, organization=organization)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
             return redirect("marketplace:mine")
     return render(
@@ -215,7 +152,7 @@ def listing_edit(request, pk: int):
                     request, kind=page.kind, form=form, organization=page.organization, listing=page
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_validation_error(form, exc)
             else:
                 return redirect("marketplace:mine")
     elif restored := pending_input(request):
@@ -236,14 +173,6 @@ def listing_edit(request, pk: int):
     )
 
 
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_POST
 def listing_submit(request, pk: int):
@@ -253,7 +182,7 @@ def listing_submit(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"“{page.title}”已提交审核。")
+        messages.success(request, _("“%(title)s”已提交审核。") % {"title": page.title})
     return redirect("marketplace:mine")
 
 
@@ -262,7 +191,7 @@ def listing_submit(request, pk: int):
 def listing_withdraw(request, pk: int):
     page = _own_listing(request, pk)
     services.listing_withdraw(user=request.user, listing=page)
-    messages.success(request, f"“{page.title}”已撤回。")
+    messages.success(request, _("“%(title)s”已撤回。") % {"title": page.title})
     return redirect("marketplace:mine")
 
 
@@ -272,7 +201,7 @@ def demand_subscribe(request, pk: int):
     demand = get_object_or_404(TechnologyDemandPage, pk=pk)
     subscribe = request.POST.get("subscribe", "1") == "1"
     services.demand_subscribe(user=request.user, demand=demand, subscribe=subscribe)
-    messages.success(request, "已订阅匹配成果通知。" if subscribe else "已取消订阅。")
+    messages.success(request, _("已订阅匹配成果通知。") if subscribe else _("已取消订阅。"))
     return redirect(demand.url)
 
 
@@ -317,9 +246,9 @@ def inquiry_create(request, pk: int):
         except ValidationError as exc:
             if getattr(exc, "code", None) == "rate_limited":
                 status = HTTPStatus.TOO_MANY_REQUESTS
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
-            messages.success(request, "询价已发送，卖方回复后会通知您。")
+            messages.success(request, _("询价已发送，卖方回复后会通知您。"))
             return redirect("marketplace:inquiry", pk=inquiry.pk)
     # Refused: show the listing again with the bound form, so the typed message and budget stay.
     context = listing.get_context(request)
@@ -410,7 +339,7 @@ def inquiry_reply(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, "请填写回复内容")
+        messages.error(request, _("请填写回复内容"))
     return redirect("marketplace:inquiry", pk=inquiry.pk)
 
 
@@ -432,7 +361,7 @@ def inquiry_transition(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, "状态无效")
+        messages.error(request, _("状态无效"))
     return redirect("marketplace:inquiry", pk=inquiry.pk)
 
 
@@ -446,12 +375,12 @@ def notices(request):
 @login_required
 def stats(request):
     if not is_market_staff(request.user):
-        raise PermissionDenied("仅市场审核员和管理员可查看")
+        raise PermissionDenied(_("仅市场审核员和管理员可查看"))
     return render(request, "marketplace/stats.html", selectors.market_statistics())
 
 
 @login_required
 def flagged(request):
     if not is_market_staff(request.user):
-        raise PermissionDenied("仅市场审核员和管理员可查看")
+        raise PermissionDenied(_("仅市场审核员和管理员可查看"))
     return render(request, "marketplace/flagged.html", {"rows": selectors.listings_flagged()})

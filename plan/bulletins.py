@@ -7,8 +7,8 @@ from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from core.pdf import html_to_pdf
 from ip_registry import charts
 from plan.selectors import (
     STATUS_LABELS,
@@ -95,4 +95,4 @@ def bulletin_pdf(*, year: int, quarter: int, base_url: str = "") -> tuple[bytes,
         "counts": context["counts"],
         "overdue": len(context["overdue"]),
     }
-    return HTML(string=html, base_url=base_url or None).write_pdf(), summary
+    return html_to_pdf(html, base_url=base_url or None), summary

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ class Computed:
     detail: str = ""
 
 
-def _dec(value) -> Decimal | None:
+def _dec(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
@@ -49,7 +50,7 @@ def _inventions(indicator: Indicator, year: int, district: str | None, on: date)
     return Computed(Decimal(invention_applications_count(year=year, district=district)))
 
 
-def _designations(new_only: bool):
+def _designations(new_only: bool) -> "Compute":
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         codes = indicator.designation_code_list()
         count = sum(
@@ -71,18 +72,20 @@ def _rd_sales(indicator: Indicator, year: int, district: str | None, on: date) -
     return Computed(_dec(ratio))
 
 
-def _contracts(key: str):
+def _contracts(key: Literal["count", "total", "technical"]) -> "Compute":
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         summary = contracts_registered_summary(year=year, district=district, on=on)
         if key == "count":
             return Computed(Decimal(summary["count"]))
         # Contracts keep amounts in yuan; the plan reports 万元.
-        return Computed(_dec(summary[key] / 10000), f"{summary['count']} 项合同")
+        amount = summary[key]
+        wan = amount / 10000 if amount is not None else None
+        return Computed(_dec(wan), f"{summary['count']} 项合同")
 
     return compute
 
 
-def _deals(key: str):
+def _deals(key: Literal["count", "value"]) -> "Compute":
     def compute(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
         summary = market_deals_summary(year=year, district=district, on=on)
         if key == "count":

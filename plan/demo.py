@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from weasyprint import HTML
 
 from core.demo import DEMO_PASSWORD
+from core.pdf import html_to_pdf
 from core.roles import Role
 from core.services import user_create_with_role
 from plan import services
@@ -101,7 +101,7 @@ RETURN_REASON = "佐证材料与报送数值不一致，请附统计部门盖章
 
 
 def _evidence() -> bytes:
-    return HTML(string="<h1>年度统计数据（演示）</h1><p>牵头单位盖章页</p>").write_pdf()
+    return html_to_pdf("<h1>年度统计数据（演示）</h1><p>牵头单位盖章页</p>")
 
 
 def _aware(day: date) -> datetime:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import AuditEntry, District
+from core.selectors import audit_history
 from core.types import AnyUser
 from ip_registry.selectors import enterprise_profile
 from plan.access import is_plan_office
@@ -438,14 +439,7 @@ ACTION_LABELS = {
 
 
 def report_history(*, report: Report) -> list[AuditEntry]:
-    entries = list(
-        AuditEntry.objects.filter(object_type=report._meta.label_lower, object_id=str(report.pk))
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
-    for entry in entries:
-        entry.label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
-    return entries
+    return audit_history(obj=report, labels=ACTION_LABELS)
 
 
 @dataclass

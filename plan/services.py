@@ -1,7 +1,6 @@
 """Writes of the plan monitor: department reports (draft → 已报送 → 已采纳 | 已退回 → …), their
 evidence files, and the quarterly bulletins. Every write checks who acts and is audited."""
 
-import hashlib
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,7 @@ from django.utils import timezone
 from core.models import District
 from core.services import audit_record
 from core.types import User
-from core.uploads import image_check, pdf_check, zip_check
+from core.uploads import StoredUpload, image_check, pdf_check, upload_read, zip_check
 from plan.access import is_plan_office, is_plan_reporter
 from plan.bulletins import bulletin_pdf
 from plan.models import Bulletin, Evidence, Indicator, Report
@@ -121,31 +120,24 @@ def report_update(
     return report
 
 
-def _check_evidence(uploaded: "UploadedFile[bytes]") -> tuple[bytes, str]:
+def _check_evidence(uploaded: "UploadedFile[bytes]") -> StoredUpload:
     """PDF, JPEG, PNG or XLSX, judged by content, not by the file name."""
-    limit = settings.PLAN_EVIDENCE_MAX_BYTES
-    if (uploaded.size or 0) > limit:
-        raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
-    content = uploaded.read(limit + 1)
-    if len(content) > limit:
-        raise ValidationError(f"文件“{uploaded.name}”过大，上限为 {limit / 1048576:.1f} MB")
-    if not content:
-        raise ValidationError(f"文件“{uploaded.name}”是空文件")
+    content = upload_read(uploaded, max_bytes=settings.PLAN_EVIDENCE_MAX_BYTES)
     name = uploaded.name or "upload"
     # The shared checks parse within limits: a PDF's page tree, an image's every pixel, an
     # XLSX's expanded size (core.uploads).
     if content.startswith(b"%PDF-"):
         pdf_check(content, name=name)
-        return content, ".pdf"
+        return StoredUpload.of(uploaded, content, ".pdf")
     if content.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
         extension = image_check(content, name=name)
         if extension in (".jpg", ".png"):
-            return content, extension
+            return StoredUpload.of(uploaded, content, extension)
     if content.startswith(b"PK\x03\x04"):
         with zip_check(content, name=name) as archive:
             names = set(archive.namelist())
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-            return content, ".xlsx"
+            return StoredUpload.of(uploaded, content, ".xlsx")
     raise ValidationError(
         f"文件“{uploaded.name}”的格式不支持："
         "佐证材料只接受 PDF、JPEG、PNG 或 XLSX（按文件内容判断）"
@@ -158,23 +150,15 @@ def evidence_add(*, user: User, report: Report, uploaded: "UploadedFile[bytes]")
     report = _locked(report)
     if report.status not in EDITABLE:
         raise ValidationError(f"{report.get_status_display()}的填报不能再上传材料")
-    content, extension = _check_evidence(uploaded)
-    original = (uploaded.name or "upload").replace("/", "_").replace("\\", "_")[-200:]
-    evidence = Evidence(
-        report=report,
-        original_name=original,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
-    )
-    # A random stored name: the user's file name never becomes a path.
-    evidence.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+    upload = _check_evidence(uploaded)
+    evidence = Evidence(report=report, uploaded_by=user, **upload.record_fields())
+    upload.save_to(evidence.file)
     evidence.save()
     audit_record(
         actor=user,
         action="plan.report.evidence_add",
         obj=report,
-        changes={"file": [None, original]},
+        changes={"file": [None, upload.original_name]},
     )
     return evidence
 

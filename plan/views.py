@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from core.feedback import flash_validation_error, service_run
 from core.identifiers import normalize_uscc
+from core.private_files import stored_file_response
 from plan import selectors, services
 from plan.access import is_plan_office, is_plan_reporter, may_check_eligibility, may_see_reports
 from plan.forms import BulletinForm, EvidenceForm, ReportEditForm, ReportForm, ReviewForm
@@ -21,12 +22,6 @@ def _year(request, default: int | None = None) -> int:
     except ValueError:
         return fallback
     return year if 2000 <= year <= 2100 else fallback
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages_ in exc.message_dict.values() for m in messages_]
-    return exc.messages
 
 
 def _require(request, allowed: bool):
@@ -183,8 +178,7 @@ def report_create(request):
                 note=data["note"],
             )
         except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, "已保存草稿，请上传佐证材料后报送。")
             return redirect("plan:report_detail", pk=report.pk)
@@ -222,8 +216,7 @@ def report_detail(request, pk: int):
                     note=edit_form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                for message in _errors(exc):
-                    edit_form.add_error(None, message)
+                edit_form.add_error(None, exc.messages)
             else:
                 messages.success(request, "已保存。")
                 return redirect("plan:report_detail", pk=pk)
@@ -245,13 +238,7 @@ def report_detail(request, pk: int):
 
 def _act(request, pk: int, action, success: str):
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    try:
-        action(report)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    service_run(request, lambda: action(report), success)
     return redirect("plan:report_detail", pk=pk)
 
 
@@ -272,9 +259,7 @@ def evidence_upload(request, pk: int):
 def evidence_download(request, pk: int, evidence_pk: int):
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, report=report)
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
-    )
+    return stored_file_response(evidence.file, filename=evidence.original_name)
 
 
 @login_required
@@ -381,10 +366,9 @@ def bulletin_generate(request):
             base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-        return redirect("plan:bulletins")
-    messages.success(request, f"已生成{bulletin}，审核后发布。")
+        flash_validation_error(request, exc)
+    else:
+        messages.success(request, f"已生成{bulletin}，审核后发布。")
     return redirect("plan:bulletins")
 
 
@@ -394,24 +378,20 @@ def bulletin_publish(request, pk: int):
     if not is_plan_office(request.user):
         raise PermissionDenied("只有领导小组办公室可以发布通报")
     bulletin = get_object_or_404(Bulletin, pk=pk)
-    try:
-        services.bulletin_publish(user=request.user, bulletin=bulletin)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"已发布{bulletin}。")
+    service_run(
+        request,
+        lambda: services.bulletin_publish(user=request.user, bulletin=bulletin),
+        f"已发布{bulletin}。",
+    )
     return redirect("plan:bulletins")
 
 
 def bulletin_pdf(request, pk: int):
     """Published bulletins are public; drafts only for the plan office (others get 404)."""
     bulletin = selectors.bulletin_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(bulletin.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(
-            False, f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf"
-        )
-        or ""
+    return stored_file_response(
+        bulletin.pdf,
+        filename=f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf",
+        as_attachment=False,
+        content_type="application/pdf",
     )
-    return response

@@ -6,11 +6,13 @@ Used by bench/relevance.py and the ranking tests; the product itself never reads
 import json
 import math
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from elasticsearch import helpers
+from elasticsearch import Elasticsearch, helpers
 
 from search.documents import SearchDocument
 
@@ -113,7 +115,7 @@ class Evaluation:
     per_query: dict[str, dict[str, float]]
     queries: list[GradedQuery]
 
-    def mean(self, metric: str = "ndcg10", qids=None) -> float:
+    def mean(self, metric: str = "ndcg10", qids: Collection[str] | None = None) -> float:
         rows = [v[metric] for q, v in self.per_query.items() if qids is None or q in qids]
         return sum(rows) / len(rows) if rows else 0.0
 
@@ -126,7 +128,7 @@ class Evaluation:
         return out
 
 
-def evaluate(queries: list[GradedQuery], run) -> Evaluation:
+def evaluate(queries: list[GradedQuery], run: Callable[[GradedQuery], list[str]]) -> Evaluation:
     """run(query) -> ranked external ids (at least 20)."""
     per_query = {}
     for q in queries:
@@ -142,7 +144,7 @@ def evaluate(queries: list[GradedQuery], run) -> Evaluation:
 class BaselineIndex:
     """The plain baseline: Elasticsearch's `standard` analyser on the raw text, no pipeline."""
 
-    def __init__(self, client, name: str):
+    def __init__(self, client: Elasticsearch, name: str) -> None:
         self.client = client
         self.name = name
 
@@ -179,7 +181,9 @@ class BaselineIndex:
         )
 
     def run(self, q: GradedQuery, size: int = 20) -> list[str]:
-        query = {"multi_match": {"query": q.query, "fields": ["title", "summary", "body"]}}
+        query: dict[str, Any] = {
+            "multi_match": {"query": q.query, "fields": ["title", "summary", "body"]}
+        }
         if q.kind:
             query = {"bool": {"must": [query], "filter": [{"term": {"kind": q.kind}}]}}
         response = self.client.search(index=self.name, query=query, size=size)

@@ -17,7 +17,7 @@ class Synonym(models.Model):
         ordering = ["terms"]
         verbose_name = verbose_name_plural = "检索同义词"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.terms
 
 
@@ -64,7 +64,7 @@ class SearchEntry(models.Model):
             models.Index(fields=["id", "facet_key"], name="search_entry_facet_key"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"
 
 
@@ -78,7 +78,7 @@ class SearchFacetValue(models.Model):
     class Meta:
         indexes = [models.Index(fields=["name", "value", "entry"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}={self.value}"
 
 
@@ -97,7 +97,7 @@ class SearchSuggestion(models.Model):
             models.Index(fields=["initials"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.term
 
 
@@ -112,7 +112,7 @@ class SearchAbbreviation(models.Model):
     class Meta:
         indexes = [models.Index(fields=["short", "full"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.short} = {self.full}"
 
 
@@ -151,5 +151,5 @@ class SearchOutbox(models.Model):
         ]
         verbose_name = verbose_name_plural = "检索同步队列"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.op} {self.kind}:{self.object_id}"

@@ -148,7 +148,7 @@ def _drain_batch(limit: int) -> DrainStats:
         wanted.setdefault(kind, set()).add(object_id)
     # Other pending rows of the same objects (changed twice, or waiting on backoff) are settled
     # by this batch too: they are visible now, so the documents read below include their change.
-    settled = []
+    settled: list[int] = []
     for kind, ids in wanted.items():
         id_list = sorted(ids)
         for start in range(0, len(id_list), DRAIN_BATCH):
@@ -194,7 +194,8 @@ def _drain_batch(limit: int) -> DrainStats:
         SearchOutbox.objects.filter(pk__in=done[start : start + 1000]).update(
             processed_at=now, last_error=""
         )
-    stats.update(upserted=len(upserts), deleted=len(deletes), settled=len(settled))
+    stats["upserted"], stats["deleted"] = len(upserts), len(deletes)
+    stats["settled"] = len(settled)
     return stats
 
 

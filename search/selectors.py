@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError
@@ -96,7 +97,7 @@ class KindBlock:
     """Other kinds beside the listings on the site-wide page: the best titles and how many."""
 
     key: str
-    label: str
+    label: str | Promise  # a lazy translation until the template renders it
     kinds: tuple[str, ...]
     total: int
     items: list[GroupedItem]
@@ -124,6 +125,8 @@ def _int_or_none(value: object, name: str, low: int, high: int) -> int | None:
     if value in (None, ""):
         return None
     try:
+        if not isinstance(value, str | int | float):
+            raise TypeError(value)
         number = int(value)
     except (TypeError, ValueError):
         raise ValidationError({name: f"“{value}”不是整数"}) from None
@@ -314,7 +317,8 @@ def search_suggest(*, q: str, size: int = 8) -> Suggestions:
     backend = primary_backend()
     try:
         terms = backend.suggest(q, size=size)
-    except ES_ERRORS:
+    except ES_ERRORS as exc:
+        logger.warning("Elasticsearch suggest failed, using the database: %s", exc)
         backend = database_backend()
         terms = backend.suggest(q, size=size)
     return Suggestions(

@@ -81,7 +81,7 @@ def search_outbox_record_many(
     ops = connection.ops
     table = ops.quote_name(SearchOutbox._meta.db_table)
     columns = ", ".join(
-        ops.quote_name(SearchOutbox._meta.get_field(name).column)
+        ops.quote_name(name)  # each field's column is its name
         for name in ("kind", "object_id", "op", "created_at", "attempts", "last_error")
     )
     if connection.vendor == "postgresql":

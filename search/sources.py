@@ -9,6 +9,7 @@ quotes), so search.signals watches exactly what the registry lists and nothing e
 
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
@@ -60,7 +61,7 @@ def _stream_text(value: object) -> str:
             for x in v:
                 walk(x)
 
-    raw = getattr(value, "raw_data", value)
+    raw: Any = getattr(value, "raw_data", value)  # StreamField data: JSON-like blocks
     for block in raw or []:
         if isinstance(block, dict) and block.get("type") in ("image", "document"):
             continue
@@ -89,6 +90,13 @@ class Source:
     @property
     def available(self) -> bool:
         return self.model is not None
+
+    def all_objects(self) -> QuerySet[Any]:
+        """Every row of the source model (LookupError when its app is not installed)."""
+        model = self.model
+        if model is None:
+            raise LookupError(self.model_label)
+        return model._default_manager.all()
 
     def queryset(self) -> QuerySet:
         """Everything of this kind that should be searchable, with its relations loaded."""
@@ -131,7 +139,8 @@ class ListingSource(Source):
     def queryset(self) -> QuerySet:
         live_ids = listings_live(kind=self.kind).values("pk")
         return (
-            self.model.objects.filter(pk__in=live_ids)
+            self.all_objects()
+            .filter(pk__in=live_ids)
             .select_related("industry", "district", "holder_type", "organization")
             .prefetch_related("modes")
         )
@@ -211,7 +220,7 @@ class PatentSource(Source):
     bulk_signals = (registry_bulk_changed,)
 
     def queryset(self) -> QuerySet:
-        return self.model.objects.all()
+        return self.all_objects()
 
     def ids_quoting(self, kind: str, ids: list[int | str]) -> list[int | str]:
         """The patents an enterprise holds: their documents name it as the register names it
@@ -222,7 +231,7 @@ class PatentSource(Source):
         out: list[int | str] = []
         for start in range(0, len(ids), 5000):
             out += (
-                holding.objects.filter(enterprise_id__in=ids[start : start + 5000])
+                holding._default_manager.filter(enterprise_id__in=ids[start : start + 5000])
                 .values_list("patent_id", flat=True)
                 .distinct()
             )
@@ -265,7 +274,7 @@ class EnterpriseSource(Source):
     bulk_signals = (registry_bulk_changed,)
 
     def queryset(self) -> QuerySet:
-        return self.model.objects.select_related("district", "industry")
+        return self.all_objects().select_related("district", "industry")
 
     def to_documents(self, enterprises: list) -> list[SearchDocument]:
         return [
@@ -293,7 +302,7 @@ class OrganizationSource(Source):
     model_label = "core.Organization"
 
     def queryset(self) -> QuerySet:
-        return self.model.objects.select_related("district", "industry")
+        return self.all_objects().select_related("district", "industry")
 
     def url(self, org: Model) -> str:
         try:

@@ -9,7 +9,16 @@ from search.models import SearchAbbreviation, Synonym
 
 _SPLIT = re.compile(r"[,，、;；/\s]+")
 _TTL_SECONDS = 30.0
-_cache: dict[str, object] = {"at": 0.0, "map": None}
+
+
+class _Cached:
+    """The map this process read last, and when (time.monotonic)."""
+
+    at: float = 0.0
+    map: dict[str, tuple[str, ...]] | None = None
+
+
+_cache = _Cached()
 
 
 def split_terms(text: str) -> list[str]:
@@ -44,9 +53,9 @@ def build_map(
 def synonym_map() -> dict[str, tuple[str, ...]]:
     """The current synonym map; another process's edit shows within the TTL."""
     now = time.monotonic()
-    cached = _cache["map"]
-    if cached is not None and now - float(_cache["at"]) < _TTL_SECONDS:
-        return cached  # type: ignore[return-value]
+    cached = _cache.map
+    if cached is not None and now - _cache.at < _TTL_SECONDS:
+        return cached
     rows = Synonym.objects.filter(enabled=True).values_list("terms", flat=True)
     groups = [parse_group(t) for t in rows]
     groups = [(s, t) for s, t in groups if s and len({*s, *t}) > 1]
@@ -54,7 +63,7 @@ def synonym_map() -> dict[str, tuple[str, ...]]:
     # Keep multi-character synonyms whole when jieba segments a query.
     analysis.add_words(term for s, t in groups for term in (*s, *t))
     mapping = build_map(groups)
-    _cache.update(at=now, map=mapping)
+    _cache.at, _cache.map = now, mapping
     return mapping
 
 
@@ -66,4 +75,4 @@ def defined_abbreviations() -> list[tuple[str, str]]:
 
 
 def invalidate() -> None:
-    _cache.update(at=0.0, map=None)
+    _cache.at, _cache.map = 0.0, None

@@ -245,11 +245,16 @@ def _same_amount(shown, written) -> bool:
 
 
 def server_errors(access_log: Path, offset: int) -> tuple[int, int]:
-    """(requests, 5xx) in the access log after `offset` bytes; format '%(s)s %(m)s %(U)s'."""
+    """(requests, 5xx) in the access log after `offset` bytes: nginx's JSON lines
+    (deploy/nginx/panjin.conf.template) or gunicorn's '%(s)s %(m)s %(U)s'."""
     with access_log.open("rb") as handle:
         handle.seek(offset)
         lines = handle.read().decode("utf-8", "replace").splitlines()
-    statuses = [line.split(" ", 1)[0] for line in lines if line.strip()]
+    statuses = [
+        str(json.loads(line)["status"]) if line.startswith("{") else line.split(" ", 1)[0]
+        for line in lines
+        if line.strip()
+    ]
     return len(statuses), sum(1 for s in statuses if s.startswith("5"))
 
 

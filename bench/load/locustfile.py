@@ -5,7 +5,8 @@ Environment:
     LOAD_WRITES   JSONL file; every write the server confirmed is appended (kind, id, …) so
                   bench/load/verify.py can find each one in the database and the index
     LOAD_STATUS   JSON file written at the end: status codes per endpoint and every non-2xx/3xx
-                  answer with its time (the fault scenarios compare them with outage windows)
+                  answer with its time (the fault scenarios compare them with outage windows),
+                  and which backend served each search (a fallback to the database counts)
 
 The server runs with DJANGO_BEHIND_TLS_PROXY=1; this client plays the TLS proxy's part: every
 request carries `X-Forwarded-Proto: https`, POSTs a same-origin https Referer (Django's CSRF
@@ -57,6 +58,7 @@ RUN = os.environ.get("LOAD_RUN", str(int(time.time())))
 
 status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 bad_answers: list[list] = []
+search_backends: dict[str, int] = defaultdict(int)
 # Shared by the gevent users of this process.
 submitted_contracts: list[int] = []
 INQUIRIES_PER_SESSION = 4
@@ -101,15 +103,33 @@ def _count(request_type, name, response_time, response_length, response, excepti
 def _dump(environment, **kw):
     if STATUS:
         Path(STATUS).write_text(
-            json.dumps({"counts": status_counts, "bad": bad_answers}, ensure_ascii=False),
+            json.dumps(
+                {"counts": status_counts, "bad": bad_answers, "search_backends": search_backends},
+                ensure_ascii=False,
+            ),
             encoding="utf-8",
         )
+
+
+def note_search_backend(response) -> None:
+    """The backend that served a search: the page says it in data-backend, the API in JSON."""
+    if response.status_code != 200:
+        return
+    if "json" in response.headers.get("Content-Type", ""):
+        backend = response.json().get("backend", "?")
+    else:
+        match = re.search(r'data-backend="(\w+)"', response.text or "")
+        backend = match.group(1) if match else "?"
+    search_backends[backend] += 1
 
 
 class PlatformUser(HttpUser):
     abstract = True
 
     def on_start(self):
+        # nginx's throwaway certificate (bench/prove.py); locust's session ignores the
+        # environment's CA bundle, so it is given here.
+        self.client.verify = os.environ.get("REQUESTS_CA_BUNDLE") or True
         behind_tls_proxy(self.client)
         self.https_base = self.host.replace("http://", "https://", 1)
 
@@ -148,12 +168,13 @@ class AnonymousVisitor(PlatformUser):
 
     @task(4)
     def search_page(self):
-        self.client.get(f"/search/?q={random.choice(FIXTURE['queries'])}", name="/search/?q=")
+        q = random.choice(FIXTURE["queries"])
+        note_search_backend(self.client.get(f"/search/?q={q}", name="/search/?q="))
 
     @task(3)
     def search_api(self):
         q = random.choice(FIXTURE["queries"])
-        self.client.get(f"/api/v1/search?q={q}", name="/api/v1/search?q=")
+        note_search_backend(self.client.get(f"/api/v1/search?q={q}", name="/api/v1/search?q="))
 
     @task(2)
     def market_list(self):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ProxiedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,7 +152,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试。"
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多，账号已暂时锁定，请稍后再试。")
 # allauth logs in by username or e-mail: axes counts failures under whichever was typed.
 AXES_USERNAME_CALLABLE = "accounts.auth.login_identifier"
 
@@ -189,7 +190,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "【盘锦科技成果交易平台】"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = _("【盘锦科技成果交易平台】")
 # Per client address and per e-mail address ("key"); the limits live in the cache below.
 ACCOUNT_RATE_LIMITS = {
     "signup": env("DJANGO_RATE_SIGNUP", default="5/h/ip"),
@@ -240,6 +241,11 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Where the front server sends protected files from: the prefix of nginx's `internal`
+# locations (deploy/nginx/panjin.conf.template: <prefix>private/ = PRIVATE_MEDIA_ROOT,
+# <prefix>media/ = MEDIA_ROOT). Set, a permitted download is answered with `X-Accel-Redirect`
+# and an empty body (core.private_files); empty, the app streams the file itself.
+PRIVATE_FILES_ACCEL_REDIRECT = env("PRIVATE_FILES_ACCEL_REDIRECT", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Whole request body, uploads included (core.middleware.RequestBoundsMiddleware answers 413);
@@ -285,7 +291,7 @@ SEARCH_SYNC_MAX_BACKOFF = 300
 SEARCH_SYNC_INLINE_LIMIT = 1_000
 SEARCH_SYNC_TASK_LIMIT = 20_000
 
-WAGTAIL_SITE_NAME = "盘锦科技成果交易与知识产权登记平台"
+WAGTAIL_SITE_NAME = _("盘锦科技成果交易与知识产权登记平台")
 # The one public address every e-mail, PDF and QR code links to (never the request's Host,
 # which a client chooses); production checks it at start (config/settings/production.py).
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -302,6 +308,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "t
 # access is checked by the app (marketplace.wagtail_hooks) before the file is sent.
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The document view's way out after its hooks: X-Accel-Redirect or streamed, as above.
+SENDFILE_BACKEND = "core.private_files"
 
 SITE_NAME = WAGTAIL_SITE_NAME
 SITE_NAME_EN = "Panjin Technology Market & IP Registry"

@@ -4,6 +4,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.tables import ImportFileError, ImportReport, header_key
@@ -17,9 +18,15 @@ class Column:
     required: bool = False
 
 
+# Columns several registers share, with the headers people write for them.
+USCC_COLUMN = Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True)
+DISTRICT_COLUMN = Column("district", "所属区县", ("区县", "所在区县", "地区", "功能区"))
+INDUSTRY_COLUMN = Column("industry", "行业", ("所属行业", "产业", "所属产业"))
+
+
 class Importer:
     kind = ""
-    label = ""
+    label: str | Promise = ""
     columns: tuple[Column, ...] = ()
 
     def __init__(self, *, filename: str = "", options: dict | None = None):

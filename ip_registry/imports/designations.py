@@ -3,19 +3,20 @@
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import validate_uscc
 from core.vocabularies import vocabulary_lookup
-from ip_registry.imports.base import Column, Importer
+from ip_registry.imports.base import USCC_COLUMN, Column, Importer
 from ip_registry.imports.cells import RowInvalid, required, validated
 from ip_registry.models import Designation, Enterprise
 
 
 class DesignationImporter(Importer):
     kind = "designations"
-    label = "企业认定"
+    label = gettext_lazy("企业认定")
     columns = (
-        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True),
+        USCC_COLUMN,
         Column("year", "年度", ("认定年度", "年份"), True),
         Column("designation", "认定类型", ("类型", "认定", "designation_type", "type"), True),
         Column("source", "来源", ("认定文件", "文件", "批次", "source_document")),
@@ -30,7 +31,7 @@ class DesignationImporter(Importer):
         errors = []
         cleaned = {}
         try:
-            uscc = validated(validate_uscc, required(row, "uscc", "统一社会信用代码"))
+            uscc = validated(validate_uscc, required(row, "uscc", _("统一社会信用代码")))
             cleaned["enterprise_id"] = self.enterprises.get(uscc)
             if cleaned["enterprise_id"] is None:
                 errors.append(

@@ -2,11 +2,12 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import validate_uscc
 from core.models import Organization
 from core.vocabularies import vocabulary_lookup
-from ip_registry.imports.base import Column, Importer
+from ip_registry.imports.base import DISTRICT_COLUMN, INDUSTRY_COLUMN, USCC_COLUMN, Column, Importer
 from ip_registry.imports.cells import RowInvalid, required, split_list, validated
 from ip_registry.models import Enterprise, name_key
 from ip_registry.signals import registry_bulk_changed
@@ -14,12 +15,12 @@ from ip_registry.signals import registry_bulk_changed
 
 class EnterpriseImporter(Importer):
     kind = "enterprises"
-    label = "企业"
+    label = gettext_lazy("企业")
     columns = (
-        Column("uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "credit_code"), True),
+        USCC_COLUMN,
         Column("name", "企业名称", ("名称", "单位名称", "enterprise_name", "company"), True),
-        Column("district", "所属区县", ("区县", "所在区县", "地区", "功能区")),
-        Column("industry", "行业", ("所属行业", "产业", "所属产业")),
+        DISTRICT_COLUMN,
+        INDUSTRY_COLUMN,
         Column("org_type", "机构类型", ("单位类型", "organization_type", "type")),
         Column("former_names", "曾用名", ("原名称",)),
     )
@@ -33,7 +34,7 @@ class EnterpriseImporter(Importer):
         errors = []
         cleaned = {}
         try:
-            cleaned["uscc"] = validated(validate_uscc, required(row, "uscc", "统一社会信用代码"))
+            cleaned["uscc"] = validated(validate_uscc, required(row, "uscc", _("统一社会信用代码")))
         except RowInvalid as exc:
             errors += exc.messages
         name = str(row.get("name", "")).strip()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.bulk import bulk_insert
 from core.identifiers import (
@@ -76,7 +77,7 @@ class PatentRow:
 
 class PatentImporter(Importer):
     kind = "patents"
-    label = "专利"
+    label = gettext_lazy("专利")
     columns = (
         Column("application_number", "申请号", ("专利号", "申请号/专利号", "app_no"), True),
         Column("title", "名称", ("专利名称", "发明名称", "标题", "patent_title"), True),
@@ -128,19 +129,21 @@ class PatentImporter(Importer):
         self.dated_by_export = 0
 
     def _number(self, row) -> str:
-        raw = required(row, "application_number", "申请号")
+        raw = required(row, "application_number", _("申请号"))
         # Most rows of an export are already canonical: check them without the messy-input path.
         if _CANONICAL_NUMBER.match(raw):
             digits, check = raw.split(".")
             if patent_check_character(digits) == check and patent_type_code(raw) in PATENT_TYPES:
                 return raw
-        return validated(normalize_patent_number, raw, field_label="申请号")
+        return validated(normalize_patent_number, raw, field_label=_("申请号"))
 
     def _holder_uscc(self, value: str) -> str:
         # The same holders recur on thousands of rows: validate each code once.
         if value not in self._uscc_cache:
             try:
-                self._uscc_cache[value] = validate_uscc(value, field_label="权利人统一社会信用代码")
+                self._uscc_cache[value] = validate_uscc(
+                    value, field_label=_("权利人统一社会信用代码")
+                )
             except ValidationError as exc:
                 self._uscc_cache[value] = RowInvalid(exc.messages)
         result = self._uscc_cache[value]
@@ -152,15 +155,23 @@ class PatentImporter(Importer):
         if uscc:
             pk = self.by_uscc.get(uscc)
             if pk is None:
-                warnings.append(f"权利人“{name}”（{uscc}）未在企业登记中找到，按未登记权利人保存")
+                warnings.append(
+                    _("权利人“%(name)s”（%(uscc)s）未在企业登记中找到，按未登记权利人保存")
+                    % {"name": name, "uscc": uscc}
+                )
             return pk
         candidates = self.by_name.get(name_key(name), set())
         if len(candidates) == 1:
             return next(iter(candidates))
         if candidates:
-            warnings.append(f"权利人“{name}”对应多家登记企业，未自动匹配，请填写统一社会信用代码")
+            warnings.append(
+                _("权利人“%(name)s”对应多家登记企业，未自动匹配，请填写统一社会信用代码")
+                % {"name": name}
+            )
         else:
-            warnings.append(f"权利人“{name}”未在企业登记中找到，按未登记权利人保存")
+            warnings.append(
+                _("权利人“%(name)s”未在企业登记中找到，按未登记权利人保存") % {"name": name}
+            )
         return None
 
     def clean(self, row):
@@ -176,15 +187,15 @@ class PatentImporter(Importer):
         number = attempt(self._number, row)
         title = str(row.get("title", "")).strip()
         if not title:
-            errors.append("名称不能为空")
-        filing = attempt(parse_date, row.get("filing_date"), "申请日")
+            errors.append(_("名称不能为空"))
+        filing = attempt(parse_date, row.get("filing_date"), _("申请日"))
         if row.get("filing_date") in ("", None):
-            errors.append("申请日不能为空")
-        grant = attempt(parse_date, row.get("grant_date"), "授权公告日")
-        publication = attempt(parse_date, row.get("publication_date"), "公开（公告）日")
-        status_date = attempt(parse_date, row.get("status_date"), "法律状态日")
-        fees_paid_until = attempt(parse_date, row.get("fees_paid_until"), "年费缴至")
-        holders_since = attempt(parse_date, row.get("holders_since"), "权利转移日")
+            errors.append(_("申请日不能为空"))
+        grant = attempt(parse_date, row.get("grant_date"), _("授权公告日"))
+        publication = attempt(parse_date, row.get("publication_date"), _("公开（公告）日"))
+        status_date = attempt(parse_date, row.get("status_date"), _("法律状态日"))
+        fees_paid_until = attempt(parse_date, row.get("fees_paid_until"), _("年费缴至"))
+        holders_since = attempt(parse_date, row.get("holders_since"), _("权利转移日"))
         if number and row.get("patent_type"):
             declared = self.patent_types.get(row["patent_type"])
             actual = patent_type_code(number)
@@ -206,11 +217,14 @@ class PatentImporter(Importer):
                 errors.append(self.statuses.unknown_message(row["status"], _("法律状态")))
             else:
                 status = LegalStatus(term.code)
-        for label, day in (("授权公告日", grant), ("法律状态日", status_date)):
+        for label, day in ((_("授权公告日"), grant), (_("法律状态日"), status_date)):
             if filing and day and day < filing:
-                errors.append(f"{label} {day:%Y-%m-%d} 早于申请日 {filing:%Y-%m-%d}")
+                errors.append(
+                    _("%(label)s %(day)s 早于申请日 %(filing)s")
+                    % {"label": label, "day": f"{day:%Y-%m-%d}", "filing": f"{filing:%Y-%m-%d}"}
+                )
         if grant and grant > self.today:
-            errors.append(f"授权公告日 {grant:%Y-%m-%d} 晚于今天")
+            errors.append(_("授权公告日 %(day)s 晚于今天") % {"day": f"{grant:%Y-%m-%d}"})
         events = []
         if filing:
             events.append((LegalStatus.PENDING, filing))
@@ -225,12 +239,15 @@ class PatentImporter(Importer):
                 events.append((status, day))
         names = [n for n in split_list(str(row.get("holders", ""))) if n]
         if not names:
-            errors.append("专利权人不能为空")
+            errors.append(_("专利权人不能为空"))
         usccs_raw = split_list(str(row.get("holder_usccs", ""))) if row.get("holder_usccs") else []
         if usccs_raw and len(usccs_raw) != len(names):
             errors.append(
-                f"权利人统一社会信用代码有 {len(usccs_raw)} 个，与专利权人数量 {len(names)} 不一致"
-                "（用“;”分隔，顺序相同，未知的留空）"
+                _(
+                    "权利人统一社会信用代码有 %(codes)d 个，与专利权人数量 %(names)d 不一致"
+                    "（用“;”分隔，顺序相同，未知的留空）"
+                )
+                % {"codes": len(usccs_raw), "names": len(names)}
             )
         holders = []
         if not errors:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -50,9 +51,36 @@ def registry_columns_unknown(
     return [UnknownColumn(title, importer.suggest(title)) for title in importer.unknown]
 
 
+class ImportRun(TypedDict, total=False):
+    """How to run an import (importer_run's arguments after the importer)."""
+
+    data: Required[bytes]
+    filename: Required[str]
+    dry_run: bool
+    skip_invalid: bool
+    progress: Callable[[Iterator, int], Iterator] | None
+    chunk_size: int
+    profile: dict[str, str] | None
+
+
 def registry_import(
+    *, kind: str, status_date: date | None = None, **run: Unpack[ImportRun]
+) -> ImportReport:
+    """Import one file of the register. Raises ImportFileError when the file as a whole is
+    unusable.
+
+    `profile` maps this file's own headers onto the importer's columns (a saved column-mapping
+    profile); `status_date` is the export's date, standing in for undated 失效 statuses.
+    """
+    importer = IMPORTERS[kind](filename=run["filename"], options={"status_date": status_date})
+    report = importer_run(importer, **run)
+    _add_notes(report, status_date)
+    return report
+
+
+def importer_run(
+    importer: Importer,
     *,
-    kind: str,
     data: bytes,
     filename: str,
     dry_run: bool = False,
@@ -60,20 +88,18 @@ def registry_import(
     progress: Callable[[Iterator, int], Iterator] | None = None,
     chunk_size: int = CHUNK_SIZE,
     profile: dict[str, str] | None = None,
-    status_date: date | None = None,
 ) -> ImportReport:
-    """Import one file. Raises ImportFileError when the file as a whole is unusable.
-
-    `profile` maps this file's own headers onto the importer's columns (a saved column-mapping
-    profile); `status_date` is the export's date, standing in for undated 失效 statuses.
-    """
+    """Any importer's run (the register's, the accounts' organisations): read, map the headers,
+    clean every row, write in chunks, in one transaction rolled back on a dry run or, unless
+    invalid rows may be skipped, when any row is invalid."""
     started = time.perf_counter()
-    importer = IMPORTERS[kind](filename=filename, options={"status_date": status_date})
     header, rows, estimate = read_table(data, filename)
     if not any(header):
         raise ImportFileError(_("文件为空或第 1 行没有表头"))
     mapping = importer.map_header(header, profile)
-    report = ImportReport(kind=kind, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    report = ImportReport(
+        kind=importer.kind, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid
+    )
     report.unknown_columns = list(importer.unknown)
     if progress is not None:
         rows = progress(rows, estimate)
@@ -105,7 +131,6 @@ def registry_import(
                 importer.write(chunk, report)
             if report.total == 0:
                 raise ImportFileError(_("文件中没有数据行"))
-            _add_notes(report, status_date)
             if dry_run or (report.errors and not skip_invalid):
                 raise _Rollback
             report.committed = True

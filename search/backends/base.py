@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from search import analysis
 from search.analysis import AnalyzedQuery
@@ -54,7 +54,7 @@ class SearchParams:
     def price_ranges(self) -> list[tuple[Decimal | None, Decimal | None, bool]]:
         """The selected price bands as (min, max, negotiable) ranges."""
         bands = {key: (low, high) for key, _l, low, high in PRICE_BANDS}
-        out = []
+        out: list[tuple[Decimal | None, Decimal | None, bool]] = []
         for key in self.filters.get("price", []):
             if key == "negotiable":
                 out.append((None, None, True))
@@ -87,11 +87,21 @@ class Hit:
     body: str = ""
 
 
+class FacetCount(TypedDict):
+    """One value of a facet and how many matching documents have it."""
+
+    value: str
+    count: int
+
+
+Facets = dict[str, list[FacetCount]]
+
+
 @dataclass
 class SearchResult:
     total: int
     hits: list[Hit]
-    facets: dict[str, list[dict]]
+    facets: Facets
     backend: str
     took_ms: float = 0.0  # the engine's own time when it reports one
     did_you_mean: str = ""
@@ -121,7 +131,7 @@ class SearchBackend(Protocol):
     def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]: ...
 
 
-def empty_facets() -> dict[str, list[dict]]:
+def empty_facets() -> Facets:
     return {name: [] for name in FACETS}
 
 

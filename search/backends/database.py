@@ -7,8 +7,9 @@ formula the Elasticsearch query follows, so both backends order results alike.
 
 import difflib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import Any, TypedDict
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -17,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from search import analysis, ranking, synonyms
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
+    Facets,
     Hit,
     SearchParams,
     SearchResult,
@@ -43,7 +45,25 @@ _df_cache: dict[str, tuple[float, int]] = {}
 _ALL = "\x00all"  # _df_cache key of the entry count (no query word contains NUL)
 
 
-def prepare(doc: SearchDocument) -> dict:
+class Prepared(TypedDict):
+    """What the tables hold of one document: its entry row's fields and its child rows."""
+
+    entry: dict[str, Any]
+    facets: list[tuple[str, str]]
+    suggestions: list[tuple[str, str, str]]
+    abbreviations: list[tuple[str, str]]
+
+
+class _OnePass(TypedDict):
+    total: int
+    ranked: list[tuple[int, float]]
+    facets: list[tuple[str, int]]
+
+
+Progress = Callable[[int], object] | None
+
+
+def prepare(doc: SearchDocument) -> Prepared:
     """Everything the tables need from a document (pure: runs in rebuild worker processes)."""
     a = doc.analysed()
     entry = {
@@ -91,10 +111,11 @@ def facet_key(facets: list[tuple[str, str]]) -> str:
 
 @lru_cache(maxsize=100_000)
 def _facet_pairs(key: str) -> tuple[tuple[str, str], ...]:
-    return tuple(tuple(item.split(_PAIR, 1)) for item in key.split(_ITEM) if _PAIR in item)
+    pairs = (item.split(_PAIR, 1) for item in key.split(_ITEM) if _PAIR in item)
+    return tuple((name, value) for name, value in pairs)
 
 
-def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> dict[str, list[dict]]:
+def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> Facets:
     """Facet buckets from (facet_key, number of entries) rows: each value's count is the sum
     over the keys containing it, ordered by count then value, as Elasticsearch orders them."""
     totals: dict[str, dict[str, int]] = {}
@@ -125,12 +146,19 @@ class DatabaseBackend:
     # -- writes ----------------------------------------------------------------------------
     @transaction.atomic
     def bulk_upsert(
-        self, documents: Iterable[SearchDocument], *, progress=None, replace=True, **_
+        self,
+        documents: Iterable[SearchDocument],
+        *,
+        progress: Progress = None,
+        replace: bool = True,
+        **_: object,
     ) -> int:
         return self.write_prepared([prepare(d) for d in documents], progress, replace=replace)
 
     @transaction.atomic
-    def write_prepared(self, prepared: list[dict], progress=None, *, replace=True) -> int:
+    def write_prepared(
+        self, prepared: list[Prepared], progress: Progress = None, *, replace: bool = True
+    ) -> int:
         if not prepared:
             return 0
         if replace:
@@ -145,7 +173,9 @@ class DatabaseBackend:
                 object_id__in=[p["entry"]["object_id"] for p in prepared],
             ).values_list("id", "kind", "object_id")
         )
-        facets, suggestions, abbreviations = [], [], []
+        facets: list[SearchFacetValue] = []
+        suggestions: list[SearchSuggestion] = []
+        abbreviations: list[SearchAbbreviation] = []
         for p in prepared:
             entry_id = ids[(p["entry"]["kind"], p["entry"]["object_id"])]
             facets += [SearchFacetValue(entry_id=entry_id, name=n, value=v) for n, v in p["facets"]]
@@ -183,8 +213,8 @@ class DatabaseBackend:
         self,
         documents: Iterable[SearchDocument],
         *,
-        progress=None,
-        workers=1,
+        progress: Progress = None,
+        workers: int = 1,
         reanalyse: bool = True,
     ) -> int:
         """Make the tables hold exactly `documents`, in one transaction.
@@ -210,7 +240,7 @@ class DatabaseBackend:
             seen: set[int] = set()
             kept = 0
 
-            def changed():
+            def changed() -> Iterator[SearchDocument]:
                 nonlocal kept
                 for doc in documents:
                     entry_id, fingerprint = stored.get((doc.kind, str(doc.id)), (None, None))
@@ -249,7 +279,7 @@ class DatabaseBackend:
         return SearchEntry.objects.count()
 
     # -- full-text primitives --------------------------------------------------------------
-    def _match_sql(self, words: list[str]) -> tuple[str, list]:
+    def _match_sql(self, words: list[str]) -> tuple[str, list[str]]:
         """SQL selecting (id, rank) of entries matching any word, best first."""
         if connection.vendor == "postgresql":
             tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
@@ -266,7 +296,7 @@ class DatabaseBackend:
             [expr],
         )
 
-    def _ids_sql(self, words: list[str]) -> tuple[str, list]:
+    def _ids_sql(self, words: list[str]) -> tuple[str, list[str]]:
         """SQL selecting the ids of entries matching any word (no ranking: cheap)."""
         if connection.vendor == "postgresql":
             tsquery = " || ".join(["phraseto_tsquery('simple', %s)"] * len(words))
@@ -277,7 +307,9 @@ class DatabaseBackend:
         expr = " OR ".join(_fts_phrase(w) for w in words)
         return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [expr]
 
-    def _backoff(self, query: AnalyzedQuery, params: SearchParams, filtered) -> bool:
+    def _backoff(
+        self, query: AnalyzedQuery, params: SearchParams, filtered: QuerySet[SearchEntry]
+    ) -> bool:
         """Whether documents sharing only characters with the query join the candidates: its
         words match fewer than BACKOFF_BELOW documents (filters aside), and the filters do
         not exclude every one of those (then the user is told so, not shown look-alikes)."""
@@ -289,7 +321,7 @@ class DatabaseBackend:
                 f"SELECT count(*) FROM ({sql} LIMIT %s) m",  # noqa: S608
                 [*sql_params, BACKOFF_BELOW],
             )
-            matches = cursor.fetchone()[0]
+            matches: int = cursor.fetchone()[0]
         if matches >= BACKOFF_BELOW:
             return False
         if not matches or not self._has_filters(params):
@@ -316,7 +348,7 @@ class DatabaseBackend:
         return df
 
     # -- reads -----------------------------------------------------------------------------
-    def _filtered(self, params: SearchParams):
+    def _filtered(self, params: SearchParams) -> QuerySet[SearchEntry]:
         qs = SearchEntry.objects.all()
         for name, values in params.filters.items():
             if values:
@@ -410,6 +442,7 @@ class DatabaseBackend:
         facets = empty_facets()
         if params.with_facets and total:
             # One grouped query, one row per matched entry (not one per facet value).
+            rows: Iterable[tuple[str, int]]
             if one_pass is not None:
                 rows = one_pass["facets"]
             elif unfiltered_match and postgres:
@@ -422,6 +455,8 @@ class DatabaseBackend:
                     )
                     rows = cursor.fetchall()
             else:
+                # The stubs accept only iterables in an __in lookup, not RawSQL.
+                matching: Any
                 if unfiltered_match:
                     matching = RawSQL(ids_sql, ids_params)  # noqa: S611
                 elif candidates is not None:
@@ -457,7 +492,7 @@ class DatabaseBackend:
             cursor.execute(f"SELECT 1 FROM ({sql}) m LIMIT 1", params)  # noqa: S608
             return cursor.fetchone() is not None
 
-    def _pg_one_pass(self, words: list[str], params: SearchParams) -> dict:
+    def _pg_one_pass(self, words: list[str], params: SearchParams) -> _OnePass:
         """PostgreSQL, unfiltered relevance search: the total, the facet keys, the best
         RERANK_DEPTH by ts_rank and each word's document frequency from one visit of the
         matching rows (each visit rechecks and decompresses every matching tsvector, which is
@@ -482,12 +517,12 @@ class DatabaseBackend:
             f"(SELECT 0, NULL::text, count(*)::float8, ARRAY[{dfs}]::bigint[] FROM m) "
             f"UNION ALL (SELECT 1, id::text, r::float8, NULL FROM m ORDER BY r DESC, id LIMIT %s)"
         )
-        sql_params = [*words, *uncached, *words, depth]
+        sql_params: list[str | int] = [*words, *uncached, *words, depth]
         if params.with_facets:
             sql += (
                 " UNION ALL (SELECT 2, facet_key, count(*)::float8, NULL FROM m GROUP BY facet_key)"
             )
-        out = {"total": 0, "ranked": [], "facets": []}
+        out: _OnePass = {"total": 0, "ranked": [], "facets": []}
         with connection.cursor() as cursor:
             cursor.execute(sql, sql_params)
             for part, key, n, doc_freqs in cursor.fetchall():
@@ -503,7 +538,15 @@ class DatabaseBackend:
         return out
 
     def _ranked(
-        self, filtered, candidates, query, match_sql, match_params, params, *, stage_one=None
+        self,
+        filtered: QuerySet[SearchEntry] | None,
+        candidates: list[int] | None,
+        query: AnalyzedQuery,
+        match_sql: str,
+        match_params: list[str],
+        params: SearchParams,
+        *,
+        stage_one: list[tuple[int, float]] | None = None,
     ) -> list[tuple[int, float]]:
         """Stage one in SQL (best RERANK_DEPTH under the filters), stage two in Python."""
         depth = max(RERANK_DEPTH, params.offset + params.page_size)
@@ -517,6 +560,7 @@ class DatabaseBackend:
             if candidates is not None:
                 where, where_params = "id = ANY(%s)", [candidates]
             else:
+                assert filtered is not None  # the branch's condition
                 id_sql, id_params = filtered.values("id").query.sql_with_params()
                 where, where_params = f"id IN ({id_sql})", list(id_params)
             with connection.cursor() as cursor:
@@ -529,7 +573,7 @@ class DatabaseBackend:
             # MATERIALIZED: ranking every match once is cheaper than letting SQLite push the id
             # filter into FTS5, which re-runs the full-text query for each id.
             sql = f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id, m.r FROM m"  # noqa: S608
-            sql_params = list(match_params)
+            sql_params: list[str | int] = list(match_params)
             if candidates is not None:
                 sql += f" WHERE m.id IN ({', '.join(['%s'] * len(candidates))})"
                 sql_params += candidates
@@ -549,7 +593,7 @@ class DatabaseBackend:
         }  # fmt: skip
         doc_count = self._doc_count()
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.match_words}
-        cands, published = [], {}
+        cands, entry_ids, published = [], [], {}
         for entry_id, _r in stage_one:
             row = rows.get(entry_id)
             if row is None:
@@ -567,10 +611,11 @@ class DatabaseBackend:
                     words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
                 )
             )
+            entry_ids.append(entry_id)
             published[entry_id] = published_at
         scored = [
-            (c.key, s, published[c.key])
-            for c, s in zip(cands, ranking.rank(query, cands, idf), strict=True)
+            (entry_id, s, published[entry_id])
+            for entry_id, s in zip(entry_ids, ranking.rank(query, cands, idf), strict=True)
         ]
         scored.sort(key=lambda x: (-x[1], -(x[2].timestamp() if x[2] else 0), x[0]))
         return [(i, s) for i, s, _ in scored[params.offset : params.offset + params.page_size]]

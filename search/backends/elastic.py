@@ -6,13 +6,15 @@ a `keyword` array of jieba words. A query word scores by term on the word fields
 on the text fields, across title > keywords > summary > body.
 """
 
+import logging
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
-from elasticsearch import BadRequestError, NotFoundError, helpers
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
     Completion,
     Date,
@@ -24,6 +26,7 @@ from elasticsearch.dsl import (
     Search,
     Text,
 )
+from elasticsearch.dsl.query import Query
 
 from search import analysis, ranking
 from search.analysis import AnalyzedQuery
@@ -40,6 +43,12 @@ from search.models import SearchEntry, SearchFacetValue, SearchSuggestion
 from search.parallel import mapped_batches
 from search.ranking import BACKOFF_BELOW, CHAR_WEIGHT, PART_WEIGHT, SYNONYM_WEIGHT, WEIGHTS
 from search.sources import SOURCES
+
+logger = logging.getLogger(__name__)
+
+# A document as Elasticsearch stores it, a query or a response: JSON.
+Json = dict[str, Any]
+Progress = Callable[[int], object] | None
 
 FACET_FIELDS = {
     "kind": "kind",
@@ -101,7 +110,7 @@ def _iso_utc(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def to_source(doc: SearchDocument) -> dict:
+def to_source(doc: SearchDocument) -> Json:
     a = doc.analysed()
     facets = doc.facet_values()
     terms = doc.suggestion_terms()
@@ -169,7 +178,7 @@ RANK_FIELDS = [
 ]
 
 
-def _in_any_field(word: str) -> dict:
+def _in_any_field(word: str) -> Json:
     """A document that has the word (its document frequency, as the database counts it: as a
     word of any field, or for one Han character anywhere in the text)."""
     fields = ["title_words", "keyword_words", "summary_words", "body_words"]
@@ -178,7 +187,7 @@ def _in_any_field(word: str) -> dict:
     return {"bool": {"should": [{"term": {f: word}} for f in fields]}}
 
 
-def _reranked(raw_hits: list[dict], query: AnalyzedQuery, aggregations: dict) -> list[dict]:
+def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) -> list[Json]:
     all_docs = aggregations.get("all_docs", {})
     doc_count = max(int(all_docs.get("doc_count", 0)), 1)
     buckets = all_docs.get("df", {}).get("buckets", {})
@@ -263,8 +272,8 @@ def _suggest_inputs(terms: list[str], stored: dict[str, tuple[str, str]]) -> lis
 
 
 def source_from_entry(
-    row: tuple, facets: dict[str, list[str]], pinyin: dict[str, tuple[str, str]]
-) -> tuple[dict, bool]:
+    row: tuple[Any, ...], facets: dict[str, list[str]], pinyin: dict[str, tuple[str, str]]
+) -> tuple[Json, bool]:
     """The to_source() dict of a document, rebuilt from its database entry (the stored analysis)
     without running jieba. The flag is False when a column the database truncates may have
     cut the document short (a 500-character title, a 100-character facet value): the caller
@@ -286,7 +295,7 @@ def source_from_entry(
         for t in dict.fromkeys([*(analysis.normalize(k) for k in keywords or []), norm_title[:100]])
         if t
     ]
-    single = {fld: (facets.get(name) or [None])[0] for fld, name in _ENTRY_FACETS.items()}
+    single = {fld: next(iter(facets.get(name) or []), None) for fld, name in _ENTRY_FACETS.items()}
     source = {
         "kind": kind,
         "object_id": object_id,
@@ -320,7 +329,7 @@ def source_from_entry(
     return source, exact
 
 
-def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
+def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[Json]]:
     """Every SearchEntry as an Elasticsearch source, chunk by chunk (keyset pagination, three
     queries a chunk: entries, facet values, suggestions)."""
     last = 0
@@ -345,7 +354,8 @@ def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
             entry_id__gte=low, entry_id__lte=last
         ).values_list("entry_id", "term", "pinyin", "initials"):
             pinyin[entry_id][term] = (full, initials)
-        out, redo = [], {}
+        out: list[Json] = []
+        redo: dict[str, dict[str, Json]] = {}
         for row in rows:
             source, exact = source_from_entry(row, facets.get(row[0], {}), pinyin.get(row[0], {}))
             if exact:
@@ -360,7 +370,7 @@ def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[dict]]:
         yield out
 
 
-def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Q:
+def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Query:
     """Word matches of one query word and its synonyms, plus character-phrase matches of the
     word as typed (which also catch words jieba split differently); best field wins.
 
@@ -386,7 +396,7 @@ def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = Tr
     return Q("dis_max", queries=queries, tie_breaker=0.3)
 
 
-def _char_query(char: str) -> Q:
+def _char_query(char: str) -> Query:
     """One back-off character anywhere in the text (the text fields hold one token per Han
     character), best field wins."""
     return Q(
@@ -398,9 +408,9 @@ def _char_query(char: str) -> Q:
     )
 
 
-def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Q:
+def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Query:
     """The words' query; with `backoff`, documents sharing only characters match too."""
-    should = [_char_query(c) for c in query.chars] if backoff else []
+    should: list[Query] = [_char_query(c) for c in query.chars] if backoff else []
     for t in query.terms:
         should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
         for part in t.parts:
@@ -421,7 +431,7 @@ def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Q:
 class ElasticsearchBackend:
     name = "elasticsearch"
 
-    def __init__(self, client=None, prefix: str | None = None):
+    def __init__(self, client: Elasticsearch | None = None, prefix: str | None = None) -> None:
         self.client = client or get_client()
         self.prefix = prefix or settings.ELASTICSEARCH_INDEX_PREFIX
 
@@ -466,6 +476,32 @@ class ElasticsearchBackend:
             },
         )
         self.client.indices.refresh(index=name)
+        self._wait_for_replicas(name)
+
+    def _wait_for_replicas(self, name: str) -> None:
+        """Serve the new index only once its replicas are copied, so a node lost right after
+        the alias swap loses no shard; unless the cluster has too few nodes to hold them (one
+        node with replicas set stays yellow for good), which is logged, not waited for."""
+        replicas = settings.ELASTICSEARCH_REPLICAS
+        if replicas <= 0:
+            return
+        nodes = self.client.cluster.health()["number_of_data_nodes"]
+        if nodes <= replicas:
+            logger.warning(
+                "%d replicas of %s need %d data nodes, the cluster has %d: it stays yellow",
+                replicas,
+                name,
+                replicas + 1,
+                nodes,
+            )
+            return
+        # 408 is Elasticsearch's answer when the wait timed out: logged, the index still serves.
+        waiting = self.client.options(request_timeout=REBUILD_TIMEOUT + 10, ignore_status=408)
+        health = waiting.cluster.health(
+            index=name, wait_for_status="green", timeout=f"{REBUILD_TIMEOUT:.0f}s"
+        )
+        if health["timed_out"]:
+            logger.warning("replicas of %s not all assigned after %.0fs", name, REBUILD_TIMEOUT)
 
     def indices(self) -> list[str]:
         try:
@@ -489,17 +525,19 @@ class ElasticsearchBackend:
         """Delete every index of this prefix (tests and benchmarks clean up with it)."""
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
 
-    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None, workers=1) -> int:
+    def rebuild(
+        self, documents: Iterable[SearchDocument], *, progress: Progress = None, workers: int = 1
+    ) -> int:
         """Build a fresh index from documents, analysing each one (jieba, pinyin) again."""
         return self._rebuild(mapped_batches(to_source, documents, workers=workers), progress)
 
-    def rebuild_from_entries(self, *, progress=None) -> int:
+    def rebuild_from_entries(self, *, progress: Progress = None) -> int:
         """Build a fresh index from the database backend's entries, which hold every document's
         analysis already: no jieba. The caller makes sure the entries are current (the database
         rebuild re-analyses what changed, including everything after an analyser change)."""
         return self._rebuild(entry_sources(), progress)
 
-    def _rebuild(self, batches: Iterable[list[dict]], progress) -> int:
+    def _rebuild(self, batches: Iterable[list[Json]], progress: Progress) -> int:
         """Build a fresh index, bulk-load it, then swap the alias in one atomic step."""
         name = self.new_index_name()
         self.create_index(name, building=True)
@@ -511,7 +549,7 @@ class ElasticsearchBackend:
         self.finish_index(name)
         for attempt in range(3):
             old = [o for o in self.indices() if o != name]
-            actions = [{"add": {"index": name, "alias": self.alias}}]
+            actions: list[Json] = [{"add": {"index": name, "alias": self.alias}}]
             # must_exist=False: a concurrent rebuild may already have moved the alias.
             actions += [
                 {"remove": {"index": o, "alias": self.alias, "must_exist": False}} for o in old
@@ -526,16 +564,18 @@ class ElasticsearchBackend:
             self.client.indices.delete(index=o, ignore_unavailable=True)
         return count
 
-    def _bulk_load(self, batches: Iterable[list[dict]], *, index: str, progress=None) -> int:
+    def _bulk_load(
+        self, batches: Iterable[list[Json]], *, index: str, progress: Progress = None
+    ) -> int:
         """Bulk requests of BULK_CHUNK documents, BULK_THREADS in flight: this thread reads and
         builds the next documents (database reads stay on its connection) while Elasticsearch
         indexes the previous requests on as many write threads."""
         count = 0
-        in_flight: deque = deque()
+        in_flight: deque[Future[int]] = deque()
         # A bulk request may wait behind a merge: give it longer than a search gets.
         client = self.client.options(request_timeout=REBUILD_TIMEOUT)
 
-        def settle(future) -> None:
+        def settle(future: Future[int]) -> None:
             nonlocal count
             done = future.result()
             count += done
@@ -556,13 +596,26 @@ class ElasticsearchBackend:
         return count
 
     # -- writes ----------------------------------------------------------------------------
-    def bulk_upsert(self, documents: Iterable[SearchDocument], *, index=None, progress=None) -> int:
+    def bulk_upsert(
+        self,
+        documents: Iterable[SearchDocument],
+        *,
+        index: str | None = None,
+        progress: Progress = None,
+    ) -> int:
         return self._bulk_sources([to_source(d) for d in documents], index=index, progress=progress)
 
-    def _bulk_sources(self, sources: list[dict], *, index=None, progress=None, client=None) -> int:
+    def _bulk_sources(
+        self,
+        sources: list[Json],
+        *,
+        index: str | None = None,
+        progress: Progress = None,
+        client: Elasticsearch | None = None,
+    ) -> int:
         index = index or self.alias
 
-        def actions() -> Iterator[dict]:
+        def actions() -> Iterator[Json]:
             for source in sources:
                 if progress:
                     progress(1)
@@ -587,14 +640,14 @@ class ElasticsearchBackend:
         self.client.indices.refresh(index=self.alias)
 
     def fingerprints(self) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         for hit in helpers.scan(self.client, index=self.alias, _source=["fingerprint"], size=2000):
             out[hit["_id"]] = hit["_source"].get("fingerprint", "")
         return out
 
     # -- reads -----------------------------------------------------------------------------
-    def _filters(self, params: SearchParams) -> list[Q]:
-        filters = []
+    def _filters(self, params: SearchParams) -> list[Query]:
+        filters: list[Query] = []
         for name, values in params.filters.items():
             if name == "price" or not values:
                 continue
@@ -606,12 +659,12 @@ class ElasticsearchBackend:
             }
             filters.append(Q("range", trl=rng))
         if params.price_min is not None or params.price_max is not None:
-            rng = {}
+            price_range: dict[str, float] = {}
             if params.price_min is not None:
-                rng["gte"] = float(params.price_min)
+                price_range["gte"] = float(params.price_min)
             if params.price_max is not None:
-                rng["lte"] = float(params.price_max)
-            filters.append(Q("range", price_wan=rng))
+                price_range["lte"] = float(params.price_max)
+            filters.append(Q("range", price_wan=price_range))
         if params.filters.get("price"):
             filters.append(Q("terms", price_band=params.filters["price"]))
         if params.exclude:
@@ -647,7 +700,7 @@ class ElasticsearchBackend:
             )
         else:
             s = s.extra(from_=offset, size=params.page_size, track_total_hits=True)
-            s = s.source(HIT_FIELDS)
+            s = s.source([*HIT_FIELDS])
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
@@ -691,7 +744,7 @@ class ElasticsearchBackend:
             took_ms=float(response["took"]),
         )
 
-    def _backoff(self, query: AnalyzedQuery, filters: list[Q]) -> bool:
+    def _backoff(self, query: AnalyzedQuery, filters: list[Query]) -> bool:
         """Whether documents sharing only characters with the query join the candidates (the
         database backend's rule): its words match fewer than BACKOFF_BELOW documents, filters
         aside, and the filters do not exclude every one of those."""
@@ -706,11 +759,13 @@ class ElasticsearchBackend:
             aggs=aggs,
             filter_path="hits.total,aggregations",
         )
-        if response["hits"]["total"]["value"] >= BACKOFF_BELOW:
+        matches: int = response["hits"]["total"]["value"]
+        if matches >= BACKOFF_BELOW:
             return False
-        if not filters or not response["hits"]["total"]["value"]:
+        if not filters or not matches:
             return True
-        return response["aggregations"]["allowed"]["doc_count"] > 0
+        allowed: int = response["aggregations"]["allowed"]["doc_count"]
+        return allowed > 0
 
     def matches_any(self, query: AnalyzedQuery) -> bool:
         """Whether the query's words match any document, filters aside."""
@@ -723,13 +778,14 @@ class ElasticsearchBackend:
             terminate_after=1,
             track_total_hits=1,
         )
-        return response["hits"]["total"]["value"] > 0
+        total: int = response["hits"]["total"]["value"]
+        return total > 0
 
     def suggest(self, prefix: str, *, size: int = 10, fuzzy: bool = False) -> list[str]:
         prefix = analysis.normalize(prefix).replace(" ", "")
         if not prefix:
             return []
-        completion = {"field": "suggest", "size": size * 3, "skip_duplicates": True}
+        completion: Json = {"field": "suggest", "size": size * 3, "skip_duplicates": True}
         if fuzzy:
             completion["fuzzy"] = {"fuzziness": "AUTO"}
         body = {
@@ -748,10 +804,13 @@ class ElasticsearchBackend:
         )
 
     def count(self) -> int:
-        return self.client.count(index=self.alias)["count"]
+        count: int = self.client.count(index=self.alias)["count"]
+        return count
 
 
-def matching_terms(prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool):
+def matching_terms(
+    prefix: str, options: list[tuple[str, list[str]]], *, size: int, fuzzy: bool
+) -> list[str]:
     """Map completion options (which matched a term, its pinyin or initials) back to terms."""
     out: dict[str, None] = {}
     for matched_input, terms in options:

@@ -14,6 +14,7 @@ APP_PREFIXES = (
     "SEARCH_",
     "ELASTICSEARCH_",
     "PLAN_",
+    "PRIVATE_FILES_",
 )
 APPS = ("config", "core", "ip_registry", "accounts", "marketplace", "contracts", "plan", "search")
 

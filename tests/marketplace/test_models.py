@@ -123,7 +123,7 @@ def test_listings_live_excludes_drafts_and_expired():
 def test_detail_page_shows_trl_meaning_and_contact_only_to_logged_in(client, make_user):
     page = make_listing(contact_phone="0427-7654321")
     html = client.get(page.url).content.decode()
-    assert TRL_LEVELS[7] in html
+    assert str(TRL_LEVELS[7]) in html
     assert "0427-7654321" not in html
     assert "登录后查看联系方式" in html
     client.force_login(make_user())

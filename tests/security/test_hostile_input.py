@@ -138,6 +138,16 @@ def test_query_integers_out_of_range_are_4xx(client, url):
     assert HTTPStatus.BAD_REQUEST <= response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/v1/search?q=%00x", "/search/?q=a%00", "/market/results/?q=%00"]
+)
+def test_a_nul_in_the_query_string_is_a_chinese_400(client, url):
+    # The search's database fallback handed it to PostgreSQL, which cannot take it (500).
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "含有无效字符" in response.content.decode()
+
+
 def test_a_lone_surrogate_in_json_is_a_chinese_400(client, buyer, listing):
     client.force_login(buyer)
     response = client.post(

@@ -28,10 +28,8 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        for message in report.errors[:max_errors]:
-            self.stderr.write(f"错误 {message}")
-        if len(report.errors) > max_errors:
-            self.stderr.write(f"……另有 {len(report.errors) - max_errors} 条错误未列出")
+        for line in report.listed(report.errors, label="错误", unit="错误", limit=max_errors):
+            self.stderr.write(line)
         if report.errors:
             raise CommandError(report.summary())
         self.stdout.write(self.style.SUCCESS(report.summary()))

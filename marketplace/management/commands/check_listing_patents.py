@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from marketplace.services import listings_patents_recheck
 
@@ -12,7 +13,11 @@ class Command(BaseCommand):
         counts = listings_patents_recheck()
         self.stdout.write(
             self.style.SUCCESS(
-                f"已检查 {counts['checked']} 条挂牌：存疑 {counts['flagged']} 条，"
-                f"新增存疑 {counts['newly_flagged']} 条。"
+                _("已检查 %(checked)s 条挂牌：存疑 %(flagged)s 条，新增存疑 %(newly_flagged)s 条。")
+                % {
+                    "checked": counts["checked"],
+                    "flagged": counts["flagged"],
+                    "newly_flagged": counts["newly_flagged"],
+                }
             )
         )

@@ -2,11 +2,17 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from marketplace.importers import listings_import
 
-LABELS = {"created": "新建", "updated": "更新", "unchanged": "未变"}
+LABELS = {
+    "created": gettext_lazy("新建"),
+    "updated": gettext_lazy("更新"),
+    "unchanged": gettext_lazy("未变"),
+}
 
 
 class Command(BaseCommand):
@@ -17,11 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--quiet-progress", action="store_true", help="不显示进度条")
+        parser.add_argument("--quiet-progress", action="store_true", help=_("不显示进度条"))
 
     def handle(self, *args, path: Path, quiet_progress: bool, **options):
         if not path.is_file():
-            raise CommandError(f"文件不存在：{path}")
+            raise CommandError(_("文件不存在：%(path)s") % {"path": path})
 
         def progress(iterable, desc):
             return tqdm(iterable, desc=desc, disable=quiet_progress, leave=False)
@@ -33,6 +39,8 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
-            raise CommandError(f"发现 {len(result.errors)} 处错误，未导入任何数据。")
+            raise CommandError(
+                _("发现 %(count)s 处错误，未导入任何数据。") % {"count": len(result.errors)}
+            )
         summary = "，".join(f"{LABELS[k]} {result.counts.get(k, 0)}" for k in LABELS)
-        self.stdout.write(self.style.SUCCESS(f"导入完成：{summary}。"))
+        self.stdout.write(self.style.SUCCESS(_("导入完成：%(summary)s。") % {"summary": summary}))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from marketplace.services import listings_expiry_notify
 
@@ -9,8 +10,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=14, help="提前提醒的天数（默认 14）")
+        parser.add_argument("--days", type=int, default=14, help=_("提前提醒的天数（默认 14）"))
 
     def handle(self, *args, days: int, **options):
         sent = listings_expiry_notify(days_ahead=days)
-        self.stdout.write(self.style.SUCCESS(f"已发送 {sent} 条续期提醒。"))
+        self.stdout.write(self.style.SUCCESS(_("已发送 %(sent)s 条续期提醒。") % {"sent": sent}))
