@@ -6,6 +6,9 @@ kinds; the reading, header aliases, `第 N 行：…` messages and the all-or-no
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import validate_uscc
 from core.models import District, Industry, Organization
@@ -15,16 +18,21 @@ from ip_registry.imports.cells import RowInvalid
 from ip_registry.imports.run import importer_run
 from ip_registry.models import name_key
 
-KINDS = (
-    {header_key(label): value for value, label in Organization.Kind.choices}
-    | {header_key(value): value for value in Organization.Kind.values}
-    | {header_key("其他"): Organization.Kind.OTHER, header_key("院所"): Organization.Kind.INSTITUTE}
-)
+# Parsing words: the kinds' Chinese names and codes, whatever language is active.
+with translation.override("zh-hans"):
+    KINDS = (
+        {header_key(label): value for value, label in Organization.Kind.choices}
+        | {header_key(value): value for value in Organization.Kind.values}
+        | {
+            header_key("其他"): Organization.Kind.OTHER,
+            header_key("院所"): Organization.Kind.INSTITUTE,
+        }
+    )
 
 
 class OrganizationImporter(Importer):
     kind = "organizations"
-    label = "机构"
+    label = gettext_lazy("机构")
     columns = (
         USCC_COLUMN,
         Column("name", "机构名称", ("名称", "单位名称", "企业名称", "organization_name"), True),
@@ -53,30 +61,36 @@ class OrganizationImporter(Importer):
             errors += exc.messages
         name = str(row.get("name") or "").strip()
         if not name:
-            errors.append("机构名称不能为空")
+            errors.append(_("机构名称不能为空"))
         elif len(name) > 200:
-            errors.append(f"机构名称“{name[:20]}…”超过 200 字")
+            errors.append(_("机构名称“%(name)s…”超过 200 字") % {"name": name[:20]})
         cleaned["name"] = name
         cleaned["kind"] = Organization.Kind.ENTERPRISE
         if row.get("kind"):
             cleaned["kind"] = KINDS.get(header_key(row["kind"]))
             if cleaned["kind"] is None:
-                errors.append(f"机构类型“{row['kind']}”无效（企业、高校、科研院所或其他）")
+                errors.append(
+                    _("机构类型“%(kind)s”无效（企业、高校、科研院所或其他）")
+                    % {"kind": row["kind"]}
+                )
         cleaned["district"] = None
         if row.get("district"):
             cleaned["district"] = self.districts.get(name_key(str(row["district"])))
             if cleaned["district"] is None:
                 names = "、".join(sorted({d.name for d in self.districts.values()}))
-                errors.append(f"所属区县“{row['district']}”不在区县列表中（可选：{names}）")
+                errors.append(
+                    _("所属区县“%(district)s”不在区县列表中（可选：%(names)s）")
+                    % {"district": row["district"], "names": names}
+                )
         cleaned["industry"] = None
         if row.get("industry"):
             cleaned["industry"] = self.industries.get(name_key(str(row["industry"])))
             if cleaned["industry"] is None:
-                errors.append(f"行业“{row['industry']}”不在行业列表中")
+                errors.append(_("行业“%(industry)s”不在行业列表中") % {"industry": row["industry"]})
         for key, limit in (("address", 200), ("contact_name", 50), ("contact_phone", 30)):
             value = str(row.get(key) or "").strip()
             if len(value) > limit:
-                errors.append(f"{key}超过 {limit} 字")
+                errors.append(_("%(field)s超过 %(limit)d 字") % {"field": key, "limit": limit})
             cleaned[key] = value
         if errors:
             raise RowInvalid(errors)
@@ -93,7 +107,10 @@ class OrganizationImporter(Importer):
         for number, c in rows:
             organization = existing.get(c["uscc"])
             if organization is not None and organization.status == Organization.Status.PENDING:
-                report.error(number, f"{c['uscc']} 有一份待审核的机构申请，请先在审核队列处理")
+                report.error(
+                    number,
+                    _("%(uscc)s 有一份待审核的机构申请，请先在审核队列处理") % {"uscc": c["uscc"]},
+                )
                 continue
             if organization is None:
                 Organization.objects.create(**c, status=Organization.Status.APPROVED)

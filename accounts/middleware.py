@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.selectors import user_has_totp
 from core.roles import STAFF_ROLES, user_has_role
@@ -45,11 +46,11 @@ class StaffTwoFactorMiddleware:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             return JsonResponse(
-                {"detail": "您的角色须启用两步验证：请先在网站上设置身份验证器应用"}, status=403
+                {"detail": _("您的角色须启用两步验证：请先在网站上设置身份验证器应用")}, status=403
             )
         messages.warning(
             request,
-            "您的角色（审核、登记、专员或管理员）必须启用两步验证，请先绑定身份验证器应用。",
+            _("您的角色（审核、登记、专员或管理员）必须启用两步验证，请先绑定身份验证器应用。"),
         )
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('mfa_activate_totp')}?{query}")

@@ -7,6 +7,7 @@ Organisations themselves (with their review status and licence) and memberships 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Organization
 
@@ -15,34 +16,34 @@ class JoinRequest(models.Model):
     """A signed-up person asks to join an approved organisation; its administrators decide."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待处理"
-        ACCEPTED = "accepted", "已同意"
-        DECLINED = "declined", "已拒绝"
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已同意")
+        DECLINED = "declined", _("已拒绝")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="申请人",
+        verbose_name=_("申请人"),
         related_name="join_requests",
         on_delete=models.CASCADE,
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="机构", related_name="join_requests", on_delete=models.CASCADE
+        Organization, verbose_name=_("机构"), related_name="join_requests", on_delete=models.CASCADE
     )
-    message = models.CharField("留言", max_length=500, blank=True)
+    message = models.CharField(_("留言"), max_length=500, blank=True)
     status = models.CharField(
-        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
+        verbose_name=_("处理人"),
         null=True,
         blank=True,
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
-    reason = models.CharField("理由", max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -53,7 +54,7 @@ class JoinRequest(models.Model):
                 name="one_pending_join_request",
             )
         ]
-        verbose_name = verbose_name_plural = "加入申请"
+        verbose_name = verbose_name_plural = _("加入申请")
 
     def __str__(self):
         return f"{self.user} → {self.organization}"
@@ -66,33 +67,33 @@ class Invitation(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, verbose_name="机构", related_name="invitations", on_delete=models.CASCADE
+        Organization, verbose_name=_("机构"), related_name="invitations", on_delete=models.CASCADE
     )
-    email = models.EmailField("受邀邮箱")
+    email = models.EmailField(_("受邀邮箱"))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="邀请人",
+        verbose_name=_("邀请人"),
         null=True,
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    created_at = models.DateTimeField("邀请时间", default=timezone.now)
-    expires_at = models.DateTimeField("失效时间")
+    created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="接受人",
+        verbose_name=_("接受人"),
         null=True,
         blank=True,
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "成员邀请"
+        verbose_name = verbose_name_plural = _("成员邀请")
 
     def __str__(self):
         return f"{self.email} → {self.organization}"

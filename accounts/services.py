@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import APIToken
 
 from accounts.models import Invitation, JoinRequest
@@ -37,8 +38,11 @@ class UsccTaken(ValidationError):
     def __init__(self, organization: Organization):
         self.organization = organization
         super().__init__(
-            f"统一社会信用代码 {organization.uscc} 已由“{organization.name}”使用，"
-            "如您是该机构员工，请改为申请加入该机构",
+            _(
+                "统一社会信用代码 %(uscc)s 已由“%(name)s”使用，"
+                "如您是该机构员工，请改为申请加入该机构"
+            )
+            % {"uscc": organization.uscc, "name": organization.name},
             code="uscc_taken",
         )
 
@@ -73,12 +77,14 @@ def _require_administrator(user: AnyUser, organization: Organization) -> None:
         user_has_role(user, Role.ENTERPRISE_MEMBER)
         and organization.memberships.filter(user=user, role=Membership.Role.ADMINISTRATOR).exists()
     ):
-        raise PermissionDenied(f"只有“{organization.name}”的机构管理员可以办理")
+        raise PermissionDenied(
+            _("只有“%(name)s”的机构管理员可以办理") % {"name": organization.name}
+        )
 
 
 def _require_reviewer(user: AnyUser) -> None:
     if not user_has_role(user, Role.ADMINISTRATOR):
-        raise PermissionDenied("只有平台管理员可以审核机构申请")
+        raise PermissionDenied(_("只有平台管理员可以审核机构申请"))
 
 
 def _join(user: User, organization: Organization, role: str = Membership.Role.MEMBER) -> Membership:
@@ -111,9 +117,9 @@ def organization_create(
     uscc = validate_uscc(uscc)
     name = name.strip()
     if not name:
-        raise ValidationError("机构名称不能为空")
+        raise ValidationError(_("机构名称不能为空"))
     if kind not in Organization.Kind.values:
-        raise ValidationError(f"机构类型“{kind}”无效")
+        raise ValidationError(_("机构类型“%(kind)s”无效") % {"kind": kind})
     organization, created = Organization.objects.update_or_create(
         uscc=uscc,
         defaults={
@@ -153,15 +159,16 @@ def organization_apply(
     """A signed-up person applies to create an organisation; it waits for review."""
     uscc = validate_uscc(uscc)
     if kind not in Organization.Kind.values:
-        raise ValidationError(f"机构类型“{kind}”无效")
+        raise ValidationError(_("机构类型“%(kind)s”无效") % {"kind": kind})
     content, extension = read_pdf_or_image(
-        licence, max_bytes=settings.ACCOUNTS_LICENCE_MAX_BYTES, label="营业执照或法人证书"
+        licence, max_bytes=settings.ACCOUNTS_LICENCE_MAX_BYTES, label=_("营业执照或法人证书")
     )
     existing = Organization.objects.select_for_update().filter(uscc=uscc).first()
     if existing is not None and existing.status != Organization.Status.REJECTED:
         if existing.status == Organization.Status.PENDING:
             raise ValidationError(
-                f"统一社会信用代码 {uscc} 的机构申请已提交，正在审核中", code="uscc_pending"
+                _("统一社会信用代码 %(uscc)s 的机构申请已提交，正在审核中") % {"uscc": uscc},
+                code="uscc_pending",
             )
         raise UsccTaken(existing)
     organization = existing or Organization(uscc=uscc)
@@ -211,18 +218,19 @@ def organization_approve(*, reviewer: User, organization: Organization) -> Organ
         reviewer=reviewer,
         status=Organization.Status.APPROVED,
         reason="",
-        refused="只有待审核的申请可以通过",
+        refused=_("只有待审核的申请可以通过"),
     )
     applicant = organization.applicant
     if applicant is not None and applicant.is_active:
         _join(applicant, organization, Membership.Role.ADMINISTRATOR)
         _mail(
             to=[applicant.email],
-            subject=f"机构“{organization.name}”已通过审核",
-            body=(
-                f"您申请的机构“{organization.name}”（{organization.uscc}）已通过审核，"
+            subject=_("机构“%(name)s”已通过审核") % {"name": organization.name},
+            body=_(
+                "您申请的机构“%(name)s”（%(uscc)s）已通过审核，"
                 "您是该机构的机构管理员，可以发布需求、询价并邀请同事加入。"
-            ),
+            )
+            % {"name": organization.name, "uscc": organization.uscc},
         )
     audit_record(actor=reviewer, action="accounts.organization.approve", obj=organization)
     return organization
@@ -233,20 +241,20 @@ def organization_reject(*, reviewer: User, organization: Organization, reason: s
     _require_reviewer(reviewer)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写不通过的理由，申请人会看到它")
+        raise ValidationError(_("请填写不通过的理由，申请人会看到它"))
     organization = _organization_decide(
         organization,
         reviewer=reviewer,
         status=Organization.Status.REJECTED,
         reason=reason[:2000],
-        refused="只有待审核的申请可以驳回",
+        refused=_("只有待审核的申请可以驳回"),
     )
     if organization.applicant is not None:
         _mail(
             to=[organization.applicant.email],
-            subject=f"机构“{organization.name}”未通过审核",
-            body=f"您申请的机构“{organization.name}”未通过审核。理由：{reason}\n"
-            "修改后可以重新提交申请。",
+            subject=_("机构“%(name)s”未通过审核") % {"name": organization.name},
+            body=_("您申请的机构“%(name)s”未通过审核。理由：%(reason)s\n修改后可以重新提交申请。")
+            % {"name": organization.name, "reason": reason},
         )
     audit_record(
         actor=reviewer, action="accounts.organization.reject", obj=organization, note=reason[:2000]
@@ -265,22 +273,34 @@ def join_request_create(*, user: User, uscc: str, message: str = "") -> JoinRequ
     ).first()
     if organization is None:
         raise ValidationError(
-            f"平台上没有统一社会信用代码为 {uscc} 的机构，可以申请创建该机构", code="no_such"
+            _("平台上没有统一社会信用代码为 %(uscc)s 的机构，可以申请创建该机构") % {"uscc": uscc},
+            code="no_such",
         )
     if organization.memberships.filter(user=user).exists():
-        raise ValidationError(f"您已是“{organization.name}”的成员")
+        raise ValidationError(_("您已是“%(name)s”的成员") % {"name": organization.name})
     if JoinRequest.objects.filter(
         user=user, organization=organization, status=JoinRequest.Status.PENDING
     ).exists():
-        raise ValidationError(f"您加入“{organization.name}”的申请正在等待机构管理员处理")
+        raise ValidationError(
+            _("您加入“%(name)s”的申请正在等待机构管理员处理") % {"name": organization.name}
+        )
     request = JoinRequest.objects.create(
         user=user, organization=organization, message=(message or "").strip()[:500]
     )
     _mail(
         to=list(_administrators(organization).values_list("email", flat=True)),
-        subject=f"{user.get_username()} 申请加入“{organization.name}”",
-        body=f"{user.get_username()}（{user.email}）申请加入“{organization.name}”。"
-        f"留言：{request.message or '无'}\n请登录平台，在“我的账户 → 机构成员”中处理。",
+        subject=_("%(user)s 申请加入“%(name)s”")
+        % {"user": user.get_username(), "name": organization.name},
+        body=_(
+            "%(user)s（%(email)s）申请加入“%(name)s”。留言：%(message)s\n"
+            "请登录平台，在“我的账户 → 机构成员”中处理。"
+        )
+        % {
+            "user": user.get_username(),
+            "email": user.email,
+            "name": organization.name,
+            "message": request.message or _("无"),
+        },
     )
     audit_record(actor=user, action="accounts.join_request.create", obj=request)
     return request
@@ -293,7 +313,7 @@ def join_request_decide(
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     _require_administrator(actor, join_request.organization)
     if join_request.status != JoinRequest.Status.PENDING:
-        raise ValidationError("该申请已处理")
+        raise ValidationError(_("该申请已处理"))
     join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
@@ -302,13 +322,16 @@ def join_request_decide(
     organization = join_request.organization
     if accept:
         _join(join_request.user, organization)
-    verdict = "同意" if accept else "拒绝"
-    _mail(
-        to=[join_request.user.email],
-        subject=f"加入“{organization.name}”的申请已被{verdict}",
-        body=f"机构管理员{verdict}了您加入“{organization.name}”的申请。"
-        + (f"理由：{join_request.reason}" if join_request.reason else ""),
-    )
+    names = {"name": organization.name}
+    if accept:
+        subject = _("加入“%(name)s”的申请已被同意") % names
+        body = _("机构管理员同意了您加入“%(name)s”的申请。") % names
+    else:
+        subject = _("加入“%(name)s”的申请已被拒绝") % names
+        body = _("机构管理员拒绝了您加入“%(name)s”的申请。") % names
+    if join_request.reason:
+        body += _("理由：%(reason)s") % {"reason": join_request.reason}
+    _mail(to=[join_request.user.email], subject=subject, body=body)
     audit_record(
         actor=actor, action=f"accounts.join_request.{join_request.status}", obj=join_request
     )
@@ -330,9 +353,9 @@ def invitation_create(
     _require_administrator(actor, organization)
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254:
-        raise ValidationError("请输入有效的邮箱地址")
+        raise ValidationError(_("请输入有效的邮箱地址"))
     if organization.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError(f"{email} 已是本机构成员")
+        raise ValidationError(_("%(email)s 已是本机构成员") % {"email": email})
     key = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization,
@@ -344,10 +367,18 @@ def invitation_create(
     link = accept_url.format(key=key)
     _mail(
         to=[email],
-        subject=f"邀请您加入“{organization.name}”",
-        body=f"{actor.get_username()} 邀请您以成员身份加入“{organization.name}”。\n"
-        f"请在 {settings.ACCOUNTS_INVITATION_DAYS} 天内打开下面的链接（只能使用一次）：\n{link}\n"
-        "还没有账号的，请先用本邮箱注册，再打开此链接。",
+        subject=_("邀请您加入“%(name)s”") % {"name": organization.name},
+        body=_(
+            "%(user)s 邀请您以成员身份加入“%(name)s”。\n"
+            "请在 %(days)s 天内打开下面的链接（只能使用一次）：\n%(link)s\n"
+            "还没有账号的，请先用本邮箱注册，再打开此链接。"
+        )
+        % {
+            "user": actor.get_username(),
+            "name": organization.name,
+            "days": settings.ACCOUNTS_INVITATION_DAYS,
+            "link": link,
+        },
     )
     audit_record(
         actor=actor, action="accounts.invitation.create", obj=invitation, changes={"to": email}
@@ -362,15 +393,15 @@ def invitation_for_key(key: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise ValidationError("邀请链接无效，请向机构管理员索取新的邀请", code="invalid")
+        raise ValidationError(_("邀请链接无效，请向机构管理员索取新的邀请"), code="invalid")
     if invitation.accepted_at is not None:
-        raise ValidationError("此邀请链接已被使用过，每个邀请只能使用一次", code="used")
+        raise ValidationError(_("此邀请链接已被使用过，每个邀请只能使用一次"), code="used")
     if invitation.revoked_at is not None:
-        raise ValidationError("此邀请已被机构管理员撤销", code="revoked")
+        raise ValidationError(_("此邀请已被机构管理员撤销"), code="revoked")
     if invitation.expires_at <= timezone.now():
         raise ValidationError(
-            f"此邀请已于 {timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M} 过期，"
-            "请向机构管理员索取新的邀请",
+            _("此邀请已于 %(when)s 过期，请向机构管理员索取新的邀请")
+            % {"when": f"{timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M}"},
             code="expired",
         )
     return invitation
@@ -387,11 +418,14 @@ def invitation_accept(*, user: User, key: str) -> Membership:
     invitation = invitation_for_key(key)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ValidationError("此邀请链接已被使用过，每个邀请只能使用一次", code="used")
+        raise ValidationError(_("此邀请链接已被使用过，每个邀请只能使用一次"), code="used")
     if not _user_owns_address(user, invitation.email):
         raise ValidationError(
-            f"此邀请发给 {invitation.email}，而您当前登录的账号是 {user.get_username()}。"
-            "请退出后用受邀邮箱的账号打开此链接",
+            _(
+                "此邀请发给 %(email)s，而您当前登录的账号是 %(user)s。"
+                "请退出后用受邀邮箱的账号打开此链接"
+            )
+            % {"email": invitation.email, "user": user.get_username()},
             code="other_person",
         )
     invitation.accepted_by = user
@@ -420,7 +454,9 @@ def _check_keeps_an_administrator(organization: Organization, *, without: Member
         pk=without.pk
     )
     if not others.exists():
-        raise ValidationError("机构必须至少保留一名机构管理员：请先把机构管理员身份交给另一位成员")
+        raise ValidationError(
+            _("机构必须至少保留一名机构管理员：请先把机构管理员身份交给另一位成员")
+        )
 
 
 def _drop_member_role_if_unattached(user: User) -> None:
@@ -454,7 +490,7 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _require_administrator(actor, membership.organization)
     if role not in Membership.Role.values:
-        raise ValidationError(f"机构角色“{role}”无效")
+        raise ValidationError(_("机构角色“%(role)s”无效") % {"role": role})
     if role == Membership.Role.MEMBER and membership.role == Membership.Role.ADMINISTRATOR:
         _check_keeps_an_administrator(membership.organization, without=membership)
     membership.role = role
@@ -482,13 +518,13 @@ def api_token_issue(
     """Create a token with an expiry and a scope; the plaintext exists only in the return."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError("请为令牌起一个名称，说明它的用途")
+        raise ValidationError(_("请为令牌起一个名称，说明它的用途"))
     if len(name) > 100:
-        raise ValidationError("令牌名称最多 100 个字")
+        raise ValidationError(_("令牌名称最多 100 个字"))
     if not 1 <= days <= TOKEN_MAX_DAYS:
-        raise ValidationError(f"有效期应为 1 到 {TOKEN_MAX_DAYS} 天")
+        raise ValidationError(_("有效期应为 1 到 %(max)d 天") % {"max": TOKEN_MAX_DAYS})
     if scope not in TokenGrant.Scope.values:
-        raise ValidationError("权限范围只能是 read（只读）或 read-write（读写）")
+        raise ValidationError(_("权限范围只能是 read（只读）或 read-write（读写）"))
     token, key = api_token_create(user=user, name=name, days=days, scope=scope)
     audit_record(
         actor=user, action="accounts.api_token.create", obj=token, changes={"scope": scope}
@@ -499,7 +535,7 @@ def api_token_issue(
 @transaction.atomic
 def api_token_revoke(*, user: User, token: APIToken) -> APIToken:
     if token.user_id != user.pk:
-        raise PermissionDenied("只能撤销自己的令牌")
+        raise PermissionDenied(_("只能撤销自己的令牌"))
     if token.revoked_at is None:
         token.revoke()
         audit_record(actor=user, action="accounts.api_token.revoke", obj=token)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import APIToken
 
@@ -76,9 +77,9 @@ def acting_organization_choose(request):
         .first()
     )
     if organization is None:
-        raise PermissionDenied("只能选择您所属的机构")
+        raise PermissionDenied(_("只能选择您所属的机构"))
     request.session[ACTING_ORGANIZATION_SESSION_KEY] = organization.pk
-    messages.success(request, f"现在以“{organization.name}”的身份办理")
+    messages.success(request, _("现在以“%(name)s”的身份办理") % {"name": organization.name})
     return redirect("account")
 
 
@@ -100,7 +101,9 @@ def organization_apply(request):
             form_add_validation_error(form, exc)
         else:
             messages.success(
-                request, f"已提交“{organization.name}”的申请，审核结果会通过站内和邮件通知您"
+                request,
+                _("已提交“%(name)s”的申请，审核结果会通过站内和邮件通知您")
+                % {"name": organization.name},
             )
             return redirect("account")
     return render(request, "accounts/organization_apply.html", {"form": form, "taken": taken})
@@ -117,7 +120,8 @@ def organization_join(request):
         else:
             messages.success(
                 request,
-                f"已向“{join_request.organization.name}”的机构管理员发出加入申请",
+                _("已向“%(name)s”的机构管理员发出加入申请")
+                % {"name": join_request.organization.name},
             )
             return redirect("account")
     return render(request, "accounts/organization_join.html", {"form": form})
@@ -129,7 +133,9 @@ def organization_join(request):
 def _administered(request, pk) -> Organization:
     organization = get_object_or_404(Organization, pk=pk, status=Organization.Status.APPROVED)
     if not selectors.is_organization_administrator(user=request.user, organization=organization):
-        raise PermissionDenied(f"只有“{organization.name}”的机构管理员可以管理成员")
+        raise PermissionDenied(
+            _("只有“%(name)s”的机构管理员可以管理成员") % {"name": organization.name}
+        )
     return organization
 
 
@@ -173,7 +179,7 @@ def invitation_create(request, pk):
         lambda: services.invitation_create(
             actor=request.user, organization=organization, email=email, accept_url=accept_url
         ),
-        f"已向 {email} 发出邀请",
+        _("已向 %(email)s 发出邀请") % {"email": email},
     )
     return _redirect_members(organization)
 
@@ -184,7 +190,7 @@ def invitation_revoke(request, pk):
     invitation = get_object_or_404(Invitation, pk=pk)
     organization = _administered(request, invitation.organization_id)
     services.invitation_revoke(actor=request.user, invitation=invitation)
-    messages.success(request, f"已撤销给 {invitation.email} 的邀请")
+    messages.success(request, _("已撤销给 %(email)s 的邀请") % {"email": invitation.email})
     return _redirect_members(organization)
 
 
@@ -202,7 +208,8 @@ def join_request_decide(request, pk):
             accept=accept,
             reason=request.POST.get("reason", ""),
         ),
-        f"已{'同意' if accept else '拒绝'} {join_request.user.get_username()} 的加入申请",
+        (_("已同意 %(user)s 的加入申请") if accept else _("已拒绝 %(user)s 的加入申请"))
+        % {"user": join_request.user.get_username()},
     )
     return _redirect_members(organization)
 
@@ -217,13 +224,13 @@ def member_remove(request, pk):
     elif (
         not organizations_for_user(user=request.user).filter(pk=membership.organization_id).exists()
     ):
-        raise Http404("没有这个成员")
+        raise Http404(_("没有这个成员"))
     service_run(
         request,
         lambda: services.membership_remove(actor=request.user, membership=membership),
-        f"已退出“{membership.organization.name}”"
+        _("已退出“%(name)s”") % {"name": membership.organization.name}
         if leaving
-        else f"已将 {membership.user.get_username()} 移出本机构",
+        else _("已将 %(user)s 移出本机构") % {"user": membership.user.get_username()},
     )
     if leaving:
         return redirect("account")
@@ -243,7 +250,8 @@ def member_role(request, pk):
             lambda: services.membership_set_role(
                 actor=request.user, membership=membership, role=role
             ),
-            f"{membership.user.get_username()} 现在是{Membership.Role(role).label}",
+            _("%(user)s 现在是%(role)s")
+            % {"user": membership.user.get_username(), "role": Membership.Role(role).label},
         )
     if not selectors.is_organization_administrator(user=request.user, organization=organization):
         return redirect("account")  # handed the role on
@@ -272,7 +280,7 @@ def invitation(request, key):
                 {"invitation": found, "error": exc.messages[0]},
                 status=403 if exc.code == "other_person" else 410,
             )
-        messages.success(request, f"您已加入“{membership.organization.name}”")
+        messages.success(request, _("您已加入“%(name)s”") % {"name": membership.organization.name})
         return redirect("account")
     return render(request, "accounts/invitation.html", {"invitation": found})
 
@@ -282,7 +290,7 @@ def invitation(request, key):
 
 def _require_reviewer(request) -> None:
     if not user_has_role(request.user, Role.ADMINISTRATOR):
-        raise PermissionDenied("只有平台管理员可以审核机构申请")
+        raise PermissionDenied(_("只有平台管理员可以审核机构申请"))
 
 
 @login_required
@@ -307,7 +315,7 @@ def review_decide(request, pk):
         service_run(
             request,
             lambda: services.organization_approve(reviewer=request.user, organization=organization),
-            f"已通过“{organization.name}”",
+            _("已通过“%(name)s”") % {"name": organization.name},
         )
     else:
         service_run(
@@ -317,7 +325,7 @@ def review_decide(request, pk):
                 organization=organization,
                 reason=request.POST.get("reason", ""),
             ),
-            f"已驳回“{organization.name}”",
+            _("已驳回“%(name)s”") % {"name": organization.name},
         )
     return redirect("accounts:review_queue")
 
@@ -330,9 +338,9 @@ def licence(request, pk):
         user_has_role(request.user, Role.ADMINISTRATOR)
         or organization.applicant_id == request.user.pk
     ):
-        raise PermissionDenied("营业执照仅审核人员和申请人可以查看")
+        raise PermissionDenied(_("营业执照仅审核人员和申请人可以查看"))
     if not organization.licence:
-        raise Http404("没有上传执照")
+        raise Http404(_("没有上传执照"))
     name = organization.licence.name.rsplit("/", 1)[-1]
     content_type = {
         "pdf": "application/pdf",
@@ -375,7 +383,7 @@ def tokens(request):
 def token_revoke(request, pk):
     token = get_object_or_404(APIToken, pk=pk, user=request.user)
     services.api_token_revoke(user=request.user, token=token)
-    messages.success(request, f"已撤销令牌“{token.name}”")
+    messages.success(request, _("已撤销令牌“%(name)s”") % {"name": token.name})
     return redirect("accounts:tokens")
 
 
@@ -397,7 +405,7 @@ def close_account(request):
     form = CloseAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm"] != request.user.get_username():
-            form.add_error("confirm", "用户名不一致，账户未注销")
+            form.add_error("confirm", _("用户名不一致，账户未注销"))
         else:
             try:
                 services.user_close(user=request.user)
@@ -405,6 +413,6 @@ def close_account(request):
                 form_add_validation_error(form, exc)
             else:
                 logout(request)
-                messages.success(request, "您的账户已注销，个人信息已删除")
+                messages.success(request, _("您的账户已注销，个人信息已删除"))
                 return redirect("/")
     return render(request, "accounts/close.html", {"form": form})

@@ -936,7 +936,8 @@ def phase_front(stack: Stack, results: dict) -> Outcome:
         f"{seen['five_xx']} (≤ 0); probes: {len(probe.get('checks', {}))} checks, "
         f"{after['accel_served']} files sent by nginx via X-Accel-Redirect, "
         f"{after['http2']} HTTP/2 requests, {after['static_served']} static files from nginx; "
-        f"{probe.get('detail', '')}; "
+        # The probe's own verdict is left out: from_checks gives the line's.
+        f"{probe.get('detail', '').rsplit('; ', 1)[0]}; "
     )
     return Outcome.from_checks(
         "nginx front server", checks, summary, writes_lost=0, figures={"log": after, **probe}

@@ -21,3 +21,6 @@ forwarded_allow_ips = "127.0.0.1,::1"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = "%(s)s %(m)s %(U)s"
 errorlog = "-"
+# No control socket: systemd (reload = HUP) manages the server, and gunicorn's default socket
+# path under the user's home would be shared by every gunicorn that user runs.
+control_socket_disable = True

@@ -140,16 +140,16 @@ class Designation(models.Model):
 
 class LegalStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("patent status", "审查中")
-    GRANTED = "granted", _("授权")
-    LAPSED = "lapsed", _("未缴年费终止")
-    ABANDONED = "abandoned", _("放弃专利权")
-    INVALIDATED = "invalidated", _("宣告无效")
-    EXPIRED = "expired", _("期限届满")
-    WITHDRAWN = "withdrawn", _("撤回")
-    REJECTED = "rejected", _("驳回")
-    RESTORED = "restored", _("权利恢复")
+    GRANTED = "granted", pgettext_lazy("patent status", "授权")
+    LAPSED = "lapsed", pgettext_lazy("patent status", "未缴年费终止")
+    ABANDONED = "abandoned", pgettext_lazy("patent status", "放弃专利权")
+    INVALIDATED = "invalidated", pgettext_lazy("patent status", "宣告无效")
+    EXPIRED = "expired", pgettext_lazy("patent status", "期限届满")
+    WITHDRAWN = "withdrawn", pgettext_lazy("patent status", "撤回")
+    REJECTED = "rejected", pgettext_lazy("patent status", "驳回")
+    RESTORED = "restored", pgettext_lazy("patent status", "权利恢复")
     # CNIPA's summary 失效 without the reason: the patent is no longer in force.
-    CEASED = "ceased", _("失效")
+    CEASED = "ceased", pgettext_lazy("patent status", "失效")
 
 
 IN_FORCE_STATUSES = frozenset({LegalStatus.GRANTED, LegalStatus.RESTORED})

@@ -22,6 +22,8 @@ class ListingOut(Schema):
     kind: str
     title: str
     summary: str
+    title_en: str
+    summary_en: str
     url: str
     industry: str | None
     trl: int | None
@@ -62,6 +64,8 @@ def _listing_out(page) -> dict:
         "kind": page.kind,
         "title": page.title,
         "summary": page.summary,
+        "title_en": page.title_en,
+        "summary_en": page.summary_en,
         "url": page.url or page.url_path,
         "industry": page.industry.name if page.industry_id else None,
         "trl": page.trl,

@@ -17,6 +17,8 @@ KEYS = (
     "kind",
     "title",
     "summary",
+    "title_en",
+    "summary_en",
     "body",
     "industry",
     "trl",

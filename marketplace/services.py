@@ -196,6 +196,8 @@ def _listing_state(page: ListingPage) -> dict[str, object]:
     return {
         "title": page.title,
         "summary": page.summary,
+        "title_en": page.title_en,
+        "summary_en": page.summary_en,
         "industry_id": page.industry_id,
         "trl": page.trl,
         "price_wan": page.price_wan,
@@ -234,7 +236,13 @@ def listing_import_row(*, row: dict[str, Any], user: User | None = None) -> str:
     title = str(row.get("title") or "").strip()
     if not title:
         errors["title"] = gettext("标题不能为空")
-    values: dict[str, Any] = {"title": title, "summary": str(row.get("summary") or "").strip()}
+    values: dict[str, Any] = {
+        "title": title,
+        "summary": str(row.get("summary") or "").strip(),
+        # The owner's English wording, optional: shown to English readers, found by English words.
+        "title_en": str(row.get("title_en") or "").strip(),
+        "summary_en": str(row.get("summary_en") or "").strip(),
+    }
     if not values["summary"]:
         errors["summary"] = gettext("一句话简介不能为空")
     try:
@@ -698,7 +706,7 @@ def inquiry_create(
         if acting is None:
             raise PermissionDenied(_("只能以本人所属机构的名义询价"))
     if listing.organization is None:
-        raise ValidationError("该挂牌没有发布机构，不能询价")
+        raise ValidationError(_("该挂牌没有发布机构，不能询价"))
     _inquiry_rate_check(user=buyer, now=now)
     inquiry = Inquiry.objects.create(
         listing_id=listing.pk,

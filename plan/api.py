@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from core.auth import api_auth
@@ -36,7 +37,7 @@ class IndicatorsOut(Schema):
 def _year(value: int | None) -> int:
     year = value if value is not None else default_year()
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": [f"年度“{year}”无效"]})
+        raise ValidationError({"year": [_("年度“%(year)s”无效") % {"year": year}]})
     return year
 
 
@@ -52,7 +53,9 @@ def indicators(request, year: int | None = None, district: str | None = None):
     if district:
         found = district_by_name(name=district.strip())
         if found is None:
-            raise ValidationError({"district": [f"没有名为“{district}”的区县或功能区"]})
+            raise ValidationError(
+                {"district": [_("没有名为“%(district)s”的区县或功能区") % {"district": district}]}
+            )
     rows = indicator_rows(year=year, district=found)
     return {
         "year": year,
@@ -85,8 +88,8 @@ class EligibilityOut(Schema):
 )
 def eligibility(request, uscc: str, year: int | None = None):
     if not may_check_eligibility(request.user):
-        raise PermissionDenied("仅资金审核人员和领导小组办公室可以查询")
+        raise PermissionDenied(_("仅资金审核人员和领导小组办公室可以查询"))
     result = enterprise_eligibility(uscc=normalize_uscc(uscc), year=_year(year))
     if result is None:
-        raise Http404("登记库中没有该企业")
+        raise Http404(_("登记库中没有该企业"))
     return result

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlanConfig(AppConfig):
     name = "plan"
-    verbose_name = "规划监测"
+    verbose_name = _("规划监测")

@@ -5,8 +5,10 @@ quarter's end, district scoreboard, reporting discipline and charts, rendered wi
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core.pdf import html_to_pdf
 from ip_registry import charts
@@ -34,7 +36,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year} 年第 {self.quarter} 季度"
+        return _("%(year)s 年第 %(quarter)s 季度") % {"year": self.year, "quarter": self.quarter}
 
 
 def bulletin_context(*, year: int, quarter: int, on: date | None = None) -> dict:
@@ -44,17 +46,18 @@ def bulletin_context(*, year: int, quarter: int, on: date | None = None) -> dict
     board = district_scoreboard(year=year, on=as_of)
     overdue = reports_overdue(on=as_of, years=[year - 1, year] if quarter < 4 else [year - 1])
     status_chart = charts.bar_chart(
-        title=f"{year} 年指标状态（截至 {as_of:%Y-%m-%d}）",
-        labels=[STATUS_LABELS[s] for s in counts],
+        title=_("%(year)s 年指标状态（截至 %(as_of)s）")
+        % {"year": year, "as_of": format(as_of, "%Y-%m-%d")},
+        labels=[str(STATUS_LABELS[s]) for s in counts],
         values=[float(n) for n in counts.values()],
-        unit="项",
+        unit=_("项"),
         x_max=max(max(counts.values(), default=1), 1),
     )
     board_chart = charts.bar_chart(
-        title=f"{year} 年区县考核得分",
+        title=_("%(year)s 年区县考核得分") % {"year": year},
         labels=[b.district.name for b in board],
         values=[b.score for b in board],
-        unit="分",
+        unit=_("分"),
         x_max=100,
     )
     trend_charts = []
@@ -88,8 +91,10 @@ def bulletin_context(*, year: int, quarter: int, on: date | None = None) -> dict
 
 
 def bulletin_pdf(*, year: int, quarter: int, base_url: str = "") -> tuple[bytes, dict]:
-    context = bulletin_context(year=year, quarter=quarter)
-    html = render_to_string("plan/bulletin_pdf.html", context)
+    # The bulletin is the office's official publication: always in Chinese, whoever generates it.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = bulletin_context(year=year, quarter=quarter)
+        html = render_to_string("plan/bulletin_pdf.html", context)
     summary = {
         "as_of": context["period"].as_of.isoformat(),
         "counts": context["counts"],

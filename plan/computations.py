@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.selectors import contracts_registered_summary
@@ -41,9 +42,17 @@ def _coverage(indicator: Indicator, year: int, district: str | None, on: date) -
     as_of = min(on, date(year, 12, 31))
     if district:
         group = coverage_for_district(year=year, district=district, as_of=as_of)
-        return Computed(_dec(group.rate), f"{group.holding} / {group.designated} 家")
+        return Computed(
+            _dec(group.rate),
+            gettext("%(holding)s / %(designated)s 家")
+            % {"holding": group.holding, "designated": group.designated},
+        )
     coverage = coverage_for_year(year=year, as_of=as_of)
-    return Computed(_dec(coverage.rate), f"{coverage.holding} / {coverage.designated} 家")
+    return Computed(
+        _dec(coverage.rate),
+        gettext("%(holding)s / %(designated)s 家")
+        % {"holding": coverage.holding, "designated": coverage.designated},
+    )
 
 
 def _inventions(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
@@ -64,7 +73,10 @@ def _designations(new_only: bool) -> "Compute":
 
 def _rd_institutions(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
     share = rd_institution_share(year=year, district=district)
-    return Computed(_dec(share.rate), f"{share.count} / {share.base} 家")
+    return Computed(
+        _dec(share.rate),
+        gettext("%(count)s / %(base)s 家") % {"count": share.count, "base": share.base},
+    )
 
 
 def _rd_sales(indicator: Indicator, year: int, district: str | None, on: date) -> Computed:
@@ -80,7 +92,7 @@ def _contracts(key: Literal["count", "total", "technical"]) -> "Compute":
         # Contracts keep amounts in yuan; the plan reports 万元.
         amount = summary[key]
         wan = amount / 10000 if amount is not None else None
-        return Computed(_dec(wan), f"{summary['count']} 项合同")
+        return Computed(_dec(wan), gettext("%(count)s 项合同") % {"count": summary["count"]})
 
     return compute
 
@@ -90,7 +102,9 @@ def _deals(key: Literal["count", "value"]) -> "Compute":
         summary = market_deals_summary(year=year, district=district, on=on)
         if key == "count":
             return Computed(Decimal(summary["count"]))
-        return Computed(_dec(summary["value"]), f"{summary['count']} 项成交")
+        return Computed(
+            _dec(summary["value"]), gettext("%(count)s 项成交") % {"count": summary["count"]}
+        )
 
     return compute
 
@@ -98,7 +112,7 @@ def _deals(key: Literal["count", "value"]) -> "Compute":
 Compute = Callable[[Indicator, int, str | None, date], Computed]
 
 # (function, the definition shown to users, the query it runs)
-COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
+COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str | Promise]] = {
     Computation.PATENT_COVERAGE: (
         _coverage,
         _(
@@ -107,8 +121,11 @@ COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
             "数据：知识产权登记（认定、专利、权利人、法律状态）。"
         ),
         (
-            "ip_registry.selectors.coverage_for_year(year=Y, as_of=Y-12-31[, group_by=district])："
-            "COUNT(认定企业 WHERE EXISTS(有效持有 ∧ 法律状态区间为授权/恢复))"
+            _(
+                "ip_registry.selectors.coverage_for_year("
+                "year=Y, as_of=Y-12-31[, group_by=district])："
+                "COUNT(认定企业 WHERE EXISTS(有效持有 ∧ 法律状态区间为授权/恢复))"
+            )
         ),
     ),
     Computation.INVENTION_APPLICATIONS: (
@@ -118,24 +135,30 @@ COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
             "近 18 个月的数字为暂定数（公开滞后）。按区县统计时以申请人所在区县计。"
         ),
         (
-            "ip_registry.selectors.invention_applications_count(year=Y[, district])："
-            "COUNT(专利 WHERE 类型=发明 ∧ 申请日∈Y ∧ EXISTS(登记企业为申请人))"
+            _(
+                "ip_registry.selectors.invention_applications_count(year=Y[, district])："
+                "COUNT(专利 WHERE 类型=发明 ∧ 申请日∈Y ∧ EXISTS(登记企业为申请人))"
+            )
         ),
     ),
     Computation.DESIGNATION_TOTAL: (
         _designations(False),
         _("当年持有所列认定类型的企业数（知识产权登记的年度认定记录），按企业所在区县分组。"),
         (
-            "ip_registry.selectors.designation_count(code, year=Y[, district])："
-            "COUNT(认定 WHERE 类型=code ∧ 年度=Y)"
+            _(
+                "ip_registry.selectors.designation_count(code, year=Y[, district])："
+                "COUNT(认定 WHERE 类型=code ∧ 年度=Y)"
+            )
         ),
     ),
     Computation.DESIGNATION_NEW: (
         _designations(True),
         _("当年认定、上一年度未认定的企业数（新增）。"),
         (
-            "ip_registry.selectors.designation_count(code, year=Y, new_only=True)："
-            "COUNT(Y 年认定) − 其中 Y−1 年已认定者"
+            _(
+                "ip_registry.selectors.designation_count(code, year=Y, new_only=True)："
+                "COUNT(Y 年认定) − 其中 Y−1 年已认定者"
+            )
         ),
     ),
     Computation.RD_INSTITUTION_SHARE: (
@@ -145,9 +168,11 @@ COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
             "重点实验室等，认定年度不晚于当年且未撤销）的企业数 ÷ 认定企业数 × 100%。"
         ),
         (
-            "ip_registry.selectors.rd_institution_share(year=Y[, district])："
-            "COUNT(规上科技型企业 WHERE EXISTS(研发机构 年度≤Y ∧ (未撤销 ∨ 撤销年度>Y)))"
-            " ÷ COUNT(规上科技型企业)"
+            _(
+                "ip_registry.selectors.rd_institution_share(year=Y[, district])："
+                "COUNT(规上科技型企业 WHERE EXISTS(研发机构 年度≤Y ∧ (未撤销 ∨ 撤销年度>Y)))"
+                " ÷ COUNT(规上科技型企业)"
+            )
         ),
     ),
     Computation.RD_SALES_RATIO: (
@@ -156,38 +181,42 @@ COMPUTATIONS: dict[str, tuple[Compute, str | Promise, str]] = {
             "当年持有所列认定类型的企业研发经费支出合计 ÷ 销售收入合计 × 100%"
             "（登记的企业研发投入数据）。"
         ),
-        "ip_registry.selectors.rd_sales_ratio(year=Y, codes)：SUM(研发经费) ÷ SUM(销售收入)",
+        _("ip_registry.selectors.rd_sales_ratio(year=Y, codes)：SUM(研发经费) ÷ SUM(销售收入)"),
     ),
     Computation.CONTRACTS_COUNT: (
         _contracts("count"),
         _("当年（截至查询日）认定登记的技术合同数；按区县统计时以第一卖方所在区县计。"),
         (
-            "contracts.selectors.contracts_registered_summary(year=Y[, district])："
-            "COUNT(合同 WHERE 状态=已登记 ∧ 登记日∈Y)"
+            _(
+                "contracts.selectors.contracts_registered_summary(year=Y[, district])："
+                "COUNT(合同 WHERE 状态=已登记 ∧ 登记日∈Y)"
+            )
         ),
     ),
     Computation.CONTRACTS_TOTAL: (
         _contracts("total"),
         _("当年认定登记的技术合同成交额合计（万元）。"),
-        "contracts.selectors.contracts_registered_summary(year=Y)：SUM(合同成交额) ÷ 10000",
+        _("contracts.selectors.contracts_registered_summary(year=Y)：SUM(合同成交额) ÷ 10000"),
     ),
     Computation.CONTRACTS_TECHNICAL: (
         _contracts("technical"),
         _("当年认定登记的技术合同技术交易额合计（万元，合同成交额扣除非技术性费用）。"),
-        "contracts.selectors.contracts_registered_summary(year=Y)：SUM(技术交易额) ÷ 10000",
+        _("contracts.selectors.contracts_registered_summary(year=Y)：SUM(技术交易额) ÷ 10000"),
     ),
     Computation.MARKET_DEALS: (
         _deals("count"),
         _("技术市场中当年达成交易（询价状态为已成交）的项目数；按区县统计时以挂牌机构所在区县计。"),
         (
-            "marketplace.selectors.market_deals_summary(year=Y[, district])："
-            "COUNT(询价 WHERE 状态=已成交 ∧ 成交时间∈Y)"
+            _(
+                "marketplace.selectors.market_deals_summary(year=Y[, district])："
+                "COUNT(询价 WHERE 状态=已成交 ∧ 成交时间∈Y)"
+            )
         ),
     ),
     Computation.MARKET_DEAL_VALUE: (
         _deals("value"),
         _("技术市场当年已成交项目的成交价合计（万元）。"),
-        "marketplace.selectors.market_deals_summary(year=Y)：SUM(成交价)",
+        _("marketplace.selectors.market_deals_summary(year=Y)：SUM(成交价)"),
     ),
 }
 
@@ -202,4 +231,4 @@ def definition(indicator: Indicator) -> tuple[str, str]:
     if indicator.source != Indicator.Source.COMPUTED or indicator.computation not in COMPUTATIONS:
         return "", ""
     _function, words, query = COMPUTATIONS[indicator.computation]
-    return str(words), query
+    return str(words), str(query)

@@ -8,6 +8,7 @@ gives the figures, the office keeps them current.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import District
@@ -153,7 +154,7 @@ class Target(models.Model):
         verbose_name = verbose_name_plural = _("规划目标")
 
     def __str__(self):
-        where = self.district.name if self.district_id else "全市"
+        where = self.district.name if self.district_id else gettext("全市")
         return f"{self.indicator} {self.year} {where}"
 
 
@@ -215,7 +216,9 @@ class Report(models.Model):
     @property
     def period_label(self) -> str:
         return (
-            f"{self.year} 年第 {self.quarter} 季度" if self.quarter < 4 else f"{self.year} 年全年"
+            gettext("%(year)s 年第 %(quarter)s 季度") % {"year": self.year, "quarter": self.quarter}
+            if self.quarter < 4
+            else gettext("%(year)s 年全年") % {"year": self.year}
         )
 
 
@@ -259,7 +262,7 @@ class RDRequirement(models.Model):
         verbose_name = verbose_name_plural = _("研发投入要求")
 
     def __str__(self):
-        return f"{self.year} ≥{self.min_share}%（{self.designation_codes or '所有企业'}）"
+        return f"{self.year} ≥{self.min_share}%（{self.designation_codes or gettext('所有企业')}）"
 
     def designation_code_list(self) -> list[str]:
         return [c.strip() for c in self.designation_codes.split(",") if c.strip()]
@@ -298,4 +301,7 @@ class Bulletin(models.Model):
         verbose_name = verbose_name_plural = _("进展通报")
 
     def __str__(self):
-        return f"{self.year} 年第 {self.quarter} 季度进展通报"
+        return gettext("%(year)s 年第 %(quarter)s 季度进展通报") % {
+            "year": self.year,
+            "quarter": self.quarter,
+        }

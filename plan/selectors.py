@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import AuditEntry, District
 from core.selectors import audit_history
@@ -32,12 +33,16 @@ from plan.computations import compute, definition
 from plan.models import Bulletin, Department, Indicator, RDRequirement, Report, Target
 
 STATUS_LABELS = {
-    "met": "达标",
-    "on_track": "进度正常",
-    "behind": "滞后",
-    "no_data": "无数据",
+    "met": gettext_lazy("达标"),
+    "on_track": gettext_lazy("进度正常"),
+    "behind": gettext_lazy("滞后"),
+    "no_data": gettext_lazy("无数据"),
 }
-TARGET_KIND_LABELS = {"plan": "计划目标", "path": "路径插值", "carried": "延续计划期末目标"}
+TARGET_KIND_LABELS = {
+    "plan": gettext_lazy("计划目标"),
+    "path": gettext_lazy("路径插值"),
+    "carried": gettext_lazy("延续计划期末目标"),
+}
 
 
 def today() -> date:
@@ -67,7 +72,7 @@ class TargetInfo:
 
     @property
     def kind_label(self) -> str:
-        return TARGET_KIND_LABELS[self.kind]
+        return str(TARGET_KIND_LABELS[self.kind])
 
 
 def _explicit_targets(
@@ -206,7 +211,7 @@ class IndicatorRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def trend(self) -> str:
@@ -428,13 +433,13 @@ def reports_visible_to_office() -> QuerySet[Report]:
 
 
 ACTION_LABELS = {
-    "plan.report.create": "创建",
-    "plan.report.update": "修改",
-    "plan.report.evidence_add": "上传佐证材料",
-    "plan.report.evidence_delete": "删除佐证材料",
-    "plan.report.submit": "报送",
-    "plan.report.accept": "采纳",
-    "plan.report.return": "退回",
+    "plan.report.create": gettext_lazy("创建"),
+    "plan.report.update": gettext_lazy("修改"),
+    "plan.report.evidence_add": gettext_lazy("上传佐证材料"),
+    "plan.report.evidence_delete": gettext_lazy("删除佐证材料"),
+    "plan.report.submit": gettext_lazy("报送"),
+    "plan.report.accept": gettext_lazy("采纳"),
+    "plan.report.return": gettext_lazy("退回"),
 }
 
 
@@ -531,44 +536,63 @@ def enterprise_eligibility(*, uscc: str, year: int) -> Eligibility | None:
     checks = []
     if profile.institutions:
         names = "；".join(str(i) for i in profile.institutions)
-        checks.append(Check("研发机构", True, f"{year} 年有在册研发机构：{names}"))
+        checks.append(
+            Check(
+                _("研发机构"),
+                True,
+                _("%(year)s 年有在册研发机构：%(names)s") % {"year": year, "names": names},
+            )
+        )
     else:
         checks.append(
             Check(
-                "研发机构",
+                _("研发机构"),
                 False,
-                f"{year} 年没有在册的研发机构（工程技术研究中心、企业技术中心、重点实验室等）",
+                _("%(year)s 年没有在册的研发机构（工程技术研究中心、企业技术中心、重点实验室等）")
+                % {"year": year},
             )
         )
     requirement = rd_requirement_for(year=year, designations=profile.designations)
     if requirement is None:
-        checks.append(Check("研发投入", True, f"{year} 年对该企业没有研发投入比例要求"))
+        checks.append(
+            Check(
+                _("研发投入"), True, _("%(year)s 年对该企业没有研发投入比例要求") % {"year": year}
+            )
+        )
     elif profile.rd_share is None:
         checks.append(
             Check(
-                "研发投入",
+                _("研发投入"),
                 False,
-                f"缺少 {year} 年研发投入与销售收入数据，无法核实是否达到 "
-                f"{_pct(requirement.min_share)}% 的要求",
+                _("缺少 %(year)s 年研发投入与销售收入数据，无法核实是否达到 %(min_share)s%% 的要求")
+                % {"year": year, "min_share": _pct(requirement.min_share)},
             )
         )
     elif Decimal(str(profile.rd_share)) < requirement.min_share:
         checks.append(
             Check(
-                "研发投入",
+                _("研发投入"),
                 False,
-                f"研发投入占销售收入 {profile.rd_share:g}%，低于 {year} 年要求的 "
-                f"{_pct(requirement.min_share)}%"
+                _("研发投入占销售收入 %(rd_share)s%%，低于 %(year)s 年要求的 %(min_share)s%%")
+                % {
+                    "rd_share": format(profile.rd_share, "g"),
+                    "year": year,
+                    "min_share": _pct(requirement.min_share),
+                }
                 + (f"（{requirement.note}）" if requirement.note else ""),
             )
         )
     else:
         checks.append(
             Check(
-                "研发投入",
+                _("研发投入"),
                 True,
-                f"研发投入占销售收入 {profile.rd_share:g}%，达到 {year} 年要求的 "
-                f"{_pct(requirement.min_share)}%",
+                _("研发投入占销售收入 %(rd_share)s%%，达到 %(year)s 年要求的 %(min_share)s%%")
+                % {
+                    "rd_share": format(profile.rd_share, "g"),
+                    "year": year,
+                    "min_share": _pct(requirement.min_share),
+                },
             )
         )
     reasons = [c.detail for c in checks if not c.passed]

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import District
 from core.services import audit_record
@@ -26,16 +27,19 @@ EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
 
 def _require_reporter(user: User, indicator: Indicator) -> None:
     if not is_plan_reporter(user):
-        raise PermissionDenied("只有牵头单位的填报人员可以填报")
+        raise PermissionDenied(_("只有牵头单位的填报人员可以填报"))
     if indicator.source != Indicator.Source.REPORTED:
-        raise ValidationError("该指标由系统根据平台数据计算，无需填报")
+        raise ValidationError(_("该指标由系统根据平台数据计算，无需填报"))
     if not indicator.lead_department.members.filter(pk=user.pk).exists():
-        raise PermissionDenied(f"该指标由{indicator.lead_department}牵头，您不是该单位的填报人员")
+        raise PermissionDenied(
+            _("该指标由%(lead_department)s牵头，您不是该单位的填报人员")
+            % {"lead_department": indicator.lead_department}
+        )
 
 
 def _require_office(user: User) -> None:
     if not is_plan_office(user):
-        raise PermissionDenied("只有领导小组办公室可以审核")
+        raise PermissionDenied(_("只有领导小组办公室可以审核"))
 
 
 def _locked(report: Report) -> Report:
@@ -46,19 +50,26 @@ def _value(raw: Decimal | str | int | float) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationError({"value": [f"数值“{raw}”无效"]}) from exc
+        raise ValidationError({"value": [_("数值“%(raw)s”无效") % {"raw": raw}]}) from exc
     if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise ValidationError({"value": [f"数值“{raw}”超出范围"]})
+        raise ValidationError({"value": [_("数值“%(raw)s”超出范围") % {"raw": raw}]})
     return value.quantize(Decimal("0.01"))
 
 
 def _period(year: int, quarter: int, on: date) -> None:
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": [f"年度“{year}”无效"]})
+        raise ValidationError({"year": [_("年度“%(year)s”无效") % {"year": year}]})
     if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": ["季度须为 1–4"]})
+        raise ValidationError({"quarter": [_("季度须为 1–4")]})
     if quarter_end(year, quarter) > on:
-        raise ValidationError({"quarter": [f"{year} 年第 {quarter} 季度尚未结束，不能填报"]})
+        raise ValidationError(
+            {
+                "quarter": [
+                    _("%(year)s 年第 %(quarter)s 季度尚未结束，不能填报")
+                    % {"year": year, "quarter": quarter}
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -78,7 +89,7 @@ def report_create(
     if Report.objects.filter(
         indicator=indicator, year=year, quarter=quarter, district=district
     ).exists():
-        raise ValidationError("该指标该期已有填报记录，请在原记录上修改")
+        raise ValidationError(_("该指标该期已有填报记录，请在原记录上修改"))
     report = Report.objects.create(
         indicator=indicator,
         year=year,
@@ -105,7 +116,9 @@ def report_update(
     _require_reporter(user, report.indicator)
     report = _locked(report)
     if report.status not in EDITABLE:
-        raise ValidationError(f"{report.get_status_display()}的填报不能修改")
+        raise ValidationError(
+            _("%(status)s的填报不能修改") % {"status": report.get_status_display()}
+        )
     changes = {}
     new_value = _value(value)
     if new_value != report.value:
@@ -139,8 +152,8 @@ def _check_evidence(uploaded: "UploadedFile[bytes]") -> StoredUpload:
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
             return StoredUpload.of(uploaded, content, ".xlsx")
     raise ValidationError(
-        f"文件“{uploaded.name}”的格式不支持："
-        "佐证材料只接受 PDF、JPEG、PNG 或 XLSX（按文件内容判断）"
+        _("文件“%(name)s”的格式不支持：佐证材料只接受 PDF、JPEG、PNG 或 XLSX（按文件内容判断）")
+        % {"name": uploaded.name}
     )
 
 
@@ -149,7 +162,9 @@ def evidence_add(*, user: User, report: Report, uploaded: "UploadedFile[bytes]")
     _require_reporter(user, report.indicator)
     report = _locked(report)
     if report.status not in EDITABLE:
-        raise ValidationError(f"{report.get_status_display()}的填报不能再上传材料")
+        raise ValidationError(
+            _("%(status)s的填报不能再上传材料") % {"status": report.get_status_display()}
+        )
     upload = _check_evidence(uploaded)
     evidence = Evidence(report=report, uploaded_by=user, **upload.record_fields())
     upload.save_to(evidence.file)
@@ -168,7 +183,7 @@ def evidence_delete(*, user: User, evidence: Evidence) -> None:
     report = evidence.report
     _require_reporter(user, report.indicator)
     if _locked(report).status not in EDITABLE:
-        raise ValidationError("已报送的材料不能删除")
+        raise ValidationError(_("已报送的材料不能删除"))
     name = evidence.original_name
     evidence.file.delete(save=False)
     evidence.delete()
@@ -182,9 +197,11 @@ def report_submit(*, user: User, report: Report, on: date | None = None) -> Repo
     _require_reporter(user, report.indicator)
     report = _locked(report)
     if report.status not in EDITABLE:
-        raise ValidationError(f"{report.get_status_display()}的填报不能再次报送")
+        raise ValidationError(
+            _("%(status)s的填报不能再次报送") % {"status": report.get_status_display()}
+        )
     if not report.evidence.exists():
-        raise ValidationError("请先上传佐证材料（PDF、图片或 Excel）")
+        raise ValidationError(_("请先上传佐证材料（PDF、图片或 Excel）"))
     now = timezone.now()
     submitted_on = on or timezone.localdate(now)
     report.status = Report.Status.SUBMITTED
@@ -207,7 +224,7 @@ def report_accept(*, user: User, report: Report) -> Report:
     _require_office(user)
     report = _locked(report)
     if report.status != Report.Status.SUBMITTED:
-        raise ValidationError("只能采纳已报送的填报")
+        raise ValidationError(_("只能采纳已报送的填报"))
     report.status = Report.Status.ACCEPTED
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
@@ -226,10 +243,10 @@ def report_return(*, user: User, report: Report, reason: str) -> Report:
     _require_office(user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["退回须说明原因"]})
+        raise ValidationError({"reason": [_("退回须说明原因")]})
     report = _locked(report)
     if report.status != Report.Status.SUBMITTED:
-        raise ValidationError("只能退回已报送的填报")
+        raise ValidationError(_("只能退回已报送的填报"))
     report.status = Report.Status.RETURNED
     report.return_reason = reason
     report.reviewed_at = timezone.now()
@@ -254,13 +271,15 @@ def bulletin_generate(
     _require_office(user)
     on = on or today()
     if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
-        raise ValidationError("年度或季度无效")
+        raise ValidationError(_("年度或季度无效"))
     as_of = quarter_end(year, quarter)
     if as_of > on:
-        raise ValidationError(f"{year} 年第 {quarter} 季度尚未结束")
+        raise ValidationError(
+            _("%(year)s 年第 %(quarter)s 季度尚未结束") % {"year": year, "quarter": quarter}
+        )
     bulletin = Bulletin.objects.select_for_update().filter(year=year, quarter=quarter).first()
     if bulletin is not None and bulletin.status == Bulletin.Status.PUBLISHED:
-        raise ValidationError("该季度的通报已发布，不能重新生成")
+        raise ValidationError(_("该季度的通报已发布，不能重新生成"))
     pdf, summary = bulletin_pdf(year=year, quarter=quarter, base_url=base_url)
     if bulletin is None:
         bulletin = Bulletin(year=year, quarter=quarter)
@@ -282,7 +301,7 @@ def bulletin_publish(*, user: User, bulletin: Bulletin) -> Bulletin:
     _require_office(user)
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.status == Bulletin.Status.PUBLISHED:
-        raise ValidationError("该通报已发布")
+        raise ValidationError(_("该通报已发布"))
     bulletin.status = Bulletin.Status.PUBLISHED
     bulletin.published_at = timezone.now()
     bulletin.published_by = user

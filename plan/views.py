@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.feedback import flash_validation_error, service_run
@@ -28,7 +29,7 @@ def _require(request, allowed: bool):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not allowed:
-        raise PermissionDenied("无权查看")
+        raise PermissionDenied(_("无权查看"))
     return None
 
 
@@ -58,7 +59,7 @@ def indicator_detail(request, code: str):
     if request.GET.get("district"):
         district = selectors.district_by_name(name=request.GET["district"])
         if district is None:
-            raise Http404("没有这个区县")
+            raise Http404(_("没有这个区县"))
     return render(
         request,
         "plan/indicator_detail.html",
@@ -161,7 +162,7 @@ def reports(request):
 @require_POST
 def report_create(request):
     if not is_plan_reporter(request.user):
-        raise PermissionDenied("只有牵头单位的填报人员可以填报")
+        raise PermissionDenied(_("只有牵头单位的填报人员可以填报"))
     form = ReportForm(
         request.POST, indicators=selectors.indicators_reportable_by(user=request.user)
     )
@@ -180,7 +181,7 @@ def report_create(request):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, "已保存草稿，请上传佐证材料后报送。")
+            messages.success(request, _("已保存草稿，请上传佐证材料后报送。"))
             return redirect("plan:report_detail", pk=report.pk)
     return render(
         request,
@@ -205,7 +206,7 @@ def report_detail(request, pk: int):
     edit_form = ReportEditForm(initial={"value": report.value, "note": report.note})
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("该填报不能修改")
+            raise PermissionDenied(_("该填报不能修改"))
         edit_form = ReportEditForm(request.POST)
         if edit_form.is_valid():
             try:
@@ -218,7 +219,7 @@ def report_detail(request, pk: int):
             except ValidationError as exc:
                 edit_form.add_error(None, exc.messages)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("plan:report_detail", pk=pk)
     return render(
         request,
@@ -249,10 +250,10 @@ def evidence_upload(request, pk: int):
 
     def act(report):
         if not form.is_valid():
-            raise ValidationError("请选择要上传的文件")
+            raise ValidationError(_("请选择要上传的文件"))
         services.evidence_add(user=request.user, report=report, uploaded=form.cleaned_data["file"])
 
-    return _act(request, pk, act, "已上传佐证材料。")
+    return _act(request, pk, act, _("已上传佐证材料。"))
 
 
 @login_required
@@ -269,7 +270,7 @@ def evidence_delete(request, pk: int, evidence_pk: int):
         evidence = get_object_or_404(Evidence, pk=evidence_pk, report=report)
         services.evidence_delete(user=request.user, evidence=evidence)
 
-    return _act(request, pk, act, "已删除。")
+    return _act(request, pk, act, _("已删除。"))
 
 
 @login_required
@@ -279,7 +280,7 @@ def report_submit(request, pk: int):
         request,
         pk,
         lambda report: services.report_submit(user=request.user, report=report),
-        "已报送，等待领导小组办公室审核。",
+        _("已报送，等待领导小组办公室审核。"),
     )
 
 
@@ -287,12 +288,12 @@ def report_submit(request, pk: int):
 @require_POST
 def report_review(request, pk: int):
     if not is_plan_office(request.user):
-        raise PermissionDenied("只有领导小组办公室可以审核")
+        raise PermissionDenied(_("只有领导小组办公室可以审核"))
     form = ReviewForm(request.POST)
 
     def act(report):
         if not form.is_valid():
-            raise ValidationError("请选择采纳或退回")
+            raise ValidationError(_("请选择采纳或退回"))
         if form.cleaned_data["action"] == "accept":
             services.report_accept(user=request.user, report=report)
         else:
@@ -300,7 +301,7 @@ def report_review(request, pk: int):
                 user=request.user, report=report, reason=form.cleaned_data["reason"]
             )
 
-    return _act(request, pk, act, "已处理。")
+    return _act(request, pk, act, _("已处理。"))
 
 
 # Eligibility -------------------------------------------------------------------------------
@@ -316,7 +317,7 @@ def eligibility(request):
     if uscc:
         result = selectors.enterprise_eligibility(uscc=normalize_uscc(uscc), year=year)
         if result is None:
-            error = f"登记库中没有统一社会信用代码为“{uscc}”的企业"
+            error = _("登记库中没有统一社会信用代码为“%(uscc)s”的企业") % {"uscc": uscc}
     return render(
         request,
         "plan/eligibility.html",
@@ -353,10 +354,10 @@ def bulletins(request):
 @require_POST
 def bulletin_generate(request):
     if not is_plan_office(request.user):
-        raise PermissionDenied("只有领导小组办公室可以生成通报")
+        raise PermissionDenied(_("只有领导小组办公室可以生成通报"))
     form = BulletinForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择年度和季度")
+        messages.error(request, _("请选择年度和季度"))
         return redirect("plan:bulletins")
     try:
         bulletin = services.bulletin_generate(
@@ -368,7 +369,7 @@ def bulletin_generate(request):
     except ValidationError as exc:
         flash_validation_error(request, exc)
     else:
-        messages.success(request, f"已生成{bulletin}，审核后发布。")
+        messages.success(request, _("已生成%(bulletin)s，审核后发布。") % {"bulletin": bulletin})
     return redirect("plan:bulletins")
 
 
@@ -376,12 +377,12 @@ def bulletin_generate(request):
 @require_POST
 def bulletin_publish(request, pk: int):
     if not is_plan_office(request.user):
-        raise PermissionDenied("只有领导小组办公室可以发布通报")
+        raise PermissionDenied(_("只有领导小组办公室可以发布通报"))
     bulletin = get_object_or_404(Bulletin, pk=pk)
     service_run(
         request,
         lambda: services.bulletin_publish(user=request.user, bulletin=bulletin),
-        f"已发布{bulletin}。",
+        _("已发布%(bulletin)s。") % {"bulletin": bulletin},
     )
     return redirect("plan:bulletins")
 
@@ -391,7 +392,8 @@ def bulletin_pdf(request, pk: int):
     bulletin = selectors.bulletin_get_for_user(user=request.user, pk=pk)
     return stored_file_response(
         bulletin.pdf,
-        filename=f"专项行动计划进展通报-{bulletin.year}-Q{bulletin.quarter}.pdf",
+        filename=_("专项行动计划进展通报-%(year)s-Q%(quarter)s.pdf")
+        % {"year": bulletin.year, "quarter": bulletin.quarter},
         as_attachment=False,
         content_type="application/pdf",
     )

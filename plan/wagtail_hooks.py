@@ -2,6 +2,8 @@
 the IP registry shows the plan's targets and indicators without importing this app."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
@@ -58,13 +60,15 @@ class OfficeMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_plan_menu_item():
-    return OfficeMenuItem("规划监测", reverse("plan:dashboard"), icon_name="view", order=320)
+    return OfficeMenuItem(
+        gettext("规划监测"), reverse("plan:dashboard"), icon_name="view", order=320
+    )
 
 
 class DepartmentViewSet(SnippetViewSet):
     model = Department
     icon = "group"
-    menu_label = "牵头单位与填报人员"
+    menu_label = _("牵头单位与填报人员")
     list_display = ["name", "code"]
     panels = [
         FieldPanel("name"),
@@ -77,7 +81,7 @@ class DepartmentViewSet(SnippetViewSet):
 class IndicatorViewSet(SnippetViewSet):
     model = Indicator
     icon = "pick"
-    menu_label = "规划指标"
+    menu_label = _("规划指标")
     list_display = ["name", "code", "task", "lead_department", "source", "unit"]
     list_filter = ["source", "lead_department", "district_assessed"]
     search_fields = ["name", "code"]
@@ -86,7 +90,7 @@ class IndicatorViewSet(SnippetViewSet):
 class TargetViewSet(SnippetViewSet):
     model = Target
     icon = "date"
-    menu_label = "规划目标"
+    menu_label = _("规划目标")
     list_display = ["indicator", "year", "district", "value"]
     list_filter = ["year", "indicator", "district"]
 
@@ -94,12 +98,12 @@ class TargetViewSet(SnippetViewSet):
 class RDRequirementViewSet(SnippetViewSet):
     model = RDRequirement
     icon = "tick-inverse"
-    menu_label = "研发投入要求"
+    menu_label = _("研发投入要求")
     list_display = ["year", "designation_codes", "min_share", "note"]
 
 
 class PlanGroup(SnippetViewSetGroup):
-    menu_label = "规划监测数据"
+    menu_label = _("规划监测数据")
     menu_icon = "folder-open-inverse"
     menu_order = 330
     items = (IndicatorViewSet, TargetViewSet, DepartmentViewSet, RDRequirementViewSet)

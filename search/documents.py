@@ -6,37 +6,39 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from search import analysis
 
 KINDS = {
-    "technology": "科技成果",
-    "demand": "技术需求",
-    "patent": "专利",
-    "enterprise": "企业",
-    "organization": "机构",
+    "technology": gettext_lazy("科技成果"),
+    "demand": gettext_lazy("技术需求"),
+    "patent": gettext_lazy("专利"),
+    "enterprise": gettext_lazy("企业"),
+    "organization": gettext_lazy("机构"),
 }
 
 # Facets in display order with their Chinese labels; each is a keyword in both backends.
 FACETS = {
-    "kind": "类型",
-    "industry": "行业",
-    "trl": "技术成熟度",
-    "mode": "合作方式",
-    "price": "价格",
-    "district": "区县",
-    "holder_type": "持有人类型",
-    "patent_type": "专利类型",
-    "patent_status": "法律状态",
+    "kind": gettext_lazy("类型"),
+    "industry": gettext_lazy("行业"),
+    "trl": gettext_lazy("技术成熟度"),
+    "mode": gettext_lazy("合作方式"),
+    "price": gettext_lazy("价格"),
+    "district": gettext_lazy("区县"),
+    "holder_type": gettext_lazy("持有人类型"),
+    "patent_type": gettext_lazy("专利类型"),
+    "patent_status": gettext_lazy("法律状态"),
 }
 
 # Price bands in 万元: (key, label, min inclusive, max exclusive); None price is 面议.
 PRICE_BANDS = [
-    ("lt10", "10万元以下", None, Decimal(10)),
-    ("10-50", "10–50万元", Decimal(10), Decimal(50)),
-    ("50-100", "50–100万元", Decimal(50), Decimal(100)),
-    ("100-500", "100–500万元", Decimal(100), Decimal(500)),
-    ("ge500", "500万元以上", Decimal(500), None),
-    ("negotiable", "面议", None, None),
+    ("lt10", gettext_lazy("10万元以下"), None, Decimal(10)),
+    ("10-50", gettext_lazy("10–50万元"), Decimal(10), Decimal(50)),
+    ("50-100", gettext_lazy("50–100万元"), Decimal(50), Decimal(100)),
+    ("100-500", gettext_lazy("100–500万元"), Decimal(100), Decimal(500)),
+    ("ge500", gettext_lazy("500万元以上"), Decimal(500), None),
+    ("negotiable", gettext_lazy("面议"), None, None),
 ]
 PRICE_BAND_LABELS = {key: label for key, label, _, _ in PRICE_BANDS}
 

@@ -1,21 +1,22 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Synonym(models.Model):
     """A group of words that mean the same to a searcher (污水 = 废水); editors maintain them."""
 
     terms = models.CharField(
-        "同义词组",
+        _("同义词组"),
         max_length=500,
-        help_text="用逗号或空格分隔的等价词，例如：污水，废水。检索任一词时同时检索其余各词。",
+        help_text=_("用逗号或空格分隔的等价词，例如：污水，废水。检索任一词时同时检索其余各词。"),
     )
-    note = models.CharField("说明", max_length=200, blank=True)
-    enabled = models.BooleanField("启用", default=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         ordering = ["terms"]
-        verbose_name = verbose_name_plural = "检索同义词"
+        verbose_name = verbose_name_plural = _("检索同义词")
 
     def __str__(self) -> str:
         return self.terms
@@ -120,17 +121,17 @@ class SearchOutbox(models.Model):
     """A change to something searchable, written in the same transaction as the change."""
 
     class Op(models.TextChoices):
-        UPSERT = "upsert", "新增/更新"
-        DELETE = "delete", "删除"
+        UPSERT = "upsert", _("新增/更新")
+        DELETE = "delete", _("删除")
 
-    kind = models.CharField("类型", max_length=20)
-    object_id = models.CharField("对象编号", max_length=64)
-    op = models.CharField("操作", max_length=10, choices=Op.choices)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
-    attempts = models.PositiveIntegerField("尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
-    processed_at = models.DateTimeField("完成时间", null=True, blank=True)
-    last_error = models.TextField("最近错误", blank=True)
+    kind = models.CharField(_("类型"), max_length=20)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    op = models.CharField(_("操作"), max_length=10, choices=Op.choices)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -149,7 +150,7 @@ class SearchOutbox(models.Model):
                 name="search_outbox_pending_obj",
             ),
         ]
-        verbose_name = verbose_name_plural = "检索同步队列"
+        verbose_name = verbose_name_plural = _("检索同步队列")
 
     def __str__(self) -> str:
         return f"{self.op} {self.kind}:{self.object_id}"

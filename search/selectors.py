@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError
@@ -21,6 +22,7 @@ from search.backends.base import (
     MAX_RESULT_WINDOW,
     SORTS,
     VALUE_FILTERS,
+    Hit,
     SearchBackend,
     SearchParams,
     attach_highlights,
@@ -28,6 +30,7 @@ from search.backends.base import (
 )
 from search.client import ES_ERRORS, elasticsearch_enabled, get_client
 from search.documents import FACETS, KINDS, PRICE_BAND_LABELS
+from search.sources import SOURCES
 from search.synonyms import synonym_map
 
 logger = logging.getLogger(__name__)
@@ -129,13 +132,13 @@ def _int_or_none(value: object, name: str, low: int, high: int) -> int | None:
             raise TypeError(value)
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({name: f"“{value}”不是整数"}) from None
+        raise ValidationError({name: gettext("“%(value)s”不是整数") % {"value": value}}) from None
     return max(low, min(high, number))
 
 
 def _decimal_or_none(value: object, name: str) -> Decimal | None:
     try:
-        return decimal_parse(value, label="价格")
+        return decimal_parse(value, label=gettext("价格"))
     except ValidationError as exc:
         raise ValidationError({name: exc.messages}) from None
 
@@ -170,7 +173,12 @@ def search_params(
         if values:
             clean_filters[name] = list(dict.fromkeys(values))
     if sort not in SORTS:
-        raise ValidationError({"sort": f"不支持的排序方式“{sort}”，可选：{'、'.join(SORTS)}"})
+        raise ValidationError(
+            {
+                "sort": gettext("不支持的排序方式“%(sort)s”，可选：%(sorts)s")
+                % {"sort": sort, "sorts": "、".join(SORTS)}
+            }
+        )
     page_size = _int_or_none(page_size, "page_size", 1, MAX_PAGE_SIZE) or 10
     max_page = max(1, MAX_RESULT_WINDOW // page_size)
     return SearchParams(
@@ -188,12 +196,27 @@ def search_params(
 
 def _facet_label(name: str, value: str) -> str:
     if name == "kind":
-        return KINDS.get(value, value)
+        return str(KINDS.get(value, value))
     if name == "price":
-        return PRICE_BAND_LABELS.get(value, value)
+        return str(PRICE_BAND_LABELS.get(value, value))
     if name == "trl":
         return f"TRL {value}"
     return value
+
+
+def _reword_for_reader(hits: list[Hit]) -> None:
+    """Listings show the English title and summary their owners gave to visitors reading in
+    English (one query per kind on the page)."""
+    language = get_language() or ""
+    for kind in {h.kind for h in hits}:
+        source = SOURCES.get(kind)
+        wording = (
+            source.wording_in(language, [h.id for h in hits if h.kind == kind]) if source else {}
+        )
+        for hit in hits:
+            if hit.kind == kind and hit.id in wording:
+                hit.title, summary = wording[hit.id]
+                hit.summary = summary or hit.summary
 
 
 def search_query(*, params: SearchParams) -> SearchPage:
@@ -208,6 +231,7 @@ def search_query(*, params: SearchParams) -> SearchPage:
         backend = database_backend()
         result = backend.search(params, query)
     attach_highlights(result.hits, query)
+    _reword_for_reader(result.hits)
     did_you_mean = ""
     if result.total == 0 and not query.is_empty and not _filtered_out(backend, params, query):
         did_you_mean = _did_you_mean(backend, query)
@@ -232,7 +256,7 @@ def search_query(*, params: SearchParams) -> SearchPage:
         results=[
             ResultItem(
                 kind=h.kind,
-                kind_label=KINDS.get(h.kind, h.kind),
+                kind_label=str(KINDS.get(h.kind, h.kind)),
                 id=h.id,
                 external_id=h.external_id,
                 title=h.title,

@@ -13,6 +13,7 @@ from typing import TypedDict
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from search.backends import database_backend, elasticsearch_backend
@@ -57,7 +58,7 @@ class DriftReport(TypedDict, total=False):
 def search_outbox_record(*, kind: str, object_id: int | str, op: str) -> SearchOutbox:
     """Record a change in the caller's transaction; the index catches up after commit."""
     if op not in SearchOutbox.Op.values:
-        raise ValidationError({"op": f"未知的同步操作“{op}”"})
+        raise ValidationError({"op": _("未知的同步操作“%(op)s”") % {"op": op}})
     row = SearchOutbox.objects.create(kind=kind, object_id=str(object_id), op=op)
     _enqueue_sync_on_commit()
     return row
@@ -74,7 +75,7 @@ def search_outbox_record_many(
     the registry's own bulk import of the same rows.
     """
     if op not in SearchOutbox.Op.values:
-        raise ValidationError({"op": f"未知的同步操作“{op}”"})
+        raise ValidationError({"op": _("未知的同步操作“%(op)s”") % {"op": op}})
     ids = list(dict.fromkeys(str(i) for i in object_ids))
     if not ids:
         return 0

@@ -12,11 +12,14 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from ip_registry.selectors import patents_status_on
@@ -71,7 +74,7 @@ def _stream_text(value: object) -> str:
 
 class Source:
     kind = ""
-    label = ""
+    label: str | Promise = ""
     model_label = ""
     # Wagtail pages: only publishing makes them searchable (a draft save changes nothing the
     # public sees); other models count from their save.
@@ -116,8 +119,19 @@ class Source:
         out = {}
         for chunk in _chunks([str(i) for i in ids]):
             objects = list(self.queryset().filter(pk__in=chunk))
-            out.update({doc.id: doc for doc in self.to_documents(objects)})
+            out.update({doc.id: doc for doc in self.documents(objects)})
         return out
+
+    def wording_in(self, language: str, ids: list[str]) -> dict[str, tuple[str, str]]:
+        """(title, summary) the owners wrote in `language` for these objects, where they did;
+        the index holds the Chinese wording only."""
+        return {}
+
+    def documents(self, objects: list) -> list[SearchDocument]:
+        """Documents hold facet values and stored summaries (法律状态 有效, 持有人类型 企业):
+        built in the site's language, whatever language the request that saved them uses."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.to_documents(objects)
 
     def count(self) -> int:
         return self.queryset().count() if self.available else 0
@@ -128,11 +142,11 @@ class Source:
         ids = list(self.queryset().order_by("pk").values_list("pk", flat=True))
         for chunk in _chunks(ids):
             objects = list(self.queryset().filter(pk__in=chunk).order_by("pk"))
-            yield from self.to_documents(objects)
+            yield from self.documents(objects)
 
 
 class ListingSource(Source):
-    label = "挂牌"
+    label = _("挂牌")
 
     is_page = True
 
@@ -147,6 +161,16 @@ class ListingSource(Source):
 
     def extra_text(self, page: Model) -> list[str]:
         return []
+
+    def wording_in(self, language: str, ids: list[str]) -> dict[str, tuple[str, str]]:
+        model = self.model
+        if model is None or not (language.startswith("en") and ids):
+            return {}
+        rows = model._default_manager.filter(pk__in=ids).exclude(title_en="")
+        return {
+            str(pk): (title, summary)
+            for pk, title, summary in rows.values_list("pk", "title_en", "summary_en")
+        }
 
     def to_documents(self, pages: list) -> list[SearchDocument]:
         docs = []
@@ -191,7 +215,7 @@ class ListingSource(Source):
 
 class TechnologySource(ListingSource):
     kind = "technology"
-    label = "科技成果"
+    label = _("科技成果")
     model_label = "marketplace.TechnologyResultPage"
 
     def extra_text(self, page: Model) -> list[str]:
@@ -200,7 +224,7 @@ class TechnologySource(ListingSource):
 
 class DemandSource(ListingSource):
     kind = "demand"
-    label = "技术需求"
+    label = _("技术需求")
     model_label = "marketplace.TechnologyDemandPage"
 
     def extra_text(self, page: Model) -> list[str]:
@@ -209,7 +233,7 @@ class DemandSource(ListingSource):
 
 class PatentSource(Source):
     kind = "patent"
-    label = "专利"
+    label = _("专利")
     model_label = "ip_registry.Patent"
     # A patent's document names its holders and legal status, which live in child rows.
     children = (
@@ -269,7 +293,7 @@ class PatentSource(Source):
 
 class EnterpriseSource(Source):
     kind = "enterprise"
-    label = "企业"
+    label = _("企业")
     model_label = "ip_registry.Enterprise"
     bulk_signals = (registry_bulk_changed,)
 
@@ -298,7 +322,7 @@ class EnterpriseSource(Source):
 
 class OrganizationSource(Source):
     kind = "organization"
-    label = "机构"
+    label = _("机构")
     model_label = "core.Organization"
 
     def queryset(self) -> QuerySet:

@@ -22,6 +22,7 @@ failed read-back or property counterexample.
 import argparse
 import json
 import os
+import re
 import secrets
 import sys
 import time
@@ -244,14 +245,20 @@ def _same_amount(shown, written) -> bool:
         return False
 
 
+_NGINX_STATUS = re.compile(r'"status":(\d{3})[,}]')
+
+
 def server_errors(access_log: Path, offset: int) -> tuple[int, int]:
     """(requests, 5xx) in the access log after `offset` bytes: nginx's JSON lines
     (deploy/nginx/panjin.conf.template) or gunicorn's '%(s)s %(m)s %(U)s'."""
     with access_log.open("rb") as handle:
         handle.seek(offset)
-        lines = handle.read().decode("utf-8", "replace").splitlines()
+        # "\n" only: nginx's decoded $uri may hold characters splitlines() breaks at.
+        lines = handle.read().decode("utf-8", "replace").split("\n")
     statuses = [
-        str(json.loads(line)["status"]) if line.startswith("{") else line.split(" ", 1)[0]
+        _NGINX_STATUS.search(line).group(1)  # type: ignore[union-attr]
+        if _NGINX_STATUS.search(line)
+        else line.split(" ", 1)[0]
         for line in lines
         if line.strip()
     ]

@@ -217,7 +217,9 @@ def access_entries(log: Path, offset: int = 0) -> list[dict]:
         return []
     with log.open("rb") as handle:
         handle.seek(offset)
-        lines = handle.read().decode("utf-8", "replace").splitlines()
+        # Lines end at "\n" only: a decoded $uri may hold U+0085 or U+2028, which
+        # str.splitlines() would also break at.
+        lines = handle.read().decode("utf-8", "replace").split("\n")
     entries = []
     for line in lines:
         try:

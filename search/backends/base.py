@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol, TypedDict
 
+from django.utils.translation import gettext_lazy as _
+
 from search import analysis
 from search.analysis import AnalyzedQuery
 from search.documents import FACETS, PRICE_BANDS, SearchDocument
 
 SORTS = {
-    "relevance": "相关度",
-    "newest": "最新发布",
-    "price": "价格从低到高",
-    "price_desc": "价格从高到低",
+    "relevance": _("相关度"),
+    "newest": _("最新发布"),
+    "price": _("价格从低到高"),
+    "price_desc": _("价格从高到低"),
 }
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000

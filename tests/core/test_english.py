@@ -69,3 +69,14 @@ def test_identifier_errors_in_english():
 def test_command_messages_in_english():
     with translation.override("en"), pytest.raises(CommandError, match="User ghost does not exist"):
         call_command("create_api_token", "ghost", stdout=StringIO())
+
+
+def test_the_site_name_follows_the_language(client, english):
+    html = english.get("/").content.decode()
+    assert "<p>Panjin Technology Market &amp; IP Registry</p>" in html
+    del client.cookies["django_language"]
+    chinese = client.get("/").content.decode()
+    assert (
+        "<p>盘锦科技成果交易与知识产权登记平台 · Panjin Technology Market &amp; IP Registry</p>"
+        in chinese
+    )

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from ip_registry.models import LegalStatus
 from search.outbox import search_outbox_drain_all
@@ -55,3 +56,23 @@ def test_unpublished_and_expired_listings_are_not_documents():
     draft = make_listing(publish=False)
     expired = make_listing(valid_until=date(2000, 1, 1))
     assert SOURCES["technology"].documents_for([draft.pk, expired.pk]) == {}
+
+
+def test_documents_are_built_in_chinese_whatever_the_language(settings):
+    """Facet values and summaries are stored: a member saving in English must not index
+    'In force' beside 有效."""
+    settings.ELASTICSEARCH_URL = ""
+    patent = patent_with_history(
+        holder=EnterpriseFactory(),
+        events=[(LegalStatus.PENDING, date(2015, 3, 1)), (LegalStatus.GRANTED, date(2017, 6, 1))],
+    )
+    organization = OrganizationFactory()
+    with translation.override("en"):
+        doc = SOURCES["patent"].documents_for([patent.pk])[str(patent.pk)]
+        org = SOURCES["organization"].documents_for([organization.pk])[str(organization.pk)]
+        rebuilt = [d for d in SOURCES["patent"].iter_documents() if d.id == str(patent.pk)]
+        assert translation.get_language() == "en"
+    assert (doc.patent_type, doc.patent_status) == ("发明", "有效")
+    assert "法律状态：有效" in doc.summary
+    assert org.holder_type == "企业"
+    assert rebuilt[0].patent_status == "有效"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
@@ -43,19 +44,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--forever", action="store_true", help="常驻运行，直到收到停止信号")
-        parser.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
+        parser.add_argument("--forever", action="store_true", help=_("常驻运行，直到收到停止信号"))
+        parser.add_argument("--interval", type=float, default=1.0, help=_("轮询间隔（秒）"))
         parser.add_argument(
-            "--batch", type=int, default=DRAIN_BATCH, help="每批处理的记录数（内存随之而定）"
+            "--batch", type=int, default=DRAIN_BATCH, help=_("每批处理的记录数（内存随之而定）")
         )
-        parser.add_argument("--purge-days", type=int, default=7, help="清理多少天前已完成的记录")
+        parser.add_argument("--purge-days", type=int, default=7, help=_("清理多少天前已完成的记录"))
 
     def handle(self, *args, forever, interval, batch, purge_days, **options):
         if not forever:
             stats = search_outbox_drain_all(limit=batch, wait=30.0)
             self._report(stats)
             search_outbox_purge(older_than_days=purge_days)
-            self.stdout.write(f"待同步：{search_outbox_pending()['pending']} 条")
+            self.stdout.write(
+                _("待同步：%(pending)s 条") % {"pending": search_outbox_pending()["pending"]}
+            )
             if stats["failed"] or stats["busy"]:
                 raise SystemExit(1)
             return
@@ -78,8 +81,8 @@ class Command(BaseCommand):
         worker_id = get_random_string(32)
         max_rows = settings.SEARCH_SYNC_TASK_LIMIT
         self.stdout.write(
-            f"检索同步进程已启动（{'数据库任务队列 + ' if worker_class else ''}outbox 轮询，"
-            f"间隔 {interval} 秒）"
+            _("检索同步进程已启动（%(queue)soutbox 轮询，间隔 %(interval)s 秒）")
+            % {"queue": _("数据库任务队列 + ") if worker_class else "", "interval": interval}
         )
         last_purge = 0.0
         while not self._stop:
@@ -97,9 +100,12 @@ class Command(BaseCommand):
             if not more and not self._stop:
                 time.sleep(interval)
         try:
-            self.stdout.write(f"已停止；待同步：{search_outbox_pending()['pending']} 条")
+            self.stdout.write(
+                _("已停止；待同步：%(pending)s 条")
+                % {"pending": search_outbox_pending()["pending"]}
+            )
         except DatabaseError:
-            self.stdout.write("已停止")
+            self.stdout.write(_("已停止"))
 
     def _round(self, worker_class, worker_id, *, batch, max_rows) -> bool:
         """Ready tasks, then the outbox sweep; True when due rows remain (no pause then)."""
@@ -130,9 +136,19 @@ class Command(BaseCommand):
 
     def _report(self, stats):
         self.stdout.write(
-            f"处理 {stats['rows']} 条（另合并 {stats['settled']} 条重复）："
-            f"写入 {stats['upserted']}，删除 {stats['deleted']}，失败 {stats['failed']}"
-            + ("；另一同步进程正在处理" if stats["busy"] else "")
+            _(
+                "处理 %(rows)s 条（另合并 %(settled)s 条重复）"
+                "：写入 %(upserted)s，删除 %(deleted)s，失败 "
+                "%(failed)s"
+            )
+            % {
+                "rows": stats["rows"],
+                "settled": stats["settled"],
+                "upserted": stats["upserted"],
+                "deleted": stats["deleted"],
+                "failed": stats["failed"],
+            }
+            + (_("；另一同步进程正在处理") if stats["busy"] else "")
         )
 
     def _request_stop(self, *args):
