@@ -500,11 +500,19 @@ class Outcome:
 CAPACITY_MIN_RATIO = 0.25
 
 
-def phase_capacity(stack: Stack, fixture: Path, *, seconds: int, users: int) -> Outcome:
+def phase_capacity(
+    stack: Stack, fixture: Path, *, seconds: int, users: int, warmup: int = 10
+) -> Outcome:
     """Throughput of the search page against a trivial JSON view, each alone, same server;
-    fails below CAPACITY_MIN_RATIO or on any failed request."""
+    fails below CAPACITY_MIN_RATIO or on any failed request. Each probe first runs `warmup`
+    seconds unmeasured (workers' first requests, the search page's per-process result cache:
+    steady state, not the cold start, which bench/bench_first_query.py measures)."""
     rates = {}
     for cls in ("Healthz", "SearchPage"):
+        if warmup:
+            locust(
+                stack, fixture, f"warmup-{cls}", [cls], users=users, seconds=warmup, spawn=users
+            ).wait()
         run = locust(
             stack, fixture, f"capacity-{cls}", [cls], users=users, seconds=seconds, spawn=users
         )

@@ -69,6 +69,20 @@ class SearchEntry(models.Model):
         return f"{self.kind}:{self.object_id} {self.title}"
 
 
+class SearchEntryText(models.Model):
+    """The normalised text of an entry's fields, as the re-ranking reads it
+    (search.ranking.Candidate.fields), so a query does not run OpenCC over its 120 candidates'
+    bodies again. A table of its own, so the entries stay as narrow as scans of them need."""
+
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, related_name="rank_text", on_delete=models.CASCADE
+    )
+    fields = models.JSONField()
+
+    def __str__(self):
+        return f"text of {self.entry_id}"
+
+
 class SearchFacetValue(models.Model):
     """One facet value of an entry (multi-valued facets such as cooperation modes repeat)."""
 

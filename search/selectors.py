@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from elasticsearch import ApiError
 
 from core.numbers import decimal_parse
 from core.vocabularies import vocabulary_canonical
-from search import analysis
+from search import analysis, pagecache
 from search.analysis import AnalyzedQuery
 from search.backends import database_backend, primary_backend
 from search.backends.base import (
@@ -165,6 +166,8 @@ def search_params(
         if name not in VALUE_FILTERS:
             continue
         values = [str(v).strip()[:100] for v in values if str(v).strip()][:20]
+        if not values:  # the page sends every filter, mostly empty: no vocabulary to read
+            continue
         if name == "kind":
             values = [v for v in values if v in KINDS]
         elif name in VOCABULARY_FILTERS:
@@ -219,8 +222,10 @@ def _reword_for_reader(hits: list[Hit]) -> None:
                 hit.summary = summary or hit.summary
 
 
-def search_query(*, params: SearchParams) -> SearchPage:
-    """Run a search on the primary backend (the database when Elasticsearch fails)."""
+def search_query(*, params: SearchParams, snippets: bool = True) -> SearchPage:
+    """Run a search on the primary backend (the database when Elasticsearch fails).
+
+    snippets=False leaves out what only a result list shows: highlights and did-you-mean."""
     started = time.perf_counter()
     query = analysis.analyze_query(params.q, synonyms=synonym_map())
     backend = primary_backend()
@@ -228,12 +233,19 @@ def search_query(*, params: SearchParams) -> SearchPage:
         result = backend.search(params, query)
     except ES_ERRORS as exc:
         logger.warning("Elasticsearch search failed, using the database: %s", exc)
+        pagecache.mark_written()  # no process serves its cached Elasticsearch results now
         backend = database_backend()
         result = backend.search(params, query)
-    attach_highlights(result.hits, query)
+    if snippets:
+        attach_highlights(result.hits, query)
     _reword_for_reader(result.hits)
     did_you_mean = ""
-    if result.total == 0 and not query.is_empty and not _filtered_out(backend, params, query):
+    if (
+        snippets
+        and result.total == 0
+        and not query.is_empty
+        and not _filtered_out(backend, params, query)
+    ):
         did_you_mean = _did_you_mean(backend, query)
     facets = {
         name: [
@@ -275,7 +287,18 @@ def search_query(*, params: SearchParams) -> SearchPage:
 def search_site(*, params: SearchParams) -> SiteSearch:
     """The search page: with no kind chosen, listings in the result list (ranked, paged,
     faceted) and, on the first page of a query, a block per other kind with its total and its
-    best distinct titles; with kinds chosen, those kinds as one list."""
+    best distinct titles; with kinds chosen, those kinds as one list. Repeated searches are
+    served from search.pagecache until an index changes."""
+    key = f"{translation.get_language()}|{elasticsearch_enabled()}|{params!r}"
+    return pagecache.cached(
+        key,
+        lambda: _search_site(params),
+        # The database's fallback answers are not kept: the next request tries Elasticsearch.
+        keep=lambda site: site.listings.backend == primary_backend().name,
+    )
+
+
+def _search_site(params: SearchParams) -> SiteSearch:
     if params.filters.get("kind") or not params.q.strip():
         return SiteSearch(listings=search_query(params=params), blocks=[])
     listing_params = replace(params, filters={**params.filters, "kind": list(LISTING_KINDS)})
@@ -295,7 +318,8 @@ def search_site(*, params: SearchParams) -> SiteSearch:
                 page_size=BLOCK_DEPTH,
                 with_facets=False,
             )
-            page = search_query(params=block_params)
+            # A block lists titles only: no snippets to cut, no spelling to suggest.
+            page = search_query(params=block_params, snippets=False)
             if page.total:
                 blocks.append(KindBlock(key, label, kinds, page.total, _distinct_titles(page)))
     return SiteSearch(listings=listings, blocks=blocks)

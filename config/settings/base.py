@@ -290,6 +290,9 @@ ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 SEARCH_SYNC_MAX_BACKOFF = 300
 SEARCH_SYNC_INLINE_LIMIT = 1_000
 SEARCH_SYNC_TASK_LIMIT = 20_000
+# The search page keeps a query's results per process this long, until an index changes
+# (search/pagecache.py); 0 turns it off.
+SEARCH_PAGE_CACHE_SECONDS = env.int("SEARCH_PAGE_CACHE_SECONDS", default=30)
 
 WAGTAIL_SITE_NAME = _("盘锦科技成果交易与知识产权登记平台")
 # The one public address every e-mail, PDF and QR code links to (never the request's Host,

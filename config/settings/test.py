@@ -11,6 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="panjin-test")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_AUTOREFRESH = True
+# Tests write index rows directly and roll them back: the search page's per-process result
+# cache is tested on its own (tests/search/test_pagecache.py) and off elsewhere.
+SEARCH_PAGE_CACHE_SECONDS = 0
 
 # Serialized rollback reloads rows app by app in INSTALLED_APPS order; Wagtail pages look up
 # their content type while being rebuilt, so content types must be loaded first or they get

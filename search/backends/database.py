@@ -7,6 +7,7 @@ formula the Elasticsearch query follows, so both backends order results alike.
 
 import difflib
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any, TypedDict
@@ -15,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from search import analysis, ranking, synonyms
+from search import analysis, pagecache, ranking, synonyms
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     Facets,
@@ -29,6 +30,7 @@ from search.documents import SearchDocument
 from search.models import (
     SearchAbbreviation,
     SearchEntry,
+    SearchEntryText,
     SearchFacetValue,
     SearchSuggestion,
 )
@@ -38,8 +40,10 @@ from search.ranking import BACKOFF_BELOW
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
 # user-supplied value travels as a query parameter (hence the S608 suppressions).
 RERANK_DEPTH = 120
-# Up to this many filtered matches are ranked from an id list rather than a subquery.
-MAX_ID_LIST = 5000
+# Up to this many filtered matches are ranked, counted and faceted from one id list rather
+# than by running the filters and the full-text match again for each (below SQLite's 32,766
+# query parameters).
+MAX_ID_LIST = 20_000
 _DF_TTL = 60.0
 _df_cache: dict[str, tuple[float, int]] = {}
 _ALL = "\x00all"  # _df_cache key of the entry count (no query word contains NUL)
@@ -49,6 +53,7 @@ class Prepared(TypedDict):
     """What the tables hold of one document: its entry row's fields and its child rows."""
 
     entry: dict[str, Any]
+    text: dict[str, str]
     facets: list[tuple[str, str]]
     suggestions: list[tuple[str, str, str]]
     abbreviations: list[tuple[str, str]]
@@ -95,11 +100,21 @@ def prepare(doc: SearchDocument) -> Prepared:
         suggestions.append((term[:200], full[:400], initials[:100]))
     return {
         "entry": entry,
+        # What rank_fields would derive from the stored columns, from the analysis at hand.
+        "text": {
+            "title": a["title"] if len(doc.title) <= 500 else analysis.normalize(doc.title[:500]),
+            "keywords": " ".join(analysis.normalize(k) for k in doc.keywords),
+            "summary": a["summary"],
+            "body": a["body"],
+        },
         "facets": facets,
         "suggestions": suggestions,
         "abbreviations": [(s[:40], f[:40]) for s, f in a["abbreviations"]],
     }
 
+
+# What a hit does not show: the stored analysis (read only by the ranking).
+_ANALYSIS_COLUMNS = ("title_words", "keyword_words", "summary_words", "body_words", "char_words")
 
 _PAIR, _ITEM = "\x1e", "\x1f"  # separators no facet value contains (control characters)
 
@@ -118,17 +133,29 @@ def _facet_pairs(key: str) -> tuple[tuple[str, str], ...]:
 def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> Facets:
     """Facet buckets from (facet_key, number of entries) rows: each value's count is the sum
     over the keys containing it, ordered by count then value, as Elasticsearch orders them."""
-    totals: dict[str, dict[str, int]] = {}
+    pair_counts: Counter[tuple[str, str]] = Counter()
     for key, n in keyed_counts:
-        for name, value in _facet_pairs(key or ""):
-            bucket = totals.setdefault(name, {})
-            bucket[value] = bucket.get(value, 0) + n
+        for pair in _facet_pairs(key or ""):
+            pair_counts[pair] += n
+    totals: dict[str, dict[str, int]] = {}
+    for (name, value), n in pair_counts.items():
+        totals.setdefault(name, {})[value] = n
     facets = empty_facets()
     for name, bucket in totals.items():
         facets[name] = [
             {"value": v, "count": c} for v, c in sorted(bucket.items(), key=lambda x: (-x[1], x[0]))
         ]
     return facets
+
+
+def rank_fields(title: str, keywords: list[str], summary: str, body: str) -> dict[str, str]:
+    """The normalised text per field that search.ranking scores (SearchEntryText.fields)."""
+    return {
+        "title": analysis.normalize(title),
+        "keywords": " ".join(analysis.normalize(k) for k in keywords),
+        "summary": analysis.normalize(summary),
+        "body": analysis.normalize(body),
+    }
 
 
 def _pg_tsquery(words: list[str]) -> str:
@@ -176,8 +203,10 @@ class DatabaseBackend:
         facets: list[SearchFacetValue] = []
         suggestions: list[SearchSuggestion] = []
         abbreviations: list[SearchAbbreviation] = []
+        texts: list[SearchEntryText] = []
         for p in prepared:
             entry_id = ids[(p["entry"]["kind"], p["entry"]["object_id"])]
+            texts.append(SearchEntryText(entry_id=entry_id, fields=p["text"]))
             facets += [SearchFacetValue(entry_id=entry_id, name=n, value=v) for n, v in p["facets"]]
             suggestions += [
                 SearchSuggestion(entry_id=entry_id, term=t, pinyin=f, initials=i)
@@ -189,11 +218,13 @@ class DatabaseBackend:
             ]
             if progress:
                 progress(1)
+        SearchEntryText.objects.bulk_create(texts, batch_size=500)
         SearchFacetValue.objects.bulk_create(facets, batch_size=2000)
         SearchSuggestion.objects.bulk_create(suggestions, batch_size=2000)
         SearchAbbreviation.objects.bulk_create(abbreviations, batch_size=2000)
         _df_cache.clear()
         synonyms.invalidate()  # the abbreviations just written join the query map
+        pagecache.mark_written()
         return len(prepared)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -205,9 +236,11 @@ class DatabaseBackend:
             for i in range(0, len(object_ids), 500):
                 chunk = object_ids[i : i + 500]
                 SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
+        pagecache.mark_written()
 
     def drop(self) -> None:
         SearchEntry.objects.all().delete()
+        pagecache.mark_written()
 
     def rebuild(
         self,
@@ -261,6 +294,7 @@ class DatabaseBackend:
                 SearchEntry.objects.filter(id__in=gone[start : start + 500]).delete()
             if gone:
                 _df_cache.clear()
+                pagecache.mark_written()
             return count + kept
 
     def refresh(self) -> None:
@@ -425,7 +459,7 @@ class DatabaseBackend:
                 ]
             )
         scores = dict(ranked_ids or [])
-        entries = SearchEntry.objects.in_bulk(page_ids)
+        entries = SearchEntry.objects.defer(*_ANALYSIS_COLUMNS).in_bulk(page_ids)
         hits = [
             Hit(
                 kind=e.kind,
@@ -454,15 +488,30 @@ class DatabaseBackend:
                         list(words),
                     )
                     rows = cursor.fetchall()
-            else:
-                # The stubs accept only iterables in an __in lookup, not RawSQL.
-                matching: Any
+            elif not postgres:
+                matching_sql: str
+                matching_params: list[Any]
                 if unfiltered_match:
-                    matching = RawSQL(ids_sql, ids_params)  # noqa: S611
+                    matching_sql, matching_params = ids_sql, list(ids_params)
                 elif candidates is not None:
-                    matching = candidates
+                    matching_sql = ", ".join(["%s"] * len(candidates))
+                    matching_params = list(candidates)
                 else:
-                    matching = qs.values("id")
+                    sql, sql_params = qs.values("id").query.sql_with_params()
+                    matching_sql, matching_params = sql, list(sql_params)
+                # Each matched id is looked up in the narrow (id, facet_key) index: SQLite's
+                # own choice, the table itself, reads every wide row's pages (4× slower).
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT facet_key, count(*) FROM search_searchentry "  # noqa: S608
+                        f"INDEXED BY search_entry_facet_key WHERE id IN ({matching_sql}) "
+                        "GROUP BY facet_key",
+                        matching_params,
+                    )
+                    rows = cursor.fetchall()
+            else:
+                # The stubs accept only iterables in an __in lookup, not a subquery.
+                matching: Any = candidates if candidates is not None else qs.values("id")
                 rows = (
                     SearchEntry.objects.filter(id__in=matching)
                     .values_list("facet_key")
@@ -570,27 +619,53 @@ class DatabaseBackend:
                 )
                 stage_one = cursor.fetchall()
         else:
-            # MATERIALIZED: ranking every match once is cheaper than letting SQLite push the id
-            # filter into FTS5, which re-runs the full-text query for each id.
-            sql = f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id, m.r FROM m"  # noqa: S608
-            sql_params: list[str | int] = list(match_params)
-            if candidates is not None:
-                sql += f" WHERE m.id IN ({', '.join(['%s'] * len(candidates))})"
-                sql_params += candidates
-            elif filtered is not None:
-                id_sql, id_params = filtered.values("id").query.sql_with_params()
-                sql += f" WHERE m.id IN ({id_sql})"
-                sql_params += list(id_params)
-            with connection.cursor() as cursor:
-                cursor.execute(f"{sql} ORDER BY m.r DESC LIMIT %s", [*sql_params, depth])
-                stage_one = cursor.fetchall()
+
+            def best(match_sql: str, match_params: list[str]) -> list[tuple[int, float]]:
+                # MATERIALIZED: ranking every match once is cheaper than letting SQLite push
+                # the id filter into FTS5, which re-runs the full-text query for each id.
+                sql = f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id, m.r FROM m"  # noqa: S608
+                sql_params: list[str | int] = list(match_params)
+                if candidates is not None:
+                    sql += f" WHERE m.id IN ({', '.join(['%s'] * len(candidates))})"
+                    sql_params += candidates
+                elif filtered is not None:
+                    id_sql, id_params = filtered.values("id").query.sql_with_params()
+                    sql += f" WHERE m.id IN ({id_sql})"
+                    sql_params += list(id_params)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"{sql} ORDER BY m.r DESC LIMIT %s", [*sql_params, depth])
+                    found: list[tuple[int, float]] = cursor.fetchall()
+                    return found
+
+            # bm25 costs per matching row, and compound parts and their synonyms (自动控制 →
+            # 自动, 控制) match most of a large corpus while counting 0.4 in the re-ranking:
+            # when the query's whole words alone fill the depth, they pick the candidates.
+            whole = list(dict.fromkeys(alt for term in query.terms for alt in term.alternatives))
+            if len(whole) < len(query.all_words):
+                stage_one = best(*self._match_sql(whole))
+                if len(stage_one) < depth:
+                    stage_one = None
+            if stage_one is None:
+                stage_one = best(match_sql, match_params)
         rows = {
             row[0]: row
             for row in SearchEntry.objects.filter(id__in=[i for i, _ in stage_one]).values_list(
-                "id", "title", "keywords", "summary", "body", "title_words", "keyword_words",
-                "summary_words", "body_words", "published_at",
+                "id", "title_words", "keyword_words", "summary_words", "body_words", "published_at",
             )
         }  # fmt: skip
+        texts = dict(
+            SearchEntryText.objects.filter(entry_id__in=list(rows)).values_list(
+                "entry_id", "fields"
+            )
+        )
+        legacy = [i for i in rows if i not in texts]
+        if legacy:  # entries without their text row (an interrupted migration): derive it
+            texts.update(
+                (i, rank_fields(title, keywords, summary, body))
+                for i, title, keywords, summary, body in SearchEntry.objects.filter(
+                    id__in=legacy
+                ).values_list("id", "title", "keywords", "summary", "body")
+            )
         doc_count = self._doc_count()
         idf = {w: ranking.idf_of(self._doc_freq(w), doc_count) for w in query.match_words}
         cands, entry_ids, published = [], [], {}
@@ -598,16 +673,11 @@ class DatabaseBackend:
             row = rows.get(entry_id)
             if row is None:
                 continue
-            _id, title, keywords, summary, body, tw, kw, sw, bw, published_at = row
+            _id, tw, kw, sw, bw, published_at = row
             cands.append(
                 ranking.Candidate(
                     key=entry_id,
-                    fields={
-                        "title": analysis.normalize(title),
-                        "keywords": " ".join(analysis.normalize(k) for k in keywords),
-                        "summary": analysis.normalize(summary),
-                        "body": analysis.normalize(body),
-                    },
+                    fields=texts[entry_id],
                     words={"title": tw, "keywords": kw, "summary": sw, "body": bw},
                 )
             )

@@ -28,7 +28,7 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.dsl.query import Query
 
-from search import analysis, ranking
+from search import analysis, pagecache, ranking
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
     MAX_RESULT_WINDOW,
@@ -562,6 +562,7 @@ class ElasticsearchBackend:
                     raise
         for o in old:
             self.client.indices.delete(index=o, ignore_unavailable=True)
+        pagecache.mark_written()
         return count
 
     def _bulk_load(
@@ -629,12 +630,15 @@ class ElasticsearchBackend:
         ok, _errors = helpers.bulk(
             client or self.client, actions(), chunk_size=1000, raise_on_error=True
         )
+        if index == self.alias:  # a rebuild's new index is not searched before the alias swap
+            pagecache.mark_written()
         return ok
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in doc_ids]
         if actions:
             helpers.bulk(self.client, actions, raise_on_error=False)
+            pagecache.mark_written()
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias)

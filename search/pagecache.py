@@ -1,0 +1,89 @@
+"""A per-process cache of search page results that never outlives a write to either index.
+
+The search page runs three searches (listings, then a block of patents and one of
+organisations) and re-ranks each one's best 120 in Python: about ten times a plain page's
+work, for queries that people repeat (the popular ones, paging back, the back button). Results
+are kept per process for SEARCH_PAGE_CACHE_SECONDS (default 30, as long as another process's
+synonym edit takes to show), and each is trusted only when it was computed after the last
+write to an index plus a grace for Elasticsearch's refresh: every backend write stamps that
+moment in the shared cache (Django's cache, the database table by default), and a process
+reads the stamp at most once a second. So a listing published in one worker is on the search
+page of every worker as soon as it is searchable at all. A failed Elasticsearch search stamps
+the same moment, and results the database fallback served are not kept: the page says it is
+degraded for as long as it is.
+"""
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+WRITTEN_KEY = "search:index-written-at"
+# Elasticsearch shows a write after its next refresh (1 s): results computed sooner may miss it.
+REFRESH_GRACE = 1.5
+STAMP_READ_INTERVAL = 1.0
+MAX_ENTRIES = 512
+
+_lock = threading.Lock()
+_entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_stamp = {"value": 0.0, "read_at": -STAMP_READ_INTERVAL}
+
+
+def mark_written() -> None:
+    """Record that an index changed now, or that Elasticsearch failed a search: every process
+    stops trusting older results (so an outage shows the fallback's notice at once)."""
+    now = time.time()
+    with _lock:
+        _stamp.update(value=now, read_at=time.monotonic())
+        _entries.clear()
+    try:
+        cache.set(WRITTEN_KEY, now, timeout=None)
+    except DatabaseError:  # the write itself succeeded; other processes' entries expire anyway
+        logger.warning("could not stamp the search index write for other processes")
+
+
+def _written_at() -> float:
+    now = time.monotonic()
+    if now - _stamp["read_at"] >= STAMP_READ_INTERVAL:
+        value = float(cache.get(WRITTEN_KEY) or 0.0)
+        with _lock:
+            _stamp.update(value=max(value, _stamp["value"]), read_at=now)
+    return _stamp["value"]
+
+
+def cached(key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
+    """compute()'s result, reused for the same key while no index has changed since (kept
+    only when keep(result) says so)."""
+    seconds = settings.SEARCH_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    now = time.time()
+    trusted_after = _written_at() + REFRESH_GRACE
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None and entry[0] >= trusted_after and now - entry[0] < seconds:
+            _entries.move_to_end(key)
+            return entry[1]  # type: ignore[return-value]
+    value = compute()
+    if keep is not None and not keep(value):
+        return value
+    with _lock:
+        _entries[key] = (now, value)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
