@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/relevance.py                       # the public sample and bench/heldout
     .venv/bin/python bench/relevance.py --set bench/heldout   # one set (repeatable)
-    .venv/bin/python bench/relevance.py --check               # exit 1 below the goals
+    .venv/bin/python bench/relevance.py --check               # exit 1 below THRESHOLDS
 
 Sets: the public tuning sample (/work/shared/data/search-sample, or $SEARCH_SAMPLE) and the
 held-out set in bench/heldout (written by someone who never saw the ranking code; see its
@@ -32,8 +32,14 @@ sys.path.insert(0, str(ROOT))
 SAMPLE = Path(os.environ.get("SEARCH_SAMPLE", "/work/shared/data/search-sample"))
 HELDOUT = ROOT / "bench" / "heldout"
 BASELINE = "unigram BM25"
-# Goals of the issue on unseen data (held-out), per backend: all queries / hardest queries.
-GOALS = {"elasticsearch": (0.92, 0.85), "database": (0.90, 0.80)}
+# What --check demands, per set and backend: nDCG@10 on all queries and on the
+# hardest ones. The figures of 2026-12-06 less a small margin (held-out 0.927 / 0.889 on both
+# backends, sample 0.971), never below issue 13's goals on unseen data (Elasticsearch 0.92 /
+# 0.85, database 0.90 / 0.80): a ranking change that loses either set fails the check.
+THRESHOLDS = {
+    HELDOUT: {"elasticsearch": (0.92, 0.875), "database": (0.915, 0.875)},
+    SAMPLE: {"elasticsearch": (0.96, 0.96), "database": (0.96, 0.96)},
+}
 
 
 def hardest_qids(baseline: dict[str, dict[str, float]]) -> list[str]:
@@ -152,7 +158,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, action="append", dest="sets", help="a set's folder")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # child: one set → JSON
-    parser.add_argument("--check", action="store_true", help="exit 1 below the held-out goals")
+    parser.add_argument("--check", action="store_true", help="exit 1 below THRESHOLDS")
     args = parser.parse_args()
     if args.one:
         json.dump(evaluate_set(args.one), sys.stdout)
@@ -172,17 +178,17 @@ def main() -> int:
             return 1
         lines, summary = report(json.loads(child.stdout))
         text_lines += [*lines, ""]
-        if folder.resolve() == HELDOUT.resolve():
-            for backend, (goal_all, goal_hard) in GOALS.items():
-                if backend in summary:
-                    got = summary[backend]
-                    ok = got["all"] >= goal_all and got["hardest"] >= goal_hard
-                    verdicts.append(ok)
-                    text_lines.append(
-                        f"- held-out {backend}: nDCG@10 {got['all']:.3f} (goal ≥ {goal_all}), "
-                        f"hardest {got['hardest']:.3f} (goal ≥ {goal_hard}): "
-                        f"{'PASS' if ok else 'FAIL'}"
-                    )
+        thresholds = {k.resolve(): v for k, v in THRESHOLDS.items()}.get(folder.resolve(), {})
+        for backend, (goal_all, goal_hard) in thresholds.items():
+            if backend in summary:
+                got = summary[backend]
+                ok = got["all"] >= goal_all and got["hardest"] >= goal_hard
+                verdicts.append(ok)
+                text_lines.append(
+                    f"- {folder.name} {backend}: nDCG@10 {got['all']:.3f} (≥ {goal_all}), "
+                    f"hardest {got['hardest']:.3f} (≥ {goal_hard}): {'PASS' if ok else 'FAIL'}"
+                )
+        if thresholds:
             text_lines.append("")
     text = "\n".join(text_lines)
     print(text)

@@ -86,6 +86,9 @@ def test_defined_abbreviations_are_mined_from_the_text():
     assert ("rto", "蓄热式热力焚烧") in pairs
     assert ("scr", "选择性催化还原") in pairs
     assert all(short != "含税" for short, _ in pairs)
+    # An acronym stands for about two characters a letter, not the whole run before it.
+    orc = analysis.defined_abbreviations(analysis.normalize("炼化低温余热有机朗肯循环（ORC）发电"))
+    assert orc == [("orc", "有机朗肯循环")]
 
 
 def test_query_characters_are_a_back_off():

@@ -9,7 +9,7 @@ from search.selectors import search_params, search_query
 
 pytestmark = pytest.mark.django_db
 
-TARGETS = {"database": 0.90, "elasticsearch": 0.93}
+TARGETS = {"database": 0.96, "elasticsearch": 0.96}
 
 
 def _pipeline_run(q):
