@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 
 from contracts.models import (
     SUBTYPE_CHOICES,
@@ -36,7 +36,7 @@ from core.tables import header_key
 from core.vocabularies import vocabulary_resolve
 
 TEXT_FIELDS = {"name": 200, "payment_schedule": 5000, "summary": 5000}
-CHOICE_FIELDS: dict[str, type[TextChoices] | list[tuple[str, StrOrPromise]]] = {
+CHOICE_FIELDS: dict[str, type[TextChoices] | list[tuple[str, str | Promise]]] = {
     "contract_type": ContractType,
     "subtype": SUBTYPE_CHOICES,
     "technology_field": TechnologyField,
@@ -57,13 +57,13 @@ CONTRACT_FIELDS = {*TEXT_FIELDS, *CHOICE_FIELDS, *DATE_FIELDS, *AMOUNT_FIELDS, "
 
 
 def _pairs(
-    choices: type[TextChoices] | Iterable[tuple[str, StrOrPromise]],
-) -> list[tuple[str, StrOrPromise]]:
+    choices: type[TextChoices] | Iterable[tuple[str, str | Promise]],
+) -> list[tuple[str, str | Promise]]:
     return list(choices.choices) if isinstance(choices, type) else list(choices)
 
 
 def choice_code(
-    choices: type[TextChoices] | Iterable[tuple[str, StrOrPromise]], value: object
+    choices: type[TextChoices] | Iterable[tuple[str, str | Promise]], value: object
 ) -> str:
     """The code for a code or its label, compared without width, case or spaces; '' stays ''."""
     text = str(value or "").strip()

@@ -6,9 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from core.models import District, Organization, StoredFile
 from core.storage import private_files
@@ -23,7 +23,7 @@ class ContractType(models.TextChoices):
 
 
 # Subtypes per class (DOMAIN.md "Technology contracts").
-SUBTYPES: dict[str, list[tuple[str, StrOrPromise]]] = {
+SUBTYPES: dict[str, list[tuple[str, str | Promise]]] = {
     ContractType.DEVELOPMENT: [("commissioned", _("委托开发")), ("cooperative", _("合作开发"))],
     ContractType.TRANSFER: [
         ("patent_right", _("专利权转让")),

@@ -11,10 +11,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from contracts.charts import bar_chart
 from contracts.deadlines import working_days_left
@@ -61,7 +61,7 @@ TotalsT = TypeVar("TotalsT", Totals, StatsRow)
 
 class MonthReport(TypedDict):
     totals: Totals
-    sections: list[tuple[StrOrPromise, list[StatsRow], SafeString]]
+    sections: list[tuple[str | Promise, list[StatsRow], SafeString]]
     min_public_count: int
     full: bool
 
@@ -230,7 +230,7 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             .annotate(**_sums("contract__"))
             .order_by(key)
         )
-        labels: Mapping[str, StrOrPromise] = PARTY_TYPE_LABELS if key == "party_type" else {}
+        labels: Mapping[str, str | Promise] = PARTY_TYPE_LABELS if key == "party_type" else {}
         result: list[StatsRow] = [
             {
                 "key": row[key] or "",
@@ -261,7 +261,7 @@ def contract_stats_for(*, contracts: QuerySet[Contract], group_by: str) -> list[
             for r in month_rows
         ]
     else:
-        grouping: dict[str, tuple[str, Mapping[str, StrOrPromise]]] = {
+        grouping: dict[str, tuple[str, Mapping[str, str | Promise]]] = {
             "type": ("contract_type", dict(ContractType.choices)),
             "subtype": ("subtype", SUBTYPE_LABELS),
             "field": ("technology_field", dict(TechnologyField.choices)),
@@ -357,7 +357,7 @@ def contract_stats_month_report(*, year: int, month: int, full: bool = True) -> 
         "total": _money(sums["total"]),
         "technical": _money(sums["technical"]),
     }
-    sections: list[tuple[StrOrPromise, list[StatsRow], SafeString]] = []
+    sections: list[tuple[str | Promise, list[StatsRow], SafeString]] = []
     for key in ("type", "field", "ip_type", "party_type", "output", "absorb"):
         rows = contract_stats_disclosed(
             contract_stats_for(contracts=contracts, group_by=key),

@@ -11,10 +11,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -158,7 +158,7 @@ class ListingPage(Page):
     """Fields both kinds share; `kind` tells search and templates which one a page is."""
 
     kind = ""
-    kind_label: StrOrPromise = ""
+    kind_label: str | Promise = ""
 
     external_id = models.CharField(
         _("外部编号"), max_length=64, blank=True, db_index=True, help_text=_("导入数据的唯一编号")
