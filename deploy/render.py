@@ -10,6 +10,7 @@ value, or a value no placeholder uses, is an error: what is deployed is what was
 """
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -75,6 +76,35 @@ def nginx_values(
         "ACCEL_PREFIX": accel_prefix,
         "ACCESS_LOG": access_log,
     }
+
+
+def self_signed_certificate(folder: Path, host: str = "localhost") -> tuple[Path, Path]:
+    """A throwaway certificate for this run only (also its own CA: clients may pin it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "tls.crt", folder / "tls.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=DNS:{host},IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
 
 
 def main(argv: list[str]) -> int:

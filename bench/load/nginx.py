@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
-from render import nginx_values, render  # noqa: E402
+from render import nginx_values, render, self_signed_certificate  # noqa: E402
 
 SITE_TEMPLATE = ROOT / "deploy/nginx/panjin.conf.template"
 ACCEL_PREFIX = "/_protected/"
@@ -64,35 +64,6 @@ def nginx_binary() -> str:
         stdout=subprocess.DEVNULL,
     )
     return shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def self_signed_certificate(folder: Path, host: str = "localhost") -> tuple[Path, Path]:
-    """A throwaway certificate for this run only (also its own CA: clients may pin it)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    cert, key = folder / "tls.crt", folder / "tls.key"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            f"/CN={host}",
-            "-addext",
-            f"subjectAltName=DNS:{host},IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
 
 
 def app_settings(env: dict) -> dict:

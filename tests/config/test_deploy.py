@@ -16,7 +16,13 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
-from render import RenderError, nginx_values, placeholders, render  # noqa: E402
+from render import (  # noqa: E402
+    RenderError,
+    nginx_values,
+    placeholders,
+    render,
+    self_signed_certificate,
+)
 
 SITE = ROOT / "deploy/nginx/panjin.conf.template"
 UNITS = sorted((ROOT / "deploy/systemd").glob("*.service"))
@@ -69,26 +75,7 @@ def test_a_missing_or_stray_value_is_refused(tmp_path):
     not shutil.which("nginx"), reason="nginx is not installed (apt-get install nginx)"
 )
 def test_nginx_accepts_the_rendered_site(tmp_path):
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=tech.panjin.example",
-            "-keyout",
-            str(tmp_path / "tls.key"),
-            "-out",
-            str(tmp_path / "tls.crt"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(tmp_path, "tech.panjin.example")
     site = tmp_path / "panjin.conf"
     site.write_text(render(SITE, _site_values(tmp_path)), encoding="utf-8")
     main = tmp_path / "nginx.conf"
