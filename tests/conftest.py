@@ -81,6 +81,23 @@ def organization():
     return OrganizationFactory()
 
 
+# A seller's organisation and member, and a buyer from another organisation: the parties of
+# the market's inquiry tests (tests/marketplace, tests/security).
+@pytest.fixture
+def seller_org():
+    return OrganizationFactory(name="盘锦卖方科技有限公司")
+
+
+@pytest.fixture
+def seller(make_user, seller_org):
+    return make_user(Role.ENTERPRISE_MEMBER, organization=seller_org, username="seller")
+
+
+@pytest.fixture
+def buyer(make_user):
+    return make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="buyer")
+
+
 @pytest.fixture
 def make_user():
     def make(role: Role | None = None, organization=None, **kwargs):

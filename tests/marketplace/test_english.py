@@ -7,9 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from core.roles import Role
 from marketplace.models import Inquiry
-from tests.factories import OrganizationFactory
 from tests.marketplace.factories import make_listing
 
 pytestmark = pytest.mark.django_db
@@ -19,21 +17,6 @@ pytestmark = pytest.mark.django_db
 def english(client):
     client.cookies["django_language"] = "en"
     return client
-
-
-@pytest.fixture
-def seller_org():
-    return OrganizationFactory(name="盘锦卖方科技有限公司")
-
-
-@pytest.fixture
-def seller(make_user, seller_org):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=seller_org, username="seller")
-
-
-@pytest.fixture
-def buyer(make_user):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="buyer")
 
 
 @pytest.fixture

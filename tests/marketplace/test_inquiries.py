@@ -19,21 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seller_org():
-    return OrganizationFactory(name="盘锦卖方科技有限公司")
-
-
-@pytest.fixture
-def seller(make_user, seller_org):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=seller_org, username="seller")
-
-
-@pytest.fixture
-def buyer(make_user):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="buyer")
-
-
-@pytest.fixture
 def listing(seller_org, seller):
     return make_listing(organization=seller_org, modes=("transfer", "service"))
 

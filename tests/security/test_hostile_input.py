@@ -11,30 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
 
-from core.roles import Role
 from core.uploads import document_check, image_check, pdf_check, zip_check
 from core.validation import MAX_TEXT_CHARS, write_bounds_check
 from marketplace.models import Inquiry
 from tests.contracts.factories import pdf_bytes
-from tests.factories import OrganizationFactory
 from tests.marketplace.factories import make_listing
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seller_org():
-    return OrganizationFactory(name="盘锦卖方科技有限公司")
-
-
-@pytest.fixture
-def seller(make_user, seller_org):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=seller_org, username="seller")
-
-
-@pytest.fixture
-def buyer(make_user):
-    return make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="buyer")
 
 
 @pytest.fixture
