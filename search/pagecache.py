@@ -1,16 +1,17 @@
-"""A per-process cache of search page results that never outlives a write to either index.
+"""A per-process cache of search pages that never outlives a write to either index.
 
 The search page runs three searches (listings, then a block of patents and one of
-organisations) and re-ranks each one's best 120 in Python: about ten times a plain page's
-work, for queries that people repeat (the popular ones, paging back, the back button). Results
-are kept per process for SEARCH_PAGE_CACHE_SECONDS (default 30, as long as another process's
-synonym edit takes to show), and each is trusted only when it was computed after the last
-write to an index plus a grace for Elasticsearch's refresh: every backend write stamps that
-moment in the shared cache (Django's cache, the database table by default), and a process
-reads the stamp at most once a second. So a listing published in one worker is on the search
-page of every worker as soon as it is searchable at all. A failed Elasticsearch search stamps
-the same moment, and results the database fallback served are not kept: the page says it is
-degraded for as long as it is.
+organisations), re-ranks each one's best 120 in Python and renders results and facets: many
+times a plain page's work, for queries that people repeat (the popular ones, paging back, the
+back button). The rendered results (search/views.py: everything but the site's frame, which
+depends on the visitor) are kept per process for SEARCH_PAGE_CACHE_SECONDS (default 30, as
+long as another process's synonym edit takes to show), and each is trusted only when it was
+computed after the last write to an index plus a grace for Elasticsearch's refresh: every
+backend write stamps that moment in the shared cache (Django's cache, the database table by
+default), and a process reads the stamp at most once a second. So a listing published in one
+worker is on the search page of every worker as soon as it is searchable at all. A failed
+Elasticsearch search stamps the same moment, and results the database fallback served are not
+kept: the page says it is degraded for as long as it is.
 """
 
 import logging
@@ -63,25 +64,32 @@ def _written_at() -> float:
 def cached(key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
     """compute()'s result, reused for the same key while no index has changed since (kept
     only when keep(result) says so)."""
+    return lookup(key, compute, keep=keep)[0]
+
+
+def lookup(
+    key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None
+) -> tuple[T, bool]:
+    """cached(), and whether the value came from the cache (the page says so in a header)."""
     seconds = settings.SEARCH_PAGE_CACHE_SECONDS
     if seconds <= 0:
-        return compute()
+        return compute(), False
     now = time.time()
     trusted_after = _written_at() + REFRESH_GRACE
     with _lock:
         entry = _entries.get(key)
         if entry is not None and entry[0] >= trusted_after and now - entry[0] < seconds:
             _entries.move_to_end(key)
-            return entry[1]  # type: ignore[return-value]
+            return entry[1], True  # type: ignore[return-value]
     value = compute()
     if keep is not None and not keep(value):
-        return value
+        return value, False
     with _lock:
         _entries[key] = (now, value)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return value
+    return value, False
 
 
 def clear() -> None:

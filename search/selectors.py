@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -287,15 +286,9 @@ def search_query(*, params: SearchParams, snippets: bool = True) -> SearchPage:
 def search_site(*, params: SearchParams) -> SiteSearch:
     """The search page: with no kind chosen, listings in the result list (ranked, paged,
     faceted) and, on the first page of a query, a block per other kind with its total and its
-    best distinct titles; with kinds chosen, those kinds as one list. Repeated searches are
-    served from search.pagecache until an index changes."""
-    key = f"{translation.get_language()}|{elasticsearch_enabled()}|{params!r}"
-    return pagecache.cached(
-        key,
-        lambda: _search_site(params),
-        # The database's fallback answers are not kept: the next request tries Elasticsearch.
-        keep=lambda site: site.listings.backend == primary_backend().name,
-    )
+    best distinct titles; with kinds chosen, those kinds as one list. (The page keeps what it
+    renders of this in search.pagecache.)"""
+    return _search_site(params)
 
 
 def _search_site(params: SearchParams) -> SiteSearch:
