@@ -536,14 +536,17 @@ def _probe(stack: Stack, fixture: Path, cls: str, *, seconds: int, users: int, w
     run.wait()
     row = aggregated(run)
     cache = run.statuses().get("search_cache", {})
-    answered = cache.get("hit", 0) + cache.get("miss", 0)
+    # Served from the cache: this worker's own ("hit") or another worker's ("shared").
+    served = cache.get("hit", 0) + cache.get("shared", 0)
+    answered = served + cache.get("miss", 0)
     return {
         "rps": float(row.get("Requests/s") or 0),
         "p50": row.get("50%"),
         "p95": row.get("95%"),
         "failures": int(row.get("Failure Count") or 0),
         # Read from the page's X-Search-Cache header; None when the server does not send it.
-        "hit_rate": cache.get("hit", 0) / answered if answered else None,
+        "hit_rate": served / answered if answered else None,
+        "shared": cache.get("shared", 0) / answered if answered else None,
         "pool_spent": cache.get("pool spent", 0),
     }
 

@@ -38,13 +38,13 @@ def index(request: HttpRequest) -> HttpResponse:
     account area, the language form's CSRF token) is rendered for each visitor."""
     key = f"{translation.get_language()}|{elasticsearch_enabled()}|{request.GET.urlencode()}"
     # The database's fallback answers are not kept: the next request tries Elasticsearch.
-    results, hit = pagecache.lookup(key, lambda: _results(request.GET), keep=_not_degraded)
+    results, source = pagecache.lookup(key, lambda: _results(request.GET), keep=_not_degraded)
     response = render(
         request,
         "search/index.html",
         {"q": request.GET.get("q", ""), "results_html": results.html},
     )
-    response["X-Search-Cache"] = "hit" if hit else "miss"
+    response["X-Search-Cache"] = source  # hit, shared (another process's) or miss
     return response
 
 

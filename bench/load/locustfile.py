@@ -412,7 +412,7 @@ ZIPF_CUMULATIVE = list(
     )
 )
 NEW_QUERIES = iter(PAGE_QUERIES["worst_case"][int(os.environ.get("LOAD_QUERY_SLICE", "0")) :: 2])
-# What the server said of each search page: X-Search-Cache hit or miss.
+# What the server said of each search page: X-Search-Cache hit, shared or miss.
 search_cache: dict[str, int] = defaultdict(int)
 
 
