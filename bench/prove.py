@@ -504,9 +504,10 @@ class Outcome:
 # same server (issue 13), on the realistic mix: a long tail of distinct queries drawn by Zipf's
 # law (bench/load/queries.py), so the page cache hits as often as on a real site.
 CAPACITY_MIN_RATIO = 0.25
-# The worst case, every query new (no cache can help): its own floor, about two thirds of what
-# the page reached on 2026-12-06 (docs/proof.md), so a page that gets half as fast fails.
-CAPACITY_NEW_MIN_RATIO = 0.1
+# The worst case, every query new (no cache can help): its own floor, about two thirds of the
+# 0.028–0.030 the page reached on 2026-12-06 on a loaded machine (bench/README.md), so a page
+# half as fast fails (the Elasticsearch page before that day's changes gave 0.010).
+CAPACITY_NEW_MIN_RATIO = 0.02
 
 
 def _probe(stack: Stack, fixture: Path, cls: str, *, seconds: int, users: int, warmup: int) -> dict:

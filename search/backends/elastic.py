@@ -701,8 +701,18 @@ class ElasticsearchBackend:
         """search() of each, in two round trips instead of two each: one multi-search for the
         back-off checks, one for the searches (the site-wide page runs three at once)."""
         filters = [self._filters(params) for params, _query in searches]
+        # The searches of one page share their query: its clauses are built once, not per body
+        # (elasticsearch.dsl's objects cost more to build than the request takes to send).
+        built: dict[tuple[int, bool], Json] = {}
+
+        def main(query: AnalyzedQuery, backoff: bool) -> Json:
+            key = (id(query), backoff)
+            if key not in built:
+                built[key] = relevance_query(query, backoff=backoff).to_dict()
+            return built[key]
+
         checks = [
-            (i, self._backoff_body(query, filters[i]))
+            (i, self._backoff_body(query, filters[i], main=main(query, False)))
             for i, (_params, query) in enumerate(searches)
             if query.chars and not query.is_empty
         ]
@@ -720,7 +730,13 @@ class ElasticsearchBackend:
                     else self._backoff_decision(answer, filters[i])
                 )
         bodies = [
-            self._body(params, query, filters[i], backoff=backoff[i])
+            self._body(
+                params,
+                query,
+                filters[i],
+                backoff=backoff[i],
+                main=None if query.is_empty else main(query, backoff[i]),
+            )
             for i, (params, query) in enumerate(searches)
         ]
         responses = self._msearch(
@@ -757,11 +773,20 @@ class ElasticsearchBackend:
         ]
 
     def _body(
-        self, params: SearchParams, query: AnalyzedQuery, filters: list[Query], *, backoff: bool
+        self,
+        params: SearchParams,
+        query: AnalyzedQuery,
+        filters: list[Query],
+        *,
+        backoff: bool,
+        main: Json | None = None,
     ) -> Json:
+        """The search's request body; `main`, the query's clauses, when already built."""
+        if main is None:
+            main = (
+                relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
+            ).to_dict()
         s = Search(using=self.client, index=self.alias)
-        main = relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
-        s = s.query(Q("bool", must=[main], filter=filters) if filters else main)
         if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
             s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
         elif params.sort == "price":
@@ -789,6 +814,11 @@ class ElasticsearchBackend:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
         body: Json = s.to_dict()
+        body["query"] = (
+            {"bool": {"must": [main], "filter": [f.to_dict() for f in filters]}}
+            if filters
+            else main
+        )
         return body
 
     def _result(self, params: SearchParams, query: AnalyzedQuery, response: Json) -> SearchResult:
@@ -842,9 +872,11 @@ class ElasticsearchBackend:
         return self._backoff_decision(response, filters)
 
     @staticmethod
-    def _backoff_body(query: AnalyzedQuery, filters: list[Query]) -> Json:
+    def _backoff_body(
+        query: AnalyzedQuery, filters: list[Query], *, main: Json | None = None
+    ) -> Json:
         body: Json = {
-            "query": relevance_query(query).to_dict(),
+            "query": main if main is not None else relevance_query(query).to_dict(),
             "size": 0,
             "track_total_hits": BACKOFF_BELOW,
         }
