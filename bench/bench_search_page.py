@@ -1,7 +1,7 @@
 """Search page throughput against a trivial JSON view, gunicorn under production settings.
 
     .venv/bin/python bench/bench_search_page.py                     # scratch SQLite, demo small
-    .venv/bin/python bench/bench_search_page.py --baseline e488fc1  # and the page before, same run
+    .venv/bin/python bench/bench_search_page.py --baseline e488fc1  # the code before, same run
     .venv/bin/python bench/bench_search_page.py --backends database,elasticsearch
     .venv/bin/python bench/bench_search_page.py --database-url postgres://…/db --skip-seed
 
@@ -12,9 +12,9 @@ gunicorn with config.settings.production, then locust alone against `/healthz` (
 no Elasticsearch), alone against `/search/?q=…` with the realistic mix (a long tail of
 distinct queries from the corpus, drawn by Zipf's law: bench/load/queries.py) and alone with
 every query new (the worst case), each after 10 s unmeasured. Per backend (the database
-backend, and Elasticsearch when ELASTICSEARCH_URL is set), the code of --baseline (a git ref,
-exported to a temporary folder and served by the same virtualenv, database and index) runs
-first and this checkout second, so the ratios of both come from one command. Prints the rates,
+backend, and Elasticsearch when ELASTICSEARCH_URL is set), the code of each --baseline ref
+(exported to a temporary folder, served by the same virtualenv, database and index) runs
+first and this checkout last, so the ratios of both come from one command. Prints the rates,
 ratios and cache hit rates; exits 1 when this checkout misses the capacity line's thresholds
 or a request failed. Written to bench/results/search-page.md.
 """
@@ -54,7 +54,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=6, help="locust users per probe")
     parser.add_argument("--seconds", type=int, default=15, help="length of each probe")
     parser.add_argument("--port", type=int, default=8410)
-    parser.add_argument("--baseline", help="git ref of the code to measure first, e.g. main")
+    parser.add_argument(
+        "--baseline", default="", help="git refs (comma-separated) to measure first, e.g. main"
+    )
     parser.add_argument(
         "--backends",
         default="database,elasticsearch",
@@ -99,9 +101,8 @@ def main() -> int:
             stack.manage("search_index", "rebuild", "--backend", "elasticsearch", capture=True)
         fixture = base / "fixture.json"
         stack.python("bench/load/prepare.py", "--out", str(fixture))
-        codes = [("this checkout", ROOT)]
-        if args.baseline:
-            codes.insert(0, (f"before ({args.baseline})", export(args.baseline, base)))
+        codes = [(f"at {ref}", export(ref, base)) for ref in filter(None, args.baseline.split(","))]
+        codes.append(("this checkout", ROOT))
         for backend in args.backends.split(","):
             if backend == "elasticsearch" and not es_url:
                 log("no ELASTICSEARCH_URL: the Elasticsearch backend is left out")
@@ -159,7 +160,7 @@ def main() -> int:
 
 def export(ref: str, base: Path) -> Path:
     """The code of a git ref in a folder of its own, served by this checkout's virtualenv."""
-    folder = base / "baseline"
+    folder = base / f"code-{ref.replace('/', '-')}"
     folder.mkdir()
     archive = subprocess.run(
         ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
