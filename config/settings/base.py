@@ -217,7 +217,8 @@ CACHES = {
     "search_pages": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "search-pages"),
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # Each write lists the folder (Django's culling): more files, slower misses.
+        "OPTIONS": {"MAX_ENTRIES": 600},
     },
 }
 # Invitations to join an organisation expire after this many days.
