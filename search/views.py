@@ -97,6 +97,8 @@ def _results(get: QueryDict) -> _Results:
         dym = without_page.copy()
         dym["q"] = result.did_you_mean
         dym_url = "?" + dym.urlencode()
+    # Elasticsearch is configured but did not answer: the database backend served this.
+    degraded = elasticsearch_enabled() and result.backend != "elasticsearch"
     context = {
         "q": get.get("q", ""),
         "params": params,
@@ -116,10 +118,9 @@ def _results(get: QueryDict) -> _Results:
         "sorts": SORTS,
         "kinds": KINDS,
         "errors": errors,
-        # Elasticsearch is configured but did not answer: the database backend served this.
-        "degraded": elasticsearch_enabled() and result.backend != "elasticsearch",
+        "degraded": degraded,
         "page_links": _page_links(without_page, result.page, result.pages),
         "did_you_mean_url": dym_url,
         "clear_url": "?" + urlencode({"q": get.get("q", "")}),
     }
-    return _Results(render_to_string("search/results.html", context), context["degraded"])
+    return _Results(render_to_string("search/results.html", context), degraded)
