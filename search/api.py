@@ -4,8 +4,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from core.api_docs import gettext_lazy
+from core.schemas import schema_from_dataclass
 from search.backends.base import VALUE_FILTERS
-from search.selectors import SearchPage, Suggestions, search_params, search_query, search_suggest
+from search.selectors import (
+    ResultItem,
+    SearchPage,
+    Suggestions,
+    search_params,
+    search_query,
+    search_suggest,
+)
 
 router = Router(tags=["search"])
 
@@ -39,22 +47,19 @@ class FacetBucket(Schema):
     count: int
 
 
-class SearchHit(Schema):
-    kind: str
-    id: str
-    external_id: str
-    title: str
-    url: str
-    summary: str
-    highlight: str
-    score: float
+# A result as the page shows it, less the kind's label (the API's reader has the code).
+SearchHit = schema_from_dataclass(
+    ResultItem,
+    "SearchHit",
+    fields=("kind", "id", "external_id", "title", "url", "summary", "highlight", "score"),
+)
 
 
 class SearchOut(Schema):
     total: int
     took_ms: float
     backend: str
-    results: list[SearchHit]
+    results: list[SearchHit]  # type: ignore[valid-type]
     facets: dict[str, list[FacetBucket]]
 
 
