@@ -364,8 +364,8 @@ def join_request_decide(
         subject = Phrase.of(gettext_noop("加入“%(name)s”的申请已被拒绝"), name=name)
         body = Phrase.of(gettext_noop("机构管理员拒绝了您加入“%(name)s”的申请。"), name=name)
     if join_request.reason:
-        reason = Phrase.of(gettext_noop("理由：%(reason)s"), reason=join_request.reason)
-        body = phrase_join([body, reason])
+        why = Phrase.of(gettext_noop("理由：%(reason)s"), reason=join_request.reason)
+        body = phrase_join([body, why])
     _mail(to=[join_request.user], subject=subject, body=body)
     audit_record(
         actor=actor, action=f"accounts.join_request.{join_request.status}", obj=join_request

@@ -852,13 +852,12 @@ def inquiry_transition(
         if status == Inquiry.Status.DEAL
         else ""
     )
-    text = phrase_join(
-        [
-            Phrase.of(gettext_noop("状态变更为“%(label)s”"), label=label),
-            f"：{note}" if note else "",
-            deal,
-        ]
+    change = (
+        Phrase.of(gettext_noop("状态变更为“%(label)s”：%(note)s"), label=label, note=note)
+        if note
+        else Phrase.of(gettext_noop("状态变更为“%(label)s”"), label=label)
     )
+    text = phrase_join([change, deal])
     # The conversation keeps the line as its author wrote it; the notice follows its reader.
     InquiryMessage.objects.create(inquiry=inquiry, author=user, body=str(text))
     audit_record(
