@@ -105,3 +105,29 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class Profile(models.Model):
+    """What the platform keeps per person beyond Django's user: their reading language.
+
+    Stored so that what others' actions send them (notices, e-mails) reaches them in the
+    language they chose, and so that logging in on another browser brings the choice along.
+    A person without a row, or with `language` blank, never chose: the site's language.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        related_name="account_profile",
+        on_delete=models.CASCADE,
+    )
+    language = models.CharField(
+        _("语言"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("个人设置")
+
+    def __str__(self):
+        return f"{self.user} · {self.language or '-'}"

@@ -6,10 +6,12 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from wagtail.models import APIToken
 
-from accounts.models import Invitation, JoinRequest
+from accounts.models import Invitation, JoinRequest, Profile
 from core.models import AuditEntry, Membership, Organization
 from core.roles import Role, user_has_role
 from core.types import AnyUser, User
@@ -89,6 +91,34 @@ def user_has_totp(*, user: User) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
+def user_language(*, user: AnyUser) -> str:
+    """The language the person chose to read the platform in; "" when they never chose."""
+    if not user.is_authenticated:
+        return ""
+    language = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def recipient_language(*, user: User | None = None, email: str = "", fallback: str = "") -> str:
+    """The language to write to someone in.
+
+    A person with an account (the user, or the account holding the address) reads their
+    chosen language, or the site's if they never chose. An address without an account (an
+    invitation) reads `fallback`: callers pass the language of the person whose action sends
+    the mail; without one, the site's language."""
+    if user is None and email:
+        user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None:
+        return user_language(user=user) or settings.LANGUAGE_CODE
+    return fallback or settings.LANGUAGE_CODE
+
+
+def active_language() -> str:
+    """The language of the request being served ("" outside one, e.g. in the task worker)."""
+    language = translation.get_language() or ""
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
 def user_personal_data(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about the person (PIPL art. 45), as JSON-ready data."""
     return {
@@ -100,6 +130,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "roles": [role.value for role in Role if user_has_role(user, role)],
+            "language": user_language(user=user),
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}

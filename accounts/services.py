@@ -3,6 +3,7 @@ members and their roles, personal API tokens, and closing an account (PIPL)."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
@@ -16,17 +17,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from wagtail.models import APIToken
 
-from accounts.models import Invitation, JoinRequest
+from accounts.models import Invitation, JoinRequest, Profile
+from accounts.selectors import active_language, recipient_language
 from core.identifiers import validate_uscc
 from core.models import District, Industry, Membership, Organization, TokenGrant
+from core.phrases import Phrase, phrase_join
 from core.roles import Role, user_has_role
 from core.services import api_token_create, audit_record
 from core.types import AnyUser, User
 from core.uploads import read_pdf_or_image
+from core.validation import text_required
 
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
@@ -47,21 +52,40 @@ class UsccTaken(ValidationError):
         )
 
 
-def _mail(*, to: list[str], subject: str, body: str) -> None:
-    """E-mail after commit, so a rolled-back write never sends one."""
-    to = [address for address in to if address]
-    if to:
+def _mail(*, to: Iterable[User | str], subject: Phrase, body: Phrase) -> None:
+    """E-mail each recipient in their language, after commit (a rolled-back write sends none).
+
+    A user, or an address an account holds, gets the account's chosen language; an address
+    without an account (an invitation) gets the language of the person acting now."""
+    sender_language = active_language()
+    for recipient in to:
+        user = recipient if isinstance(recipient, User) else None
+        address = user.email if user is not None else str(recipient).strip()
+        if not address:
+            continue
+        language = recipient_language(user=user, email=address, fallback=sender_language)
+        with translation.override(language):
+            text_subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+            text_body = str(body)
         transaction.on_commit(
             partial(
                 send_mail,
-                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-                message=body,
+                subject=text_subject,
+                message=text_body,
                 from_email=None,
-                recipient_list=to,
+                recipient_list=[address],
                 fail_silently=True,
             ),
             robust=True,
         )
+
+
+def user_language_set(*, user: User, language: str) -> Profile:
+    """Keep the language a person chose (the site's switch, their account page)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("不支持的语言：%(language)s") % {"language": language})
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile
 
 
 def _administrators(organization: Organization) -> QuerySet[User]:
@@ -224,13 +248,16 @@ def organization_approve(*, reviewer: User, organization: Organization) -> Organ
     if applicant is not None and applicant.is_active:
         _join(applicant, organization, Membership.Role.ADMINISTRATOR)
         _mail(
-            to=[applicant.email],
-            subject=_("机构“%(name)s”已通过审核") % {"name": organization.name},
-            body=_(
-                "您申请的机构“%(name)s”（%(uscc)s）已通过审核，"
-                "您是该机构的机构管理员，可以发布需求、询价并邀请同事加入。"
-            )
-            % {"name": organization.name, "uscc": organization.uscc},
+            to=[applicant],
+            subject=Phrase.of(gettext_noop("机构“%(name)s”已通过审核"), name=organization.name),
+            body=Phrase.of(
+                gettext_noop(
+                    "您申请的机构“%(name)s”（%(uscc)s）已通过审核，"
+                    "您是该机构的机构管理员，可以发布需求、询价并邀请同事加入。"
+                ),
+                name=organization.name,
+                uscc=organization.uscc,
+            ),
         )
     audit_record(actor=reviewer, action="accounts.organization.approve", obj=organization)
     return organization
@@ -239,9 +266,7 @@ def organization_approve(*, reviewer: User, organization: Organization) -> Organ
 @transaction.atomic
 def organization_reject(*, reviewer: User, organization: Organization, reason: str) -> Organization:
     _require_reviewer(reviewer)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("请填写不通过的理由，申请人会看到它"))
+    reason = text_required(reason, _("请填写不通过的理由，申请人会看到它"))
     organization = _organization_decide(
         organization,
         reviewer=reviewer,
@@ -251,10 +276,15 @@ def organization_reject(*, reviewer: User, organization: Organization, reason: s
     )
     if organization.applicant is not None:
         _mail(
-            to=[organization.applicant.email],
-            subject=_("机构“%(name)s”未通过审核") % {"name": organization.name},
-            body=_("您申请的机构“%(name)s”未通过审核。理由：%(reason)s\n修改后可以重新提交申请。")
-            % {"name": organization.name, "reason": reason},
+            to=[organization.applicant],
+            subject=Phrase.of(gettext_noop("机构“%(name)s”未通过审核"), name=organization.name),
+            body=Phrase.of(
+                gettext_noop(
+                    "您申请的机构“%(name)s”未通过审核。理由：%(reason)s\n修改后可以重新提交申请。"
+                ),
+                name=organization.name,
+                reason=reason,
+            ),
         )
     audit_record(
         actor=reviewer, action="accounts.organization.reject", obj=organization, note=reason[:2000]
@@ -288,19 +318,22 @@ def join_request_create(*, user: User, uscc: str, message: str = "") -> JoinRequ
         user=user, organization=organization, message=(message or "").strip()[:500]
     )
     _mail(
-        to=list(_administrators(organization).values_list("email", flat=True)),
-        subject=_("%(user)s 申请加入“%(name)s”")
-        % {"user": user.get_username(), "name": organization.name},
-        body=_(
-            "%(user)s（%(email)s）申请加入“%(name)s”。留言：%(message)s\n"
-            "请登录平台，在“我的账户 → 机构成员”中处理。"
-        )
-        % {
-            "user": user.get_username(),
-            "email": user.email,
-            "name": organization.name,
-            "message": request.message or _("无"),
-        },
+        to=_administrators(organization),
+        subject=Phrase.of(
+            gettext_noop("%(user)s 申请加入“%(name)s”"),
+            user=user.get_username(),
+            name=organization.name,
+        ),
+        body=Phrase.of(
+            gettext_noop(
+                "%(user)s（%(email)s）申请加入“%(name)s”。留言：%(message)s\n"
+                "请登录平台，在“我的账户 → 机构成员”中处理。"
+            ),
+            user=user.get_username(),
+            email=user.email,
+            name=organization.name,
+            message=request.message or Phrase.of(gettext_noop("无")),
+        ),
     )
     audit_record(actor=user, action="accounts.join_request.create", obj=request)
     return request
@@ -322,16 +355,17 @@ def join_request_decide(
     organization = join_request.organization
     if accept:
         _join(join_request.user, organization)
-    names = {"name": organization.name}
+    name = organization.name
     if accept:
-        subject = _("加入“%(name)s”的申请已被同意") % names
-        body = _("机构管理员同意了您加入“%(name)s”的申请。") % names
+        subject = Phrase.of(gettext_noop("加入“%(name)s”的申请已被同意"), name=name)
+        body = Phrase.of(gettext_noop("机构管理员同意了您加入“%(name)s”的申请。"), name=name)
     else:
-        subject = _("加入“%(name)s”的申请已被拒绝") % names
-        body = _("机构管理员拒绝了您加入“%(name)s”的申请。") % names
+        subject = Phrase.of(gettext_noop("加入“%(name)s”的申请已被拒绝"), name=name)
+        body = Phrase.of(gettext_noop("机构管理员拒绝了您加入“%(name)s”的申请。"), name=name)
     if join_request.reason:
-        body += _("理由：%(reason)s") % {"reason": join_request.reason}
-    _mail(to=[join_request.user.email], subject=subject, body=body)
+        why = Phrase.of(gettext_noop("理由：%(reason)s"), reason=join_request.reason)
+        body = phrase_join([body, why])
+    _mail(to=[join_request.user], subject=subject, body=body)
     audit_record(
         actor=actor, action=f"accounts.join_request.{join_request.status}", obj=join_request
     )
@@ -367,18 +401,18 @@ def invitation_create(
     link = accept_url.format(key=key)
     _mail(
         to=[email],
-        subject=_("邀请您加入“%(name)s”") % {"name": organization.name},
-        body=_(
-            "%(user)s 邀请您以成员身份加入“%(name)s”。\n"
-            "请在 %(days)s 天内打开下面的链接（只能使用一次）：\n%(link)s\n"
-            "还没有账号的，请先用本邮箱注册，再打开此链接。"
-        )
-        % {
-            "user": actor.get_username(),
-            "name": organization.name,
-            "days": settings.ACCOUNTS_INVITATION_DAYS,
-            "link": link,
-        },
+        subject=Phrase.of(gettext_noop("邀请您加入“%(name)s”"), name=organization.name),
+        body=Phrase.of(
+            gettext_noop(
+                "%(user)s 邀请您以成员身份加入“%(name)s”。\n"
+                "请在 %(days)s 天内打开下面的链接（只能使用一次）：\n%(link)s\n"
+                "还没有账号的，请先用本邮箱注册，再打开此链接。"
+            ),
+            user=actor.get_username(),
+            name=organization.name,
+            days=settings.ACCOUNTS_INVITATION_DAYS,
+            link=link,
+        ),
     )
     audit_record(
         actor=actor, action="accounts.invitation.create", obj=invitation, changes={"to": email}
@@ -516,9 +550,7 @@ def api_token_issue(
     scope: str = TokenGrant.Scope.READ_WRITE,
 ) -> tuple[APIToken, str]:
     """Create a token with an expiry and a scope; the plaintext exists only in the return."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("请为令牌起一个名称，说明它的用途"))
+    name = text_required(name, _("请为令牌起一个名称，说明它的用途"))
     if len(name) > 100:
         raise ValidationError(_("令牌名称最多 100 个字"))
     if not 1 <= days <= TOKEN_MAX_DAYS:

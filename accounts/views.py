@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from wagtail.models import APIToken
 
 from accounts import selectors, services
@@ -64,8 +65,20 @@ def account(request):
             "join_requests": selectors.join_requests_of(user=user),
             "has_totp": selectors.user_has_totp(user=user),
             "is_reviewer": user_has_role(user, Role.ADMINISTRATOR),
+            "language_chosen": selectors.user_language(user=user),
         },
     )
+
+
+@require_POST
+def language_set(request):
+    """The site's language switch (Django's set_language), which also keeps a logged-in
+    person's choice, so notices and e-mails reach them in it and their next log-in applies it."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -25,6 +25,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     re_path(r"^api/", core_views.api_not_found),
+    # The language switch, which also keeps a logged-in person's choice (accounts).
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # django-allauth (sign-up, login, e-mail, password, two-factor) under /accounts/; the site's
     # older names login/logout/password_change point at allauth's views.

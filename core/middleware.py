@@ -50,6 +50,20 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
+        # A step may make a language this browser's own (accounts: a person's stored language
+        # at log-in); the cookie is written as Django's set_language writes it.
+        remembered = getattr(request, "language_to_remember", "")
+        if remembered in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                remembered,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         # The choice belongs to this request: work the thread does next (a task run after
         # commit, the next test) must not go on in the visitor's language.
         translation.deactivate()

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.phrases import Phrase
 from marketplace.models import ListingPage, TechnologyDemandPage, TechnologyResultPage
 
 # Weights: shared keywords count most, then industry; TRL and budget fit decide close calls.
@@ -22,7 +23,12 @@ CANDIDATE_LIMIT = 400
 class Match:
     listing: ListingPage
     score: float
-    reasons: list[str] = field(default_factory=list)
+    # Kept as phrases: a match notice is read later, perhaps in another language.
+    reason_phrases: list[Phrase] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(reason) for reason in self.reason_phrases]
 
 
 def _text(listing) -> str:
@@ -31,7 +37,8 @@ def _text(listing) -> str:
 
 def match_score(*, demand, result) -> Match | None:
     """Score a (demand, result) pair; None when nothing ties them together."""
-    reasons, score = [], 0.0
+    reasons: list[Phrase] = []
+    score = 0.0
     demand_words = {w.lower() for w in demand.keyword_list}
     result_words = {w.lower() for w in result.keyword_list}
     shared = sorted(demand_words & result_words)
@@ -40,57 +47,60 @@ def match_score(*, demand, result) -> Match | None:
     loose = sorted(w for w in demand_words - result_words if len(w) >= 2 and w in result_text)
     if shared:
         score += KEYWORD_WEIGHT * len(shared)
-        reasons.append(_("共同关键词：") + "、".join(shared))
+        reasons.append(Phrase.of(gettext_noop("共同关键词：%(words)s"), words="、".join(shared)))
     if loose:
         score += KEYWORD_WEIGHT / 2 * len(loose)
-        reasons.append(_("成果介绍提到：") + "、".join(loose))
+        reasons.append(Phrase.of(gettext_noop("成果介绍提到：%(words)s"), words="、".join(loose)))
     if not shared and not loose and demand.industry_id != result.industry_id:
         return None
     if demand.industry_id and demand.industry_id == result.industry_id:
         score += INDUSTRY_WEIGHT
-        reasons.append(_("同属%(name)s行业") % {"name": demand.industry.name})
+        reasons.append(Phrase.of(gettext_noop("同属%(name)s行业"), name=demand.industry.name))
     if demand.trl and result.trl:
+        trls = {"trl": result.trl, "trl2": demand.trl}
         if result.trl >= demand.trl:
             score += TRL_WEIGHT
             reasons.append(
-                _("成熟度满足：成果 TRL %(trl)s ≥ 需求 TRL %(trl2)s")
-                % {"trl": result.trl, "trl2": demand.trl}
+                Phrase.of(gettext_noop("成熟度满足：成果 TRL %(trl)s ≥ 需求 TRL %(trl2)s"), **trls)
             )
         else:
             score -= TRL_WEIGHT
             reasons.append(
-                _("成熟度不足：成果 TRL %(trl)s < 需求 TRL %(trl2)s")
-                % {"trl": result.trl, "trl2": demand.trl}
+                Phrase.of(gettext_noop("成熟度不足：成果 TRL %(trl)s < 需求 TRL %(trl2)s"), **trls)
             )
     budget = demand.budget_max_wan
     if budget is not None and result.price_wan is not None:
+        prices = {"price_display": result.price_phrase, "budget_display": demand.budget_phrase}
         if result.price_wan <= budget:
             score += BUDGET_WEIGHT
             reasons.append(
-                _("价格 %(price_display)s 在预算 %(budget_display)s 内")
-                % {"price_display": result.price_display, "budget_display": demand.budget_display}
+                Phrase.of(
+                    gettext_noop("价格 %(price_display)s 在预算 %(budget_display)s 内"), **prices
+                )
             )
         elif result.price_wan <= budget * Decimal("1.5"):
             reasons.append(
-                _("价格 %(price_display)s 略超预算 %(budget_display)s")
-                % {"price_display": result.price_display, "budget_display": demand.budget_display}
+                Phrase.of(
+                    gettext_noop("价格 %(price_display)s 略超预算 %(budget_display)s"), **prices
+                )
             )
         else:
             score -= BUDGET_WEIGHT
             reasons.append(
-                _("价格 %(price_display)s 超出预算 %(budget_display)s")
-                % {"price_display": result.price_display, "budget_display": demand.budget_display}
+                Phrase.of(
+                    gettext_noop("价格 %(price_display)s 超出预算 %(budget_display)s"), **prices
+                )
             )
     elif result.price_wan is None:
-        reasons.append(_("成果价格面议"))
+        reasons.append(Phrase.of(gettext_noop("成果价格面议")))
     shared_modes = {m.pk for m in demand.modes.all()} & {m.pk for m in result.modes.all()}
     if shared_modes:
         score += MODE_WEIGHT
-        reasons.append(_("合作方式一致"))
+        reasons.append(Phrase.of(gettext_noop("合作方式一致")))
     if score <= INDUSTRY_WEIGHT and not shared and not loose:
         # Same industry alone is too weak to be called a match.
         return None
-    return Match(listing=result, score=score, reasons=reasons)
+    return Match(listing=result, score=score, reason_phrases=reasons)
 
 
 def _keyword_q(prefix_fields: list[str], words: list[str]) -> Q:
@@ -146,5 +156,7 @@ def matches_for_result(*, result, limit: int = 5) -> list[Match]:
     for demand in open_demands[:CANDIDATE_LIMIT]:
         match = match_score(demand=demand, result=result)
         if match:
-            scored.append(Match(listing=demand, score=match.score, reasons=match.reasons))
+            scored.append(
+                Match(listing=demand, score=match.score, reason_phrases=match.reason_phrases)
+            )
     return _best(scored, limit)

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks, hooks
@@ -27,6 +27,7 @@ from wagtail.snippets.models import register_snippet
 
 from core.http import clean_query_redirect
 from core.identifiers import normalize_patent_number
+from core.phrases import Phrase
 from core.selectors import organizations_for_user
 from core.types import AnyUser
 from marketplace.panels import PatentCheckPanel
@@ -342,11 +343,15 @@ class ListingPage(Page):
 
     @property
     def price_display(self) -> str:
+        return str(self.price_phrase)
+
+    @property
+    def price_phrase(self) -> Phrase:
         if self.price_wan is None:
-            return gettext("面议")
-        return gettext("%(price_wan)s 万元") % {
-            "price_wan": format(self.price_wan.normalize(), "f")
-        }
+            return Phrase.of(gettext_noop("面议"))
+        return Phrase.of(
+            gettext_noop("%(price_wan)s 万元"), price_wan=format(self.price_wan.normalize(), "f")
+        )
 
     def editable_by(self, user: AnyUser) -> bool:
         """Members of the owning organisation edit, withdraw and renew the listing."""
@@ -485,17 +490,22 @@ class TechnologyDemandPage(ListingPage):
 
     @property
     def budget_display(self) -> str:
+        return str(self.budget_phrase)
+
+    @property
+    def budget_phrase(self) -> Phrase:
         low, high = self.budget_min_wan, self.budget_max_wan
         if low is None and high is None:
-            return gettext("面议")
+            return Phrase.of(gettext_noop("面议"))
         if low is not None and high is not None and low != high:
-            return gettext("%(low)s–%(high)s 万元") % {
-                "low": format(low.normalize(), "f"),
-                "high": format(high.normalize(), "f"),
-            }
+            return Phrase.of(
+                gettext_noop("%(low)s–%(high)s 万元"),
+                low=format(low.normalize(), "f"),
+                high=format(high.normalize(), "f"),
+            )
         single = high if high is not None else low
         assert single is not None  # both empty returned 面议 above
-        return gettext("%(single)s 万元") % {"single": format(single.normalize(), "f")}
+        return Phrase.of(gettext_noop("%(single)s 万元"), single=format(single.normalize(), "f"))
 
     def clean_kind(self) -> dict:
         low, high = self.budget_min_wan, self.budget_max_wan
@@ -618,13 +628,19 @@ class InquiryMessage(models.Model):
 
 
 class Notice(models.Model):
-    """In-site notice list; e-mail goes out alongside (services.notice_send)."""
+    """In-site notice list; e-mail goes out alongside (services.notice_send).
+
+    `message` holds the subject and body as message ids plus parameters (core.phrases), so each
+    reader sees them in their own language. `subject` and `body` keep the text in the site
+    language: what rows written before `message` existed show, and what the admin lists.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_notices"
     )
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    message = models.JSONField(_("消息及参数"), default=dict, blank=True, editable=False)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -635,6 +651,17 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the language active now (the reader's)."""
+        subject = self.message.get("subject") if self.message else None
+        return str(Phrase.from_json(subject))[:200] if subject else self.subject
+
+    @property
+    def body_text(self) -> str:
+        body = self.message.get("body") if self.message else None
+        return str(Phrase.from_json(body)) if body else self.body
 
 
 class MatchSubscription(models.Model):

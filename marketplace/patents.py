@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.phrases import Phrase
 from ip_registry.selectors import PatentSnapshot, patents_status_on
 
 
@@ -33,13 +35,31 @@ class ListingPatent:
 
     @property
     def problem(self) -> str:
-        if self.snapshot is None:
-            return _("登记库中无此专利，法律状态未知")
-        if not (self.snapshot.in_force or self.snapshot.pending):
-            return _("专利") + self.snapshot.status_words
+        return str(self.problem_phrase) if self.problem_phrase else ""
+
+    @property
+    def problem_phrase(self) -> Phrase | None:
+        """What is wrong with the patent, for a reader who may read another language."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return Phrase.of(gettext_noop("登记库中无此专利，法律状态未知"))
+        if not (snapshot.in_force or snapshot.pending):
+            if not snapshot.lapsed:
+                status = Phrase.of(gettext_noop("未知"))
+            elif snapshot.status_since is None:
+                status = Phrase.of(
+                    gettext_noop("已失效（%(status)s）"), status=snapshot.status_label
+                )
+            else:
+                status = Phrase.of(
+                    gettext_noop("已失效（%(status)s，%(since)s）"),
+                    status=snapshot.status_label,
+                    since=snapshot.status_since,
+                )
+            return Phrase.of(gettext_noop("专利%(status)s"), status=status)
         if not self.held_by_owner:
-            return _("专利权人不是发布机构")
-        return ""
+            return Phrase.of(gettext_noop("专利权人不是发布机构"))
+        return None
 
 
 def _snapshots(numbers: list[str], on: date | None) -> dict:
@@ -75,7 +95,18 @@ def listing_patents(*, listing, on: date | None = None) -> list[ListingPatent]:
 def patents_flag(patents: list[ListingPatent]) -> tuple[bool, str]:
     """Flag a listing when none of its patents is in force (or under examination) and held by
     its owner: an application still being examined is not doubtful."""
+    reason = patents_flag_reason(patents)
+    return reason is not None, str(reason) if reason else ""
+
+
+def patents_flag_reason(patents: list[ListingPatent]) -> Phrase | None:
+    """Why the listing is flagged (None when it is not), to be read in any language."""
     if not patents or any(p.ok for p in patents):
-        return False, ""
-    reasons = [f"{p.number}：{p.problem}" for p in patents]
-    return True, _("所列专利均无效或不归发布机构所有：") + "；".join(reasons)
+        return None
+    reasons = [
+        Phrase.of(
+            gettext_noop("%(number)s：%(problem)s"), number=p.number, problem=p.problem_phrase
+        )
+        for p in patents
+    ]
+    return Phrase.of(gettext_noop("所列专利均无效或不归发布机构所有：%(reasons)s"), reasons=reasons)

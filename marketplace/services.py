@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -29,6 +29,7 @@ from wagtail.rich_text import RichText
 from core.identifiers import make_uscc
 from core.models import District, Industry, Membership, Organization
 from core.numbers import decimal_parse
+from core.phrases import Phrase, phrase_join
 from core.roles import Role
 from core.selectors import organizations_for_user
 from core.services import audit_record
@@ -52,7 +53,7 @@ from marketplace.models import (
     TechnologyDemandPage,
     TechnologyResultPage,
 )
-from marketplace.patents import listing_patents, patents_flag
+from marketplace.patents import listing_patents, patents_flag, patents_flag_reason
 from marketplace.selectors import inquiry_can_read, inquiry_is_seller, listings_live
 from marketplace.tasks import notice_email_send
 from marketplace.taxonomy import (
@@ -468,17 +469,18 @@ def listing_submit(*, user: User, listing: ListingPage) -> WorkflowState:
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
     audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
-    note = _("\n注意：%(reason)s") % {"reason": check.reason} if check.flagged else ""
+    flag_reason = patents_flag_reason(listing_patents(listing=draft)) if check.flagged else None
+    note = Phrase.of(gettext_noop("\n注意：%(reason)s"), reason=flag_reason) if flag_reason else ""
     notice_send(
         users=_moderators(),
-        subject=_("待审核挂牌：%(title)s") % {"title": draft.title},
-        body=_("%(organization)s 提交了%(kind_label)s“%(title)s”，请审核。%(note)s")
-        % {
-            "organization": listing.organization,
-            "kind_label": listing.kind_label,
-            "title": draft.title,
-            "note": note,
-        },
+        subject=Phrase.of(gettext_noop("待审核挂牌：%(title)s"), title=draft.title),
+        body=Phrase.of(
+            gettext_noop("%(organization)s 提交了%(kind_label)s“%(title)s”，请审核。%(note)s"),
+            organization=listing.organization,
+            kind_label=listing.kind_label,
+            title=draft.title,
+            note=note,
+        ),
         url=f"/admin/pages/{listing.pk}/edit/",
     )
     return state
@@ -531,10 +533,18 @@ def listings_patents_recheck() -> PatentRecheck:
                 newly.append(listing)
     counts["newly_flagged"] = len(newly)
     if newly:
+        lines = [
+            Phrase.of(
+                gettext_noop("%(title)s（%(organization)s）"),
+                title=p.title,
+                organization=p.organization,
+            )
+            for p in newly[:50]
+        ]
         notice_send(
             users=_moderators(),
-            subject=_("%(count)s 条挂牌的专利状态存疑") % {"count": len(newly)},
-            body="\n".join(f"{p.title}（{p.organization}）" for p in newly[:50]),
+            subject=Phrase.of(gettext_noop("%(count)s 条挂牌的专利状态存疑"), count=len(newly)),
+            body=phrase_join([part for line in lines for part in (line, "\n")][:-1]),
             url="/market/stats/flagged/",
         )
     return counts
@@ -545,13 +555,18 @@ def listings_patents_recheck() -> PatentRecheck:
 
 def listing_moderation_notify(*, listing: ListingPage, approved: bool, comment: str) -> None:
     if approved:
-        subject = _("挂牌已通过审核：%(title)s") % {"title": listing.title}
-        body = _("您的挂牌已发布到技术市场。")
+        subject = Phrase.of(gettext_noop("挂牌已通过审核：%(title)s"), title=listing.title)
+        body = Phrase.of(gettext_noop("您的挂牌已发布到技术市场。"))
+        if comment:
+            body = Phrase.of(
+                gettext_noop("您的挂牌已发布到技术市场。\n审核意见：%(comment)s"), comment=comment
+            )
     else:
-        subject = _("挂牌未通过审核：%(title)s") % {"title": listing.title}
-        body = _("审核意见：") + (comment or _("（无）")) + _("\n请修改后重新提交。")
-    if approved and comment:
-        body += _("\n审核意见：") + comment
+        subject = Phrase.of(gettext_noop("挂牌未通过审核：%(title)s"), title=listing.title)
+        body = Phrase.of(
+            gettext_noop("审核意见：%(comment)s\n请修改后重新提交。"),
+            comment=comment or Phrase.of(gettext_noop("（无）")),
+        )
     notice_send(
         users=_members(listing.organization), subject=subject, body=body, url="/market/mine/"
     )
@@ -574,16 +589,22 @@ def listings_expiry_notify(*, on: date | None = None, days_ahead: int = 14) -> i
             )
             if not created:
                 continue
+            valid_until = format(page.valid_until, "%Y-%m-%d")
             if page.valid_until < on:
-                subject = gettext("挂牌已过期：%(title)s") % {"title": page.title}
-                body = gettext(
-                    "有效期至 %(valid_until)s，已不在市场中显示。请修改有效期并重新提交审核以续期。"
-                ) % {"valid_until": format(page.valid_until, "%Y-%m-%d")}
+                subject = Phrase.of(gettext_noop("挂牌已过期：%(title)s"), title=page.title)
+                body = Phrase.of(
+                    gettext_noop(
+                        "有效期至 %(valid_until)s，已不在市场中显示。"
+                        "请修改有效期并重新提交审核以续期。"
+                    ),
+                    valid_until=valid_until,
+                )
             else:
-                subject = gettext("挂牌即将过期：%(title)s") % {"title": page.title}
-                body = gettext("有效期至 %(valid_until)s。如需继续展示，请及时续期。") % {
-                    "valid_until": format(page.valid_until, "%Y-%m-%d")
-                }
+                subject = Phrase.of(gettext_noop("挂牌即将过期：%(title)s"), title=page.title)
+                body = Phrase.of(
+                    gettext_noop("有效期至 %(valid_until)s。如需继续展示，请及时续期。"),
+                    valid_until=valid_until,
+                )
             notice_send(
                 users=_members(page.organization), subject=subject, body=body, url="/market/mine/"
             )
@@ -607,11 +628,21 @@ def mail_muted() -> Iterator[None]:
         _mail_enabled.reset(token)
 
 
-def notice_send(*, users: Iterable[User], subject: str, body: str = "", url: str = "") -> int:
-    """In-site notice for each user, plus an e-mail to those with an address."""
+def notice_send(
+    *, users: Iterable[User], subject: Phrase, body: Phrase | None = None, url: str = ""
+) -> int:
+    """In-site notice for each user, plus an e-mail to those with an address.
+
+    The notice keeps the message ids and parameters, so each recipient reads it (and gets the
+    e-mail) in their own language; the text columns hold it in the site language."""
+    message = {"subject": subject.to_json(), **({"body": body.to_json()} if body else {})}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_text, body_text = str(subject)[:200], str(body) if body else ""
     count = 0
     for user in users:
-        notice = Notice.objects.create(user=user, subject=subject[:200], body=body, url=url)
+        notice = Notice.objects.create(
+            user=user, subject=subject_text, body=body_text, message=message, url=url
+        )
         if user.email and _mail_enabled.get():
             transaction.on_commit(partial(_notice_email_enqueue, notice.pk), robust=True)
         count += 1
@@ -724,8 +755,12 @@ def inquiry_create(
     audit_record(actor=buyer, action="marketplace.inquiry.create", obj=inquiry)
     notice_send(
         users=_members(listing.organization),
-        subject=_("新询价：%(title)s") % {"title": listing.title},
-        body=f"{inquiry.buyer_organization or buyer.username}：{message[:200]}",
+        subject=Phrase.of(gettext_noop("新询价：%(title)s"), title=listing.title),
+        body=Phrase.of(
+            gettext_noop("%(buyer)s：%(message)s"),
+            buyer=inquiry.buyer_organization or buyer.username,
+            message=message[:200],
+        ),
         url=f"/market/inquiries/{inquiry.pk}/",
     )
     return inquiry
@@ -761,8 +796,8 @@ def inquiry_reply(*, user: User, inquiry: Inquiry, body: str) -> InquiryMessage:
         inquiry.save(update_fields=["status", "updated_at"])
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
-        subject=_("询价 #%(pk)s 有新回复") % {"pk": inquiry.pk},
-        body=body[:300],
+        subject=Phrase.of(gettext_noop("询价 #%(pk)s 有新回复"), pk=inquiry.pk),
+        body=Phrase.verbatim(body[:300]),
         url=f"/market/inquiries/{inquiry.pk}/",
     )
     return message
@@ -808,19 +843,29 @@ def inquiry_transition(
         inquiry.closed_at = timezone.now()
     inquiry.save()
     label = Inquiry.Status(status).label
-    text = _("状态变更为“%(label)s”") % {"label": label} + (f"：{note}" if note else "")
-    if status == Inquiry.Status.DEAL:
-        text += _("（成交价 %(deal_price_wan)s 万元，%(name)s）") % {
-            "deal_price_wan": deal_price_wan,
-            "name": deal_mode,
-        }
-    InquiryMessage.objects.create(inquiry=inquiry, author=user, body=text)
+    deal = (
+        Phrase.of(
+            gettext_noop("（成交价 %(deal_price_wan)s 万元，%(name)s）"),
+            deal_price_wan=deal_price_wan,
+            name=deal_mode,
+        )
+        if status == Inquiry.Status.DEAL
+        else ""
+    )
+    change = (
+        Phrase.of(gettext_noop("状态变更为“%(label)s”：%(note)s"), label=label, note=note)
+        if note
+        else Phrase.of(gettext_noop("状态变更为“%(label)s”"), label=label)
+    )
+    text = phrase_join([change, deal])
+    # The conversation keeps the line as its author wrote it; the notice follows its reader.
+    InquiryMessage.objects.create(inquiry=inquiry, author=user, body=str(text))
     audit_record(
         actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )
     notice_send(
         users=_other_side(user=user, inquiry=inquiry),
-        subject=_("询价 #%(pk)s %(label)s") % {"pk": inquiry.pk, "label": label},
+        subject=Phrase.of(gettext_noop("询价 #%(pk)s %(label)s"), pk=inquiry.pk, label=label),
         body=text,
         url=f"/market/inquiries/{inquiry.pk}/",
     )
@@ -853,8 +898,12 @@ def matches_notify_new_result(*, result: TechnologyResultPage) -> int:
             continue
         notice_send(
             users=[subscription.user],
-            subject=_("新成果匹配您的需求“%(title)s”") % {"title": demand.title},
-            body=_("%(title)s\n匹配理由：") % {"title": result.title} + "；".join(match.reasons),
+            subject=Phrase.of(gettext_noop("新成果匹配您的需求“%(title)s”"), title=demand.title),
+            body=Phrase.of(
+                gettext_noop("%(title)s\n匹配理由：%(reasons)s"),
+                title=result.title,
+                reasons=match.reason_phrases,
+            ),
             url=result.url or "",
         )
         sent += 1

@@ -190,6 +190,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+# Keeps each person's language (sign-up, log-in) and writes allauth's mails in it.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = _("【盘锦科技成果交易平台】")
 # Per client address and per e-mail address ("key"); the limits live in the cache below.
 ACCOUNT_RATE_LIMITS = {

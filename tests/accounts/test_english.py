@@ -44,9 +44,9 @@ def test_flash_message_and_e_mail_in_english(client, make_user, django_capture_o
     organization = OrganizationFactory(name="盘锦英文科技有限公司")
     boss = make_user(Role.ENTERPRISE_MEMBER, organization=organization, username="boss")
     Membership.objects.filter(user=boss).update(role=Membership.Role.ADMINISTRATOR)
-    request = services.join_request_create(
-        user=UserFactory(username="joiner"), uscc=organization.uscc
-    )
+    joiner = UserFactory(username="joiner")
+    services.user_language_set(user=joiner, language="en")  # the mail follows its recipient
+    request = services.join_request_create(user=joiner, uscc=organization.uscc)
     client.force_login(boss)
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):

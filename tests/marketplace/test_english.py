@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from accounts.services import user_language_set
 from marketplace.models import Inquiry
 from tests.marketplace.factories import make_listing
 
@@ -34,6 +35,8 @@ def test_a_filter_form_error_is_in_english(english):
 def test_an_inquiry_in_english_flashes_and_mails_in_english(
     english, buyer, seller, listing, django_capture_on_commit_callbacks
 ):
+    # The mail follows its recipient's language (tests/marketplace/test_recipient_language.py).
+    user_language_set(user=seller, language="en")
     english.force_login(buyer)
     with django_capture_on_commit_callbacks(execute=True):
         response = english.post(

@@ -1,0 +1,171 @@
+"""Notices and their e-mails reach each recipient in the recipient's language, whatever the
+language of the person whose action caused them (issue 14)."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.utils import translation
+
+from accounts.services import user_language_set
+from core.phrases import Phrase
+from marketplace import services
+from marketplace.models import Inquiry, MatchSubscription, Notice
+from marketplace.tasks import notice_email_send
+from tests.marketplace.factories import make_listing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def listing(seller_org, seller):
+    return make_listing(organization=seller_org, modes=("transfer",))
+
+
+def _inquire(client, buyer, listing, language, capture):
+    client.force_login(buyer)
+    client.cookies["django_language"] = language
+    with capture(execute=True):
+        response = client.post(
+            f"/market/inquiries/new/{listing.pk}/", {"message": "想了解中试数据"}
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    return Inquiry.objects.get()
+
+
+def test_a_chinese_buyer_reaches_an_english_seller_in_english(
+    client, buyer, seller, listing, django_capture_on_commit_callbacks
+):
+    user_language_set(user=seller, language="en")
+    _inquire(client, buyer, listing, "zh-hans", django_capture_on_commit_callbacks)
+
+    sent = mail.outbox[-1]
+    assert sent.to == [seller.email]
+    assert sent.subject.endswith(f"New inquiry: {listing.title}")
+    assert sent.subject.startswith("[Panjin Technology Market & IP Registry]")
+    assert "新询价" not in sent.subject
+    # The seller's notice page, read in the seller's language, says the same.
+    client.force_login(seller)
+    client.cookies["django_language"] = "en"
+    page = client.get("/market/notices/").content.decode()
+    assert f"New inquiry: {listing.title}" in page
+    assert "想了解中试数据" in page  # what the buyer typed stays as typed
+    assert "新询价" not in page
+
+
+def test_an_english_buyer_reaches_a_chinese_seller_in_chinese(
+    client, buyer, seller, listing, django_capture_on_commit_callbacks
+):
+    user_language_set(user=seller, language="zh-hans")
+    _inquire(client, buyer, listing, "en", django_capture_on_commit_callbacks)
+
+    sent = mail.outbox[-1]
+    assert sent.subject == f"[盘锦科技成果交易与知识产权登记平台] 新询价：{listing.title}"
+    client.force_login(seller)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/market/notices/").content.decode()
+    assert f"新询价：{listing.title}" in page and "New inquiry" not in page
+
+
+def test_a_recipient_who_never_chose_reads_the_site_language(
+    client, buyer, seller, listing, django_capture_on_commit_callbacks
+):
+    _inquire(client, buyer, listing, "en", django_capture_on_commit_callbacks)
+    assert mail.outbox[-1].subject.endswith(f"新询价：{listing.title}")
+
+
+def test_the_same_notice_reads_in_whichever_language_its_reader_uses_now(
+    client, buyer, seller, listing, django_capture_on_commit_callbacks
+):
+    _inquire(client, buyer, listing, "zh-hans", django_capture_on_commit_callbacks)
+    notice = Notice.objects.get(user=seller)
+    assert notice.subject == f"新询价：{listing.title}"  # the stored site-language text
+    assert notice.message["subject"]["msgid"] == "新询价：%(title)s"
+    client.force_login(seller)
+    for language, expected in (("en", "New inquiry: "), ("zh-hans", "新询价：")):
+        client.cookies["django_language"] = language
+        assert expected + listing.title in client.get("/market/notices/").content.decode()
+
+
+def test_the_worker_renders_in_the_recipient_language_not_its_own(seller):
+    """A queued mail carries only the notice id; the worker looks up whom it is for."""
+    user_language_set(user=seller, language="en")
+    services.notice_send(
+        users=[seller],
+        subject=Phrase.of("挂牌即将过期：%(title)s", title="消泡剂"),
+        body=Phrase.of(
+            "有效期至 %(valid_until)s。如需继续展示，请及时续期。", valid_until="2027-06-30"
+        ),
+        url="/market/mine/",
+    )
+    notice = Notice.objects.get(user=seller)
+    mail.outbox.clear()
+    with translation.override("zh-hans"):  # the worker's own language
+        assert notice_email_send.call(notice_id=notice.pk) is True
+    sent = mail.outbox[-1]
+    assert sent.subject.endswith("Listing about to expire: 消泡剂")
+    assert "It is valid until 2027-06-30." in sent.body
+    assert sent.body.rstrip().endswith("/market/mine/")
+
+
+def test_status_labels_and_deal_terms_follow_the_reader(
+    client, buyer, seller, listing, django_capture_on_commit_callbacks
+):
+    inquiry = _inquire(client, buyer, listing, "zh-hans", django_capture_on_commit_callbacks)
+    user_language_set(user=buyer, language="en")
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        services.inquiry_transition(
+            user=seller, inquiry=inquiry, status=Inquiry.Status.NEGOTIATING, note="请提供报价"
+        )
+    sent = mail.outbox[-1]
+    assert sent.to == [buyer.email]
+    assert sent.subject.endswith(f"Inquiry #{inquiry.pk}: Negotiating")
+    assert "Status changed to “Negotiating”: 请提供报价" in sent.body
+    assert "洽谈中" not in sent.body and "状态变更" not in sent.body
+
+
+def test_moderation_outcome_and_expiry_reach_members_in_their_language(
+    seller_org, seller, make_user
+):
+    from core.roles import Role
+
+    colleague = make_user(Role.ENTERPRISE_MEMBER, organization=seller_org, username="colleague")
+    user_language_set(user=seller, language="en")
+    listing = make_listing(organization=seller_org, title="有机硅消泡剂")
+    with translation.override("zh-hans"):
+        services.listing_moderation_notify(listing=listing, approved=False, comment="价格不清楚")
+    english = Notice.objects.get(user=seller)
+    chinese = Notice.objects.get(user=colleague)
+    with translation.override("en"):
+        assert english.subject_text == "Listing not approved: 有机硅消泡剂"
+        assert "Moderator's comment: 价格不清楚" in english.body_text
+    with translation.override("zh-hans"):
+        assert chinese.subject_text == "挂牌未通过审核：有机硅消泡剂"
+        assert chinese.body_text == "审核意见：价格不清楚\n请修改后重新提交。"
+
+
+def test_match_reasons_are_rendered_for_the_reader(seller_org, seller, make_user):
+    from core.roles import Role
+
+    owner = make_user(Role.ENTERPRISE_MEMBER, organization=seller_org, username="demander")
+    demand = make_listing(kind="demand", organization=seller_org, title="需要消泡剂")
+    MatchSubscription.objects.create(demand=demand, user=owner)
+    with translation.override("zh-hans"):  # publishing the result notifies the subscriber
+        make_listing(title="有机硅消泡剂成果")
+    notice = Notice.objects.get(user=owner)
+    with translation.override("en"):
+        assert notice.subject_text == "A new result matches your demand “需要消泡剂”"
+        assert "Why it matches: Shared keywords: " in notice.body_text
+        assert "共同关键词" not in notice.body_text
+    with translation.override("zh-hans"):
+        assert "匹配理由：共同关键词：" in notice.body_text
+
+
+def test_an_old_notice_without_a_message_still_shows_its_text(client, seller):
+    Notice.objects.create(user=seller, subject="旧通知：挂牌已过期", body="旧的正文")
+    client.force_login(seller)
+    client.cookies["django_language"] = "en"
+    response = client.get("/market/notices/")
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "旧通知：挂牌已过期" in page and "旧的正文" in page
