@@ -169,3 +169,26 @@ def test_an_old_notice_without_a_message_still_shows_its_text(client, seller):
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "旧通知：挂牌已过期" in page and "旧的正文" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_worker_mails_in_the_recipient_language(
+    settings, buyer, seller, listing
+):
+    """Production's path: the notice's mail waits in django-tasks-db's queue and a worker,
+    running in the site language, sends it later."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    user_language_set(user=seller, language="en")
+    with translation.override("zh-hans"):  # a Chinese buyer
+        services.inquiry_create(buyer=buyer, listing=listing, message="想了解中试数据")
+    assert mail.outbox == []  # queued, not sent inline
+    queued = DBTaskResult.objects.get(task_path=notice_email_send.module_path)
+    with translation.override("zh-hans"):  # the worker's own language
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+    assert mail.outbox[-1].to == [seller.email]
+    assert mail.outbox[-1].subject.endswith(f"New inquiry: {listing.title}")
