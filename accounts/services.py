@@ -583,7 +583,7 @@ def api_token_revoke(*, user: User, token: APIToken) -> APIToken:
 @transaction.atomic
 def user_close(*, user: User) -> None:
     """Close an account: contracts and audit entries keep the user row, under a pseudonym;
-    the person's name, e-mail, second factors, tokens and memberships are gone."""
+    the person's name, e-mail, settings, second factors, tokens and memberships are gone."""
     for membership in Membership.objects.select_for_update().filter(user=user):
         if (
             membership.role == Membership.Role.ADMINISTRATOR
@@ -595,6 +595,7 @@ def user_close(*, user: User) -> None:
     APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    Profile.objects.filter(user=user).delete()
     user.groups.clear()
     user.username = f"closed-{user.pk}"
     user.first_name = user.last_name = user.email = ""
