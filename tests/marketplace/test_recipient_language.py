@@ -192,3 +192,75 @@ def test_the_database_queue_worker_mails_in_the_recipient_language(
     assert queued.status == "SUCCESSFUL"
     assert mail.outbox[-1].to == [seller.email]
     assert mail.outbox[-1].subject.endswith(f"New inquiry: {listing.title}")
+
+
+def test_a_flagged_submission_reaches_an_english_moderator_in_english(client, make_user):
+    from datetime import date
+
+    from core.models import Industry
+    from core.roles import Role
+    from ip_registry.selectors import PatentSnapshot
+    from marketplace.models import CooperationMode
+    from marketplace.patents import ListingPatent
+    from tests.factories import OrganizationFactory
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod", email="mod@example.com")
+    user_language_set(user=moderator, language="en")
+    owner = make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="owner")
+    client.force_login(owner)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        "/market/new/technology/",
+        {
+            "title": "稠油降粘剂",
+            "summary": "降粘率≥95%",
+            "industry": Industry.objects.get(name="精细化工").pk,
+            "trl": "7",
+            "modes": [CooperationMode.objects.get(code="transfer").pk],
+            "price_wan": "30",
+            "keywords": "稠油 降粘",
+            "patents": "ZL 2020 1 0574318.6",  # not in the registry: the listing is flagged
+            "body_text": "第一段",
+            "submit": "1",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    notice = Notice.objects.get(user=moderator)
+    with translation.override("en"):
+        assert notice.subject_text == "Listing to review: 稠油降粘剂"
+        assert "submitted the Technology results “稠油降粘剂” for review." in notice.body_text
+        assert (
+            "Note: None of the listed patents is in force and held by the publishing "
+            "organisation: 202010574318.6: The patent is not in the register"
+        ) in notice.body_text
+    with translation.override("zh-hans"):
+        assert "注意：所列专利均无效或不归发布机构所有：202010574318.6：登记库中无此专利" in (
+            notice.body_text
+        )
+
+    # A lapsed patent's reason and date are rendered for the reader too.
+    lapsed = ListingPatent(
+        number="201710601862.3",
+        snapshot=PatentSnapshot(
+            number="201710601862.3",
+            title="专利",
+            patent_type="1",
+            patent_type_label="发明",
+            status="lapsed",
+            status_label="未缴年费终止",
+            in_force=False,
+            holders=(),
+            expiry_date=None,
+            url="",
+            status_since=date(2020, 1, 1),
+        ),
+        held_by_owner=True,
+    )
+    problem = Phrase.from_json(lapsed.problem_phrase.to_json())
+    with translation.override("en"):
+        assert str(problem).startswith("Patent: Lapsed (") and str(problem).endswith(
+            ", 2020-01-01)"
+        )
+        assert "未缴年费" not in str(problem)
+    with translation.override("zh-hans"):
+        assert str(problem) == "专利已失效（未缴年费终止，2020-01-01）"
