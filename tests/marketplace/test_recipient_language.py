@@ -122,6 +122,16 @@ def test_status_labels_and_deal_terms_follow_the_reader(
     assert sent.subject.endswith(f"Inquiry #{inquiry.pk}: Negotiating")
     assert "Status changed to “Negotiating”: 请提供报价" in sent.body
     assert "洽谈中" not in sent.body and "状态变更" not in sent.body
+    # The conversation's status line reads in each side's language too.
+    client.force_login(buyer)
+    client.cookies["django_language"] = "en"
+    thread = client.get(f"/market/inquiries/{inquiry.pk}/").content.decode()
+    assert "Status changed to “Negotiating”: 请提供报价" in thread
+    client.force_login(seller)
+    client.cookies["django_language"] = "zh-hans"
+    thread = client.get(f"/market/inquiries/{inquiry.pk}/").content.decode()
+    assert "状态变更为“洽谈中”：请提供报价" in thread
+    assert "想了解中试数据" in thread  # typed lines stay as typed
 
 
 def test_moderation_outcome_and_expiry_reach_members_in_their_language(
@@ -264,3 +274,18 @@ def test_a_flagged_submission_reaches_an_english_moderator_in_english(client, ma
         assert "未缴年费" not in str(problem)
     with translation.override("zh-hans"):
         assert str(problem) == "专利已失效（未缴年费终止，2020-01-01）"
+
+
+def test_the_flagged_list_reads_in_the_moderator_language(client, make_user):
+    from core.roles import Role
+    from marketplace.services import listing_patents_check
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod")
+    listing = make_listing(patents="ZL 2020 1 0574318.6")  # unknown to the registry
+    with translation.override("zh-hans"):
+        check = listing_patents_check(listing=listing)
+    assert check.flagged and "登记库中无此专利" in check.reason  # the site-language copy
+    client.force_login(moderator)
+    client.cookies["django_language"] = "en"
+    page = client.get("/market/stats/flagged/").content.decode()
+    assert "The patent is not in the register" in page and "登记库中无此专利" not in page
