@@ -31,6 +31,7 @@ from core.roles import Role, user_has_role
 from core.services import api_token_create, audit_record
 from core.types import AnyUser, User
 from core.uploads import read_pdf_or_image
+from core.validation import text_required
 
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
@@ -265,9 +266,7 @@ def organization_approve(*, reviewer: User, organization: Organization) -> Organ
 @transaction.atomic
 def organization_reject(*, reviewer: User, organization: Organization, reason: str) -> Organization:
     _require_reviewer(reviewer)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("请填写不通过的理由，申请人会看到它"))
+    reason = text_required(reason, _("请填写不通过的理由，申请人会看到它"))
     organization = _organization_decide(
         organization,
         reviewer=reviewer,
@@ -551,9 +550,7 @@ def api_token_issue(
     scope: str = TokenGrant.Scope.READ_WRITE,
 ) -> tuple[APIToken, str]:
     """Create a token with an expiry and a scope; the plaintext exists only in the return."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("请为令牌起一个名称，说明它的用途"))
+    name = text_required(name, _("请为令牌起一个名称，说明它的用途"))
     if len(name) > 100:
         raise ValidationError(_("令牌名称最多 100 个字"))
     if not 1 <= days <= TOKEN_MAX_DAYS:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
 from django.http import Http404
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -40,6 +41,7 @@ from contracts.selectors import (
     contract_verify,
     stats_min_public_count,
 )
+from core.api_docs import gettext_lazy
 from core.private_files import stored_file_response
 from core.selectors import organizations_for_user
 
@@ -64,7 +66,9 @@ def _coded(choices: type[TextChoices] | list[tuple[str, str]]) -> WithJsonSchema
         {
             "type": "string",
             "enum": list(dict.fromkeys(values)),
-            "description": f"代码或中文名称均可：{described}",
+            "description": format_lazy(
+                gettext_lazy("代码或中文名称均可：{values}"), values=described
+            ),
         }
     )
 
@@ -85,7 +89,9 @@ class PartyIn(Schema):
     name: str
     uscc: str = ""
     party_type: PartyTypeIn = "enterprise"
-    district: str | None = Field(None, description="区县或功能区，名称、简称、代码或别名均可")
+    district: str | None = Field(
+        None, description=gettext_lazy("区县或功能区，名称、简称、代码或别名均可")
+    )
     region: str = ""
 
 
@@ -112,10 +118,10 @@ class ContractIn(Schema):
     valid_until: date | None = None
     total_amount: Decimal | None = None
     declared_technical_amount: Decimal | None = Field(
-        None, description="技术交易额；留空则为合同成交额减去非技术性费用"
+        None, description=gettext_lazy("技术交易额；留空则为合同成交额减去非技术性费用")
     )
     declared_non_technical_amount: Decimal | None = Field(
-        None, description="非技术性费用合计（设备、材料等）；也可在 costs 中逐项列出"
+        None, description=gettext_lazy("非技术性费用合计（设备、材料等）；也可在 costs 中逐项列出")
     )
     technology_field: TechnologyFieldIn | None = None
     ip_type: IPTypeIn | None = None
@@ -214,15 +220,19 @@ def _officer_action(value: object) -> object:
 
 class ReviewIn(Schema):
     action: Annotated[OfficerAction, BeforeValidator(_officer_action)] = Field(
-        description="登记员操作：" + "；".join(f"{a.value} = {a.label}" for a in OfficerAction)
+        description=format_lazy(
+            gettext_lazy("登记员操作：{actions}"),
+            actions="；".join(f"{a.value} = {a.label}" for a in OfficerAction),
+        )
     )
     reason: str = ""
     grounds: list[str] = []
     note: str = ""
-    amount: Decimal | None = Field(None, description="adjust：核定的技术交易额")
-    national_number: str = Field("", description="national_number：全国系统登记编号")
+    amount: Decimal | None = Field(None, description=gettext_lazy("adjust：核定的技术交易额"))
+    national_number: str = Field("", description=gettext_lazy("national_number：全国系统登记编号"))
     amendment: dict[str, Any] = Field(
-        default_factory=dict, description='amend：变更的字段，如 {"valid_until": "2027-12-31"}'
+        default_factory=dict,
+        description=gettext_lazy('amend：变更的字段，如 {"valid_until": "2027-12-31"}'),
     )
 
 
@@ -242,7 +252,9 @@ class StatsRow(Schema):
     key: str
     label: str
     count: int
-    total: Decimal | None = Field(description="合同成交额；不足公开项数的分组为 null（登记员可见）")
+    total: Decimal | None = Field(
+        description=gettext_lazy("合同成交额；不足公开项数的分组为 null（登记员可见）")
+    )
     technical: Decimal | None
     withheld: bool
 
@@ -333,7 +345,9 @@ CREATED = {HTTPStatus.CREATED: ContractOut, HTTPStatus.FORBIDDEN: ErrorOut}
     url_name="contracts_create_slash",
     operation_id="contracts_create_slash",
 )
-@router.post("", response=CREATED, summary="新建合同登记草稿", operation_id="contracts_create")
+@router.post(
+    "", response=CREATED, summary=gettext_lazy("新建合同登记草稿"), operation_id="contracts_create"
+)
 def create_contract(request, payload: ContractIn):
     organizations = list(organizations_for_user(user=request.user))
     if payload.organization_id:
@@ -347,7 +361,12 @@ def create_contract(request, payload: ContractIn):
     return Status(HTTPStatus.CREATED, _out(contract))
 
 
-@router.get("/verify", auth=None, response={200: VerifyOut, 404: ErrorOut}, summary="核验登记证明")
+@router.get(
+    "/verify",
+    auth=None,
+    response={200: VerifyOut, 404: ErrorOut},
+    summary=gettext_lazy("核验登记证明"),
+)
 def verify(request, number: str = "", code: str = ""):
     contract = contract_verify(number=number, code=code)
     if contract is None:
@@ -366,7 +385,10 @@ def verify(request, number: str = "", code: str = ""):
 
 
 @router.get(
-    "/stats", auth=None, response={200: StatsOut, 400: ErrorOut}, summary="登记统计（汇总）"
+    "/stats",
+    auth=None,
+    response={200: StatsOut, 400: ErrorOut},
+    summary=gettext_lazy("登记统计（汇总）"),
 )
 def stats(request, year: int | None = None, group_by: str = "type"):
     if group_by not in GROUPS:
@@ -386,12 +408,14 @@ def stats(request, year: int | None = None, group_by: str = "type"):
     }
 
 
-@router.get("/{int:contract_id}", response=ContractOut, summary="合同登记详情")
+@router.get("/{int:contract_id}", response=ContractOut, summary=gettext_lazy("合同登记详情"))
 def get_contract(request, contract_id: int):
     return _out(contract_get_for_user(user=request.user, pk=contract_id))
 
 
-@router.patch("/{int:contract_id}", response=ContractOut, summary="修改草稿或退回补正的合同")
+@router.patch(
+    "/{int:contract_id}", response=ContractOut, summary=gettext_lazy("修改草稿或退回补正的合同")
+)
 def update_contract(request, contract_id: int, payload: ContractIn):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
     data, children = _split(payload, creating=False)
@@ -402,7 +426,7 @@ def update_contract(request, contract_id: int, payload: ContractIn):
 @router.post(
     "/{int:contract_id}/attachments",
     response={HTTPStatus.CREATED: AttachmentOut},
-    summary="上传合同文本（PDF）或附件",
+    summary=gettext_lazy("上传合同文本（PDF）或附件"),
 )
 def upload_attachment(
     request, contract_id: int, file: File[UploadedFile], kind: Form[str] = "signed_contract"
@@ -423,7 +447,7 @@ def upload_attachment(
     )
 
 
-@router.post("/{int:contract_id}/submit", response=ContractOut, summary="提交登记")
+@router.post("/{int:contract_id}/submit", response=ContractOut, summary=gettext_lazy("提交登记"))
 def submit_contract(request, contract_id: int, payload: SubmitIn | None = None):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
     explanation = payload.explanation if payload else ""
@@ -435,7 +459,7 @@ def submit_contract(request, contract_id: int, payload: SubmitIn | None = None):
 @router.post(
     "/{int:contract_id}/review",
     response=ContractOut,
-    summary="登记员办理：受理、审查、登记、退回、不予登记、核定、变更、注销",
+    summary=gettext_lazy("登记员办理：受理、审查、登记、退回、不予登记、核定、变更、注销"),
 )
 def review_contract(request, contract_id: int, payload: ReviewIn):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
@@ -455,7 +479,7 @@ def review_contract(request, contract_id: int, payload: ReviewIn):
     return _out(contract)
 
 
-@router.get("/{int:contract_id}/certificate.pdf", summary="下载登记证明 PDF")
+@router.get("/{int:contract_id}/certificate.pdf", summary=gettext_lazy("下载登记证明 PDF"))
 def certificate(request, contract_id: int):
     contract = contract_get_for_user(user=request.user, pk=contract_id)
     if contract.status not in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):

@@ -189,6 +189,14 @@ def contract_fields_apply(contract: Contract, data: dict) -> dict:
     return changes
 
 
+def _kind_or_default(choices: type[TextChoices], value: object, default: str, invalid: str) -> str:
+    """A row's kind as a code, `default` when left empty; `invalid` names the row when unknown."""
+    try:
+        return choice_code(choices, value) or default
+    except ValidationError as exc:
+        raise ValidationError(invalid) from exc
+
+
 def party_clean(row: dict, index: int) -> Party:
     label = _("第 %(n)s 个当事人") % {"n": index + 1}
     try:
@@ -200,15 +208,12 @@ def party_clean(row: dict, index: int) -> Party:
     name = (row.get("name") or "").strip()
     if not name:
         raise ValidationError(_("%(label)s：请填写名称") % {"label": label})
-    try:
-        party_type = (
-            choice_code(Party.PartyType, row.get("party_type")) or Party.PartyType.ENTERPRISE
-        )
-    except ValidationError as exc:
-        raise ValidationError(
-            _("%(label)s：主体类型“%(value)s”无效")
-            % {"label": label, "value": row.get("party_type")}
-        ) from exc
+    party_type = _kind_or_default(
+        Party.PartyType,
+        row.get("party_type"),
+        Party.PartyType.ENTERPRISE,
+        _("%(label)s：主体类型“%(value)s”无效") % {"label": label, "value": row.get("party_type")},
+    )
     uscc = (row.get("uscc") or "").strip()
     if uscc:
         uscc = validate_uscc(uscc, field_label=_("%(name)s的统一社会信用代码") % {"name": name})
@@ -238,15 +243,13 @@ def party_clean(row: dict, index: int) -> Party:
 def costs_clean(contract: Contract, rows: list[dict]) -> list[NonTechnicalCost]:
     costs = []
     for i, row in enumerate(rows):
-        try:
-            kind = (
-                choice_code(NonTechnicalCost.Kind, row.get("kind")) or NonTechnicalCost.Kind.OTHER
-            )
-        except ValidationError as exc:
-            raise ValidationError(
-                _("第 %(n)s 项非技术性费用：类别“%(kind)s”无效")
-                % {"n": i + 1, "kind": row.get("kind")}
-            ) from exc
+        kind = _kind_or_default(
+            NonTechnicalCost.Kind,
+            row.get("kind"),
+            NonTechnicalCost.Kind.OTHER,
+            _("第 %(n)s 项非技术性费用：类别“%(kind)s”无效")
+            % {"n": i + 1, "kind": row.get("kind")},
+        )
         amount = amount_parse(row.get("amount"), _("第 %(n)s 项非技术性费用金额") % {"n": i + 1})
         costs.append(
             NonTechnicalCost(
@@ -263,12 +266,12 @@ def ip_items_clean(contract: Contract, rows: list[dict]) -> list[IPItem]:
     items = []
     seen = set()
     for i, row in enumerate(rows):
-        try:
-            kind = choice_code(IPItem.Kind, row.get("kind")) or IPItem.Kind.PATENT
-        except ValidationError as exc:
-            raise ValidationError(
-                _("第 %(n)s 项知识产权：类别“%(kind)s”无效") % {"n": i + 1, "kind": row.get("kind")}
-            ) from exc
+        kind = _kind_or_default(
+            IPItem.Kind,
+            row.get("kind"),
+            IPItem.Kind.PATENT,
+            _("第 %(n)s 项知识产权：类别“%(kind)s”无效") % {"n": i + 1, "kind": row.get("kind")},
+        )
         number = (row.get("number") or "").strip()
         if kind == IPItem.Kind.PATENT:
             number = normalize_patent_number(

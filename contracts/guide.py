@@ -1,7 +1,9 @@
 """Suggest the contract type from a few plain questions (for applicants who do not know the law)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +44,30 @@ SERVICE_KINDS = [
     ("intermediary", gettext_lazy("介绍、撮合他人之间订立技术合同（技术中介）")),
 ]
 
+# The subtype (and why) by what is transferred or licensed; "" stands for any other kind.
+TRANSFERRED_OR_LICENSED = {
+    "transfer": {
+        "patent": ("patent_right", gettext_lazy("转让已授权专利的所有权：专利权转让")),
+        "application": (
+            "patent_application_right",
+            gettext_lazy("转让尚在申请中的专利：专利申请权转让"),
+        ),
+        "know_how": ("know_how", gettext_lazy("转让技术秘密的所有权：技术秘密转让")),
+        "": ("other_ip", gettext_lazy("转让其他知识产权：其他知识产权转让")),
+    },
+    "license": {
+        "patent": ("patent_license", gettext_lazy("许可对方实施专利：专利实施许可")),
+        "application": ("patent_license", gettext_lazy("许可对方实施专利（申请）：专利实施许可")),
+        "know_how": ("know_how_license", gettext_lazy("许可对方使用技术秘密：技术秘密使用许可")),
+        "": ("other_license", gettext_lazy("许可使用其他知识产权")),
+    },
+}
+SERVICES = {
+    "training": ("training", gettext_lazy("培训技术人员：技术培训合同")),
+    "intermediary": ("intermediary", gettext_lazy("居间撮合技术交易：技术中介合同")),
+    "": ("service", gettext_lazy("解决特定技术问题：技术服务合同")),
+}
+
 
 def contract_type_suggest(
     *,
@@ -59,26 +85,17 @@ def contract_type_suggest(
         return Suggestion(
             "development", "cooperative", _("双方共同投资、共同参与研发：合作开发合同")
         )
-    if goal == "transfer":
-        if equity:
-            return Suggestion("transfer", "equity", _("以技术成果作价出资、换取股权：技术入股"))
-        subtype, reason = {
-            "patent": ("patent_right", _("转让已授权专利的所有权：专利权转让")),
-            "application": ("patent_application_right", _("转让尚在申请中的专利：专利申请权转让")),
-            "know_how": ("know_how", _("转让技术秘密的所有权：技术秘密转让")),
-        }.get(ip_kind, ("other_ip", _("转让其他知识产权：其他知识产权转让")))
-        return Suggestion("transfer", subtype, reason)
-    if goal == "license":
-        subtype, reason = {
-            "patent": ("patent_license", _("许可对方实施专利：专利实施许可")),
-            "application": ("patent_license", _("许可对方实施专利（申请）：专利实施许可")),
-            "know_how": ("know_how_license", _("许可对方使用技术秘密：技术秘密使用许可")),
-        }.get(ip_kind, ("other_license", _("许可使用其他知识产权")))
-        return Suggestion("license", subtype, reason)
+    if goal == "transfer" and equity:
+        return Suggestion("transfer", "equity", _("以技术成果作价出资、换取股权：技术入股"))
+    if goal in TRANSFERRED_OR_LICENSED:
+        return _by_kind(goal, TRANSFERRED_OR_LICENSED[goal], ip_kind)
     if goal == "consult":
         return Suggestion("consulting", "consulting", _("交付的是咨询报告或意见：技术咨询合同"))
-    subtype, reason = {
-        "training": ("training", _("培训技术人员：技术培训合同")),
-        "intermediary": ("intermediary", _("居间撮合技术交易：技术中介合同")),
-    }.get(service_kind, ("service", _("解决特定技术问题：技术服务合同")))
-    return Suggestion("service", subtype, reason)
+    return _by_kind("service", SERVICES, service_kind)
+
+
+def _by_kind(
+    contract_type: str, subtypes: Mapping[str, tuple[str, Promise]], kind: str
+) -> Suggestion:
+    subtype, reason = subtypes.get(kind, subtypes[""])
+    return Suggestion(contract_type, subtype, str(reason))

@@ -45,6 +45,7 @@ from core.selectors import organizations_for_user
 from core.services import audit_record
 from core.types import AnyUser, User
 from core.uploads import StoredUpload, image_check, pdf_check, upload_read
+from core.validation import text_required
 
 logger = logging.getLogger(__name__)
 
@@ -412,9 +413,7 @@ def contract_register(*, user: User, contract: Contract, on: date | None = None)
 @transaction.atomic
 def contract_return(*, user: User, contract: Contract, reason: str) -> Contract:
     _require_officer(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("退回补正须写明需要补正的内容")]})
+    reason = text_required(reason, _("退回补正须写明需要补正的内容"), field="reason")
     contract = _locked(contract)
     _require_status(contract, {Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING}, _("退回补正"))
     old = contract.status
@@ -467,9 +466,7 @@ def contract_adjust_technical_amount(
 ) -> Contract:
     """The officer's 核定技术交易额: never above the total, always with a reason."""
     _require_officer(user)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [_("核定技术交易额须写明理由")]})
+    note = text_required(note, _("核定技术交易额须写明理由"), field="note")
     amount = amount_parse(amount, _("核定技术交易额"))
     contract = _locked(contract)
     _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, _("核定技术交易额"))
@@ -536,9 +533,7 @@ def _amendment_diff(contract: Contract, data: dict[str, Any]) -> dict[str, tuple
 def contract_amend(*, user: User, contract: Contract, data: dict[str, Any], note: str) -> Contract:
     """变更登记: the registry records agreed changes; the certificate is issued anew."""
     _require_officer(user)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [_("变更登记须写明变更依据")]})
+    note = text_required(note, _("变更登记须写明变更依据"), field="note")
     _amendment_check_fields(data)
     contract = _locked(contract)
     _require_status(contract, {Status.REGISTERED}, _("变更登记"))
@@ -564,9 +559,7 @@ def contract_amend(*, user: User, contract: Contract, data: dict[str, Any], note
 def contract_cancel(*, user: User, contract: Contract, reason: str) -> Contract:
     """注销登记: the number stays taken (numbers are never reused), the status says 已注销."""
     _require_officer(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("注销登记须写明原因")]})
+    reason = text_required(reason, _("注销登记须写明原因"), field="reason")
     contract = _locked(contract)
     _require_status(contract, {Status.REGISTERED}, _("注销登记"))
     contract.status = Status.CANCELLED
@@ -587,9 +580,9 @@ def change_request_submit(
     _require_applicant(user, contract)
     if kind not in ChangeRequest.Kind.values:
         raise ValidationError({"kind": [_("请选择变更登记或注销登记")]})
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请写明申请的依据或原因（如补充协议、解除协议）")]})
+    reason = text_required(
+        reason, _("请写明申请的依据或原因（如补充协议、解除协议）"), field="reason"
+    )
     contract = _locked(contract)
     _require_status(
         contract,
@@ -658,9 +651,7 @@ def change_request_approve(*, user: User, request: ChangeRequest, note: str = ""
 @transaction.atomic
 def change_request_reject(*, user: User, request: ChangeRequest, note: str) -> ChangeRequest:
     _require_officer(user)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [_("不予办理须说明理由")]})
+    note = text_required(note, _("不予办理须说明理由"), field="note")
     request = _pending_request(request)
     request.status = ChangeRequest.Decision.REJECTED
     request.decided_by, request.decided_at = user, timezone.now()

@@ -1,10 +1,10 @@
 from http import HTTPStatus
 
 from django.db import DatabaseError, connection
-from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from wagtail import hooks
 
+from core.api_docs import gettext_lazy
 from core.selectors import organizations_for_user
 
 router = Router(tags=["platform"])
@@ -54,7 +54,7 @@ def _database_status() -> dict:
     "/health",
     auth=None,
     response={HTTPStatus.OK: HealthOut, HTTPStatus.SERVICE_UNAVAILABLE: HealthOut},
-    summary=_("数据库与检索后端状态"),  # type: ignore[arg-type]  # ninja's encoder renders lazy text
+    summary=gettext_lazy("数据库与检索后端状态"),
 )
 def health(request):
     database = _database_status()
@@ -82,7 +82,7 @@ class MeOut(Schema):
     organizations: list[OrganizationOut]
 
 
-@router.get("/me", response=MeOut, summary=_("当前用户、角色与所属机构"))  # type: ignore[arg-type]
+@router.get("/me", response=MeOut, summary=gettext_lazy("当前用户、角色与所属机构"))
 def me(request):
     user = request.user
     return {

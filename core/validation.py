@@ -111,3 +111,11 @@ def check_write_bounds(
     if raw or sender._meta.app_label not in CHECKED_APPS:
         return
     write_bounds_check(instance)
+
+
+def text_required(value: str | None, message: str, *, field: str = "") -> str:
+    """The text without surrounding spaces; empty raises `message`, under `field` if named."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: [message]} if field else message)
+    return text

@@ -10,10 +10,15 @@ from ninja import Query, Router, Schema
 
 from core.auth import api_auth
 from core.identifiers import normalize_uscc
+from core.schemas import schema_from_dataclass
 from ip_registry.access import is_ip_officer
 from ip_registry.models import Enterprise, Holding
 from ip_registry.selectors import (
     GROUP_FIELDS,
+    Coverage,
+    CoverageGroup,
+    Holder,
+    PatentSnapshot,
     coverage_enterprises,
     coverage_for_year,
     invention_applications,
@@ -30,21 +35,8 @@ def _year(value: int) -> int:
     return value
 
 
-class CoverageGroupOut(Schema):
-    key: str
-    designated: int
-    holding: int
-    rate: float | None
-
-
-class CoverageOut(Schema):
-    year: int
-    as_of: date
-    designated: int
-    holding: int
-    rate: float | None
-    target: float | None
-    groups: list[CoverageGroupOut]
+CoverageGroupOut = schema_from_dataclass(CoverageGroup, "CoverageGroupOut")
+CoverageOut = schema_from_dataclass(Coverage, "CoverageOut", nested={"groups": CoverageGroupOut})
 
 
 class CoverageQuery(Schema):
@@ -125,28 +117,31 @@ def non_holders(request, year: int, as_of: date | None = None):
     return list(coverage_enterprises(year=_year(year), as_of=as_of, holding=False))
 
 
-class HolderOut(Schema):
-    name: str
-    uscc: str
-
-
-class PatentOut(Schema):
-    number: str
-    title: str
-    patent_type: str
-    patent_type_label: str
-    status: str
-    status_label: str
-    in_force: bool
-    holders: list[HolderOut]
-    expiry_date: date | None
-    url: str
+HolderOut = schema_from_dataclass(Holder, "HolderOut")
+# What an officer reads; the snapshot's other dates stay inside the registry.
+PatentOut = schema_from_dataclass(
+    PatentSnapshot,
+    "PatentOut",
+    fields=(
+        "number",
+        "title",
+        "patent_type",
+        "patent_type_label",
+        "status",
+        "status_label",
+        "in_force",
+        "holders",
+        "expiry_date",
+        "url",
+    ),
+    nested={"holders": HolderOut},
+)
 
 
 @router.get(
     "/enterprises/{uscc}/patents",
     auth=api_auth,
-    response=list[PatentOut],
+    response=list[PatentOut],  # type: ignore[valid-type]
     summary=gettext_lazy("企业现持有的专利及其法律状态（知识产权专员）"),  # type: ignore[arg-type]
 )
 def enterprise_patents(request, uscc: str, on: date | None = None):

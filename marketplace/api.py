@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from core.api_docs import gettext_lazy
 from marketplace import selectors, services
 from marketplace.forms import ListingFilterForm
 from marketplace.models import KIND_MODELS, CooperationMode, Inquiry
@@ -80,7 +81,12 @@ def _listing_out(page) -> dict:
     }
 
 
-@router.get("/listings", auth=None, response=ListingPage, summary="在线挂牌（筛选、排序、分页）")
+@router.get(
+    "/listings",
+    auth=None,
+    response=ListingPage,
+    summary=gettext_lazy("在线挂牌（筛选、排序、分页）"),
+)
 def listings(request, query: Query[ListingQuery]):
     data = {k: v for k, v in query.dict().items() if v not in (None, "", [])}
     form = ListingFilterForm(
@@ -126,7 +132,9 @@ def _inquiry_out(inquiry: Inquiry) -> dict:
 
 
 @router.post(
-    "/listings/{listing_id}/inquiries", response={201: InquiryOut}, summary="对挂牌发起询价"
+    "/listings/{listing_id}/inquiries",
+    response={201: InquiryOut},
+    summary=gettext_lazy("对挂牌发起询价"),
 )
 def inquiry_create(request, listing_id: int, payload: InquiryIn):
     listing = None
@@ -154,7 +162,7 @@ class InquiryLists(Schema):
     sent: list[InquiryOut]
 
 
-@router.get("/inquiries", response=InquiryLists, summary="我的询价：收到的与发出的")
+@router.get("/inquiries", response=InquiryLists, summary=gettext_lazy("我的询价：收到的与发出的"))
 def inquiries(request):
     user = request.user
     return {

@@ -57,50 +57,38 @@ def match_score(*, demand, result) -> Match | None:
         score += INDUSTRY_WEIGHT
         reasons.append(Phrase.of(gettext_noop("同属%(name)s行业"), name=demand.industry.name))
     if demand.trl and result.trl:
+        trls = {"trl": result.trl, "trl2": demand.trl}
         if result.trl >= demand.trl:
             score += TRL_WEIGHT
             reasons.append(
-                Phrase.of(
-                    gettext_noop("成熟度满足：成果 TRL %(trl)s ≥ 需求 TRL %(trl2)s"),
-                    trl=result.trl,
-                    trl2=demand.trl,
-                )
+                Phrase.of(gettext_noop("成熟度满足：成果 TRL %(trl)s ≥ 需求 TRL %(trl2)s"), **trls)
             )
         else:
             score -= TRL_WEIGHT
             reasons.append(
-                Phrase.of(
-                    gettext_noop("成熟度不足：成果 TRL %(trl)s < 需求 TRL %(trl2)s"),
-                    trl=result.trl,
-                    trl2=demand.trl,
-                )
+                Phrase.of(gettext_noop("成熟度不足：成果 TRL %(trl)s < 需求 TRL %(trl2)s"), **trls)
             )
     budget = demand.budget_max_wan
     if budget is not None and result.price_wan is not None:
+        prices = {"price_display": result.price_phrase, "budget_display": demand.budget_phrase}
         if result.price_wan <= budget:
             score += BUDGET_WEIGHT
             reasons.append(
                 Phrase.of(
-                    gettext_noop("价格 %(price_display)s 在预算 %(budget_display)s 内"),
-                    price_display=result.price_phrase,
-                    budget_display=demand.budget_phrase,
+                    gettext_noop("价格 %(price_display)s 在预算 %(budget_display)s 内"), **prices
                 )
             )
         elif result.price_wan <= budget * Decimal("1.5"):
             reasons.append(
                 Phrase.of(
-                    gettext_noop("价格 %(price_display)s 略超预算 %(budget_display)s"),
-                    price_display=result.price_phrase,
-                    budget_display=demand.budget_phrase,
+                    gettext_noop("价格 %(price_display)s 略超预算 %(budget_display)s"), **prices
                 )
             )
         else:
             score -= BUDGET_WEIGHT
             reasons.append(
                 Phrase.of(
-                    gettext_noop("价格 %(price_display)s 超出预算 %(budget_display)s"),
-                    price_display=result.price_phrase,
-                    budget_display=demand.budget_phrase,
+                    gettext_noop("价格 %(price_display)s 超出预算 %(budget_display)s"), **prices
                 )
             )
     elif result.price_wan is None:

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from core.api_docs import gettext_lazy
 from core.auth import api_auth
 from core.identifiers import normalize_uscc
 from plan.access import may_check_eligibility
@@ -45,7 +46,9 @@ def _year(value: int | None) -> int:
     "/indicators",
     auth=None,
     response=IndicatorsOut,
-    summary="规划指标：目标、实际、状态（met 达标 / on_track 进度正常 / behind 滞后 / no_data）",
+    summary=gettext_lazy(
+        "规划指标：目标、实际、状态（met 达标 / on_track 进度正常 / behind 滞后 / no_data）"
+    ),
 )
 def indicators(request, year: int | None = None, district: str | None = None):
     year = _year(year)
@@ -84,7 +87,7 @@ class EligibilityOut(Schema):
     "/enterprises/{uscc}/eligibility",
     auth=api_auth,
     response={200: EligibilityOut},
-    summary="企业参加市级评奖、获得项目资金的资格（研发机构、研发投入要求）",
+    summary=gettext_lazy("企业参加市级评奖、获得项目资金的资格（研发机构、研发投入要求）"),
 )
 def eligibility(request, uscc: str, year: int | None = None):
     if not may_check_eligibility(request.user):

@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import District
 from core.services import audit_record
 from core.types import User
 from core.uploads import StoredUpload, image_check, pdf_check, upload_read, zip_check
+from core.validation import text_required
 from plan.access import is_plan_office, is_plan_reporter
 from plan.bulletins import bulletin_pdf
 from plan.models import Bulletin, Evidence, Indicator, Report
@@ -219,42 +221,42 @@ def report_submit(*, user: User, report: Report, on: date | None = None) -> Repo
     return report
 
 
+# The office's two decisions on a submitted report: the audit action and the refusal otherwise.
+_REVIEW_DECISIONS = {
+    Report.Status.ACCEPTED: ("plan.report.accept", gettext_lazy("只能采纳已报送的填报")),
+    Report.Status.RETURNED: ("plan.report.return", gettext_lazy("只能退回已报送的填报")),
+}
+
+
 @transaction.atomic
 def report_accept(*, user: User, report: Report) -> Report:
     _require_office(user)
-    report = _locked(report)
-    if report.status != Report.Status.SUBMITTED:
-        raise ValidationError(_("只能采纳已报送的填报"))
-    report.status = Report.Status.ACCEPTED
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = user
-    report.save()
-    audit_record(
-        actor=user,
-        action="plan.report.accept",
-        obj=report,
-        changes={"status": [Report.Status.SUBMITTED, report.status]},
-    )
-    return report
+    return _report_review(user=user, report=report, status=Report.Status.ACCEPTED)
 
 
 @transaction.atomic
 def report_return(*, user: User, report: Report, reason: str) -> Report:
     _require_office(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("退回须说明原因")]})
+    reason = text_required(reason, _("退回须说明原因"), field="reason")
+    return _report_review(user=user, report=report, status=Report.Status.RETURNED, reason=reason)
+
+
+def _report_review(
+    *, user: User, report: Report, status: Report.Status, reason: str = ""
+) -> Report:
+    action, not_submitted = _REVIEW_DECISIONS[status]
     report = _locked(report)
     if report.status != Report.Status.SUBMITTED:
-        raise ValidationError(_("只能退回已报送的填报"))
-    report.status = Report.Status.RETURNED
-    report.return_reason = reason
+        raise ValidationError(not_submitted)
+    report.status = status
+    if reason:
+        report.return_reason = reason
     report.reviewed_at = timezone.now()
     report.reviewed_by = user
     report.save()
     audit_record(
         actor=user,
-        action="plan.report.return",
+        action=action,
         obj=report,
         changes={"status": [Report.Status.SUBMITTED, report.status]},
         note=reason,

@@ -76,12 +76,12 @@ def _drain_lock(*, wait: float = 0.0) -> Iterator[bool]:
     conn = connection
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
-            while True:
+
+            def attempt() -> bool:
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", [_DRAIN_LOCK_KEY])
-                acquired = cursor.fetchone()[0]
-                if acquired or time.monotonic() >= deadline:
-                    break
-                time.sleep(0.05)
+                return bool(cursor.fetchone()[0])
+
+            acquired = _retry_until(attempt, deadline)
         try:
             yield acquired
         finally:
@@ -103,20 +103,30 @@ def _drain_lock(*, wait: float = 0.0) -> Iterator[bool]:
                 _local_drain_lock.release()
         return
     with open(path, "a+b") as handle:
-        while True:
+
+        def attempt() -> bool:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                acquired = True
             except BlockingIOError:
-                acquired = False
-            if acquired or time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
+                return False
+            return True
+
+        acquired = _retry_until(attempt, deadline)
         try:
             yield acquired
         finally:
             if acquired:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _retry_until(attempt: Callable[[], bool], deadline: float) -> bool:
+    """Try a non-blocking lock every 50 ms until it is taken or the deadline (monotonic) passes."""
+    while True:
+        if attempt():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _sqlite_lock_path(conn: BaseDatabaseWrapper) -> Path | None:

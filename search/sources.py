@@ -291,6 +291,33 @@ class PatentSource(Source):
         return docs
 
 
+def _registrant_document(
+    kind: str,
+    entity: Any,
+    *,
+    holder_type: str,
+    summary: str,
+    body: str,
+    url: str,
+    keywords: list[str] | None = None,
+) -> SearchDocument:
+    """An enterprise or organisation: its USCC and name, placed by industry and district."""
+    return SearchDocument(
+        kind=kind,
+        id=str(entity.pk),
+        external_id=entity.uscc,
+        title=entity.name,
+        summary=summary,
+        body=body,
+        url=url,
+        keywords=keywords or [],
+        industry=entity.industry.name if entity.industry_id else "",
+        district=entity.district.name if entity.district_id else "",
+        holder_type=holder_type,
+        published_at=entity.created_at,
+    )
+
+
 class EnterpriseSource(Source):
     kind = "enterprise"
     label = _("企业")
@@ -302,19 +329,14 @@ class EnterpriseSource(Source):
 
     def to_documents(self, enterprises: list) -> list[SearchDocument]:
         return [
-            SearchDocument(
-                kind=self.kind,
-                id=str(e.pk),
-                external_id=e.uscc,
-                title=e.name,
+            _registrant_document(
+                self.kind,
+                e,
+                holder_type=e.get_org_type_display(),
                 summary=f"统一社会信用代码 {e.uscc}",
                 body="\n".join(e.former_names or []),
                 url=e.get_absolute_url(),
                 keywords=list(e.former_names or []),
-                industry=e.industry.name if e.industry_id else "",
-                district=e.district.name if e.district_id else "",
-                holder_type=e.get_org_type_display(),
-                published_at=e.created_at,
             )
             for e in enterprises
         ]
@@ -336,18 +358,13 @@ class OrganizationSource(Source):
 
     def to_documents(self, orgs: list) -> list[SearchDocument]:
         return [
-            SearchDocument(
-                kind=self.kind,
-                id=str(o.pk),
-                external_id=o.uscc,
-                title=o.name,
+            _registrant_document(
+                self.kind,
+                o,
+                holder_type=o.get_kind_display(),
                 summary=(o.description or "")[:300],
                 body=o.description or "",
                 url=self.url(o),
-                industry=o.industry.name if o.industry_id else "",
-                district=o.district.name if o.district_id else "",
-                holder_type=o.get_kind_display(),
-                published_at=o.created_at,
             )
             for o in orgs
         ]

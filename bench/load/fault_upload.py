@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 
 from bench.load.loopback import behind_tls_proxy  # noqa: E402
+from bench.load.verdict import checks_verdict  # noqa: E402
 from contracts.models import Attachment  # noqa: E402
 from contracts.services import contract_create  # noqa: E402
 from core.selectors import organizations_for_user  # noqa: E402
@@ -153,20 +154,8 @@ def run() -> dict:
     )
     checks["over the limit: no file stored"] = stored_files() == files_after_ok
     checks["at the limit: one file stored"] = len(files_after_ok - files_before) == 1
-    failed = [k for k, ok in checks.items() if not ok]
-    detail = (
-        f"limit {limit / 1048576:.0f} MB; "
-        + "; ".join(notes)
-        + "; "
-        + ("all checks held" if not failed else "FAILED: " + ", ".join(failed))
-    )
-    return {
-        "name": "upload size limit",
-        "passed": not failed,
-        "writes_lost": writes_lost,
-        "detail": detail,
-        "checks": checks,
-    }
+    summary = f"limit {limit / 1048576:.0f} MB; " + "; ".join(notes) + "; "
+    return checks_verdict("upload size limit", checks, summary, writes_lost=writes_lost)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from wagtail.documents.models import Document  # noqa: E402
 from wagtail.images.models import Image  # noqa: E402
 
 from bench.load.nginx import access_entries  # noqa: E402
+from bench.load.verdict import checks_verdict  # noqa: E402
 from contracts.models import Contract  # noqa: E402
 from contracts.services import attachment_add, contract_create  # noqa: E402
 from core.selectors import organizations_for_user  # noqa: E402
@@ -251,22 +252,14 @@ def run() -> dict:
         api.status_code == 413 and "过大" in api.json().get("detail", "")
     )
     figures["checks"] = len(checks)
-    failed = [k for k, ok in checks.items() if not ok]
-    detail = (
+    summary = (
         f"contract attachment owner {figures['contract attachment']['owner']}, other org "
         f"{figures['contract attachment']['other organisation']}, anonymous "
         f"{figures['contract attachment']['anonymous']}; unlisted document owner "
         f"{figures['unlisted document']['owner']}, other org "
         f"{figures['unlisted document']['other organisation']}; "
-        + ("all checks held" if not failed else "FAILED: " + ", ".join(failed))
     )
-    return {
-        "name": "nginx front server",
-        "passed": not failed,
-        "detail": detail,
-        "checks": checks,
-        "figures": figures,
-    }
+    return checks_verdict("nginx front server", checks, summary, figures=figures)
 
 
 def _has_static(name: str) -> bool:

@@ -1,6 +1,7 @@
 """The English switch reaches core's own messages: API errors, role and choice labels,
 identifier errors, the API's own documentation; Chinese stays the default."""
 
+import re
 from http import HTTPStatus
 from io import StringIO
 
@@ -37,6 +38,37 @@ def test_the_api_document_is_in_english(english):
     assert document["info"]["title"] == "Panjin Technology Market & IP Registry API"
     health = document["paths"]["/api/v1/health"]["get"]
     assert health["summary"] == "Status of the database and the search backend"
+
+
+# Values the API accepts, listed as "code = 中文名称" pairs or quoted as `code`: input, not prose.
+ACCEPTED_VALUE = re.compile(r"[\w-]+ = [^；;]+|`[^`]*`")
+
+
+def _documentation(node, where=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"summary", "description", "title"} and isinstance(value, str):
+                yield f"{where}/{key}", value
+            else:
+                yield from _documentation(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _documentation(item, f"{where}/{index}")
+
+
+def test_every_summary_and_description_is_in_the_readers_language(client, english):
+    document = english.get("/api/v1/openapi.json").json()
+    texts = dict(_documentation(document))
+    assert texts["/paths/~1api~1v1~1search/get/summary".replace("~1", "/")] == "Full-text search"
+    chinese = {
+        where: text
+        for where, text in texts.items()
+        if re.search(r"[\u4e00-\u9fff]", ACCEPTED_VALUE.sub("", text))
+    }
+    assert chinese == {}
+    del client.cookies["django_language"]
+    default = client.get("/api/v1/openapi.json").json()
+    assert default["paths"]["/api/v1/search"]["get"]["summary"] == "全文检索"
 
 
 def test_role_and_choice_labels_in_english():

@@ -49,13 +49,6 @@ PARSING_METHODS = {
 # The apps whose Python code is checked (the other half adds its apps here).
 APPS = ["config", "core", "ip_registry", "accounts", "contracts", "marketplace", "plan", "search"]
 
-# Keyword arguments of an api.py module that carry the OpenAPI documentation (django-ninja's
-# `summary`, pydantic's `description`): built into the schema classes at import, so they stay in
-# the source language; the API's error details are translated.
-API_DOC_KEYWORDS = {"summary", "description"}
-_COMMAND_HELP = (
-    "a command's `help`: typed str by Django, and commands run in the site language (zh-hans)"
-)
 _INDEXED_TEXT = (
     "document text written into the search index once, for every reader (searched by 申请号…)"
 )
@@ -125,7 +118,6 @@ ALLOWED = {
     "contracts/inquiries.py:contract_from_inquiry.data": (
         "the draft contract's name, which is printed on the Chinese registration certificate"
     ),
-    "contracts/api.py:_coded": "OpenAPI schema text (see API_DOC_KEYWORDS)",
     # marketplace
     "marketplace/demo.py": "demo content: sample listings, topics and inquiry texts",
     "marketplace/taxonomy.py": "seed vocabularies (cooperation modes, holder types), aliases",
@@ -135,9 +127,6 @@ ALLOWED = {
         )
         for word in ("大学", "学院", "研究院", "研究所", "研究中心")
     },
-    "marketplace/management/commands/check_listing_patents.py:Command.help": _COMMAND_HELP,
-    "marketplace/management/commands/import_listings.py:Command.help": _COMMAND_HELP,
-    "marketplace/management/commands/notify_expiring_listings.py:Command.help": _COMMAND_HELP,
     # plan
     "plan/demo.py": "demo content: reports, notes and evidence for the demo database",
     "plan/models.py:Indicator.responsible": (
@@ -148,12 +137,10 @@ ALLOWED = {
     "search/analysis.py:_INTRODUCING_TEXT": "verbs the analyser drops from definitions",
     "search/sources.py:PatentSource.to_documents": _INDEXED_TEXT,
     "search/sources.py:EnterpriseSource.to_documents": _INDEXED_TEXT,
-    "search/management/commands/search_index.py:Command.help": _COMMAND_HELP,
-    "search/management/commands/search_sync.py:Command.help": _COMMAND_HELP,
 }
 
 
-def _scopes(tree: ast.Module, *, api_module: bool = False):
+def _scopes(tree: ast.Module):
     """Yield (string constant, scope) for every Han string that is not a docstring or gettext."""
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):
@@ -189,8 +176,6 @@ def _scopes(tree: ast.Module, *, api_module: bool = False):
         while isinstance(parent, (ast.JoinedStr, ast.FormattedValue, ast.BinOp)):
             parent = parents.get(parent)
         if called_name(parent) in GETTEXT or _parses_input(parent):
-            continue
-        if api_module and isinstance(parent, ast.keyword) and parent.arg in API_DOC_KEYWORDS:
             continue
         yield node, scope_of(node)
 
@@ -229,7 +214,7 @@ def _scan():
     for path in _modules():
         relative = str(path.relative_to(ROOT))
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node, scope in _scopes(tree, api_module=path.name == "api.py"):
+        for node, scope in _scopes(tree):
             key = _allowed(relative, scope, node.value)
             if key:
                 used.add(key)

@@ -15,6 +15,17 @@ with translation.override("zh-hans"):
     }
 
 
+def _named(model: type[District | Industry], name: str | None, message: str, key: str):
+    """The entry named exactly `name`, None without a name; an unknown name lists the choices."""
+    if not name:
+        return None
+    entry = model.objects.filter(name=name).first()
+    if entry is None:
+        names = "、".join(model.objects.values_list("name", flat=True))
+        raise CommandError(message % {key: name, "names": names})
+    return entry
+
+
 class Command(BaseCommand):
     help = gettext_lazy(
         "创建（或更新）一个已审核通过的机构，例如："
@@ -38,23 +49,12 @@ class Command(BaseCommand):
             raise CommandError(
                 _("机构类型“%(kind)s”无效：可选 企业、高校、科研院所、其他") % {"kind": type}
             )
-        district_obj = industry_obj = None
-        if district:
-            district_obj = District.objects.filter(name=district).first()
-            if district_obj is None:
-                names = "、".join(District.objects.values_list("name", flat=True))
-                raise CommandError(
-                    _("所属区县“%(district)s”不存在（可选：%(names)s）")
-                    % {"district": district, "names": names}
-                )
-        if industry:
-            industry_obj = Industry.objects.filter(name=industry).first()
-            if industry_obj is None:
-                names = "、".join(Industry.objects.values_list("name", flat=True))
-                raise CommandError(
-                    _("行业“%(industry)s”不存在（可选：%(names)s）")
-                    % {"industry": industry, "names": names}
-                )
+        district_obj = _named(
+            District, district, _("所属区县“%(district)s”不存在（可选：%(names)s）"), "district"
+        )
+        industry_obj = _named(
+            Industry, industry, _("行业“%(industry)s”不存在（可选：%(names)s）"), "industry"
+        )
         try:
             organization, created = organization_create(
                 uscc=uscc, name=name, kind=kind, district=district_obj, industry=industry_obj

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.management.base import BaseCommand
 from marketplace.services import listings_patents_recheck
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "按专利登记库重新检查所有在线挂牌的关联专利，新出现的存疑挂牌通知市场审核员；建议每日运行。"
     )
 

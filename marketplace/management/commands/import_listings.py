@@ -1,11 +1,12 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
+from core.management.base import BaseCommand
 from marketplace.importers import listings_import
 
 LABELS = {
@@ -16,7 +17,7 @@ LABELS = {
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "从 JSONL、CSV 或 XLSX 导入科技成果与技术需求（按 external_id 新建或更新并发布）；"
         "有错误则整体不导入。"
     )

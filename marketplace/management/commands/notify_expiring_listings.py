@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.management.base import BaseCommand
 from marketplace.services import listings_expiry_notify
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "提醒挂牌机构续期：已过期或在指定天数内到期的挂牌（每个有效期只提醒一次），建议每日运行。"
     )
 

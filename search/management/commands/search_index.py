@@ -1,17 +1,19 @@
 import json
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
+from core.management.base import BaseCommand
 from search.client import elasticsearch_enabled
 from search.services import search_index_check, search_index_rebuild
 from search.sources import count_all
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "重建检索索引（rebuild：新建索引、批量写入、切换别名）或检查索引与数据库的偏差（check）。"
     )
 

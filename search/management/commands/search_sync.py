@@ -11,14 +11,15 @@ import signal
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from core.management.base import BaseCommand
 from search.outbox import (
     DRAIN_BATCH,
     search_outbox_drain_all,
@@ -39,7 +40,7 @@ def _database_queue():
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "把检索同步队列（outbox）中的变更写入索引；--forever 作为常驻进程持续同步并执行后台任务。"
     )
 
