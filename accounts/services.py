@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from wagtail.models import APIToken
+from wagtail.users.models import UserProfile
 
 from accounts.models import Invitation, JoinRequest, Profile
 from accounts.selectors import active_language, recipient_language
@@ -80,11 +81,19 @@ def _mail(*, to: Iterable[User | str], subject: Phrase, body: Phrase) -> None:
         )
 
 
+@transaction.atomic
 def user_language_set(*, user: User, language: str) -> Profile:
-    """Keep the language a person chose (the site's switch, their account page)."""
+    """Keep the language a person chose (the site's switch, their account page).
+
+    Wagtail's own mails (a page submitted for moderation, approved, rejected) and its admin
+    read the person's Wagtail profile, so the choice is written there too."""
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("不支持的语言：%(language)s") % {"language": language})
     profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    wagtail_profile = UserProfile.get_for_user(user)
+    if wagtail_profile.preferred_language != language:
+        wagtail_profile.preferred_language = language
+        wagtail_profile.save(update_fields=["preferred_language"])
     return profile
 
 

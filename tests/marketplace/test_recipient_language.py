@@ -289,3 +289,32 @@ def test_the_flagged_list_reads_in_the_moderator_language(client, make_user):
     client.cookies["django_language"] = "en"
     page = client.get("/market/stats/flagged/").content.decode()
     assert "The patent is not in the register" in page and "登记库中无此专利" not in page
+
+
+def test_wagtail_moderation_mails_follow_the_stored_language(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """Wagtail's own workflow mails read the person's Wagtail profile, which the stored
+    choice keeps in step."""
+    from core.roles import Role
+    from tests.factories import OrganizationFactory
+    from tests.marketplace.test_moderation import create_via_form
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod", email="mod@example.com")
+    owner = make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="owner")
+    user_language_set(user=moderator, language="zh-hans")
+    user_language_set(user=owner, language="en")
+    client.force_login(owner)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_via_form(client)
+    to_moderator = [m.subject for m in mail.outbox if m.to == ["mod@example.com"]]
+    assert to_moderator and all("submitted for approval" not in s for s in to_moderator)
+    assert any("稠油降粘剂" in s and "审核" in s for s in to_moderator)
+    mail.outbox.clear()
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=moderator, comment="资料齐全")
+    to_owner = [m.subject for m in mail.outbox if m.to == [owner.email]]
+    # (The workflow's name, 技术市场挂牌审核, is data and stays as named.)
+    assert to_owner and all("批准" not in s and "通过审核" not in s for s in to_owner)
+    assert any("has been approved" in s for s in to_owner)
