@@ -111,8 +111,8 @@ def test_signing_up_in_english_keeps_english(client):
         {
             "email": "newcomer@example.com",
             "username": "newcomer",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
+            "password1": "Panjin-strong-2026!",
+            "password2": "Panjin-strong-2026!",
         },
     )
     assert response.status_code == HTTPStatus.FOUND
