@@ -52,6 +52,17 @@ class SearchEntry(models.Model):
     # Nullable so that adding it on SQLite is an ALTER TABLE, not a table rebuild (which would
     # drop the full-text triggers).
     facet_key = models.TextField(blank=True, null=True)  # noqa: DJ001
+    # The same key by number (SearchFacetSet): SQLite counts facets and applies facet filters
+    # by joining the full-text matches with the narrow (id, facet_set) index, at a cost that
+    # hardly grows with the text of the keys. Nullable for the same reason as facet_key.
+    facet_set = models.ForeignKey(
+        "SearchFacetSet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the composite index below serves every lookup
+    )
 
     class Meta:
         constraints = [
@@ -61,12 +72,23 @@ class SearchEntry(models.Model):
             models.Index(fields=["published_at"]),
             models.Index(fields=["price_wan"]),
             models.Index(fields=["trl"]),
-            # Covers the facet count: matched ids → keys without reading the wide rows.
-            models.Index(fields=["id", "facet_key"], name="search_entry_facet_key"),
+            # Covers the facet count and filters: matched ids → key numbers without reading
+            # the wide rows.
+            models.Index(fields=["id", "facet_set"], name="search_entry_facet_set"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class SearchFacetSet(models.Model):
+    """One distinct SearchEntry.facet_key (an entry's every facet value in one string), so the
+    entries refer to it by number. Rows are only added: a number always names the same key."""
+
+    key = models.TextField(unique=True)
+
+    def __str__(self) -> str:
+        return self.key.replace("\x1f", "; ").replace("\x1e", "=")
 
 
 class SearchEntryText(models.Model):

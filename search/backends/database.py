@@ -6,6 +6,7 @@ formula the Elasticsearch query follows, so both backends order results alike.
 """
 
 import difflib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,7 @@ from search.models import (
     SearchAbbreviation,
     SearchEntry,
     SearchEntryText,
+    SearchFacetSet,
     SearchFacetValue,
     SearchSuggestion,
 )
@@ -130,7 +132,7 @@ def _facet_pairs(key: str) -> tuple[tuple[str, str], ...]:
     return tuple((name, value) for name, value in pairs)
 
 
-def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> Facets:
+def count_facets(keyed_counts: Iterable[tuple[str | None, int]]) -> Facets:
     """Facet buckets from (facet_key, number of entries) rows: each value's count is the sum
     over the keys containing it, ordered by count then value, as Elasticsearch orders them."""
     pair_counts: Counter[tuple[str, str]] = Counter()
@@ -146,6 +148,74 @@ def count_facets(keyed_counts: Iterable[tuple[str, int]]) -> Facets:
             {"value": v, "count": c} for v, c in sorted(bucket.items(), key=lambda x: (-x[1], x[0]))
         ]
     return facets
+
+
+# A list of ids as one parameter (a JSON array): no limit on its length, unlike placeholders.
+_JSON_IDS = "SELECT value AS id FROM json_each(%s)"
+
+
+def _sqlite_facet_rows(matching_sql: str, params: list[Any]) -> list[tuple[str | None, int]]:
+    """(facet key, number of entries) of the entries whose ids `matching_sql` selects (SQLite).
+
+    Each id is looked up in the narrow (id, facet_set) index, not in the table, whose wide
+    rows' pages it would read; the few distinct keys are named afterwards."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.key, g.n FROM (SELECT e.facet_set_id AS set_id, count(*) AS n "  # noqa: S608
+            f"FROM ({matching_sql}) m JOIN search_searchentry e "
+            "INDEXED BY search_entry_facet_set ON e.id = m.id GROUP BY e.facet_set_id) g "
+            "LEFT JOIN search_searchfacetset s ON s.id = g.set_id",
+            params,
+        )
+        rows: list[tuple[str | None, int]] = cursor.fetchall()
+        return rows
+
+
+def _facet_set_keys(counts: Counter[int | None]) -> list[tuple[str | None, int]]:
+    """(facet key, count) rows from counts per SearchFacetSet number."""
+    keys = dict(
+        SearchFacetSet.objects.filter(id__in=[i for i in counts if i is not None]).values_list(
+            "id", "key"
+        )
+    )
+    return [(keys.get(i) if i is not None else None, n) for i, n in counts.items()]
+
+
+def _allowed_facet_sets(filters: dict[str, list[str]]) -> list[int]:
+    """The SearchFacetSet numbers whose keys pass every value filter (a filter passes with any
+    of its values): the test of joining SearchFacetValue once per filter, made once per
+    distinct key instead of once per matching entry."""
+    groups, params = [], []
+    for name, values in filters.items():
+        if not values:
+            continue
+        # Each item of a key is bounded by separators, so a value matches only whole.
+        needles = [
+            f"{_ITEM}{name}{_PAIR}{v}{_ITEM}" for v in values if _PAIR not in v and _ITEM not in v
+        ]
+        groups.append(" OR ".join(["instr(k, %s) > 0"] * len(needles)) or "0")
+        params += needles
+    where = " AND ".join(f"({g})" for g in groups) or "1"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM (SELECT id, char(31) || key || char(31) AS k "  # noqa: S608
+            f"FROM search_searchfacetset) WHERE {where}",
+            params,
+        )
+        return [i for (i,) in cursor.fetchall()]
+
+
+def facet_set_ids(keys: set[str]) -> dict[str, int]:
+    """The SearchFacetSet number of each facet key, numbering the new ones."""
+    found = dict(SearchFacetSet.objects.filter(key__in=keys).values_list("key", "id"))
+    if len(found) < len(keys):
+        new = [SearchFacetSet(key=k) for k in keys if k not in found]
+        # Another writer may number the same key meanwhile: keep its number.
+        SearchFacetSet.objects.bulk_create(new, ignore_conflicts=True)
+        found.update(
+            SearchFacetSet.objects.filter(key__in=[s.key for s in new]).values_list("key", "id")
+        )
+    return found
 
 
 def rank_fields(title: str, keywords: list[str], summary: str, body: str) -> dict[str, str]:
@@ -190,8 +260,13 @@ class DatabaseBackend:
             return 0
         if replace:
             self.delete([f"{p['entry']['kind']}:{p['entry']['object_id']}" for p in prepared])
+        sets = facet_set_ids({p["entry"]["facet_key"] for p in prepared})
         SearchEntry.objects.bulk_create(
-            [SearchEntry(**p["entry"]) for p in prepared], batch_size=500
+            [
+                SearchEntry(**p["entry"], facet_set_id=sets[p["entry"]["facet_key"]])
+                for p in prepared
+            ],
+            batch_size=500,
         )
         ids = dict(
             ((k, o), i)
@@ -405,6 +480,9 @@ class DatabaseBackend:
         return qs
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
+        fast = self._sqlite_relevance(params, query)
+        if fast is not None:
+            return fast
         filtered = self._filtered(params)
         qs = filtered
         words = query.match_words if self._backoff(query, params, filtered) else query.all_words
@@ -458,25 +536,11 @@ class DatabaseBackend:
                     params.offset : params.offset + params.page_size
                 ]
             )
-        scores = dict(ranked_ids or [])
-        entries = SearchEntry.objects.defer(*_ANALYSIS_COLUMNS).in_bulk(page_ids)
-        hits = [
-            Hit(
-                kind=e.kind,
-                id=e.object_id,
-                external_id=e.external_id,
-                title=e.title,
-                url=e.url,
-                summary=e.summary,
-                score=round(scores.get(e.id, 0.0), 4),
-                body=e.body,
-            )
-            for e in (entries[i] for i in page_ids if i in entries)
-        ]
+        hits = self._hits(page_ids, dict(ranked_ids or []))
         facets = empty_facets()
         if params.with_facets and total:
             # One grouped query, one row per matched entry (not one per facet value).
-            rows: Iterable[tuple[str, int]]
+            rows: Iterable[tuple[str | None, int]]
             if one_pass is not None:
                 rows = one_pass["facets"]
             elif unfiltered_match and postgres:
@@ -494,21 +558,11 @@ class DatabaseBackend:
                 if unfiltered_match:
                     matching_sql, matching_params = ids_sql, list(ids_params)
                 elif candidates is not None:
-                    matching_sql = ", ".join(["%s"] * len(candidates))
-                    matching_params = list(candidates)
+                    matching_sql, matching_params = _JSON_IDS, [json.dumps(candidates)]
                 else:
                     sql, sql_params = qs.values("id").query.sql_with_params()
                     matching_sql, matching_params = sql, list(sql_params)
-                # Each matched id is looked up in the narrow (id, facet_key) index: SQLite's
-                # own choice, the table itself, reads every wide row's pages (4× slower).
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT facet_key, count(*) FROM search_searchentry "  # noqa: S608
-                        f"INDEXED BY search_entry_facet_key WHERE id IN ({matching_sql}) "
-                        "GROUP BY facet_key",
-                        matching_params,
-                    )
-                    rows = cursor.fetchall()
+                rows = _sqlite_facet_rows(matching_sql, matching_params)
             else:
                 # The stubs accept only iterables in an __in lookup, not a subquery.
                 matching: Any = candidates if candidates is not None else qs.values("id")
@@ -519,6 +573,73 @@ class DatabaseBackend:
                     .order_by()
                 )
             facets = count_facets(rows)
+        return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
+
+    def _hits(self, page_ids: list[int], scores: dict[int, float]) -> list[Hit]:
+        entries = SearchEntry.objects.defer(*_ANALYSIS_COLUMNS).in_bulk(page_ids)
+        return [
+            Hit(
+                kind=e.kind,
+                id=e.object_id,
+                external_id=e.external_id,
+                title=e.title,
+                url=e.url,
+                summary=e.summary,
+                score=round(scores.get(e.id, 0.0), 4),
+                body=e.body,
+            )
+            for e in (entries[i] for i in page_ids if i in entries)
+        ]
+
+    def _sqlite_relevance(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult | None:
+        """SQLite, a relevance search with words, filtered by facet values at most: the
+        matches, their total and facets from the full-text index joined with the narrow
+        (id, facet_set) index, filters tested once per distinct facet key (SearchFacetSet)
+        rather than per entry. None when the search has other filters (ranges, exclusions)."""
+        if (
+            connection.vendor != "sqlite"
+            or params.sort != "relevance"
+            or not query.all_words
+            or params.exclude
+            or any(
+                v is not None
+                for v in (params.trl_min, params.trl_max, params.price_min, params.price_max)
+            )
+        ):
+            return None
+        filtered = self._filtered(params)
+        words = query.match_words if self._backoff(query, params, filtered) else query.all_words
+        match_sql, match_params = self._ids_sql(words)
+        candidates: list[int] | None = None
+        rows: list[tuple[str | None, int]] = []
+        if self._has_filters(params):
+            allowed = _allowed_facet_sets(params.filters)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT m.id, e.facet_set_id FROM ({match_sql}) m "  # noqa: S608
+                    "JOIN search_searchentry e INDEXED BY search_entry_facet_set ON e.id = m.id "
+                    # "+": test each match's number; as an index constraint SQLite would
+                    # seek once per allowed number for every match.
+                    f"WHERE +e.facet_set_id IN ({_JSON_IDS})",
+                    [*match_params, json.dumps(allowed)],
+                )
+                pairs = cursor.fetchall()
+            candidates = [i for i, _ in pairs]
+            total = len(candidates)
+            if params.with_facets and pairs:
+                rows = _facet_set_keys(Counter(set_id for _, set_id in pairs))
+        elif params.with_facets:
+            rows = _sqlite_facet_rows(match_sql, match_params)
+            total = sum(n for _, n in rows)  # every entry has one facet key (or none: NULL)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({match_sql}) m", match_params)  # noqa: S608
+                total = cursor.fetchone()[0]
+        ranked_ids: list[tuple[int, float]] = []
+        if total:
+            ranked_ids = self._ranked(None, candidates, query, *self._match_sql(words), params)
+        facets = count_facets(rows) if rows else empty_facets()
+        hits = self._hits([i for i, _ in ranked_ids], dict(ranked_ids))
         return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
     @staticmethod
@@ -620,14 +741,16 @@ class DatabaseBackend:
                 stage_one = cursor.fetchall()
         else:
 
-            def best(match_sql: str, match_params: list[str]) -> list[tuple[int, float]]:
+            def best(
+                match_sql: str, match_params: list[str], among: list[int] | None
+            ) -> list[tuple[int, float]]:
                 # MATERIALIZED: ranking every match once is cheaper than letting SQLite push
                 # the id filter into FTS5, which re-runs the full-text query for each id.
                 sql = f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.id, m.r FROM m"  # noqa: S608
                 sql_params: list[str | int] = list(match_params)
-                if candidates is not None:
-                    sql += f" WHERE m.id IN ({', '.join(['%s'] * len(candidates))})"
-                    sql_params += candidates
+                if among is not None:
+                    sql += f" WHERE m.id IN ({_JSON_IDS})"
+                    sql_params.append(json.dumps(among))
                 elif filtered is not None:
                     id_sql, id_params = filtered.values("id").query.sql_with_params()
                     sql += f" WHERE m.id IN ({id_sql})"
@@ -642,11 +765,22 @@ class DatabaseBackend:
             # when the query's whole words alone fill the depth, they pick the candidates.
             whole = list(dict.fromkeys(alt for term in query.terms for alt in term.alternatives))
             if len(whole) < len(query.all_words):
-                stage_one = best(*self._match_sql(whole))
-                if len(stage_one) < depth:
-                    stage_one = None
+                if candidates is None:
+                    stage_one = best(*self._match_sql(whole), None)
+                    if len(stage_one) < depth:
+                        stage_one = None
+                else:
+                    # Count the whole words' matches among the candidates first, so bm25
+                    # runs over one word list only (it would be the first's best, or all).
+                    ids_sql, ids_params = self._ids_sql(whole)
+                    with connection.cursor() as cursor:
+                        cursor.execute(ids_sql, ids_params)
+                        allowed = set(candidates)
+                        among = [i for (i,) in cursor.fetchall() if i in allowed]
+                    if len(among) >= depth:
+                        stage_one = best(*self._match_sql(whole), among)
             if stage_one is None:
-                stage_one = best(match_sql, match_params)
+                stage_one = best(match_sql, match_params, candidates)
         rows = {
             row[0]: row
             for row in SearchEntry.objects.filter(id__in=[i for i, _ in stage_one]).values_list(
