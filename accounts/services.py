@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from wagtail.models import APIToken
+from wagtail.users.models import UserProfile
 
 from accounts.models import Invitation, JoinRequest, Profile
 from accounts.selectors import active_language, recipient_language
@@ -80,11 +81,19 @@ def _mail(*, to: Iterable[User | str], subject: Phrase, body: Phrase) -> None:
         )
 
 
+@transaction.atomic
 def user_language_set(*, user: User, language: str) -> Profile:
-    """Keep the language a person chose (the site's switch, their account page)."""
+    """Keep the language a person chose (the site's switch, their account page).
+
+    Wagtail's own mails (a page submitted for moderation, approved, rejected) and its admin
+    read the person's Wagtail profile, so the choice is written there too."""
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("不支持的语言：%(language)s") % {"language": language})
     profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    wagtail_profile = UserProfile.get_for_user(user)
+    if wagtail_profile.preferred_language != language:
+        wagtail_profile.preferred_language = language
+        wagtail_profile.save(update_fields=["preferred_language"])
     return profile
 
 
@@ -580,7 +589,7 @@ def api_token_revoke(*, user: User, token: APIToken) -> APIToken:
 @transaction.atomic
 def user_close(*, user: User) -> None:
     """Close an account: contracts and audit entries keep the user row, under a pseudonym;
-    the person's name, e-mail, second factors, tokens and memberships are gone."""
+    the person's name, e-mail, settings, second factors, tokens and memberships are gone."""
     for membership in Membership.objects.select_for_update().filter(user=user):
         if (
             membership.role == Membership.Role.ADMINISTRATOR
@@ -592,6 +601,7 @@ def user_close(*, user: User) -> None:
     APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    Profile.objects.filter(user=user).delete()
     user.groups.clear()
     user.username = f"closed-{user.pk}"
     user.first_name = user.last_name = user.email = ""

@@ -220,6 +220,8 @@ class Stack:
     env: dict
     port: int
     workers: int
+    # The checkout gunicorn serves (bench/bench_search_page.py serves an older one beside it).
+    code: Path = ROOT
     processes: dict = field(default_factory=dict)
     worker_restarts: int = 0
     nginx: Nginx | None = None
@@ -267,10 +269,10 @@ class Stack:
     def start_web(self) -> None:
         """deploy/systemd/panjin-web.service's ExecStart (gunicorn, deploy/gunicorn.conf.py)."""
         out = open(self.base / "gunicorn.log", "a")  # noqa: SIM115 - closed with the process
-        argv, unit_env = unit_command("panjin-web.service")
+        argv, unit_env = unit_command("panjin-web.service", app_dir=self.code)
         self.processes["gunicorn"] = subprocess.Popen(
             argv,
-            cwd=ROOT,
+            cwd=self.code,
             env={
                 **self.env,
                 **unit_env,
@@ -397,6 +399,7 @@ def locust(
     users: int,
     seconds: int,
     spawn: float = 10,
+    env: dict[str, str] | None = None,
 ) -> LoadRun:
     out = stack.base / "load" / name
     out.mkdir(parents=True, exist_ok=True)
@@ -408,8 +411,10 @@ def locust(
         status=out / "status.json",
         started=time.time(),
     )
+    extra = env or {}
     env = {
         **os.environ,
+        **extra,
         "LOAD_FIXTURE": str(fixture),
         "LOAD_WRITES": str(run.writes),
         "LOAD_STATUS": str(run.status),
@@ -496,45 +501,105 @@ class Outcome:
 
 
 # The search page must serve at least this share of a trivial JSON view's throughput on the
-# same server (issue 13).
+# same server (issue 13), on the realistic mix: a long tail of distinct queries drawn by Zipf's
+# law (bench/load/queries.py), so the page cache hits as often as on a real site.
 CAPACITY_MIN_RATIO = 0.25
+# The worst case, every query new (no cache can help): its own floor, about two thirds of the
+# 0.028–0.030 the page reached on 2026-12-06 on a loaded machine (bench/README.md), so a page
+# half as fast fails (the Elasticsearch page before that day's changes gave 0.010).
+CAPACITY_NEW_MIN_RATIO = 0.02
+
+
+def _probe(stack: Stack, fixture: Path, cls: str, *, seconds: int, users: int, warmup: int) -> dict:
+    """One capacity probe alone: `warmup` seconds unmeasured, then `seconds` measured. The
+    worst-case pool is split so that the measured run sends none of the warm-up's queries."""
+    if warmup:
+        locust(
+            stack,
+            fixture,
+            f"warmup-{cls}",
+            [cls],
+            users=users,
+            seconds=warmup,
+            spawn=users,
+            env={"LOAD_QUERY_SLICE": "0"},
+        ).wait()
+    run = locust(
+        stack,
+        fixture,
+        f"capacity-{cls}",
+        [cls],
+        users=users,
+        seconds=seconds,
+        spawn=users,
+        env={"LOAD_QUERY_SLICE": "1"},
+    )
+    run.wait()
+    row = aggregated(run)
+    cache = run.statuses().get("search_cache", {})
+    # Served from the cache: this worker's own ("hit") or another worker's ("shared").
+    served = cache.get("hit", 0) + cache.get("shared", 0)
+    answered = served + cache.get("miss", 0)
+    return {
+        "rps": float(row.get("Requests/s") or 0),
+        "p50": row.get("50%"),
+        "p95": row.get("95%"),
+        "failures": int(row.get("Failure Count") or 0),
+        # Read from the page's X-Search-Cache header; None when the server does not send it.
+        "hit_rate": served / answered if answered else None,
+        "shared": cache.get("shared", 0) / answered if answered else None,
+        "pool_spent": cache.get("pool spent", 0),
+    }
+
+
+def _percent(rate: float | None) -> str:
+    return "not reported" if rate is None else f"{rate:.0%}"
 
 
 def phase_capacity(
     stack: Stack, fixture: Path, *, seconds: int, users: int, warmup: int = 10
 ) -> Outcome:
-    """Throughput of the search page against a trivial JSON view, each alone, same server;
-    fails below CAPACITY_MIN_RATIO or on any failed request. Each probe first runs `warmup`
-    seconds unmeasured (workers' first requests, the search page's per-process result cache:
-    steady state, not the cold start, which bench/bench_first_query.py measures)."""
-    rates = {}
-    for cls in ("Healthz", "SearchPage"):
-        if warmup:
-            locust(
-                stack, fixture, f"warmup-{cls}", [cls], users=users, seconds=warmup, spawn=users
-            ).wait()
-        run = locust(
-            stack, fixture, f"capacity-{cls}", [cls], users=users, seconds=seconds, spawn=users
-        )
-        run.wait()
-        row = aggregated(run)
-        rates[cls] = {
-            "rps": float(row.get("Requests/s") or 0),
-            "p50": row.get("50%"),
-            "p95": row.get("95%"),
-            "failures": int(row.get("Failure Count") or 0),
-        }
-    ratio = rates["SearchPage"]["rps"] / rates["Healthz"]["rps"] if rates["Healthz"]["rps"] else 0
+    """Throughput of the search page against a trivial JSON view, each alone, same server:
+    the realistic mix (fails below CAPACITY_MIN_RATIO) and every query new (fails below
+    CAPACITY_NEW_MIN_RATIO), and any failed request fails. Each probe first runs `warmup`
+    seconds unmeasured (workers' first requests, the page cache's steady state; the cold start
+    is bench/bench_first_query.py's)."""
+    queries = json.loads(fixture.read_text(encoding="utf-8")).get("page_queries", {})
+    rates = {
+        cls: _probe(stack, fixture, cls, seconds=seconds, users=users, warmup=warmup)
+        for cls in ("Healthz", "SearchPage", "SearchPageNew")
+    }
+    healthz = rates["Healthz"]["rps"]
+    ratio = rates["SearchPage"]["rps"] / healthz if healthz else 0
+    ratio_new = rates["SearchPageNew"]["rps"] / healthz if healthz else 0
     passed = (
-        not rates["Healthz"]["failures"]
-        and not rates["SearchPage"]["failures"]
+        not any(r["failures"] for r in rates.values())
         and ratio >= CAPACITY_MIN_RATIO
+        and ratio_new >= CAPACITY_NEW_MIN_RATIO
+        and not rates["SearchPageNew"]["pool_spent"]
     )
     detail = (
-        f"/healthz {rates['Healthz']['rps']:.0f} req/s, search page "
-        f"{rates['SearchPage']['rps']:.1f} req/s: ratio {ratio:.3f} (aim ≥ {CAPACITY_MIN_RATIO})"
+        f"/healthz {healthz:.0f} req/s; realistic mix "
+        f"({len(queries.get('realistic', []))} distinct queries, Zipf s = "
+        f"{queries.get('zipf_exponent', '?')}): search page {rates['SearchPage']['rps']:.1f} "
+        f"req/s, ratio {ratio:.3f} (aim ≥ {CAPACITY_MIN_RATIO}), cache hits "
+        f"{_percent(rates['SearchPage']['hit_rate'])}; every query new: "
+        f"{rates['SearchPageNew']['rps']:.1f} req/s, ratio {ratio_new:.3f} "
+        f"(floor ≥ {CAPACITY_NEW_MIN_RATIO}), cache hits "
+        f"{_percent(rates['SearchPageNew']['hit_rate'])}"
     )
-    return Outcome("capacity", passed, 0, detail, {"rates": rates, "ratio": ratio})
+    if rates["SearchPageNew"]["pool_spent"]:
+        detail += f"; worst-case pool spent ({rates['SearchPageNew']['pool_spent']} repeats)"
+    failures = sum(r["failures"] for r in rates.values())
+    if failures:
+        detail += f"; {failures} failed requests"
+    return Outcome(
+        "capacity",
+        passed,
+        0,
+        detail,
+        {"rates": rates, "ratio": ratio, "ratio_new": ratio_new},
+    )
 
 
 def phase_load(stack: Stack, fixture: Path, *, seconds: int, users: int) -> Outcome:

@@ -14,7 +14,7 @@ application = get_wsgi_application()
 # After the app registry is ready: these import models.
 from search.analysis import warm_up as search_warm_up  # noqa: E402
 from search.client import ES_ERRORS  # noqa: E402
-from search.selectors import search_params, search_query  # noqa: E402
+from search.selectors import search_params, search_site  # noqa: E402
 
 
 def warm_up() -> None:
@@ -29,8 +29,9 @@ def warm_up() -> None:
     # Rendering (not only loading) compiles the included templates too; without a request no
     # context processor runs, so nothing here reads the database.
     render_to_string("search/index.html", {"result": None, "params": None})
+    render_to_string("search/results.html", {"result": None, "params": None})
     try:
-        search_query(params=search_params(q="技术"))
+        search_site(params=search_params(q="技术"))  # the page's searches, blocks included
     except (DatabaseError, *ES_ERRORS):  # not migrated yet, or the index is down: serve anyway
         logging.getLogger(__name__).warning("search warm-up query failed", exc_info=True)
     finally:

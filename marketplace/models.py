@@ -526,6 +526,9 @@ class ListingPatentCheck(models.Model):
     )
     flagged = models.BooleanField(_("专利存疑"), default=False, db_index=True)
     reason = models.TextField(_("原因"), blank=True)
+    # The reason as message ids plus parameters (core.phrases), read in the reader's language;
+    # `reason` keeps it in the site language (and is all that checks made before it have).
+    reason_message = models.JSONField(_("原因（消息及参数）"), default=dict, blank=True)
     checked_at = models.DateTimeField(_("检查时间"), default=timezone.now)
 
     class Meta:
@@ -533,6 +536,10 @@ class ListingPatentCheck(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {gettext('存疑') if self.flagged else gettext('正常')}"
+
+    @property
+    def reason_text(self) -> str:
+        return str(Phrase.from_json(self.reason_message)) if self.reason_message else self.reason
 
 
 class Inquiry(models.Model):
@@ -614,9 +621,14 @@ class Inquiry(models.Model):
 
 
 class InquiryMessage(models.Model):
+    """One line of an inquiry's conversation: what a party typed, or the line a status change
+    adds, which keeps its message id and parameters (`message`, core.phrases) so each side
+    reads it in their own language; `body` then holds it in the site language."""
+
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("内容"))
+    message = models.JSONField(_("消息及参数"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
@@ -625,6 +637,11 @@ class InquiryMessage(models.Model):
 
     def __str__(self):
         return f"{self.inquiry_id}/{self.pk}"
+
+    @property
+    def body_text(self) -> str:
+        """The line in the language active now (the reader's)."""
+        return str(Phrase.from_json(self.message)) if self.message else self.body
 
 
 class Notice(models.Model):

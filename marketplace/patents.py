@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.phrases import Phrase
+from ip_registry.models import LegalStatus
 from ip_registry.selectors import PatentSnapshot, patents_status_on
 
 
@@ -44,22 +46,29 @@ class ListingPatent:
         if snapshot is None:
             return Phrase.of(gettext_noop("登记库中无此专利，法律状态未知"))
         if not (snapshot.in_force or snapshot.pending):
+            reason = _status_label(snapshot)
             if not snapshot.lapsed:
                 status = Phrase.of(gettext_noop("未知"))
             elif snapshot.status_since is None:
-                status = Phrase.of(
-                    gettext_noop("已失效（%(status)s）"), status=snapshot.status_label
-                )
+                status = Phrase.of(gettext_noop("已失效（%(status)s）"), status=reason)
             else:
                 status = Phrase.of(
                     gettext_noop("已失效（%(status)s，%(since)s）"),
-                    status=snapshot.status_label,
+                    status=reason,
                     since=snapshot.status_since,
                 )
             return Phrase.of(gettext_noop("专利%(status)s"), status=status)
         if not self.held_by_owner:
             return Phrase.of(gettext_noop("专利权人不是发布机构"))
         return None
+
+
+def _status_label(snapshot: PatentSnapshot) -> str | Promise:
+    """The legal status's label as a lazy string (read later in the reader's language)."""
+    try:
+        return LegalStatus(snapshot.status).label
+    except ValueError:
+        return snapshot.status_label
 
 
 def _snapshots(numbers: list[str], on: date | None) -> dict:

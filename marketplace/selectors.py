@@ -284,7 +284,7 @@ def listings_of_member(*, user: AnyUser, on: date | None = None) -> list[OwnList
                     and (page.valid_until - on).days <= 30
                 ),
                 flagged=bool(check and check.flagged),
-                flag_reason=check.reason if check else "",
+                flag_reason=check.reason_text if check else "",
             )
         )
     return rows
@@ -458,7 +458,7 @@ def listings_flagged() -> list[FlaggedListing]:
     """Listings whose patents the registry contradicts, for the moderators."""
     checks = ListingPatentCheck.objects.filter(flagged=True).select_related("page")
     return [
-        FlaggedListing(page=c.page.specific, reason=c.reason, checked_at=c.checked_at)
+        FlaggedListing(page=c.page.specific, reason=c.reason_text, checked_at=c.checked_at)
         for c in checks
     ]
 

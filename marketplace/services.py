@@ -53,7 +53,7 @@ from marketplace.models import (
     TechnologyDemandPage,
     TechnologyResultPage,
 )
-from marketplace.patents import listing_patents, patents_flag, patents_flag_reason
+from marketplace.patents import listing_patents, patents_flag_reason
 from marketplace.selectors import inquiry_can_read, inquiry_is_seller, listings_live
 from marketplace.tasks import notice_email_send
 from marketplace.taxonomy import (
@@ -469,8 +469,11 @@ def listing_submit(*, user: User, listing: ListingPage) -> WorkflowState:
     state = workflow.start(listing, user)
     check = listing_patents_check(listing=draft, page=listing)
     audit_record(actor=user, action="marketplace.listing.submit", obj=listing)
-    flag_reason = patents_flag_reason(listing_patents(listing=draft)) if check.flagged else None
-    note = Phrase.of(gettext_noop("\n注意：%(reason)s"), reason=flag_reason) if flag_reason else ""
+    note = (
+        Phrase.of(gettext_noop("\n注意：%(reason)s"), reason=Phrase.from_json(check.reason_message))
+        if check.flagged and check.reason_message
+        else ""
+    )
     notice_send(
         users=_moderators(),
         subject=Phrase.of(gettext_noop("待审核挂牌：%(title)s"), title=draft.title),
@@ -507,10 +510,17 @@ def listing_withdraw(*, user: User, listing: ListingPage) -> None:
 def listing_patents_check(*, listing: ListingPage, page: Page | None = None) -> ListingPatentCheck:
     """Record whether the listing's patents are all lapsed or not held by its owner."""
     page = page or listing
-    flagged, reason = patents_flag(listing_patents(listing=listing))
+    reason = patents_flag_reason(listing_patents(listing=listing))
+    with translation.override(settings.LANGUAGE_CODE):
+        reason_text = str(reason) if reason else ""
     check, _ = ListingPatentCheck.objects.update_or_create(
         page_id=page.pk,
-        defaults={"flagged": flagged, "reason": reason, "checked_at": timezone.now()},
+        defaults={
+            "flagged": reason is not None,
+            "reason": reason_text,
+            "reason_message": reason.to_json() if reason else {},
+            "checked_at": timezone.now(),
+        },
     )
     return check
 
@@ -858,8 +868,11 @@ def inquiry_transition(
         else Phrase.of(gettext_noop("状态变更为“%(label)s”"), label=label)
     )
     text = phrase_join([change, deal])
-    # The conversation keeps the line as its author wrote it; the notice follows its reader.
-    InquiryMessage.objects.create(inquiry=inquiry, author=user, body=str(text))
+    with translation.override(settings.LANGUAGE_CODE):
+        site_text = str(text)
+    InquiryMessage.objects.create(
+        inquiry=inquiry, author=user, body=site_text, message=text.to_json()
+    )
     audit_record(
         actor=user, action="marketplace.inquiry.status", obj=inquiry, changes=changes, note=note
     )

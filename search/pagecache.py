@@ -1,18 +1,21 @@
-"""A per-process cache of search page results that never outlives a write to either index.
+"""A cache of rendered search pages that never outlives a write to either index.
 
 The search page runs three searches (listings, then a block of patents and one of
-organisations) and re-ranks each one's best 120 in Python: about ten times a plain page's
-work, for queries that people repeat (the popular ones, paging back, the back button). Results
-are kept per process for SEARCH_PAGE_CACHE_SECONDS (default 30, as long as another process's
-synonym edit takes to show), and each is trusted only when it was computed after the last
-write to an index plus a grace for Elasticsearch's refresh: every backend write stamps that
-moment in the shared cache (Django's cache, the database table by default), and a process
-reads the stamp at most once a second. So a listing published in one worker is on the search
-page of every worker as soon as it is searchable at all. A failed Elasticsearch search stamps
-the same moment, and results the database fallback served are not kept: the page says it is
-degraded for as long as it is.
+organisations), re-ranks each one's best 120 in Python and renders results and facets: many
+times a plain page's work, for queries that people repeat (the popular ones, paging back, the
+back button). The rendered results (search/views.py: everything but the site's frame, which
+depends on the visitor) are kept in each process and, for the machine's other processes, in a
+shared file cache (CACHES["search_pages"]) for SEARCH_PAGE_CACHE_SECONDS (default 30, as
+long as another process's synonym edit takes to show), and each is trusted only when it was
+computed after the last write to an index plus a grace for Elasticsearch's refresh: every
+backend write stamps that moment in the shared cache (Django's cache, the database table by
+default), and a process reads the stamp at most once a second. So a listing published in one
+worker is on the search page of every worker as soon as it is searchable at all. A failed
+Elasticsearch search stamps the same moment, and results the database fallback served are not
+kept: the page says it is degraded for as long as it is.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -21,7 +24,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError
 
 T = TypeVar("T")
@@ -32,6 +35,8 @@ WRITTEN_KEY = "search:index-written-at"
 REFRESH_GRACE = 1.5
 STAMP_READ_INTERVAL = 1.0
 MAX_ENTRIES = 512
+# Django's cache that every web process of the machine reads (settings.CACHES, file-based).
+SHARED_CACHE = "search_pages"
 
 _lock = threading.Lock()
 _entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
@@ -63,27 +68,57 @@ def _written_at() -> float:
 def cached(key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
     """compute()'s result, reused for the same key while no index has changed since (kept
     only when keep(result) says so)."""
+    return lookup(key, compute, keep=keep)[0]
+
+
+def lookup(
+    key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None
+) -> tuple[T, str]:
+    """cached(), and where the value came from: "hit" (this process), "shared" (another
+    process computed it) or "miss" (computed now). The page says so in a header."""
     seconds = settings.SEARCH_PAGE_CACHE_SECONDS
     if seconds <= 0:
-        return compute()
+        return compute(), "miss"
     now = time.time()
     trusted_after = _written_at() + REFRESH_GRACE
     with _lock:
         entry = _entries.get(key)
         if entry is not None and entry[0] >= trusted_after and now - entry[0] < seconds:
             _entries.move_to_end(key)
-            return entry[1]  # type: ignore[return-value]
+            return entry[1], "hit"  # type: ignore[return-value]
+    shared_key = hashlib.sha256(key.encode()).hexdigest()
+    shared = _shared_get(shared_key)
+    if shared is not None and shared[0] >= trusted_after and now - shared[0] < seconds:
+        _keep_here(key, shared)
+        return shared[1], "shared"  # type: ignore[return-value]
     value = compute()
     if keep is not None and not keep(value):
-        return value
+        return value, "miss"
+    _keep_here(key, (now, value))
+    try:
+        caches[SHARED_CACHE].set(shared_key, (now, value), timeout=seconds)
+    except OSError:  # a full or read-only disk: this process still has it
+        logger.warning("could not keep a search page for the other processes", exc_info=True)
+    return value, "miss"
+
+
+def _keep_here(key: str, entry: tuple[float, object]) -> None:
     with _lock:
-        _entries[key] = (now, value)
+        _entries[key] = entry
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return value
+
+
+def _shared_get(shared_key: str) -> tuple[float, object] | None:
+    try:
+        entry = caches[SHARED_CACHE].get(shared_key)
+    except OSError:
+        return None
+    return entry if isinstance(entry, tuple) and len(entry) == 2 else None
 
 
 def clear() -> None:
     with _lock:
         _entries.clear()
+    caches[SHARED_CACHE].clear()

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +25,11 @@ from search.backends.base import (
     Hit,
     SearchBackend,
     SearchParams,
+    SearchResult,
     attach_highlights,
     has_filters,
 )
+from search.backends.elastic import ElasticsearchBackend
 from search.client import ES_ERRORS, elasticsearch_enabled, get_client
 from search.documents import FACETS, KINDS, PRICE_BAND_LABELS
 from search.sources import SOURCES
@@ -226,16 +227,46 @@ def search_query(*, params: SearchParams, snippets: bool = True) -> SearchPage:
     """Run a search on the primary backend (the database when Elasticsearch fails).
 
     snippets=False leaves out what only a result list shows: highlights and did-you-mean."""
+    return _search_pages([(params, snippets)])[0]
+
+
+def _search_pages(searches: list[tuple[SearchParams, bool]]) -> list[SearchPage]:
+    """search_query() of each, together: one analysis per query text, and on Elasticsearch one
+    round trip for them all (search_many); when it fails, the database answers every one."""
     started = time.perf_counter()
-    query = analysis.analyze_query(params.q, synonyms=synonym_map())
+    analysed: dict[str, AnalyzedQuery] = {}
+    for params, _snippets in searches:
+        if params.q not in analysed:
+            analysed[params.q] = analysis.analyze_query(params.q, synonyms=synonym_map())
+    pairs = [(params, analysed[params.q]) for params, _snippets in searches]
     backend = primary_backend()
     try:
-        result = backend.search(params, query)
+        if isinstance(backend, ElasticsearchBackend):
+            results = backend.search_many(pairs)
+        else:
+            results = [backend.search(params, query) for params, query in pairs]
     except ES_ERRORS as exc:
         logger.warning("Elasticsearch search failed, using the database: %s", exc)
         pagecache.mark_written()  # no process serves its cached Elasticsearch results now
         backend = database_backend()
-        result = backend.search(params, query)
+        results = [backend.search(params, query) for params, query in pairs]
+    return [
+        _search_page(backend, params, query, result, snippets=snippets, started=started)
+        for (params, query), result, (_params, snippets) in zip(
+            pairs, results, searches, strict=True
+        )
+    ]
+
+
+def _search_page(
+    backend: SearchBackend,
+    params: SearchParams,
+    query: AnalyzedQuery,
+    result: SearchResult,
+    *,
+    snippets: bool,
+    started: float,
+) -> SearchPage:
     if snippets:
         attach_highlights(result.hits, query)
     _reword_for_reader(result.hits)
@@ -287,25 +318,18 @@ def search_query(*, params: SearchParams, snippets: bool = True) -> SearchPage:
 def search_site(*, params: SearchParams) -> SiteSearch:
     """The search page: with no kind chosen, listings in the result list (ranked, paged,
     faceted) and, on the first page of a query, a block per other kind with its total and its
-    best distinct titles; with kinds chosen, those kinds as one list. Repeated searches are
-    served from search.pagecache until an index changes."""
-    key = f"{translation.get_language()}|{elasticsearch_enabled()}|{params!r}"
-    return pagecache.cached(
-        key,
-        lambda: _search_site(params),
-        # The database's fallback answers are not kept: the next request tries Elasticsearch.
-        keep=lambda site: site.listings.backend == primary_backend().name,
-    )
+    best distinct titles; with kinds chosen, those kinds as one list. (The page keeps what it
+    renders of this in search.pagecache.)"""
+    return _search_site(params)
 
 
 def _search_site(params: SearchParams) -> SiteSearch:
     if params.filters.get("kind") or not params.q.strip():
         return SiteSearch(listings=search_query(params=params), blocks=[])
     listing_params = replace(params, filters={**params.filters, "kind": list(LISTING_KINDS)})
-    listings = search_query(params=listing_params)
-    blocks = []
+    searches = [(listing_params, True)]
     if params.page == 1:
-        for key, label, kinds in BLOCKS:
+        for _key, _label, kinds in BLOCKS:
             block_params = replace(
                 params,
                 filters={"kind": list(kinds)},
@@ -319,9 +343,13 @@ def _search_site(params: SearchParams) -> SiteSearch:
                 with_facets=False,
             )
             # A block lists titles only: no snippets to cut, no spelling to suggest.
-            page = search_query(params=block_params, snippets=False)
-            if page.total:
-                blocks.append(KindBlock(key, label, kinds, page.total, _distinct_titles(page)))
+            searches.append((block_params, False))
+    listings, *block_pages = _search_pages(searches)
+    blocks = [
+        KindBlock(key, label, kinds, page.total, _distinct_titles(page))
+        for (key, label, kinds), page in zip(BLOCKS, block_pages, strict=False)
+        if page.total
+    ]
     return SiteSearch(listings=listings, blocks=blocks)
 
 

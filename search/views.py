@@ -1,9 +1,13 @@
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from search import pagecache
 from search.backends.base import SORTS, VALUE_FILTERS
 from search.client import elasticsearch_enabled
 from search.documents import FACETS, KINDS
@@ -20,9 +24,35 @@ def _page_links(get: QueryDict, page: int, pages: int) -> list[dict[str, object]
     return [{"number": n, "url": link(n), "current": n == page} for n in window]
 
 
+@dataclass(frozen=True)
+class _Results:
+    html: str
+    degraded: bool
+
+
 def index(request: HttpRequest) -> HttpResponse:
-    """The search page: a GET form that works without JavaScript (facets are checkboxes)."""
-    get = request.GET
+    """The search page: a GET form that works without JavaScript (facets are checkboxes).
+
+    Its content is a function of the query string and the language alone, so it is rendered
+    once and served from search.pagecache until an index changes; the frame around it (header,
+    account area, the language form's CSRF token) is rendered for each visitor."""
+    key = f"{translation.get_language()}|{elasticsearch_enabled()}|{request.GET.urlencode()}"
+    # The database's fallback answers are not kept: the next request tries Elasticsearch.
+    results, source = pagecache.lookup(key, lambda: _results(request.GET), keep=_not_degraded)
+    response = render(
+        request,
+        "search/index.html",
+        {"q": request.GET.get("q", ""), "results_html": results.html},
+    )
+    response["X-Search-Cache"] = source  # hit, shared (another process's) or miss
+    return response
+
+
+def _not_degraded(results: _Results) -> bool:
+    return not results.degraded
+
+
+def _results(get: QueryDict) -> _Results:
     filters = {name: get.getlist(name) for name in VALUE_FILTERS}
     errors = []
     try:
@@ -67,6 +97,8 @@ def index(request: HttpRequest) -> HttpResponse:
         dym = without_page.copy()
         dym["q"] = result.did_you_mean
         dym_url = "?" + dym.urlencode()
+    # Elasticsearch is configured but did not answer: the database backend served this.
+    degraded = elasticsearch_enabled() and result.backend != "elasticsearch"
     context = {
         "q": get.get("q", ""),
         "params": params,
@@ -86,10 +118,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "sorts": SORTS,
         "kinds": KINDS,
         "errors": errors,
-        # Elasticsearch is configured but did not answer: the database backend served this.
-        "degraded": elasticsearch_enabled() and result.backend != "elasticsearch",
+        "degraded": degraded,
         "page_links": _page_links(without_page, result.page, result.pages),
         "did_you_mean_url": dym_url,
         "clear_url": "?" + urlencode({"q": get.get("q", "")}),
     }
-    return render(request, "search/index.html", context)
+    return _Results(render_to_string("search/results.html", context), degraded)

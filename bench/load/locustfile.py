@@ -12,8 +12,9 @@ The server runs with DJANGO_BEHIND_TLS_PROXY=1; this client plays the TLS proxy'
 request carries `X-Forwarded-Proto: https`, POSTs a same-origin https Referer (Django's CSRF
 check for secure requests) and the cookie jar returns the Secure session and CSRF cookies.
 
-User classes: AnonymousVisitor, Buyer, Applicant, Registrar, IPOfficer (the mix); Healthz and
-SearchPage (capacity probes, run on their own).
+User classes: AnonymousVisitor, Buyer, Applicant, Registrar, IPOfficer (the mix); Healthz,
+SearchPage (the long tail by Zipf's law) and SearchPageNew (every query new): capacity probes,
+run on their own.
 """
 
 import base64
@@ -104,7 +105,12 @@ def _dump(environment, **kw):
     if STATUS:
         Path(STATUS).write_text(
             json.dumps(
-                {"counts": status_counts, "bad": bad_answers, "search_backends": search_backends},
+                {
+                    "counts": status_counts,
+                    "bad": bad_answers,
+                    "search_backends": search_backends,
+                    "search_cache": search_cache,
+                },
                 ensure_ascii=False,
             ),
             encoding="utf-8",
@@ -395,9 +401,46 @@ class Healthz(PlatformUser):
         self.client.get("/healthz", name="/healthz")
 
 
-class SearchPage(PlatformUser):
+# The capacity probes' queries (bench/load/queries.py): a long tail drawn by Zipf's law, and a
+# pool of queries never sent for the worst case. LOAD_QUERY_SLICE (0 or 1) gives a run its own
+# half of that pool, so the measured run does not repeat what its warm-up run sent.
+PAGE_QUERIES = FIXTURE.get("page_queries") or {"realistic": FIXTURE["queries"], "worst_case": []}
+ZIPF_CUMULATIVE = list(
+    itertools.accumulate(
+        1 / rank ** PAGE_QUERIES.get("zipf_exponent", 1.0)
+        for rank in range(1, len(PAGE_QUERIES["realistic"]) + 1)
+    )
+)
+NEW_QUERIES = iter(PAGE_QUERIES["worst_case"][int(os.environ.get("LOAD_QUERY_SLICE", "0")) :: 2])
+# What the server said of each search page: X-Search-Cache hit, shared or miss.
+search_cache: dict[str, int] = defaultdict(int)
+
+
+class SearchProbe(PlatformUser):
+    abstract = True
     wait_time = constant(0)
+
+    def search(self, q: str) -> None:
+        response = self.client.get(f"/search/?q={q}", name="/search/?q=")
+        search_cache[response.headers.get("X-Search-Cache", "unknown")] += 1
+
+
+class SearchPage(SearchProbe):
+    """The realistic mix: the long tail's queries, popular ones often, most rarely."""
 
     @task
     def search_page(self):
-        self.client.get(f"/search/?q={random.choice(FIXTURE['queries'])}", name="/search/?q=")
+        q = random.choices(PAGE_QUERIES["realistic"], cum_weights=ZIPF_CUMULATIVE)[0]
+        self.search(q)
+
+
+class SearchPageNew(SearchProbe):
+    """The worst case: every query one the server has not been sent in this run."""
+
+    @task
+    def search_page(self):
+        q = next(NEW_QUERIES, None)
+        if q is None:  # pool spent: counted, so the report shows the run was not all new
+            search_cache["pool spent"] += 1
+            q = random.choice(PAGE_QUERIES["worst_case"])
+        self.search(q)

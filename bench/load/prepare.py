@@ -26,6 +26,7 @@ from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from bench.load.queries import probe_queries  # noqa: E402
 from core.models import District, Organization  # noqa: E402
 from core.roles import Role  # noqa: E402
 from core.services import user_create_with_role  # noqa: E402
@@ -140,6 +141,8 @@ def main() -> None:
         "password": LOAD_PASSWORD,
         "totp_secret": LOAD_TOTP_SECRET,
         "queries": QUERIES,
+        # The capacity probe's long tail (bench/load/queries.py).
+        "page_queries": probe_queries(),
         "listings": listings,
         "inquirable": inquirable,
         "enterprises": [e["uscc"] for e in enterprises],

@@ -213,7 +213,15 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "panjin_cache",
-    }
+    },
+    # Rendered search pages that every web process of this machine reuses (search/pagecache.py):
+    # files, so no service and no table to create; entries are checked against index writes.
+    "search_pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "search-pages"),
+        # Each write lists the folder (Django's culling): more files, slower misses.
+        "OPTIONS": {"MAX_ENTRIES": 600},
+    },
 }
 # Invitations to join an organisation expire after this many days.
 ACCOUNTS_INVITATION_DAYS = env.int("ACCOUNTS_INVITATION_DAYS", default=7)

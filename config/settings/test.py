@@ -14,6 +14,11 @@ WHITENOISE_AUTOREFRESH = True
 # Tests write index rows directly and roll them back: the search page's per-process result
 # cache is tested on its own (tests/search/test_pagecache.py) and off elsewhere.
 SEARCH_PAGE_CACHE_SECONDS = 0
+# Shared between a test run's processes only, never with another run's files.
+CACHES = {
+    **CACHES,
+    "search_pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 # Serialized rollback reloads rows app by app in INSTALLED_APPS order; Wagtail pages look up
 # their content type while being rebuilt, so content types must be loaded first or they get

@@ -223,6 +223,14 @@ def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) ->
     return [h for _, _, h in scored]
 
 
+def _offset(params: SearchParams) -> int:
+    return max(min(params.offset, MAX_RESULT_WINDOW - params.page_size), 0)
+
+
+def _reranked_search(params: SearchParams, query: AnalyzedQuery) -> bool:
+    return params.sort == "relevance" and not query.is_empty
+
+
 def _negated(moment: str) -> str:
     """A sort key putting later ISO dates first (ties of score: newest first, as the database)."""
     return "".join(chr(0x10FFFF - ord(c)) for c in moment) if moment else "\U0010ffff"
@@ -680,11 +688,105 @@ class ElasticsearchBackend:
         return filters
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
-        s = Search(using=self.client, index=self.alias)
         filters = self._filters(params)
-        backoff = self._backoff(query, filters)
-        main = relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
-        s = s.query(Q("bool", must=[main], filter=filters) if filters else main)
+        body = self._body(params, query, filters, backoff=self._backoff(query, filters))
+        # The raw response: wrapping every hit and bucket in elasticsearch.dsl objects costs
+        # more than the rest of the Python side of a search.
+        response = self.client.search(
+            index=self.alias, body=body, filter_path=SEARCH_FILTER_PATH
+        ).body
+        return self._result(params, query, response)
+
+    def search_many(self, searches: list[tuple[SearchParams, AnalyzedQuery]]) -> list[SearchResult]:
+        """search() of each, in two round trips instead of two each: one multi-search for the
+        back-off checks, one for the searches (the site-wide page runs three at once)."""
+        filters = [self._filters(params) for params, _query in searches]
+        # The searches of one page share their query: its clauses are built once, not per body
+        # (elasticsearch.dsl's objects cost more to build than the request takes to send).
+        built: dict[tuple[int, bool], Json] = {}
+
+        def main(query: AnalyzedQuery, backoff: bool) -> Json:
+            key = (id(query), backoff)
+            if key not in built:
+                built[key] = relevance_query(query, backoff=backoff).to_dict()
+            return built[key]
+
+        checks = [
+            (i, self._backoff_body(query, filters[i], main=main(query, False)))
+            for i, (_params, query) in enumerate(searches)
+            if query.chars and not query.is_empty
+        ]
+        backoff = [False] * len(searches)
+        if checks:
+            answers = self._msearch(
+                [body for _, body in checks],
+                ["hits.total", "aggregations"],
+                retry=lambda n: self._backoff(searches[checks[n][0]][1], filters[checks[n][0]]),
+            )
+            for (i, _body), answer in zip(checks, answers, strict=True):
+                backoff[i] = (
+                    answer
+                    if isinstance(answer, bool)
+                    else self._backoff_decision(answer, filters[i])
+                )
+        bodies = [
+            self._body(
+                params,
+                query,
+                filters[i],
+                backoff=backoff[i],
+                main=None if query.is_empty else main(query, backoff[i]),
+            )
+            for i, (params, query) in enumerate(searches)
+        ]
+        responses = self._msearch(
+            bodies,
+            SEARCH_FILTER_PATH,
+            retry=lambda n: (
+                self.client.search(
+                    index=self.alias, body=bodies[n], filter_path=SEARCH_FILTER_PATH
+                ).body
+            ),
+        )
+        return [
+            self._result(params, query, response)
+            for (params, query), response in zip(searches, responses, strict=True)
+        ]
+
+    def _msearch(
+        self, bodies: list[Json], filter_path: list[str], *, retry: Callable[[int], Any]
+    ) -> list[Any]:
+        """The responses of one multi-search. A search that failed inside it is run again on
+        its own (retry(n)), so its error is raised as a plain search's would be."""
+        searches: list[Json] = []
+        for body in bodies:
+            searches += [{}, body]
+        response = self.client.msearch(
+            index=self.alias,
+            searches=searches,
+            filter_path=[f"responses.{p}" for p in filter_path] + ["responses.error"],
+        ).body
+        answers: list[Any] = list(response.get("responses", []))
+        return [
+            retry(n) if n >= len(answers) or "error" in answers[n] else answers[n]
+            for n in range(len(bodies))
+        ]
+
+    def _body(
+        self,
+        params: SearchParams,
+        query: AnalyzedQuery,
+        filters: list[Query],
+        *,
+        backoff: bool,
+        main: Json | None = None,
+    ) -> Json:
+        """The search's request body; `main`, the query's clauses, when already built."""
+        if main is None:
+            main = (
+                relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
+            ).to_dict()
+        s = Search(using=self.client, index=self.alias)
         if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
             s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
         elif params.sort == "price":
@@ -693,12 +795,11 @@ class ElasticsearchBackend:
             s = s.sort({"price_wan": {"order": "desc", "missing": "_last"}}, "_score")
         else:
             s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
-        offset = max(min(params.offset, MAX_RESULT_WINDOW - params.page_size), 0)
+        offset = _offset(params)
         # Relevance: the best RERANK_DEPTH by Elasticsearch's score, re-ranked by the formula the
         # database backend uses (search.ranking), with document frequencies from the whole index
         # counted in the same request, so both backends order results alike.
-        rerank = params.sort == "relevance" and not query.is_empty
-        if rerank:
+        if _reranked_search(params, query):
             depth = max(RERANK_DEPTH, offset + params.page_size)
             s = s.extra(from_=0, size=depth, track_total_hits=True)
             s = s.source([*HIT_FIELDS, *RANK_FIELDS])
@@ -712,13 +813,18 @@ class ElasticsearchBackend:
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 s.aggs.bucket(name, "terms", field=fld, size=50)
-        # The raw response: wrapping every hit and bucket in elasticsearch.dsl objects costs
-        # more than the rest of the Python side of a search.
-        response = self.client.search(
-            index=self.alias, body=s.to_dict(), filter_path=SEARCH_FILTER_PATH
-        ).body
+        body: Json = s.to_dict()
+        body["query"] = (
+            {"bool": {"must": [main], "filter": [f.to_dict() for f in filters]}}
+            if filters
+            else main
+        )
+        return body
+
+    def _result(self, params: SearchParams, query: AnalyzedQuery, response: Json) -> SearchResult:
         raw_hits = response.get("hits", {}).get("hits", [])
-        if rerank:
+        if _reranked_search(params, query):
+            offset = _offset(params)
             raw_hits = _reranked(raw_hits, query, response.get("aggregations", {}))
             raw_hits = raw_hits[offset : offset + params.page_size]
         hits = []
@@ -758,15 +864,28 @@ class ElasticsearchBackend:
         aside, and the filters do not exclude every one of those."""
         if not query.chars or query.is_empty:
             return False
-        aggs = {"allowed": {"filter": Q("bool", filter=filters).to_dict()}} if filters else None
         response = self.client.search(
             index=self.alias,
-            query=relevance_query(query).to_dict(),
-            size=0,
-            track_total_hits=BACKOFF_BELOW,
-            aggs=aggs,
+            body=self._backoff_body(query, filters),
             filter_path="hits.total,aggregations",
         )
+        return self._backoff_decision(response, filters)
+
+    @staticmethod
+    def _backoff_body(
+        query: AnalyzedQuery, filters: list[Query], *, main: Json | None = None
+    ) -> Json:
+        body: Json = {
+            "query": main if main is not None else relevance_query(query).to_dict(),
+            "size": 0,
+            "track_total_hits": BACKOFF_BELOW,
+        }
+        if filters:
+            body["aggs"] = {"allowed": {"filter": Q("bool", filter=filters).to_dict()}}
+        return body
+
+    @staticmethod
+    def _backoff_decision(response: Any, filters: list[Query]) -> bool:
         matches: int = response["hits"]["total"]["value"]
         if matches >= BACKOFF_BELOW:
             return False

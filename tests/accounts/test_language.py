@@ -224,3 +224,10 @@ def test_an_invitation_uses_the_inviter_language_or_the_account_holder_language(
     )
     # An account holds the address: its owner's language.
     assert by_address["holder@example.com"].subject.endswith("邀请您加入“盘锦双语科技有限公司”")
+
+
+def test_closing_the_account_forgets_the_language():
+    person = UserFactory()
+    services.user_language_set(user=person, language="en")
+    services.user_close(user=person)
+    assert not Profile.objects.filter(user=person).exists()

@@ -122,6 +122,16 @@ def test_status_labels_and_deal_terms_follow_the_reader(
     assert sent.subject.endswith(f"Inquiry #{inquiry.pk}: Negotiating")
     assert "Status changed to “Negotiating”: 请提供报价" in sent.body
     assert "洽谈中" not in sent.body and "状态变更" not in sent.body
+    # The conversation's status line reads in each side's language too.
+    client.force_login(buyer)
+    client.cookies["django_language"] = "en"
+    thread = client.get(f"/market/inquiries/{inquiry.pk}/").content.decode()
+    assert "Status changed to “Negotiating”: 请提供报价" in thread
+    client.force_login(seller)
+    client.cookies["django_language"] = "zh-hans"
+    thread = client.get(f"/market/inquiries/{inquiry.pk}/").content.decode()
+    assert "状态变更为“洽谈中”：请提供报价" in thread
+    assert "想了解中试数据" in thread  # typed lines stay as typed
 
 
 def test_moderation_outcome_and_expiry_reach_members_in_their_language(
@@ -169,3 +179,142 @@ def test_an_old_notice_without_a_message_still_shows_its_text(client, seller):
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "旧通知：挂牌已过期" in page and "旧的正文" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_worker_mails_in_the_recipient_language(
+    settings, buyer, seller, listing
+):
+    """Production's path: the notice's mail waits in django-tasks-db's queue and a worker,
+    running in the site language, sends it later."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    user_language_set(user=seller, language="en")
+    with translation.override("zh-hans"):  # a Chinese buyer
+        services.inquiry_create(buyer=buyer, listing=listing, message="想了解中试数据")
+    assert mail.outbox == []  # queued, not sent inline
+    queued = DBTaskResult.objects.get(task_path=notice_email_send.module_path)
+    with translation.override("zh-hans"):  # the worker's own language
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+    assert mail.outbox[-1].to == [seller.email]
+    assert mail.outbox[-1].subject.endswith(f"New inquiry: {listing.title}")
+
+
+def test_a_flagged_submission_reaches_an_english_moderator_in_english(client, make_user):
+    from datetime import date
+
+    from core.models import Industry
+    from core.roles import Role
+    from ip_registry.selectors import PatentSnapshot
+    from marketplace.models import CooperationMode
+    from marketplace.patents import ListingPatent
+    from tests.factories import OrganizationFactory
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod", email="mod@example.com")
+    user_language_set(user=moderator, language="en")
+    owner = make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="owner")
+    client.force_login(owner)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        "/market/new/technology/",
+        {
+            "title": "稠油降粘剂",
+            "summary": "降粘率≥95%",
+            "industry": Industry.objects.get(name="精细化工").pk,
+            "trl": "7",
+            "modes": [CooperationMode.objects.get(code="transfer").pk],
+            "price_wan": "30",
+            "keywords": "稠油 降粘",
+            "patents": "ZL 2020 1 0574318.6",  # not in the registry: the listing is flagged
+            "body_text": "第一段",
+            "submit": "1",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    notice = Notice.objects.get(user=moderator)
+    with translation.override("en"):
+        assert notice.subject_text == "Listing to review: 稠油降粘剂"
+        assert "submitted the Technology results “稠油降粘剂” for review." in notice.body_text
+        assert (
+            "Note: None of the listed patents is in force and held by the publishing "
+            "organisation: 202010574318.6: The patent is not in the register"
+        ) in notice.body_text
+    with translation.override("zh-hans"):
+        assert "注意：所列专利均无效或不归发布机构所有：202010574318.6：登记库中无此专利" in (
+            notice.body_text
+        )
+
+    # A lapsed patent's reason and date are rendered for the reader too.
+    lapsed = ListingPatent(
+        number="201710601862.3",
+        snapshot=PatentSnapshot(
+            number="201710601862.3",
+            title="专利",
+            patent_type="1",
+            patent_type_label="发明",
+            status="lapsed",
+            status_label="未缴年费终止",
+            in_force=False,
+            holders=(),
+            expiry_date=None,
+            url="",
+            status_since=date(2020, 1, 1),
+        ),
+        held_by_owner=True,
+    )
+    problem = Phrase.from_json(lapsed.problem_phrase.to_json())
+    with translation.override("en"):
+        assert str(problem).startswith("Patent: Lapsed (") and str(problem).endswith(
+            ", 2020-01-01)"
+        )
+        assert "未缴年费" not in str(problem)
+    with translation.override("zh-hans"):
+        assert str(problem) == "专利已失效（未缴年费终止，2020-01-01）"
+
+
+def test_the_flagged_list_reads_in_the_moderator_language(client, make_user):
+    from core.roles import Role
+    from marketplace.services import listing_patents_check
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod")
+    listing = make_listing(patents="ZL 2020 1 0574318.6")  # unknown to the registry
+    with translation.override("zh-hans"):
+        check = listing_patents_check(listing=listing)
+    assert check.flagged and "登记库中无此专利" in check.reason  # the site-language copy
+    client.force_login(moderator)
+    client.cookies["django_language"] = "en"
+    page = client.get("/market/stats/flagged/").content.decode()
+    assert "The patent is not in the register" in page and "登记库中无此专利" not in page
+
+
+def test_wagtail_moderation_mails_follow_the_stored_language(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """Wagtail's own workflow mails read the person's Wagtail profile, which the stored
+    choice keeps in step."""
+    from core.roles import Role
+    from tests.factories import OrganizationFactory
+    from tests.marketplace.test_moderation import create_via_form
+
+    moderator = make_user(Role.MARKET_MODERATOR, username="mod", email="mod@example.com")
+    owner = make_user(Role.ENTERPRISE_MEMBER, organization=OrganizationFactory(), username="owner")
+    user_language_set(user=moderator, language="zh-hans")
+    user_language_set(user=owner, language="en")
+    client.force_login(owner)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_via_form(client)
+    to_moderator = [m.subject for m in mail.outbox if m.to == ["mod@example.com"]]
+    assert to_moderator and all("submitted for approval" not in s for s in to_moderator)
+    assert any("稠油降粘剂" in s and "审核" in s for s in to_moderator)
+    mail.outbox.clear()
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=moderator, comment="资料齐全")
+    to_owner = [m.subject for m in mail.outbox if m.to == [owner.email]]
+    # (The workflow's name, 技术市场挂牌审核, is data and stays as named.)
+    assert to_owner and all("批准" not in s and "通过审核" not in s for s in to_owner)
+    assert any("has been approved" in s for s in to_owner)

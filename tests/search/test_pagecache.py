@@ -98,3 +98,46 @@ def test_off_when_the_setting_is_zero(client, settings, page_cache):
     _page(client, "污泥")
     _page(client, "污泥")
     assert page_cache == ["污泥", "污泥"]
+
+
+def test_the_page_says_whether_it_came_from_the_cache(client, settings, page_cache):
+    settings.ELASTICSEARCH_URL = ""
+    _index(SearchDocument(kind="technology", id="8831", title="油田伴生气回收装置"))
+    url = reverse("search:index")
+    assert client.get(url, {"q": "伴生气"})["X-Search-Cache"] == "miss"
+    assert client.get(url, {"q": "伴生气"})["X-Search-Cache"] == "hit"
+    assert client.get(url, {"q": "伴生气", "page": "2"})["X-Search-Cache"] == "miss"
+
+
+def test_a_cached_page_keeps_each_visitor_frame(client, settings, page_cache, buyer):
+    """The results are shared; the header (account area, CSRF token) is each visitor's own."""
+    settings.ELASTICSEARCH_URL = ""
+    _index(SearchDocument(kind="technology", id="8841", title="盐碱地水稻育秧基质"))
+    anonymous = _page(client, "育秧基质")
+    assert "盐碱地水稻育秧基质" in anonymous and "buyer" not in anonymous
+    client.force_login(buyer)
+    member = _page(client, "育秧基质")
+    assert page_cache == ["育秧基质"]
+    assert "盐碱地水稻育秧基质" in member
+    assert ">buyer</a>" in member and reverse("logout") in member
+
+
+def test_another_process_page_is_reused_until_a_write(client, settings, page_cache):
+    """What one worker rendered, another serves from the shared cache; not after a write."""
+    settings.ELASTICSEARCH_URL = ""
+    _index(SearchDocument(kind="technology", id="8851", title="稻田养蟹增氧装置"))
+    url = reverse("search:index")
+    assert client.get(url, {"q": "养蟹"})["X-Search-Cache"] == "miss"
+    with pagecache._lock:  # this process forgets: as if the next request reached another
+        pagecache._entries.clear()
+    response = client.get(url, {"q": "养蟹"})
+    assert response["X-Search-Cache"] == "shared"
+    assert "稻田养蟹增氧装置" in response.content.decode()
+    assert page_cache == ["养蟹"]
+    with pagecache._lock:
+        pagecache._entries.clear()
+    _index(SearchDocument(kind="technology", id="8852", title="养蟹池塘底质改良剂"))
+    response = client.get(url, {"q": "养蟹"})
+    assert response["X-Search-Cache"] == "miss"
+    assert "养蟹池塘底质改良剂" in response.content.decode()
+    assert page_cache == ["养蟹", "养蟹"]

@@ -69,6 +69,14 @@ TARGETS: list[Target] = [
         note="POST only; anyone may log out",
     ),
     T(
+        "set_language",
+        "POST",
+        "/i18n/setlang/",
+        (302, 302, 302, 302, 302, 302, 302),
+        (("language", "zh-hans"), ("next", "/")),
+        note="anyone; a logged-in person's choice is also kept for notices and e-mails",
+    ),
+    T(
         "password_change",
         "GET",
         "/accounts/password/change/",
