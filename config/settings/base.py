@@ -217,7 +217,7 @@ CACHES = {
     # Rendered search pages that every web process of this machine reuses (search/pagecache.py):
     # files, so no service and no table to create; entries are checked against index writes.
     "search_pages": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "core.cache.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "search-pages"),
         # Each write lists the folder (Django's culling): more files, slower misses.
         "OPTIONS": {"MAX_ENTRIES": 600},
