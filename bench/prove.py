@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.load.es_cluster import ElasticsearchCluster  # noqa: E402
 from bench.load.nginx import Nginx, access_summary, unit_command  # noqa: E402
+from bench.load.verdict import checks_verdict  # noqa: E402
 
 PY = str(ROOT / ".venv/bin/python")
 LOCUST = str(ROOT / ".venv/bin/locust")
@@ -493,10 +494,13 @@ class Outcome:
         cls, name: str, checks: dict, summary: str, *, writes_lost: int, figures: dict
     ) -> "Outcome":
         """Passed when every named check held; the detail names those that did not."""
-        failed = [k for k, ok in checks.items() if not ok]
-        verdict = "all checks held" if not failed else "FAILED: " + ", ".join(failed)
+        verdict = checks_verdict(name, checks, summary)
         return cls(
-            name, not failed, max(writes_lost, 0), summary + verdict, {"checks": checks, **figures}
+            name,
+            verdict["passed"],
+            max(writes_lost, 0),
+            verdict["detail"],
+            {"checks": checks, **figures},
         )
 
 
