@@ -65,17 +65,12 @@ def _written_at() -> float:
     return _stamp["value"]
 
 
-def cached(key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
-    """compute()'s result, reused for the same key while no index has changed since (kept
-    only when keep(result) says so)."""
-    return lookup(key, compute, keep=keep)[0]
-
-
 def lookup(
     key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None
 ) -> tuple[T, str]:
-    """cached(), and where the value came from: "hit" (this process), "shared" (another
-    process computed it) or "miss" (computed now). The page says so in a header."""
+    """compute()'s result, reused for the same key while no index has changed since (kept
+    only when keep(result) says so), and where it came from: "hit" (this process), "shared"
+    (another process computed it) or "miss" (computed now). The page says so in a header."""
     seconds = settings.SEARCH_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return compute(), "miss"
