@@ -1,6 +1,7 @@
 """Accounts pages: thin views over accounts.services and accounts.selectors."""
 
 import json
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -152,6 +153,18 @@ def _administered(request, pk) -> Organization:
     return organization
 
 
+AdministeredRow = TypeVar("AdministeredRow", Invitation, JoinRequest, Membership)
+
+
+def _administered_row(
+    request, model: type[AdministeredRow], pk
+) -> tuple[AdministeredRow, Organization]:
+    """An invitation, join request or membership, with its organisation once the user is shown
+    to administer that organisation."""
+    row = get_object_or_404(model, pk=pk)
+    return row, _administered(request, row.organization_id)
+
+
 @login_required
 def organization_members(request, pk):
     organization = _administered(request, pk)
@@ -200,8 +213,7 @@ def invitation_create(request, pk):
 @login_required
 @require_POST
 def invitation_revoke(request, pk):
-    invitation = get_object_or_404(Invitation, pk=pk)
-    organization = _administered(request, invitation.organization_id)
+    invitation, organization = _administered_row(request, Invitation, pk)
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("已撤销给 %(email)s 的邀请") % {"email": invitation.email})
     return _redirect_members(organization)
@@ -210,8 +222,7 @@ def invitation_revoke(request, pk):
 @login_required
 @require_POST
 def join_request_decide(request, pk):
-    join_request = get_object_or_404(JoinRequest, pk=pk)
-    organization = _administered(request, join_request.organization_id)
+    join_request, organization = _administered_row(request, JoinRequest, pk)
     accept = request.POST.get("decision") == "accept"
     service_run(
         request,
@@ -253,8 +264,7 @@ def member_remove(request, pk):
 @login_required
 @require_POST
 def member_role(request, pk):
-    membership = get_object_or_404(Membership, pk=pk)
-    organization = _administered(request, membership.organization_id)
+    membership, organization = _administered_row(request, Membership, pk)
     form = MemberRoleForm(request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]

@@ -1,12 +1,15 @@
 """Thin views over marketplace.selectors/services; each checks who may see what."""
 
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -326,43 +329,49 @@ def inquiry_detail(request, pk: int):
     )
 
 
-@login_required_keeping_input(resume=_inquiry_url)
-@require_POST
-def inquiry_reply(request, pk: int):
+def _inquiry_post(
+    request: HttpRequest,
+    pk: int,
+    form: forms.Form,
+    invalid: str,
+    act: Callable[[Inquiry, dict[str, Any]], object],
+) -> HttpResponse:
+    """A form posted from an inquiry's page: `act(inquiry, cleaned_data)` runs the service, and
+    its refusal, or `invalid` for a form that does not validate, is flashed back on that page."""
     inquiry = _readable_inquiry(request, pk)
-    form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.inquiry_reply(
-                user=request.user, inquiry=inquiry, body=form.cleaned_data["body"]
-            )
+            act(inquiry, form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, _("请填写回复内容"))
+        messages.error(request, invalid)
     return redirect("marketplace:inquiry", pk=inquiry.pk)
+
+
+@login_required_keeping_input(resume=_inquiry_url)
+@require_POST
+def inquiry_reply(request, pk: int):
+    def reply(inquiry: Inquiry, data: dict[str, Any]) -> object:
+        return services.inquiry_reply(user=request.user, inquiry=inquiry, body=data["body"])
+
+    return _inquiry_post(request, pk, ReplyForm(request.POST), _("请填写回复内容"), reply)
 
 
 @login_required
 @require_POST
 def inquiry_transition(request, pk: int):
-    inquiry = _readable_inquiry(request, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.inquiry_transition(
-                user=request.user,
-                inquiry=inquiry,
-                status=form.cleaned_data["status"],
-                deal_price_wan=form.cleaned_data["deal_price_wan"],
-                deal_mode=form.cleaned_data["deal_mode"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, _("状态无效"))
-    return redirect("marketplace:inquiry", pk=inquiry.pk)
+    def transition(inquiry: Inquiry, data: dict[str, Any]) -> object:
+        return services.inquiry_transition(
+            user=request.user,
+            inquiry=inquiry,
+            status=data["status"],
+            deal_price_wan=data["deal_price_wan"],
+            deal_mode=data["deal_mode"],
+            note=data["note"],
+        )
+
+    return _inquiry_post(request, pk, TransitionForm(request.POST), _("状态无效"), transition)
 
 
 @login_required
