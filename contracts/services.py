@@ -50,6 +50,8 @@ from core.validation import text_required
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
+# A decision closes the case: 办结时间 dates the withdrawal, the registration or the refusal.
+DECIDED_STATUSES = {Status.WITHDRAWN, Status.REGISTERED, Status.REFUSED}
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I look-alikes
 
 
@@ -74,18 +76,17 @@ def _require_applicant(user: AnyUser, contract: Contract) -> None:
         raise PermissionDenied(_("只有申请机构的成员可以执行此操作"))
 
 
-def _require_status(contract: Contract, allowed: set[Status], action: str) -> None:
+def _locked(contract: Contract, allowed: set[Status], action: str) -> Contract:
+    """The row re-read under a lock, so two people cannot act on a stale status, once its status
+    is one of `allowed` (else the refusal names `action`)."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.status not in allowed:
         raise ValidationError(
             _("合同当前状态为“%(status)s”，不能%(action)s")
             % {"status": contract.get_status_display(), "action": action},
             code="bad_status",
         )
-
-
-def _locked(contract: Contract) -> Contract:
-    """Re-read the row under a lock so two officers cannot act on a stale status."""
-    return Contract.objects.select_for_update().get(pk=contract.pk)
+    return contract
 
 
 def _transition(
@@ -93,17 +94,25 @@ def _transition(
     *,
     user: User,
     action: str,
-    old_status: str,
+    to: Status,
     note: str = "",
     changes: dict[str, list[object]] | None = None,
-) -> None:
+) -> Contract:
+    """Move the locked contract to status `to` (a decision also dates 办结时间), save it with
+    the fields the step has set, record the step, and return it."""
+    old = contract.status
+    contract.status = to
+    if to in DECIDED_STATUSES:
+        contract.decided_at = timezone.now()
+    contract.save()
     audit_record(
         actor=user,
         action=f"contracts.contract.{action}",
         obj=contract,
-        changes={"status": [old_status, contract.status], **(changes or {})},
+        changes={"status": [old, to], **(changes or {})},
         note=note,
     )
+    return contract
 
 
 # Offices and numbering ------------------------------------------------------------------------
@@ -228,8 +237,7 @@ def contract_update(
     ip_items: list[dict[str, Any]] | None = None,
 ) -> Contract:
     _require_applicant(user, contract)
-    contract = _locked(contract)
-    _require_status(contract, EDITABLE_STATUSES, _("修改"))
+    contract = _locked(contract, EDITABLE_STATUSES, _("修改"))
     changes = contract_fields_apply(contract, dict(data or {}))
     contract.save()
     changes.update(_write_children(contract, parties=parties, costs=costs, ip_items=ip_items))
@@ -264,16 +272,11 @@ def attachment_add(
     *, user: User, contract: Contract, kind: str, uploaded: "UploadedFile[bytes]"
 ) -> Attachment:
     _require_applicant(user, contract)
-    contract = _locked(contract)
-    _require_status(contract, EDITABLE_STATUSES, _("上传附件"))
+    contract = _locked(contract, EDITABLE_STATUSES, _("上传附件"))
     if kind not in Attachment.Kind.values:
         raise ValidationError(_("附件类别“%(kind)s”无效") % {"kind": kind})
     upload = _check_upload(uploaded, kind=kind)
-    attachment = Attachment(
-        contract=contract, kind=kind, uploaded_by=user, **upload.record_fields()
-    )
-    upload.save_to(attachment.file)
-    attachment.save()
+    attachment = upload.create(Attachment, contract=contract, kind=kind, uploaded_by=user)
     audit_record(
         actor=user,
         action="contracts.contract.attachment_add",
@@ -287,7 +290,7 @@ def attachment_add(
 def attachment_delete(*, user: User, attachment: Attachment) -> None:
     contract = attachment.contract
     _require_applicant(user, contract)
-    _require_status(_locked(contract), EDITABLE_STATUSES, _("删除附件"))
+    _locked(contract, EDITABLE_STATUSES, _("删除附件"))
     name = attachment.original_name
     attachment.file.delete(save=False)
     attachment.delete()
@@ -303,8 +306,7 @@ def attachment_delete(*, user: User, attachment: Attachment) -> None:
 def contract_submit(*, user: User, contract: Contract, explanation: str = "") -> Contract:
     """Run the pre-checks; errors block, warnings need the applicant's explanation."""
     _require_applicant(user, contract)
-    contract = _locked(contract)
-    _require_status(contract, EDITABLE_STATUSES, _("提交"))
+    contract = _locked(contract, EDITABLE_STATUSES, _("提交"))
     issues = contract_precheck(contract=contract)
     errors = [i["message"] for i in issues if i["level"] == "error"]
     if errors:
@@ -316,39 +318,29 @@ def contract_submit(*, user: User, contract: Contract, explanation: str = "") ->
             [_("登记库核对有以下提示，请逐项说明后再提交："), *[w["message"] for w in warnings]],
             code="explanation_required",
         )
-    old = contract.status
     contract.precheck_warnings = warnings
     contract.precheck_explanation = explanation if warnings else ""
     contract.fingerprint = contract_fingerprint(contract=contract)
-    contract.status = Status.SUBMITTED
     contract.submitted_at = timezone.now()
     # A correction restarts the clock: acceptance and deadline are set again on acceptance.
     contract.accepted_on = None
     contract.deadline = None
-    contract.save()
-    _transition(
+    return _transition(
         contract,
         user=user,
-        action="submit" if old == Status.DRAFT else "resubmit",
-        old_status=old,
+        action="submit" if contract.status == Status.DRAFT else "resubmit",
+        to=Status.SUBMITTED,
         note=explanation,
     )
-    return contract
 
 
 @transaction.atomic
 def contract_withdraw(*, user: User, contract: Contract, reason: str = "") -> Contract:
     _require_applicant(user, contract)
-    contract = _locked(contract)
-    _require_status(
+    contract = _locked(
         contract, {Status.SUBMITTED, Status.RETURNED}, _("撤回（已受理的合同不能撤回）")
     )
-    old = contract.status
-    contract.status = Status.WITHDRAWN
-    contract.decided_at = timezone.now()
-    contract.save()
-    _transition(contract, user=user, action="withdraw", old_status=old, note=reason)
-    return contract
+    return _transition(contract, user=user, action="withdraw", to=Status.WITHDRAWN, note=reason)
 
 
 # Officer --------------------------------------------------------------------------------------
@@ -357,71 +349,54 @@ def contract_withdraw(*, user: User, contract: Contract, reason: str = "") -> Co
 @transaction.atomic
 def contract_accept(*, user: User, contract: Contract, on: date | None = None) -> Contract:
     _require_officer(user)
-    contract = _locked(contract)
-    _require_status(contract, {Status.SUBMITTED}, _("受理"))
-    contract.status = Status.ACCEPTED
+    contract = _locked(contract, {Status.SUBMITTED}, _("受理"))
     contract.accepted_on = on or timezone.localdate()
     contract.deadline = review_deadline(
         accepted_on=contract.accepted_on, technical_amount=contract.technical_amount
     )
-    contract.save()
-    _transition(
+    return _transition(
         contract,
         user=user,
         action="accept",
-        old_status=Status.SUBMITTED,
+        to=Status.ACCEPTED,
         changes={"deadline": [None, contract.deadline.isoformat()]},
     )
-    return contract
 
 
 @transaction.atomic
 def contract_start_review(*, user: User, contract: Contract) -> Contract:
     _require_officer(user)
-    contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED}, _("开始审查"))
-    contract.status = Status.REVIEWING
-    contract.save()
-    _transition(contract, user=user, action="start_review", old_status=Status.ACCEPTED)
-    return contract
+    contract = _locked(contract, {Status.ACCEPTED}, _("开始审查"))
+    return _transition(contract, user=user, action="start_review", to=Status.REVIEWING)
 
 
 @transaction.atomic
 def contract_register(*, user: User, contract: Contract, on: date | None = None) -> Contract:
     _require_officer(user)
-    contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, gettext("登记"))
-    old = contract.status
+    contract = _locked(contract, {Status.ACCEPTED, Status.REVIEWING}, gettext("登记"))
     contract.registered_on = on or timezone.localdate()
     contract.registration_number = registration_number_allocate(
         office=contract.office, year=contract.registered_on.year
     )
     contract.verification_code = "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(8))
-    contract.status = Status.REGISTERED
-    contract.decided_at = timezone.now()
-    contract.save()
-    _transition(
+    return _transition(
         contract,
         user=user,
         action="register",
-        old_status=old,
+        to=Status.REGISTERED,
         changes={"registration_number": [None, contract.registration_number]},
     )
-    return contract
 
 
 @transaction.atomic
 def contract_return(*, user: User, contract: Contract, reason: str) -> Contract:
     _require_officer(user)
     reason = text_required(reason, _("退回补正须写明需要补正的内容"), field="reason")
-    contract = _locked(contract)
-    _require_status(contract, {Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING}, _("退回补正"))
-    old = contract.status
-    contract.status = Status.RETURNED
+    contract = _locked(
+        contract, {Status.SUBMITTED, Status.ACCEPTED, Status.REVIEWING}, _("退回补正")
+    )
     contract.return_reason = reason
-    contract.save()
-    _transition(contract, user=user, action="return", old_status=old, note=reason)
-    return contract
+    return _transition(contract, user=user, action="return", to=Status.RETURNED, note=reason)
 
 
 @transaction.atomic
@@ -441,23 +416,17 @@ def contract_refuse(
                 ]
             }
         )
-    contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, _("不予登记"))
-    old = contract.status
-    contract.status = Status.REFUSED
+    contract = _locked(contract, {Status.ACCEPTED, Status.REVIEWING}, _("不予登记"))
     contract.refusal_grounds = grounds
     contract.refusal_note = (note or "").strip()
-    contract.decided_at = timezone.now()
-    contract.save()
-    _transition(
+    return _transition(
         contract,
         user=user,
         action="refuse",
-        old_status=old,
+        to=Status.REFUSED,
         note="；".join(str(REFUSAL_GROUND_LABELS[g]) for g in grounds)
         + (f"。{contract.refusal_note}" if contract.refusal_note else ""),
     )
-    return contract
 
 
 @transaction.atomic
@@ -468,8 +437,7 @@ def contract_adjust_technical_amount(
     _require_officer(user)
     note = text_required(note, _("核定技术交易额须写明理由"), field="note")
     amount = amount_parse(amount, _("核定技术交易额"))
-    contract = _locked(contract)
-    _require_status(contract, {Status.ACCEPTED, Status.REVIEWING}, _("核定技术交易额"))
+    contract = _locked(contract, {Status.ACCEPTED, Status.REVIEWING}, _("核定技术交易额"))
     if amount > contract.total_amount:
         raise ValidationError({"amount": [_("技术交易额不能大于合同成交额")]})
     old = contract.technical_amount
@@ -535,8 +503,7 @@ def contract_amend(*, user: User, contract: Contract, data: dict[str, Any], note
     _require_officer(user)
     note = text_required(note, _("变更登记须写明变更依据"), field="note")
     _amendment_check_fields(data)
-    contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, _("变更登记"))
+    contract = _locked(contract, {Status.REGISTERED}, _("变更登记"))
     diff = _amendment_diff(contract, data)
     if not diff:
         raise ValidationError(_("没有需要变更的内容"))
@@ -560,13 +527,9 @@ def contract_cancel(*, user: User, contract: Contract, reason: str) -> Contract:
     """注销登记: the number stays taken (numbers are never reused), the status says 已注销."""
     _require_officer(user)
     reason = text_required(reason, _("注销登记须写明原因"), field="reason")
-    contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, _("注销登记"))
-    contract.status = Status.CANCELLED
+    contract = _locked(contract, {Status.REGISTERED}, _("注销登记"))
     contract.cancellation_reason = reason
-    contract.save()
-    _transition(contract, user=user, action="cancel", old_status=Status.REGISTERED, note=reason)
-    return contract
+    return _transition(contract, user=user, action="cancel", to=Status.CANCELLED, note=reason)
 
 
 # Applicants' requests for 变更登记 / 注销登记 --------------------------------------------------
@@ -583,8 +546,7 @@ def change_request_submit(
     reason = text_required(
         reason, _("请写明申请的依据或原因（如补充协议、解除协议）"), field="reason"
     )
-    contract = _locked(contract)
-    _require_status(
+    contract = _locked(
         contract,
         {Status.REGISTERED},
         _("申请%(label)s") % {"label": ChangeRequest.Kind(kind).label},
@@ -669,8 +631,7 @@ def contract_set_national_number(*, user: User, contract: Contract, number: str)
     number = (number or "").strip()
     if not number or len(number) > 40:
         raise ValidationError({"national_number": [_("请填写全国技术合同登记系统的登记号")]})
-    contract = _locked(contract)
-    _require_status(contract, {Status.REGISTERED}, _("记录全国系统登记号"))
+    contract = _locked(contract, {Status.REGISTERED}, _("记录全国系统登记号"))
     old = contract.national_number
     contract.national_number = number
     contract.save(update_fields=["national_number", "updated_at"])

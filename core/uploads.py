@@ -12,10 +12,12 @@ import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -31,6 +33,8 @@ XLSX_MAX_PART_BYTES = 40 * 1024 * 1024
 # Decoding an image needs about 4 bytes a pixel: 40 megapixels is a large scan, not a bomb.
 IMAGE_MAX_PIXELS = 40_000_000
 PDF_MAX_PAGES = 2000
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
@@ -241,3 +245,11 @@ class StoredUpload:
         field_file.save(
             f"{uuid.uuid4().hex}{self.extension}", ContentFile(self.content), save=False
         )
+
+    def create(self, model: type[ModelT], *, field: str = "file", **values: object) -> ModelT:
+        """A new `model` row keeping these bytes in its file `field`, with the name shown, size
+        and digest (record_fields) beside `values`."""
+        record = model(**values, **self.record_fields())
+        self.save_to(getattr(record, field))
+        record.save()
+        return record

@@ -168,9 +168,7 @@ def evidence_add(*, user: User, report: Report, uploaded: "UploadedFile[bytes]")
             _("%(status)s的填报不能再上传材料") % {"status": report.get_status_display()}
         )
     upload = _check_evidence(uploaded)
-    evidence = Evidence(report=report, uploaded_by=user, **upload.record_fields())
-    upload.save_to(evidence.file)
-    evidence.save()
+    evidence = upload.create(Evidence, report=report, uploaded_by=user)
     audit_record(
         actor=user,
         action="plan.report.evidence_add",
