@@ -79,7 +79,6 @@ def audit_vocabulary_delete(request: HttpRequest, instances: list[Model]) -> Non
 class DistrictViewSet(SnippetViewSet):
     model = District
     icon = "site"
-    menu_label = _("区县/功能区")
     list_display = ["name", "division_code", "name_en", "aliases"]
     search_fields = ["name", "name_en", "aliases"]
 
@@ -87,7 +86,6 @@ class DistrictViewSet(SnippetViewSet):
 class IndustryViewSet(SnippetViewSet):
     model = Industry
     icon = "tag"
-    menu_label = _("行业")
     list_display = ["name", "code", "name_en", "aliases", "is_priority"]
     search_fields = ["name", "code", "name_en", "aliases"]
 
@@ -95,7 +93,6 @@ class IndustryViewSet(SnippetViewSet):
 class VocabularyTermViewSet(SnippetViewSet):
     model = VocabularyTerm
     icon = "list-ul"
-    menu_label = _("词表取值")
     list_display = ["name", "vocabulary", "code", "aliases"]
     list_filter = ["vocabulary"]
     search_fields = ["name", "code", "name_en", "aliases"]

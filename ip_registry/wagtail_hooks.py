@@ -125,7 +125,6 @@ admin_menu_item_register(
 class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
     icon = "site"
-    menu_label = gettext_lazy("企业")
     list_display = ["name", "uscc", "district", "industry"]
     list_filter = ["district", "industry", "org_type"]
     search_fields = ["name", "uscc"]
@@ -146,7 +145,6 @@ class EnterpriseViewSet(SnippetViewSet):
 class PatentViewSet(SnippetViewSet):
     model = Patent
     icon = "doc-full"
-    menu_label = gettext_lazy("专利")
     list_display = ["application_number", "title", "patent_type", "filing_date", "grant_date"]
     list_filter = ["patent_type"]
     search_fields = ["application_number", "title"]
@@ -163,7 +161,6 @@ def rebuild_edited_patent_periods(request, instance):
 class DesignationTypeViewSet(SnippetViewSet):
     model = DesignationType
     icon = "tag"
-    menu_label = gettext_lazy("认定类型")
     list_display = ["name", "code", "aliases", "is_coverage_base"]
     search_fields = ["name", "code", "name_en", "aliases"]
 
@@ -171,7 +168,6 @@ class DesignationTypeViewSet(SnippetViewSet):
 class ColumnProfileViewSet(SnippetViewSet):
     model = ColumnProfile
     icon = "table"
-    menu_label = gettext_lazy("列映射方案")
     list_display = ["name", "kind", "updated_at"]
     list_filter = ["kind"]
 
@@ -179,7 +175,6 @@ class ColumnProfileViewSet(SnippetViewSet):
 class RDInstitutionViewSet(SnippetViewSet):
     model = RDInstitution
     icon = "cogs"
-    menu_label = gettext_lazy("企业研发机构")
     list_display = ["name", "enterprise", "kind", "level", "year", "until_year"]
     list_filter = ["kind", "level", "year"]
     search_fields = ["name"]
@@ -188,7 +183,6 @@ class RDInstitutionViewSet(SnippetViewSet):
 class RDExpenditureViewSet(SnippetViewSet):
     model = RDExpenditure
     icon = "table"
-    menu_label = gettext_lazy("企业研发投入")
     list_display = ["enterprise", "year", "rd_expense", "revenue"]
     list_filter = ["year"]
 

@@ -81,7 +81,6 @@ class DepartmentViewSet(SnippetViewSet):
 class IndicatorViewSet(SnippetViewSet):
     model = Indicator
     icon = "pick"
-    menu_label = _("规划指标")
     list_display = ["name", "code", "task", "lead_department", "source", "unit"]
     list_filter = ["source", "lead_department", "district_assessed"]
     search_fields = ["name", "code"]
@@ -90,7 +89,6 @@ class IndicatorViewSet(SnippetViewSet):
 class TargetViewSet(SnippetViewSet):
     model = Target
     icon = "date"
-    menu_label = _("规划目标")
     list_display = ["indicator", "year", "district", "value"]
     list_filter = ["year", "indicator", "district"]
 
@@ -98,7 +96,6 @@ class TargetViewSet(SnippetViewSet):
 class RDRequirementViewSet(SnippetViewSet):
     model = RDRequirement
     icon = "tick-inverse"
-    menu_label = _("研发投入要求")
     list_display = ["year", "designation_codes", "min_share", "note"]
 
 

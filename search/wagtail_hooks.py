@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -15,7 +14,6 @@ class SynonymViewSet(SnippetViewSet):
 
     model = Synonym
     icon = "search"
-    menu_label = _("检索同义词")
     menu_name = "search-synonyms"
     add_to_admin_menu = True
     menu_order = 800
