@@ -38,6 +38,29 @@ ModelT = TypeVar("ModelT", bound=Model)
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
+# What the parsers raise on a damaged or hostile file besides their own limits: each is
+# answered as "not a readable PDF/image", never a traceback.
+PDF_READ_ERRORS = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    RecursionError,
+    AssertionError,
+)
+IMAGE_READ_ERRORS = (
+    UnidentifiedImageError,
+    Image.DecompressionBombWarning,
+    Image.DecompressionBombError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+)
+
 
 def pdf_check(content: bytes, *, name: str) -> int:
     """Page count of a readable PDF; ValidationError for anything else."""
@@ -47,17 +70,7 @@ def pdf_check(content: bytes, *, name: str) -> int:
         # pypdf bounds its own work (page-tree depth and size, decompressed stream length) and
         # raises LimitReachedError, a PyPdfError, when a file goes past them.
         pages = len(PdfReader(io.BytesIO(content), strict=False).pages)
-    except (
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        RecursionError,
-        AssertionError,
-    ) as exc:
+    except PDF_READ_ERRORS as exc:
         raise ValidationError(
             _("文件“%(name)s”已损坏或结构异常，无法作为 PDF 打开") % {"name": name}
         ) from exc
@@ -99,15 +112,7 @@ def image_check(content: bytes, *, name: str) -> str:
             return extension
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombWarning,
-        Image.DecompressionBombError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        EOFError,
-    ) as exc:
+    except IMAGE_READ_ERRORS as exc:
         raise ValidationError(
             _("文件“%(name)s”不是可读取的图片（按文件内容判断）") % {"name": name}
         ) from exc
