@@ -13,6 +13,8 @@ from decimal import Decimal
 from core.demo import NAME_HEADS, NAME_TRADES, demo_organizations
 from core.identifiers import make_patent_number, make_uscc
 from core.models import District, Industry, Organization
+from ip_registry.imports.cells import parse_ipc
+from ip_registry.imports.patents import classifications_insert
 from ip_registry.models import (
     Designation,
     DesignationType,
@@ -21,7 +23,6 @@ from ip_registry.models import (
     LegalStatus,
     LegalStatusEvent,
     Patent,
-    PatentClassification,
     RDExpenditure,
     RDInstitution,
     StatusPeriod,
@@ -299,7 +300,6 @@ def seed(*, scale, progress) -> dict:
     status_events: list[LegalStatusEvent] = []
     periods: list[StatusPeriod] = []
     holdings: list[Holding] = []
-    classes: list = []
     for number, _, _, owners, history, _ in new:
         patent = by_number[number]
         status_events += [
@@ -321,26 +321,14 @@ def seed(*, scale, progress) -> dict:
                     end_date=end,
                 )
             )
-        symbol = IPC_BY_INDUSTRY.get(
+        patent.ipc = IPC_BY_INDUSTRY.get(
             industry_names.get(owners[0][0].industry_id) or "", "C09K 8/584"
-        )
-        patent.ipc = symbol
-        head, group = symbol.split(" ")
-        classes.append(
-            PatentClassification(
-                patent=patent,
-                symbol=symbol,
-                section=head[0],
-                ipc_class=head[:3],
-                subclass=head,
-                main_group=group.split("/")[0],
-                subgroup=group.split("/")[1],
-            )
         )
     LegalStatusEvent.objects.bulk_create(status_events, batch_size=2000)
     StatusPeriod.objects.bulk_create(periods, batch_size=2000)
     Holding.objects.bulk_create(holdings, batch_size=2000)
-    PatentClassification.objects.bulk_create(classes, batch_size=2000)
+    # Split as an imported file's IPC column is, by the importer's own parser and writer.
+    classifications_insert((p.pk, parse_ipc(p.ipc)) for p in patents)
     Patent.objects.bulk_update(patents, ["ipc"], batch_size=1000)
     return {
         "企业": len(ordered),

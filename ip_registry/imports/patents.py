@@ -2,6 +2,7 @@
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -486,11 +487,7 @@ class PatentImporter(Importer):
         PatentClassification.objects.filter(
             patent_id__in=[pk for pk, _ in ipc_patents if pk not in batch.new_ids]
         ).delete()
-        bulk_insert(
-            PatentClassification,
-            CLASSIFICATION_COLUMNS,
-            [(pk, i, *s) for pk, symbols in ipc_patents for i, s in enumerate(symbols)],
-        )
+        classifications_insert(ipc_patents)
 
 
 @dataclass
@@ -562,3 +559,12 @@ CLASSIFICATION_COLUMNS = (
     "main_group",
     "subgroup",
 )
+
+
+def classifications_insert(symbols: Iterable[tuple[int, Sequence[tuple[str, ...]]]]) -> None:
+    """Store each patent's IPC symbols (parse_ipc's tuples), split for grouping, in their order."""
+    bulk_insert(
+        PatentClassification,
+        CLASSIFICATION_COLUMNS,
+        [(pk, i, *s) for pk, patent_symbols in symbols for i, s in enumerate(patent_symbols)],
+    )
