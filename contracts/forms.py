@@ -4,9 +4,8 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from contracts.guide import GOALS, IP_KINDS, SERVICE_KINDS
+from contracts.guide import IP_KINDS, SERVICE_KINDS, Goal
 from contracts.models import (
-    REFUSAL_GROUNDS,
     SUBTYPES,
     Attachment,
     ContractType,
@@ -15,6 +14,7 @@ from contracts.models import (
     NonTechnicalCost,
     Party,
     PaymentMethod,
+    RefusalGround,
     TechnologyField,
 )
 from core.models import District
@@ -25,7 +25,7 @@ BLANK = [("", _("——请选择——"))]
 
 class GuideForm(forms.Form):
     goal = forms.ChoiceField(
-        label=_("这份合同主要约定的是什么？"), choices=GOALS, widget=forms.RadioSelect
+        label=_("这份合同主要约定的是什么？"), choices=Goal.choices, widget=forms.RadioSelect
     )
     we_do_the_work = forms.ChoiceField(
         label=_("（研发）研发工作由谁完成？"),
@@ -240,7 +240,7 @@ class ReasonForm(forms.Form):
 class RefuseForm(forms.Form):
     grounds = forms.MultipleChoiceField(
         label=_("不予登记的理由（可多选）"),
-        choices=REFUSAL_GROUNDS,
+        choices=RefusalGround.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(

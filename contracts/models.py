@@ -111,20 +111,22 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("已注销")
 
 
-# Grounds for refusal (技术合同认定规则 / 管理办法); officers pick one or more.
-REFUSAL_GROUNDS = [
-    ("not_technology_contract", _("不属于技术合同，或合同标的不涉及技术")),
-    ("unclear_parties", _("当事人不明确")),
-    ("unclear_subject", _("合同标的不明确")),
-    ("unclear_price", _("价款、报酬或使用费不明确")),
-    ("illegal_monopoly", _("含有非法垄断技术、妨碍技术进步的条款")),
-    ("infringes_rights", _("侵害他人技术成果或违反法律法规")),
-    ("missing_proofs", _("缺少依法须提交的证明文件（如专利证书、批准文件）")),
-    ("seal_mismatch", _("合同签章与当事人名称不一致")),
-    ("not_written", _("非书面合同或合同文本不完整")),
-    ("wrong_registry", _("不属于本登记机构受理范围")),
-]
-REFUSAL_GROUND_LABELS = dict(REFUSAL_GROUNDS)
+class RefusalGround(models.TextChoices):
+    """Grounds for refusal (技术合同认定规则 / 管理办法); officers pick one or more."""
+
+    NOT_TECHNOLOGY_CONTRACT = "not_technology_contract", _("不属于技术合同，或合同标的不涉及技术")
+    UNCLEAR_PARTIES = "unclear_parties", _("当事人不明确")
+    UNCLEAR_SUBJECT = "unclear_subject", _("合同标的不明确")
+    UNCLEAR_PRICE = "unclear_price", _("价款、报酬或使用费不明确")
+    ILLEGAL_MONOPOLY = "illegal_monopoly", _("含有非法垄断技术、妨碍技术进步的条款")
+    INFRINGES_RIGHTS = "infringes_rights", _("侵害他人技术成果或违反法律法规")
+    MISSING_PROOFS = "missing_proofs", _("缺少依法须提交的证明文件（如专利证书、批准文件）")
+    SEAL_MISMATCH = "seal_mismatch", _("合同签章与当事人名称不一致")
+    NOT_WRITTEN = "not_written", _("非书面合同或合同文本不完整")
+    WRONG_REGISTRY = "wrong_registry", _("不属于本登记机构受理范围")
+
+
+REFUSAL_GROUND_LABELS = dict(RefusalGround.choices)
 
 
 class RegistryOffice(models.Model):
