@@ -3,14 +3,13 @@
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District, Organization, StoredFile
+from core.models import District, Organization, StoredFile, user_link
 from core.storage import private_files
 
 
@@ -176,13 +175,7 @@ class Contract(models.Model):
         on_delete=models.PROTECT,
         related_name="technology_contracts",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_link(_("填报人"), blank=False)
     office = models.ForeignKey(
         RegistryOffice,
         verbose_name=_("登记机构"),
@@ -395,21 +388,9 @@ class ChangeRequest(models.Model):
     status = models.CharField(
         _("办理状态"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_link(_("申请人"), on_delete=models.PROTECT)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_link(_("办理人"), on_delete=models.PROTECT, null=True, blank=True)
     decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
     decision_note = models.TextField(_("办理意见"), blank=True)
 

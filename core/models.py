@@ -1,8 +1,11 @@
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -20,6 +23,29 @@ ALIASES_HELP = _(
 
 def split_aliases(text: str) -> list[str]:
     return [a.strip() for a in re.split(r"[\n;；,，、]", text or "") if a.strip()]
+
+
+def user_link(
+    verbose_name: str | Promise | None = None,
+    *,
+    on_delete: Callable[..., None] = models.SET_NULL,
+    related_name: str = "+",
+    **options: Any,
+) -> "models.ForeignKey[Any, Any]":
+    """The person who made, decided or received something (applicant, reviewer, inviter …).
+
+    By default the record outlives the account: deleting a user empties the link (SET_NULL,
+    optional in forms), and the user gets no reverse accessor ("+").
+    """
+    if on_delete is models.SET_NULL:
+        options = {"null": True, "blank": True, **options}
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
 
 
 class VocabularyEntryMixin:
@@ -146,23 +172,9 @@ class Organization(models.Model):
         upload_to="organizations/licences/%Y/",
         blank=True,
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        null=True,
-        blank=True,
-        related_name="organization_applications",
-        on_delete=models.SET_NULL,
-    )
+    applicant = user_link(_("申请人"), related_name="organization_applications")
     applied_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
+    reviewed_by = user_link(_("审核人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_reason = models.TextField(_("审核意见"), blank=True)
 
@@ -182,9 +194,7 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="memberships", on_delete=models.CASCADE
-    )
+    user = user_link(on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
         Organization, related_name="memberships", on_delete=models.CASCADE
     )
@@ -238,9 +248,7 @@ class StoredFile(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_link(blank=False)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
