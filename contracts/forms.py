@@ -17,10 +17,11 @@ from contracts.models import (
     RefusalGround,
     TechnologyField,
 )
+from core.forms import CHOOSE, USCCField, amount_field, optional_choice
 from core.models import District
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-BLANK = [("", _("——请选择——"))]
+BLANK = [("", CHOOSE)]
 
 
 class GuideForm(forms.Form):
@@ -81,31 +82,18 @@ class ContractForm(forms.Form):
     valid_until = forms.DateField(
         label=_("有效期止"), required=False, widget=DATE, help_text=_("合同约定的履行期限截止日。")
     )
-    total_amount = forms.DecimalField(
-        label=_("合同成交额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-        help_text=_("合同约定的全部价款，包括设备、材料等费用，单位为元。"),
+    total_amount = amount_field(
+        _("合同成交额（元）"), help_text=_("合同约定的全部价款，包括设备、材料等费用，单位为元。")
     )
-    declared_technical_amount = forms.DecimalField(
-        label=_("技术交易额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
+    declared_technical_amount = amount_field(
+        _("技术交易额（元）"),
         help_text=_(
             "合同成交额中属于技术的部分：成交额减去设备、材料等非技术性费用。"
             "留空则按下一栏或下方逐项列出的费用自动计算。"
         ),
     )
-    declared_non_technical_amount = forms.DecimalField(
-        label=_("非技术性费用（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
+    declared_non_technical_amount = amount_field(
+        _("非技术性费用（元）"),
         help_text=_(
             "设备、材料等非技术部分的合计。可只填这一个数，也可在下方逐项列出；"
             "留空则按技术交易额或逐项费用自动计算。"
@@ -147,19 +135,13 @@ class PartyForm(forms.Form):
     name = forms.CharField(
         label=_("名称"), max_length=200, required=False, help_text=_("与合同签章一致的全称。")
     )
-    uscc = forms.CharField(
+    uscc = USCCField(
         label=_("统一社会信用代码"),
-        max_length=30,
         required=False,
         help_text=_("18 位，见营业执照；自然人、境外组织可不填。"),
     )
     party_type = forms.ChoiceField(label=_("主体类型"), choices=Party.PartyType.choices)
-    district = forms.ModelChoiceField(
-        label=_("所在区县"),
-        queryset=District.objects.all(),
-        required=False,
-        empty_label=_("盘锦市外"),
-    )
+    district = optional_choice(District, _("所在区县"), empty_label=_("盘锦市外"))
     region = forms.CharField(label=_("所在地区（盘锦市外时填写）"), max_length=100, required=False)
 
     def to_row(self, role: str) -> dict | None:
@@ -179,9 +161,7 @@ class PartyForm(forms.Form):
 class CostForm(forms.Form):
     kind = forms.ChoiceField(label=_("费用类别"), choices=NonTechnicalCost.Kind.choices)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
-    amount = forms.DecimalField(
-        label=_("金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
+    amount = amount_field(_("金额（元）"))
 
     def to_row(self) -> dict | None:
         data = self.cleaned_data
@@ -249,9 +229,7 @@ class RefuseForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("核定技术交易额（元）"), min_value=0, max_digits=14, decimal_places=2
-    )
+    amount = amount_field(_("核定技术交易额（元）"), required=True)
     note = forms.CharField(label=_("核定理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -262,20 +240,8 @@ class AmendmentFieldsForm(forms.Form):
 
     name = forms.CharField(label=_("新的合同名称"), max_length=200, required=False)
     valid_until = forms.DateField(label=_("新的有效期止"), required=False, widget=DATE)
-    total_amount = forms.DecimalField(
-        label=_("新的合同成交额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
-    technical_amount = forms.DecimalField(
-        label=_("新的技术交易额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
+    total_amount = amount_field(_("新的合同成交额（元）"))
+    technical_amount = amount_field(_("新的技术交易额（元）"))
 
     def changes(self) -> dict:
         return {
