@@ -1,6 +1,9 @@
 """Web forms: plain-Chinese help for small enterprises; the services do the real validation."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import Field
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -8,14 +11,12 @@ from contracts.guide import IP_KINDS, SERVICE_KINDS, Goal
 from contracts.models import (
     SUBTYPES,
     Attachment,
+    Contract,
     ContractType,
     IPItem,
-    IPType,
     NonTechnicalCost,
     Party,
-    PaymentMethod,
     RefusalGround,
-    TechnologyField,
 )
 from core.forms import CHOOSE, USCCField, amount_field, optional_choice
 from core.models import District
@@ -49,39 +50,35 @@ class GuideForm(forms.Form):
     )
 
 
+def _column(name: str, **kwargs: Any) -> forms.Field:
+    """The form field of a Contract column, with the column's label, length and choices. Every
+    one is optional: a draft may be saved half filled, and the services check what submission
+    needs (contracts.cleaning)."""
+    column = Contract._meta.get_field(name)
+    assert isinstance(column, Field)
+    if column.choices:
+        kwargs.setdefault("choices", BLANK + list(column.choices))
+    field = column.formfield(required=False, **kwargs)
+    assert field is not None
+    return field
+
+
 class ContractForm(forms.Form):
-    name = forms.CharField(
-        label=_("合同名称"),
-        max_length=200,
-        required=False,
-        help_text=_("照抄合同封面上的名称，例如“含油污泥热解处理技术开发合同”。"),
+    name = _column(
+        "name", help_text=_("照抄合同封面上的名称，例如“含油污泥热解处理技术开发合同”。")
     )
-    contract_type = forms.ChoiceField(
-        label=_("合同类型"),
-        choices=BLANK + list(ContractType.choices),
-        required=False,
-        help_text=_("不确定选哪一类？先点上方“帮我判断合同类型”回答几个问题。"),
+    contract_type = _column(
+        "contract_type", help_text=_("不确定选哪一类？先点上方“帮我判断合同类型”回答几个问题。")
     )
-    subtype = forms.ChoiceField(
-        label=_("合同子类"),
+    subtype = _column(
+        "subtype",
         choices=BLANK + [(ContractType(t).label, pairs) for t, pairs in SUBTYPES.items()],
-        required=False,
         help_text=_("须与合同类型对应，例如技术许可下的“专利实施许可”。"),
     )
-    is_import = forms.BooleanField(
-        label=_("这是技术进口合同（卖方在境外，由境内买方登记）"),
-        required=False,
-    )
-    signed_on = forms.DateField(
-        label=_("签订日期"),
-        required=False,
-        widget=DATE,
-        help_text=_("以最后一方签字盖章的日期为准。"),
-    )
-    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DATE)
-    valid_until = forms.DateField(
-        label=_("有效期止"), required=False, widget=DATE, help_text=_("合同约定的履行期限截止日。")
-    )
+    is_import = _column("is_import", label=_("这是技术进口合同（卖方在境外，由境内买方登记）"))
+    signed_on = _column("signed_on", widget=DATE, help_text=_("以最后一方签字盖章的日期为准。"))
+    valid_from = _column("valid_from", widget=DATE)
+    valid_until = _column("valid_until", widget=DATE, help_text=_("合同约定的履行期限截止日。"))
     total_amount = amount_field(
         _("合同成交额（元）"), help_text=_("合同约定的全部价款，包括设备、材料等费用，单位为元。")
     )
@@ -99,33 +96,23 @@ class ContractForm(forms.Form):
             "留空则按技术交易额或逐项费用自动计算。"
         ),
     )
-    technology_field = forms.ChoiceField(
-        label=_("技术领域"),
-        choices=BLANK + list(TechnologyField.choices),
-        required=False,
-        help_text=_("合同技术所属的领域，用于全市技术市场统计。"),
+    technology_field = _column(
+        "technology_field", help_text=_("合同技术所属的领域，用于全市技术市场统计。")
     )
-    ip_type = forms.ChoiceField(
-        label=_("知识产权类型"),
-        choices=BLANK + list(IPType.choices),
-        required=False,
-        help_text=_("合同涉及的主要知识产权；只涉及技术诀窍时选“技术秘密”。"),
+    ip_type = _column(
+        "ip_type", help_text=_("合同涉及的主要知识产权；只涉及技术诀窍时选“技术秘密”。")
     )
-    payment_method = forms.ChoiceField(
-        label=_("支付方式"),
-        choices=BLANK + list(PaymentMethod.choices),
-        required=False,
+    payment_method = _column(
+        "payment_method",
         help_text=_("一次总付：一次付清；分期支付：按进度分几次付；提成支付：按销售额或利润提成。"),
     )
-    payment_schedule = forms.CharField(
-        label=_("支付安排"),
-        required=False,
+    payment_schedule = _column(
+        "payment_schedule",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("例如：签订后 10 日内付 50%，验收合格后付 50%。"),
     )
-    summary = forms.CharField(
-        label=_("主要技术内容"),
-        required=False,
+    summary = _column(
+        "summary",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("用两三句话说明合同的技术目标和交付成果。"),
     )
