@@ -48,6 +48,14 @@ class JoinRequest(models.Model):
         return f"{self.user} → {self.organization}"
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked, and not expired yet."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class Invitation(models.Model):
     """An e-mailed link into an organisation: expiring, single use, for one address.
 
@@ -66,20 +74,14 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = _("成员邀请")
 
     def __str__(self):
         return f"{self.email} → {self.organization}"
-
-    @property
-    def is_open(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
 
 
 class Profile(models.Model):
