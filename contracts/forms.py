@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -50,11 +50,11 @@ class GuideForm(forms.Form):
     )
 
 
-def _column(name: str, **kwargs: Any) -> forms.Field:
-    """The form field of a Contract column, with the column's label, length and choices. Every
-    one is optional: a draft may be saved half filled, and the services check what submission
-    needs (contracts.cleaning)."""
-    column = Contract._meta.get_field(name)
+def _column(name: str, model: type[Model] = Contract, **kwargs: Any) -> forms.Field:
+    """The form field of a contract's column (or a party's, cost's or IP item's), with the
+    column's label, length and choices. Every one is optional: a draft may be saved half filled,
+    and the services check what submission needs (contracts.cleaning)."""
+    column = model._meta.get_field(name)
     assert isinstance(column, Field)
     if column.choices:
         kwargs.setdefault("choices", BLANK + list(column.choices))
@@ -119,9 +119,7 @@ class ContractForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(
-        label=_("名称"), max_length=200, required=False, help_text=_("与合同签章一致的全称。")
-    )
+    name = _column("name", Party, help_text=_("与合同签章一致的全称。"))
     uscc = USCCField(
         label=_("统一社会信用代码"),
         required=False,
@@ -147,7 +145,7 @@ class PartyForm(forms.Form):
 
 class CostForm(forms.Form):
     kind = forms.ChoiceField(label=_("费用类别"), choices=NonTechnicalCost.Kind.choices)
-    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    description = _column("description", NonTechnicalCost)
     amount = amount_field(_("金额（元）"))
 
     def to_row(self) -> dict | None:
@@ -163,13 +161,12 @@ class CostForm(forms.Form):
 
 class IPItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=IPItem.Kind.choices)
-    number = forms.CharField(
-        label=_("申请号/登记号"),
-        max_length=40,
-        required=False,
+    number = _column(
+        "number",
+        IPItem,
         help_text=_("专利填申请号，如 201710601862.3（可带 ZL，空格和点号可省略）。"),
     )
-    title = forms.CharField(label=_("名称"), max_length=200, required=False)
+    title = _column("title", IPItem)
 
     def to_row(self) -> dict | None:
         data = self.cleaned_data
@@ -192,9 +189,9 @@ class AttachmentForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    explanation = forms.CharField(
+    explanation = _column(
+        "precheck_explanation",
         label=_("对登记库核对提示的说明"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("如专利刚授权、刚完成转让登记而登记库尚未更新，请在此说明并上传证明文件。"),
     )
