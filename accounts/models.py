@@ -20,7 +20,9 @@ class JoinRequest(models.Model):
         ACCEPTED = "accepted", _("已同意")
         DECLINED = "declined", _("已拒绝")
 
-    user = user_link(_("申请人"), on_delete=models.CASCADE, related_name="join_requests")
+    user = user_link(
+        _("申请人"), on_delete=models.CASCADE, null=False, related_name="join_requests"
+    )
     organization = models.ForeignKey(
         Organization, verbose_name=_("机构"), related_name="join_requests", on_delete=models.CASCADE
     )

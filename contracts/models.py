@@ -388,9 +388,9 @@ class ChangeRequest(models.Model):
     status = models.CharField(
         _("办理状态"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    requested_by = user_link(_("申请人"), on_delete=models.PROTECT)
+    requested_by = user_link(_("申请人"), on_delete=models.PROTECT, null=False)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = user_link(_("办理人"), on_delete=models.PROTECT, null=True, blank=True)
+    decided_by = user_link(_("办理人"), on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
     decision_note = models.TextField(_("办理意见"), blank=True)
 

@@ -1,11 +1,10 @@
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -14,6 +13,11 @@ from wagtail.models import Page
 from core.home import home_content
 from core.identifiers import validate_uscc
 from core.storage import private_files
+
+if TYPE_CHECKING:  # django-stubs is a development dependency
+    from django_stubs_ext import StrOrPromise
+
+    from core.types import User
 
 ALIASES_HELP = _(
     "人们实际会写的其他叫法：简称、旧称、英文名、常见错写，每行一个（也可用；或、分隔）。"
@@ -25,25 +29,52 @@ def split_aliases(text: str) -> list[str]:
     return [a.strip() for a in re.split(r"[\n;；,，、]", text or "") if a.strip()]
 
 
+@overload
 def user_link(
-    verbose_name: str | Promise | None = None,
+    verbose_name: "StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = ...,
+    related_name: str = ...,
+    null: Literal[True] = ...,
+    blank: bool | None = ...,
+    **options: Any,
+) -> "models.ForeignKey[User | None, User | None]": ...
+
+
+@overload
+def user_link(
+    verbose_name: "StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = ...,
+    related_name: str = ...,
+    null: Literal[False],
+    blank: bool | None = ...,
+    **options: Any,
+) -> "models.ForeignKey[User, User]": ...
+
+
+def user_link(
+    verbose_name: "StrOrPromise | None" = None,
     *,
     on_delete: Callable[..., None] = models.SET_NULL,
     related_name: str = "+",
+    null: bool = True,
+    blank: bool | None = None,
     **options: Any,
 ) -> "models.ForeignKey[Any, Any]":
     """The person who made, decided or received something (applicant, reviewer, inviter …).
 
-    By default the record outlives the account: deleting a user empties the link (SET_NULL,
-    optional in forms), and the user gets no reverse accessor ("+").
+    By default the record outlives the account: deleting a user empties the link (SET_NULL),
+    the link is optional in forms (`blank` follows `null`), and the user gets no reverse
+    accessor ("+"). A link that must be set says `null=False` and how it goes (CASCADE, PROTECT).
     """
-    if on_delete is models.SET_NULL:
-        options = {"null": True, "blank": True, **options}
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=verbose_name,
         on_delete=on_delete,
         related_name=related_name,
+        null=null,
+        blank=null if blank is None else blank,
         **options,
     )
 
@@ -194,7 +225,7 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    user = user_link(on_delete=models.CASCADE, related_name="memberships")
+    user = user_link(on_delete=models.CASCADE, null=False, related_name="memberships")
     organization = models.ForeignKey(
         Organization, related_name="memberships", on_delete=models.CASCADE
     )

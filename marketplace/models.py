@@ -563,7 +563,9 @@ class Inquiry(models.Model):
         on_delete=models.PROTECT,
         related_name="market_inquiries_received",
     )
-    buyer = user_link(_("询价人"), on_delete=models.PROTECT, related_name="market_inquiries")
+    buyer = user_link(
+        _("询价人"), on_delete=models.PROTECT, null=False, related_name="market_inquiries"
+    )
     buyer_organization = models.ForeignKey(
         "core.Organization",
         verbose_name=_("询价机构"),
@@ -621,7 +623,7 @@ class InquiryMessage(models.Model):
     reads it in their own language; `body` then holds it in the site language."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
-    author = user_link(on_delete=models.PROTECT)
+    author = user_link(on_delete=models.PROTECT, null=False)
     body = models.TextField(_("内容"))
     message = models.JSONField(_("消息及参数"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -647,7 +649,7 @@ class Notice(models.Model):
     language: what rows written before `message` existed show, and what the admin lists.
     """
 
-    user = user_link(on_delete=models.CASCADE, related_name="market_notices")
+    user = user_link(on_delete=models.CASCADE, null=False, related_name="market_notices")
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     message = models.JSONField(_("消息及参数"), default=dict, blank=True, editable=False)
@@ -680,7 +682,7 @@ class MatchSubscription(models.Model):
     demand = models.ForeignKey(
         TechnologyDemandPage, on_delete=models.CASCADE, related_name="match_subscriptions"
     )
-    user = user_link(on_delete=models.CASCADE)
+    user = user_link(on_delete=models.CASCADE, null=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
