@@ -22,11 +22,8 @@ from elasticsearch.dsl import (
     Double,
     Integer,
     Keyword,
-    Q,
-    Search,
     Text,
 )
-from elasticsearch.dsl.query import Query
 
 from search import analysis, pagecache, ranking
 from search.analysis import AnalyzedQuery
@@ -176,6 +173,9 @@ RANK_FIELDS = [
     "body_words",
     "published_at",
 ]
+
+
+MATCH_ALL: Json = {"match_all": {}}
 
 
 def _in_any_field(word: str) -> Json:
@@ -378,47 +378,47 @@ def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[Json]]:
         yield out
 
 
-def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Query:
+def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Json:
     """Word matches of one query word and its synonyms, plus character-phrase matches of the
     word as typed (which also catch words jieba split differently); best field wins.
 
     Phrase queries over single-character postings are the expensive part of the query, so the
-    parts of a compound, which are dictionary words, match by word only."""
-    queries = []
+    parts of a compound, which are dictionary words, match by word only.
+
+    The query builders write Elasticsearch's JSON directly: elasticsearch.dsl's objects (which
+    deep-copy every clause) cost a search page more than its request takes to send."""
+    queries: list[Json] = []
     for word, weight in term_alternatives:
         queries += [
-            Q("term", title_words={"value": word, "boost": WEIGHTS["title"] * weight}),
-            Q("term", keyword_words={"value": word, "boost": WEIGHTS["keywords"] * weight}),
-            Q("term", summary_words={"value": word, "boost": WEIGHTS["summary"] * weight}),
-            Q("term", body_words={"value": word, "boost": WEIGHTS["body"] * weight}),
+            {"term": {"title_words": {"value": word, "boost": WEIGHTS["title"] * weight}}},
+            {"term": {"keyword_words": {"value": word, "boost": WEIGHTS["keywords"] * weight}}},
+            {"term": {"summary_words": {"value": word, "boost": WEIGHTS["summary"] * weight}}},
+            {"term": {"body_words": {"value": word, "boost": WEIGHTS["body"] * weight}}},
         ]
         if phrases:
             queries += [
-                Q("match_phrase", title={"query": word, "boost": 0.5 * WEIGHTS["title"] * weight}),
-                Q(
-                    "match_phrase",
-                    summary={"query": word, "boost": 0.5 * WEIGHTS["summary"] * weight},
-                ),
-                Q("match_phrase", body={"query": word, "boost": 0.5 * WEIGHTS["body"] * weight}),
+                {"match_phrase": {name: {"query": word, "boost": 0.5 * WEIGHTS[name] * weight}}}
+                for name in ("title", "summary", "body")
             ]
-    return Q("dis_max", queries=queries, tie_breaker=0.3)
+    return {"dis_max": {"queries": queries, "tie_breaker": 0.3}}
 
 
-def _char_query(char: str) -> Query:
+def _char_query(char: str) -> Json:
     """One back-off character anywhere in the text (the text fields hold one token per Han
     character), best field wins."""
-    return Q(
-        "dis_max",
-        queries=[
-            Q("term", **{name: {"value": char, "boost": CHAR_WEIGHT * WEIGHTS[name]}})
-            for name in ("title", "summary", "body")
-        ],
-    )
+    return {
+        "dis_max": {
+            "queries": [
+                {"term": {name: {"value": char, "boost": CHAR_WEIGHT * WEIGHTS[name]}}}
+                for name in ("title", "summary", "body")
+            ]
+        }
+    }
 
 
-def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Query:
+def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Json:
     """The words' query; with `backoff`, documents sharing only characters match too."""
-    should: list[Query] = [_char_query(c) for c in query.chars] if backoff else []
+    should: list[Json] = [_char_query(c) for c in query.chars] if backoff else []
     for t in query.terms:
         should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
         for part in t.parts:
@@ -430,10 +430,10 @@ def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Query:
         phrase = " ".join(t.word for t in query.terms)
         # The words next to each other, as typed, count extra.
         should += [
-            Q("match_phrase", title={"query": phrase, "slop": 2, "boost": WEIGHTS["title"]}),
-            Q("match_phrase", summary={"query": phrase, "slop": 2, "boost": WEIGHTS["summary"]}),
+            {"match_phrase": {name: {"query": phrase, "slop": 2, "boost": WEIGHTS[name]}}}
+            for name in ("title", "summary")
         ]
-    return Q("bool", should=should, minimum_should_match=1)
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 class ElasticsearchBackend:
@@ -662,29 +662,29 @@ class ElasticsearchBackend:
         return out
 
     # -- reads -----------------------------------------------------------------------------
-    def _filters(self, params: SearchParams) -> list[Query]:
-        filters: list[Query] = []
+    def _filters(self, params: SearchParams) -> list[Json]:
+        filters: list[Json] = []
         for name, values in params.filters.items():
             if name == "price" or not values:
                 continue
             if name in FACET_FIELDS:
-                filters.append(Q("terms", **{FACET_FIELDS[name]: values}))
+                filters.append({"terms": {FACET_FIELDS[name]: values}})
         if params.trl_min is not None or params.trl_max is not None:
             rng = {
                 k: v for k, v in (("gte", params.trl_min), ("lte", params.trl_max)) if v is not None
             }
-            filters.append(Q("range", trl=rng))
+            filters.append({"range": {"trl": rng}})
         if params.price_min is not None or params.price_max is not None:
             price_range: dict[str, float] = {}
             if params.price_min is not None:
                 price_range["gte"] = float(params.price_min)
             if params.price_max is not None:
                 price_range["lte"] = float(params.price_max)
-            filters.append(Q("range", price_wan=price_range))
+            filters.append({"range": {"price_wan": price_range}})
         if params.filters.get("price"):
-            filters.append(Q("terms", price_band=params.filters["price"]))
+            filters.append({"terms": {"price_band": params.filters["price"]}})
         if params.exclude:
-            filters.append(~Q("ids", values=list(params.exclude)))
+            filters.append({"bool": {"must_not": [{"ids": {"values": list(params.exclude)}}]}})
         return filters
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
@@ -708,7 +708,7 @@ class ElasticsearchBackend:
         def main(query: AnalyzedQuery, backoff: bool) -> Json:
             key = (id(query), backoff)
             if key not in built:
-                built[key] = relevance_query(query, backoff=backoff).to_dict()
+                built[key] = relevance_query(query, backoff=backoff)
             return built[key]
 
         checks = [
@@ -776,49 +776,45 @@ class ElasticsearchBackend:
         self,
         params: SearchParams,
         query: AnalyzedQuery,
-        filters: list[Query],
+        filters: list[Json],
         *,
         backoff: bool,
         main: Json | None = None,
     ) -> Json:
         """The search's request body; `main`, the query's clauses, when already built."""
         if main is None:
-            main = (
-                relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
-            ).to_dict()
-        s = Search(using=self.client, index=self.alias)
+            main = relevance_query(query, backoff=backoff) if not query.is_empty else MATCH_ALL
+        newest = {"published_at": {"order": "desc", "missing": "_last"}}
         if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
-            s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
+            sort: list[Any] = [newest, "_score"]
         elif params.sort == "price":
-            s = s.sort({"price_wan": {"order": "asc", "missing": "_last"}}, "_score")
+            sort = [{"price_wan": {"order": "asc", "missing": "_last"}}, "_score"]
         elif params.sort == "price_desc":
-            s = s.sort({"price_wan": {"order": "desc", "missing": "_last"}}, "_score")
+            sort = [{"price_wan": {"order": "desc", "missing": "_last"}}, "_score"]
         else:
-            s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
+            sort = ["_score", newest]
+        body: Json = {"sort": sort, "track_total_hits": True}
+        aggs: Json = {}
         offset = _offset(params)
         # Relevance: the best RERANK_DEPTH by Elasticsearch's score, re-ranked by the formula the
         # database backend uses (search.ranking), with document frequencies from the whole index
         # counted in the same request, so both backends order results alike.
         if _reranked_search(params, query):
-            depth = max(RERANK_DEPTH, offset + params.page_size)
-            s = s.extra(from_=0, size=depth, track_total_hits=True)
-            s = s.source([*HIT_FIELDS, *RANK_FIELDS])
+            body |= {"from": 0, "size": max(RERANK_DEPTH, offset + params.page_size)}
+            body["_source"] = [*HIT_FIELDS, *RANK_FIELDS]
             words = query.match_words
-            s.aggs.bucket("all_docs", "global").bucket(
-                "df", "filters", filters={w: _in_any_field(w) for w in words}
-            )
+            aggs["all_docs"] = {
+                "global": {},
+                "aggs": {"df": {"filters": {"filters": {w: _in_any_field(w) for w in words}}}},
+            }
         else:
-            s = s.extra(from_=offset, size=params.page_size, track_total_hits=True)
-            s = s.source([*HIT_FIELDS])
+            body |= {"from": offset, "size": params.page_size, "_source": [*HIT_FIELDS]}
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
-                s.aggs.bucket(name, "terms", field=fld, size=50)
-        body: Json = s.to_dict()
-        body["query"] = (
-            {"bool": {"must": [main], "filter": [f.to_dict() for f in filters]}}
-            if filters
-            else main
-        )
+                aggs[name] = {"terms": {"field": fld, "size": 50}}
+        if aggs:
+            body["aggs"] = aggs
+        body["query"] = {"bool": {"must": [main], "filter": filters}} if filters else main
         return body
 
     def _result(self, params: SearchParams, query: AnalyzedQuery, response: Json) -> SearchResult:
@@ -858,7 +854,7 @@ class ElasticsearchBackend:
             took_ms=float(response["took"]),
         )
 
-    def _backoff(self, query: AnalyzedQuery, filters: list[Query]) -> bool:
+    def _backoff(self, query: AnalyzedQuery, filters: list[Json]) -> bool:
         """Whether documents sharing only characters with the query join the candidates (the
         database backend's rule): its words match fewer than BACKOFF_BELOW documents, filters
         aside, and the filters do not exclude every one of those."""
@@ -873,19 +869,19 @@ class ElasticsearchBackend:
 
     @staticmethod
     def _backoff_body(
-        query: AnalyzedQuery, filters: list[Query], *, main: Json | None = None
+        query: AnalyzedQuery, filters: list[Json], *, main: Json | None = None
     ) -> Json:
         body: Json = {
-            "query": main if main is not None else relevance_query(query).to_dict(),
+            "query": main if main is not None else relevance_query(query),
             "size": 0,
             "track_total_hits": BACKOFF_BELOW,
         }
         if filters:
-            body["aggs"] = {"allowed": {"filter": Q("bool", filter=filters).to_dict()}}
+            body["aggs"] = {"allowed": {"filter": {"bool": {"filter": filters}}}}
         return body
 
     @staticmethod
-    def _backoff_decision(response: Any, filters: list[Query]) -> bool:
+    def _backoff_decision(response: Any, filters: list[Json]) -> bool:
         matches: int = response["hits"]["total"]["value"]
         if matches >= BACKOFF_BELOW:
             return False
@@ -900,7 +896,7 @@ class ElasticsearchBackend:
             return False
         response = self.client.search(
             index=self.alias,
-            query=relevance_query(query).to_dict(),
+            query=relevance_query(query),
             size=0,
             terminate_after=1,
             track_total_hits=1,
