@@ -215,12 +215,12 @@ def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) ->
                 },
             )
         )
-    scored = []
     for h, score in zip(raw_hits, ranking.rank(query, cands, idf), strict=True):
         h["_score"] = score
-        scored.append((score, h["_source"].get("published_at") or "", h))
-    scored.sort(key=lambda x: (-x[0], _negated(x[1])))
-    return [h for _, _, h in scored]
+    # Best score first, ties newest first (as the database), undated last: two stable sorts.
+    raw_hits.sort(key=lambda h: h["_source"].get("published_at") or "", reverse=True)
+    raw_hits.sort(key=lambda h: -h["_score"])
+    return raw_hits
 
 
 def _offset(params: SearchParams) -> int:
@@ -231,21 +231,10 @@ def _reranked_search(params: SearchParams, query: AnalyzedQuery) -> bool:
     return params.sort == "relevance" and not query.is_empty
 
 
-def _negated(moment: str) -> str:
-    """A sort key putting later ISO dates first (ties of score: newest first, as the database)."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in moment) if moment else "\U0010ffff"
-
-
-# What a hit shows: its identity and the text as written (snippets are cut from it).
-HIT_FIELDS = [
-    "kind",
-    "object_id",
-    "external_id",
-    "display_title",
-    "url",
-    "display_summary",
-    "display_body",
-]
+# What a hit shows: its identity and title, and the text as written (snippets are cut from it)
+# unless the search lists titles only (SearchParams.with_text).
+TITLE_FIELDS = ["kind", "object_id", "external_id", "display_title", "url"]
+HIT_FIELDS = [*TITLE_FIELDS, "display_summary", "display_body"]
 # SearchEntry columns that entry_sources reads, in this order.
 _ENTRY_COLUMNS = (
     "id", "kind", "object_id", "external_id", "title", "summary", "body", "url", "keywords",
@@ -699,10 +688,14 @@ class ElasticsearchBackend:
 
     def search_many(self, searches: list[tuple[SearchParams, AnalyzedQuery]]) -> list[SearchResult]:
         """search() of each, in two round trips instead of two each: one multi-search for the
-        back-off checks, one for the searches (the site-wide page runs three at once)."""
+        back-off checks, one for the searches (the site-wide page runs three at once).
+
+        The searches of one query share what does not depend on their filters: its clauses,
+        built once; one back-off check (the words' matches are the same for each, only the
+        share the filters allow differs: one filter aggregation each); and the words' document
+        frequencies over the whole index (a global aggregation), counted by the first search
+        that re-ranks and read by the others."""
         filters = [self._filters(params) for params, _query in searches]
-        # The searches of one page share their query: its clauses are built once, not per body
-        # (elasticsearch.dsl's objects cost more to build than the request takes to send).
         built: dict[tuple[int, bool], Json] = {}
 
         def main(query: AnalyzedQuery, backoff: bool) -> Json:
@@ -711,24 +704,40 @@ class ElasticsearchBackend:
                 built[key] = relevance_query(query, backoff=backoff)
             return built[key]
 
+        same_query: dict[int, list[int]] = {}
+        for i, (_params, query) in enumerate(searches):
+            same_query.setdefault(id(query), []).append(i)
         checks = [
-            (i, self._backoff_body(query, filters[i], main=main(query, False)))
-            for i, (_params, query) in enumerate(searches)
-            if query.chars and not query.is_empty
+            group
+            for group in same_query.values()
+            if searches[group[0]][1].chars and not searches[group[0]][1].is_empty
         ]
         backoff = [False] * len(searches)
         if checks:
             answers = self._msearch(
-                [body for _, body in checks],
+                [
+                    self._backoff_body(
+                        searches[group[0]][1],
+                        [filters[i] for i in group],
+                        main=main(searches[group[0]][1], False),
+                    )
+                    for group in checks
+                ],
                 ["hits.total", "aggregations"],
-                retry=lambda n: self._backoff(searches[checks[n][0]][1], filters[checks[n][0]]),
+                retry=lambda n: None,  # each of its searches is checked again on its own
             )
-            for (i, _body), answer in zip(checks, answers, strict=True):
-                backoff[i] = (
-                    answer
-                    if isinstance(answer, bool)
-                    else self._backoff_decision(answer, filters[i])
-                )
+            for group, answer in zip(checks, answers, strict=True):
+                for k, i in enumerate(group):
+                    backoff[i] = (
+                        self._backoff(searches[i][1], filters[i])
+                        if answer is None
+                        else self._backoff_decision(answer, filters[i], allowed=f"allowed_{k}")
+                    )
+        # Which search counts each query's document frequencies: the first that re-ranks.
+        counts: dict[int, int] = {}
+        for i, (params, query) in enumerate(searches):
+            if _reranked_search(params, query):
+                counts.setdefault(id(query), i)
         bodies = [
             self._body(
                 params,
@@ -736,6 +745,7 @@ class ElasticsearchBackend:
                 filters[i],
                 backoff=backoff[i],
                 main=None if query.is_empty else main(query, backoff[i]),
+                doc_freqs=counts.get(id(query)) == i,
             )
             for i, (params, query) in enumerate(searches)
         ]
@@ -749,7 +759,14 @@ class ElasticsearchBackend:
             ),
         )
         return [
-            self._result(params, query, response)
+            self._result(
+                params,
+                query,
+                response,
+                doc_freqs=responses[counts[id(query)]].get("aggregations", {})
+                if id(query) in counts
+                else None,
+            )
             for (params, query), response in zip(searches, responses, strict=True)
         ]
 
@@ -780,8 +797,11 @@ class ElasticsearchBackend:
         *,
         backoff: bool,
         main: Json | None = None,
+        doc_freqs: bool = True,
     ) -> Json:
-        """The search's request body; `main`, the query's clauses, when already built."""
+        """The search's request body; `main`, the query's clauses, when already built;
+        `doc_freqs`, whether it counts the words' document frequencies (another search of the
+        same query may count them for it)."""
         if main is None:
             main = relevance_query(query, backoff=backoff) if not query.is_empty else MATCH_ALL
         newest = {"published_at": {"order": "desc", "missing": "_last"}}
@@ -794,6 +814,7 @@ class ElasticsearchBackend:
         else:
             sort = ["_score", newest]
         body: Json = {"sort": sort, "track_total_hits": True}
+        hit_fields = HIT_FIELDS if params.with_text else TITLE_FIELDS
         aggs: Json = {}
         offset = _offset(params)
         # Relevance: the best RERANK_DEPTH by Elasticsearch's score, re-ranked by the formula the
@@ -801,14 +822,15 @@ class ElasticsearchBackend:
         # counted in the same request, so both backends order results alike.
         if _reranked_search(params, query):
             body |= {"from": 0, "size": max(RERANK_DEPTH, offset + params.page_size)}
-            body["_source"] = [*HIT_FIELDS, *RANK_FIELDS]
-            words = query.match_words
-            aggs["all_docs"] = {
-                "global": {},
-                "aggs": {"df": {"filters": {"filters": {w: _in_any_field(w) for w in words}}}},
-            }
+            body["_source"] = [*hit_fields, *RANK_FIELDS]
+            if doc_freqs:
+                words = query.match_words
+                aggs["all_docs"] = {
+                    "global": {},
+                    "aggs": {"df": {"filters": {"filters": {w: _in_any_field(w) for w in words}}}},
+                }
         else:
-            body |= {"from": offset, "size": params.page_size, "_source": [*HIT_FIELDS]}
+            body |= {"from": offset, "size": params.page_size, "_source": [*hit_fields]}
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
                 aggs[name] = {"terms": {"field": fld, "size": 50}}
@@ -817,11 +839,21 @@ class ElasticsearchBackend:
         body["query"] = {"bool": {"must": [main], "filter": filters}} if filters else main
         return body
 
-    def _result(self, params: SearchParams, query: AnalyzedQuery, response: Json) -> SearchResult:
+    def _result(
+        self,
+        params: SearchParams,
+        query: AnalyzedQuery,
+        response: Json,
+        *,
+        doc_freqs: Json | None = None,
+    ) -> SearchResult:
+        """The search's answer; `doc_freqs`, the aggregations that counted the words' document
+        frequencies when another search of the same query did (else this one's)."""
         raw_hits = response.get("hits", {}).get("hits", [])
         if _reranked_search(params, query):
             offset = _offset(params)
-            raw_hits = _reranked(raw_hits, query, response.get("aggregations", {}))
+            aggregations = response.get("aggregations", {}) if doc_freqs is None else doc_freqs
+            raw_hits = _reranked(raw_hits, query, aggregations)
             raw_hits = raw_hits[offset : offset + params.page_size]
         hits = []
         for h in raw_hits:
@@ -862,33 +894,40 @@ class ElasticsearchBackend:
             return False
         response = self.client.search(
             index=self.alias,
-            body=self._backoff_body(query, filters),
+            body=self._backoff_body(query, [filters]),
             filter_path="hits.total,aggregations",
         )
-        return self._backoff_decision(response, filters)
+        return self._backoff_decision(response, filters, allowed="allowed_0")
 
     @staticmethod
     def _backoff_body(
-        query: AnalyzedQuery, filters: list[Json], *, main: Json | None = None
+        query: AnalyzedQuery, filter_sets: list[list[Json]], *, main: Json | None = None
     ) -> Json:
+        """The words' matches (up to BACKOFF_BELOW), and how many of them each set of filters
+        allows (aggregation allowed_<n>)."""
         body: Json = {
             "query": main if main is not None else relevance_query(query),
             "size": 0,
             "track_total_hits": BACKOFF_BELOW,
         }
-        if filters:
-            body["aggs"] = {"allowed": {"filter": {"bool": {"filter": filters}}}}
+        aggs = {
+            f"allowed_{n}": {"filter": {"bool": {"filter": filters}}}
+            for n, filters in enumerate(filter_sets)
+            if filters
+        }
+        if aggs:
+            body["aggs"] = aggs
         return body
 
     @staticmethod
-    def _backoff_decision(response: Any, filters: list[Json]) -> bool:
+    def _backoff_decision(response: Any, filters: list[Json], *, allowed: str) -> bool:
         matches: int = response["hits"]["total"]["value"]
         if matches >= BACKOFF_BELOW:
             return False
         if not filters or not matches:
             return True
-        allowed: int = response["aggregations"]["allowed"]["doc_count"]
-        return allowed > 0
+        count: int = response["aggregations"][allowed]["doc_count"]
+        return count > 0
 
     def matches_any(self, query: AnalyzedQuery) -> bool:
         """Whether the query's words match any document, filters aside."""
