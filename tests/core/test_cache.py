@@ -3,8 +3,10 @@
 oldest entries first."""
 
 import os
+import pickle
 import stat
 import time
+import zlib
 
 from core import cache as core_cache
 from core.cache import CULL_INTERVAL, FileBasedCache
@@ -72,3 +74,14 @@ def test_the_folder_is_counted_at_most_once_per_interval(tmp_path, monkeypatch):
     cache.set("later", "later")
     assert len(looks) == 2
     assert len(list((tmp_path / "pages").iterdir())) == 3  # 2 kept of 11, and the new one
+
+
+def test_entries_are_compressed_at_the_fastest_level_and_read_back(tmp_path):
+    cache = _cache(tmp_path)
+    page = "<article>稠油破乳剂</article>" * 500
+    cache.set("page", page)
+    assert cache.get("page") == page
+    with open(cache._key_to_file("page"), "rb") as f:
+        pickle.load(f)  # noqa: S301 - the expiry, in a file this test wrote
+        stored = f.read()
+    assert stored == zlib.compress(pickle.dumps(page, cache.pickle_protocol), zlib.Z_BEST_SPEED)
