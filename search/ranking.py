@@ -50,41 +50,42 @@ Group = list[tuple[str, float, float]]
 
 
 class _Prepared:
-    """A candidate as the formula reads it: per non-empty field its name, text, weight and the
-    length part of BM25's denominator, worked out once rather than per query word; each
-    field's word set is built when a match first needs it."""
+    """A candidate as the formula reads it: per non-empty field its name, text, weight, the
+    length part of BM25's denominator and its jieba words (for the whole-word check: " w " in
+    " a b c " is membership in the words split on single spaces), worked out once rather than
+    per query word."""
 
-    __slots__ = ("fields", "word_sets", "words")
+    __slots__ = ("fields", "words")
 
     def __init__(self, cand: Candidate) -> None:
+        self.words = cand.words
         self.fields = [
-            (name, text, WEIGHTS[name], K1 * (1 - B + B * len(text) / AVG_LENGTH[name]))
+            (
+                name,
+                text,
+                WEIGHTS[name],
+                K1 * (1 - B + B * len(text) / AVG_LENGTH[name]),
+                set(cand.words[name].split(" ")),
+            )
             for name, text in cand.fields.items()
             if text
         ]
-        self.words = cand.words
-        self.word_sets: dict[str, set[str]] = {}
 
-    def whole(self, word: str, name: str) -> bool:
-        """Whether the word is one of the field's jieba words, not only inside one."""
-        if " " in word:  # not one word: the words string decides, as it always has
-            return f" {word} " in f" {self.words[name]} "
-        words = self.word_sets.get(name)
-        if words is None:
-            # " w " in " a b c " is membership in the words split on single spaces.
-            words = self.word_sets[name] = set(self.words[name].split(" "))
-        return word in words
+
+_K1_PLUS_1 = K1 + 1
 
 
 def _group_score(group: Group, cand: _Prepared) -> float:
     """The best of the alternatives' BM25-style field scores plus TIE_BREAKER × the rest."""
     scores = []
     for word, weight, idf in group:
-        for name, text, field_weight, length_norm in cand.fields:
+        spaced = " " in word  # not one word: the words string decides, as it always has
+        for name, text, field_weight, length_norm, words in cand.fields:
             if word in text:
                 tf = text.count(word)
-                s = field_weight * idf * (tf * (K1 + 1) / (tf + length_norm))
-                scores.append(weight * s * (1.0 if cand.whole(word, name) else SUBSTRING_ONLY))
+                s = field_weight * idf * (tf * _K1_PLUS_1 / (tf + length_norm))
+                whole = f" {word} " in f" {cand.words[name]} " if spaced else word in words
+                scores.append(weight * s * (1.0 if whole else SUBSTRING_ONLY))
     if not scores:
         return 0.0
     best = max(scores)
