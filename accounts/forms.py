@@ -7,15 +7,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import USCCField, optional_choice
 from core.models import District, Industry, Membership, Organization, TokenGrant
-
-BLANK = [("", gettext_lazy("——请选择——"))]
 
 
 class OrganizationApplicationForm(forms.Form):
-    uscc = forms.CharField(
+    uscc = USCCField(
         label=gettext_lazy("统一社会信用代码"),
-        max_length=30,
         help_text=gettext_lazy("18 位，见营业执照或事业单位法人证书，例如 91211100MA0PJ0011L。"),
     )
     name = forms.CharField(
@@ -24,18 +22,8 @@ class OrganizationApplicationForm(forms.Form):
         help_text=gettext_lazy("与执照上的名称一致。"),
     )
     kind = forms.ChoiceField(label=gettext_lazy("机构类型"), choices=Organization.Kind.choices)
-    district = forms.ModelChoiceField(
-        label=gettext_lazy("所属区县"),
-        queryset=District.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("——请选择——"),
-    )
-    industry = forms.ModelChoiceField(
-        label=gettext_lazy("行业"),
-        queryset=Industry.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("——请选择——"),
-    )
+    district = optional_choice(District, gettext_lazy("所属区县"))
+    industry = optional_choice(Industry, gettext_lazy("行业"))
     address = forms.CharField(label=gettext_lazy("地址"), max_length=200)
     contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
     contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=30)
@@ -47,7 +35,7 @@ class OrganizationApplicationForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    uscc = forms.CharField(label=gettext_lazy("机构的统一社会信用代码"), max_length=30)
+    uscc = USCCField(label=gettext_lazy("机构的统一社会信用代码"))
     message = forms.CharField(
         label=gettext_lazy("留言（可选）"),
         max_length=500,

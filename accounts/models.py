@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Organization
+from core.models import Organization, user_link
 
 
 class JoinRequest(models.Model):
@@ -20,11 +20,8 @@ class JoinRequest(models.Model):
         ACCEPTED = "accepted", _("已同意")
         DECLINED = "declined", _("已拒绝")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        related_name="join_requests",
-        on_delete=models.CASCADE,
+    user = user_link(
+        _("申请人"), on_delete=models.CASCADE, null=False, related_name="join_requests"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("机构"), related_name="join_requests", on_delete=models.CASCADE
@@ -34,14 +31,7 @@ class JoinRequest(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("处理人"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
+    decided_by = user_link(_("处理人"))
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
 
@@ -60,6 +50,14 @@ class JoinRequest(models.Model):
         return f"{self.user} → {self.organization}"
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked, and not expired yet."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class Invitation(models.Model):
     """An e-mailed link into an organisation: expiring, single use, for one address.
 
@@ -71,25 +69,14 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("受邀邮箱"))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("邀请人"),
-        null=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
+    invited_by = user_link(_("邀请人"), blank=False)
     created_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
     expires_at = models.DateTimeField(_("失效时间"))
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接受人"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
+    accepted_by = user_link(_("接受人"))
     accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,14 +84,6 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organization}"
-
-    @property
-    def is_open(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
 
 
 class Profile(models.Model):

@@ -79,7 +79,7 @@ def organization_join_requests_pending(*, organization: Organization) -> QuerySe
 
 
 def organization_invitations_open(*, organization: Organization) -> list[Invitation]:
-    return [i for i in organization.invitations.filter(accepted_at__isnull=True) if i.is_open]
+    return list(organization.invitations.open())
 
 
 def api_tokens_of(*, user: User) -> QuerySet[APIToken]:

@@ -11,24 +11,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import TextChoices
+from django.db.models import Field, TextChoices
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracts.models import (
-    SUBTYPE_CHOICES,
-    SUBTYPES,
-    Contract,
-    ContractType,
-    IPItem,
-    IPType,
-    NonTechnicalCost,
-    Party,
-    PaymentMethod,
-    TechnologyField,
-)
+from contracts.models import SUBTYPES, Contract, IPItem, NonTechnicalCost, Party
 from core.identifiers import normalize_patent_number, validate_uscc
 from core.models import District
 from core.numbers import decimal_parse
@@ -36,12 +25,18 @@ from core.tables import header_key
 from core.vocabularies import vocabulary_resolve
 
 TEXT_FIELDS = {"name": 200, "payment_schedule": 5000, "summary": 5000}
-CHOICE_FIELDS: dict[str, type[TextChoices] | list[tuple[str, str | Promise]]] = {
-    "contract_type": ContractType,
-    "subtype": SUBTYPE_CHOICES,
-    "technology_field": TechnologyField,
-    "ip_type": IPType,
-    "payment_method": PaymentMethod,
+
+
+def _model_choices(name: str) -> list[tuple[str, str | Promise]]:
+    """The contract column's own choices, so the form, the API and the column agree."""
+    field = Contract._meta.get_field(name)
+    assert isinstance(field, Field)
+    return [(str(code), label) for code, label in field.flatchoices]
+
+
+CHOICE_FIELDS = {
+    name: _model_choices(name)
+    for name in ("contract_type", "subtype", "technology_field", "ip_type", "payment_method")
 }
 DATE_FIELDS = {
     "signed_on": gettext_lazy("签订日期"),

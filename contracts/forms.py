@@ -1,31 +1,33 @@
 """Web forms: plain-Chinese help for small enterprises; the services do the real validation."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import Field, Model
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from contracts.guide import GOALS, IP_KINDS, SERVICE_KINDS
+from contracts.guide import IP_KINDS, SERVICE_KINDS, Goal
 from contracts.models import (
-    REFUSAL_GROUNDS,
     SUBTYPES,
     Attachment,
+    Contract,
     ContractType,
     IPItem,
-    IPType,
     NonTechnicalCost,
     Party,
-    PaymentMethod,
-    TechnologyField,
+    RefusalGround,
 )
+from core.forms import CHOOSE, USCCField, amount_field, optional_choice
 from core.models import District
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-BLANK = [("", _("——请选择——"))]
+BLANK = [("", CHOOSE)]
 
 
 class GuideForm(forms.Form):
     goal = forms.ChoiceField(
-        label=_("这份合同主要约定的是什么？"), choices=GOALS, widget=forms.RadioSelect
+        label=_("这份合同主要约定的是什么？"), choices=Goal.choices, widget=forms.RadioSelect
     )
     we_do_the_work = forms.ChoiceField(
         label=_("（研发）研发工作由谁完成？"),
@@ -48,118 +50,83 @@ class GuideForm(forms.Form):
     )
 
 
+def _column(name: str, model: type[Model] = Contract, **kwargs: Any) -> forms.Field:
+    """The form field of a contract's column (or a party's, cost's or IP item's), with the
+    column's label, length and choices. Every one is optional: a draft may be saved half filled,
+    and the services check what submission needs (contracts.cleaning)."""
+    column = model._meta.get_field(name)
+    assert isinstance(column, Field)
+    if column.choices:
+        kwargs.setdefault("choices", BLANK + list(column.choices))
+    field = column.formfield(required=False, **kwargs)
+    assert field is not None
+    return field
+
+
 class ContractForm(forms.Form):
-    name = forms.CharField(
-        label=_("合同名称"),
-        max_length=200,
-        required=False,
-        help_text=_("照抄合同封面上的名称，例如“含油污泥热解处理技术开发合同”。"),
+    name = _column(
+        "name", help_text=_("照抄合同封面上的名称，例如“含油污泥热解处理技术开发合同”。")
     )
-    contract_type = forms.ChoiceField(
-        label=_("合同类型"),
-        choices=BLANK + list(ContractType.choices),
-        required=False,
-        help_text=_("不确定选哪一类？先点上方“帮我判断合同类型”回答几个问题。"),
+    contract_type = _column(
+        "contract_type", help_text=_("不确定选哪一类？先点上方“帮我判断合同类型”回答几个问题。")
     )
-    subtype = forms.ChoiceField(
-        label=_("合同子类"),
+    subtype = _column(
+        "subtype",
         choices=BLANK + [(ContractType(t).label, pairs) for t, pairs in SUBTYPES.items()],
-        required=False,
         help_text=_("须与合同类型对应，例如技术许可下的“专利实施许可”。"),
     )
-    is_import = forms.BooleanField(
-        label=_("这是技术进口合同（卖方在境外，由境内买方登记）"),
-        required=False,
+    is_import = _column("is_import", label=_("这是技术进口合同（卖方在境外，由境内买方登记）"))
+    signed_on = _column("signed_on", widget=DATE, help_text=_("以最后一方签字盖章的日期为准。"))
+    valid_from = _column("valid_from", widget=DATE)
+    valid_until = _column("valid_until", widget=DATE, help_text=_("合同约定的履行期限截止日。"))
+    total_amount = amount_field(
+        _("合同成交额（元）"), help_text=_("合同约定的全部价款，包括设备、材料等费用，单位为元。")
     )
-    signed_on = forms.DateField(
-        label=_("签订日期"),
-        required=False,
-        widget=DATE,
-        help_text=_("以最后一方签字盖章的日期为准。"),
-    )
-    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DATE)
-    valid_until = forms.DateField(
-        label=_("有效期止"), required=False, widget=DATE, help_text=_("合同约定的履行期限截止日。")
-    )
-    total_amount = forms.DecimalField(
-        label=_("合同成交额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-        help_text=_("合同约定的全部价款，包括设备、材料等费用，单位为元。"),
-    )
-    declared_technical_amount = forms.DecimalField(
-        label=_("技术交易额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
+    declared_technical_amount = amount_field(
+        _("技术交易额（元）"),
         help_text=_(
             "合同成交额中属于技术的部分：成交额减去设备、材料等非技术性费用。"
             "留空则按下一栏或下方逐项列出的费用自动计算。"
         ),
     )
-    declared_non_technical_amount = forms.DecimalField(
-        label=_("非技术性费用（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
+    declared_non_technical_amount = amount_field(
+        _("非技术性费用（元）"),
         help_text=_(
             "设备、材料等非技术部分的合计。可只填这一个数，也可在下方逐项列出；"
             "留空则按技术交易额或逐项费用自动计算。"
         ),
     )
-    technology_field = forms.ChoiceField(
-        label=_("技术领域"),
-        choices=BLANK + list(TechnologyField.choices),
-        required=False,
-        help_text=_("合同技术所属的领域，用于全市技术市场统计。"),
+    technology_field = _column(
+        "technology_field", help_text=_("合同技术所属的领域，用于全市技术市场统计。")
     )
-    ip_type = forms.ChoiceField(
-        label=_("知识产权类型"),
-        choices=BLANK + list(IPType.choices),
-        required=False,
-        help_text=_("合同涉及的主要知识产权；只涉及技术诀窍时选“技术秘密”。"),
+    ip_type = _column(
+        "ip_type", help_text=_("合同涉及的主要知识产权；只涉及技术诀窍时选“技术秘密”。")
     )
-    payment_method = forms.ChoiceField(
-        label=_("支付方式"),
-        choices=BLANK + list(PaymentMethod.choices),
-        required=False,
+    payment_method = _column(
+        "payment_method",
         help_text=_("一次总付：一次付清；分期支付：按进度分几次付；提成支付：按销售额或利润提成。"),
     )
-    payment_schedule = forms.CharField(
-        label=_("支付安排"),
-        required=False,
+    payment_schedule = _column(
+        "payment_schedule",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("例如：签订后 10 日内付 50%，验收合格后付 50%。"),
     )
-    summary = forms.CharField(
-        label=_("主要技术内容"),
-        required=False,
+    summary = _column(
+        "summary",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("用两三句话说明合同的技术目标和交付成果。"),
     )
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(
-        label=_("名称"), max_length=200, required=False, help_text=_("与合同签章一致的全称。")
-    )
-    uscc = forms.CharField(
+    name = _column("name", Party, help_text=_("与合同签章一致的全称。"))
+    uscc = USCCField(
         label=_("统一社会信用代码"),
-        max_length=30,
         required=False,
         help_text=_("18 位，见营业执照；自然人、境外组织可不填。"),
     )
     party_type = forms.ChoiceField(label=_("主体类型"), choices=Party.PartyType.choices)
-    district = forms.ModelChoiceField(
-        label=_("所在区县"),
-        queryset=District.objects.all(),
-        required=False,
-        empty_label=_("盘锦市外"),
-    )
+    district = optional_choice(District, _("所在区县"), empty_label=_("盘锦市外"))
     region = forms.CharField(label=_("所在地区（盘锦市外时填写）"), max_length=100, required=False)
 
     def to_row(self, role: str) -> dict | None:
@@ -178,10 +145,8 @@ class PartyForm(forms.Form):
 
 class CostForm(forms.Form):
     kind = forms.ChoiceField(label=_("费用类别"), choices=NonTechnicalCost.Kind.choices)
-    description = forms.CharField(label=_("说明"), max_length=200, required=False)
-    amount = forms.DecimalField(
-        label=_("金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
+    description = _column("description", NonTechnicalCost)
+    amount = amount_field(_("金额（元）"))
 
     def to_row(self) -> dict | None:
         data = self.cleaned_data
@@ -196,13 +161,12 @@ class CostForm(forms.Form):
 
 class IPItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=IPItem.Kind.choices)
-    number = forms.CharField(
-        label=_("申请号/登记号"),
-        max_length=40,
-        required=False,
+    number = _column(
+        "number",
+        IPItem,
         help_text=_("专利填申请号，如 201710601862.3（可带 ZL，空格和点号可省略）。"),
     )
-    title = forms.CharField(label=_("名称"), max_length=200, required=False)
+    title = _column("title", IPItem)
 
     def to_row(self) -> dict | None:
         data = self.cleaned_data
@@ -225,9 +189,9 @@ class AttachmentForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    explanation = forms.CharField(
+    explanation = _column(
+        "precheck_explanation",
         label=_("对登记库核对提示的说明"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("如专利刚授权、刚完成转让登记而登记库尚未更新，请在此说明并上传证明文件。"),
     )
@@ -240,7 +204,7 @@ class ReasonForm(forms.Form):
 class RefuseForm(forms.Form):
     grounds = forms.MultipleChoiceField(
         label=_("不予登记的理由（可多选）"),
-        choices=REFUSAL_GROUNDS,
+        choices=RefusalGround.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
@@ -249,9 +213,7 @@ class RefuseForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("核定技术交易额（元）"), min_value=0, max_digits=14, decimal_places=2
-    )
+    amount = amount_field(_("核定技术交易额（元）"), required=True)
     note = forms.CharField(label=_("核定理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -262,20 +224,8 @@ class AmendmentFieldsForm(forms.Form):
 
     name = forms.CharField(label=_("新的合同名称"), max_length=200, required=False)
     valid_until = forms.DateField(label=_("新的有效期止"), required=False, widget=DATE)
-    total_amount = forms.DecimalField(
-        label=_("新的合同成交额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
-    technical_amount = forms.DecimalField(
-        label=_("新的技术交易额（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-    )
+    total_amount = amount_field(_("新的合同成交额（元）"))
+    technical_amount = amount_field(_("新的技术交易额（元）"))
 
     def changes(self) -> dict:
         return {

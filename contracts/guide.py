@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +26,28 @@ class Suggestion:
         return str(SUBTYPE_LABELS[self.subtype])
 
 
-GOALS = [
-    ("develop", gettext_lazy("为对方（或和对方一起）研究开发新技术、新产品、新工艺、新材料")),
-    ("transfer", gettext_lazy("把专利、专利申请或技术秘密的所有权交给对方，或以技术作价入股")),
-    ("license", gettext_lazy("允许对方使用我方的专利或技术秘密，所有权仍归我方")),
-    ("consult", gettext_lazy("为对方做可行性论证、技术预测、专题调查、分析评价，交付咨询报告")),
-    ("service", gettext_lazy("用技术知识为对方解决具体技术问题、培训技术人员，或居间介绍技术")),
-]
+class Goal(models.TextChoices):
+    """What the contract is mainly about: the guide's first question."""
+
+    DEVELOP = (
+        "develop",
+        gettext_lazy("为对方（或和对方一起）研究开发新技术、新产品、新工艺、新材料"),
+    )
+    TRANSFER = (
+        "transfer",
+        gettext_lazy("把专利、专利申请或技术秘密的所有权交给对方，或以技术作价入股"),
+    )
+    LICENSE = "license", gettext_lazy("允许对方使用我方的专利或技术秘密，所有权仍归我方")
+    CONSULT = (
+        "consult",
+        gettext_lazy("为对方做可行性论证、技术预测、专题调查、分析评价，交付咨询报告"),
+    )
+    SERVICE = (
+        "service",
+        gettext_lazy("用技术知识为对方解决具体技术问题、培训技术人员，或居间介绍技术"),
+    )
+
+
 IP_KINDS = [
     ("patent", gettext_lazy("已授权的专利")),
     ("application", gettext_lazy("还在申请中的专利")),
@@ -45,8 +61,8 @@ SERVICE_KINDS = [
 ]
 
 # The subtype (and why) by what is transferred or licensed; "" stands for any other kind.
-TRANSFERRED_OR_LICENSED = {
-    "transfer": {
+TRANSFERRED_OR_LICENSED: dict[str, dict[str, tuple[str, Promise]]] = {
+    Goal.TRANSFER: {
         "patent": ("patent_right", gettext_lazy("转让已授权专利的所有权：专利权转让")),
         "application": (
             "patent_application_right",
@@ -55,7 +71,7 @@ TRANSFERRED_OR_LICENSED = {
         "know_how": ("know_how", gettext_lazy("转让技术秘密的所有权：技术秘密转让")),
         "": ("other_ip", gettext_lazy("转让其他知识产权：其他知识产权转让")),
     },
-    "license": {
+    Goal.LICENSE: {
         "patent": ("patent_license", gettext_lazy("许可对方实施专利：专利实施许可")),
         "application": ("patent_license", gettext_lazy("许可对方实施专利（申请）：专利实施许可")),
         "know_how": ("know_how_license", gettext_lazy("许可对方使用技术秘密：技术秘密使用许可")),
@@ -77,7 +93,7 @@ def contract_type_suggest(
     equity: bool = False,
     service_kind: str = "",
 ) -> Suggestion:
-    if goal == "develop":
+    if goal == Goal.DEVELOP:
         if we_do_the_work:
             return Suggestion(
                 "development", "commissioned", _("对方出资、由您方完成研发：委托开发合同")
@@ -85,11 +101,11 @@ def contract_type_suggest(
         return Suggestion(
             "development", "cooperative", _("双方共同投资、共同参与研发：合作开发合同")
         )
-    if goal == "transfer" and equity:
+    if goal == Goal.TRANSFER and equity:
         return Suggestion("transfer", "equity", _("以技术成果作价出资、换取股权：技术入股"))
     if goal in TRANSFERRED_OR_LICENSED:
         return _by_kind(goal, TRANSFERRED_OR_LICENSED[goal], ip_kind)
-    if goal == "consult":
+    if goal == Goal.CONSULT:
         return Suggestion("consulting", "consulting", _("交付的是咨询报告或意见：技术咨询合同"))
     return _by_kind("service", SERVICES, service_kind)
 

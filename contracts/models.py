@@ -3,14 +3,13 @@
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District, Organization, StoredFile
+from core.models import District, Organization, StoredFile, user_link
 from core.storage import private_files
 
 
@@ -111,20 +110,22 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("已注销")
 
 
-# Grounds for refusal (技术合同认定规则 / 管理办法); officers pick one or more.
-REFUSAL_GROUNDS = [
-    ("not_technology_contract", _("不属于技术合同，或合同标的不涉及技术")),
-    ("unclear_parties", _("当事人不明确")),
-    ("unclear_subject", _("合同标的不明确")),
-    ("unclear_price", _("价款、报酬或使用费不明确")),
-    ("illegal_monopoly", _("含有非法垄断技术、妨碍技术进步的条款")),
-    ("infringes_rights", _("侵害他人技术成果或违反法律法规")),
-    ("missing_proofs", _("缺少依法须提交的证明文件（如专利证书、批准文件）")),
-    ("seal_mismatch", _("合同签章与当事人名称不一致")),
-    ("not_written", _("非书面合同或合同文本不完整")),
-    ("wrong_registry", _("不属于本登记机构受理范围")),
-]
-REFUSAL_GROUND_LABELS = dict(REFUSAL_GROUNDS)
+class RefusalGround(models.TextChoices):
+    """Grounds for refusal (技术合同认定规则 / 管理办法); officers pick one or more."""
+
+    NOT_TECHNOLOGY_CONTRACT = "not_technology_contract", _("不属于技术合同，或合同标的不涉及技术")
+    UNCLEAR_PARTIES = "unclear_parties", _("当事人不明确")
+    UNCLEAR_SUBJECT = "unclear_subject", _("合同标的不明确")
+    UNCLEAR_PRICE = "unclear_price", _("价款、报酬或使用费不明确")
+    ILLEGAL_MONOPOLY = "illegal_monopoly", _("含有非法垄断技术、妨碍技术进步的条款")
+    INFRINGES_RIGHTS = "infringes_rights", _("侵害他人技术成果或违反法律法规")
+    MISSING_PROOFS = "missing_proofs", _("缺少依法须提交的证明文件（如专利证书、批准文件）")
+    SEAL_MISMATCH = "seal_mismatch", _("合同签章与当事人名称不一致")
+    NOT_WRITTEN = "not_written", _("非书面合同或合同文本不完整")
+    WRONG_REGISTRY = "wrong_registry", _("不属于本登记机构受理范围")
+
+
+REFUSAL_GROUND_LABELS = dict(RefusalGround.choices)
 
 
 class RegistryOffice(models.Model):
@@ -174,13 +175,7 @@ class Contract(models.Model):
         on_delete=models.PROTECT,
         related_name="technology_contracts",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_link(_("填报人"), blank=False)
     office = models.ForeignKey(
         RegistryOffice,
         verbose_name=_("登记机构"),
@@ -393,21 +388,9 @@ class ChangeRequest(models.Model):
     status = models.CharField(
         _("办理状态"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_link(_("申请人"), on_delete=models.PROTECT, null=False)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_link(_("办理人"), on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
     decision_note = models.TextField(_("办理意见"), blank=True)
 

@@ -1,4 +1,6 @@
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,11 @@ from core.home import home_content
 from core.identifiers import validate_uscc
 from core.storage import private_files
 
+if TYPE_CHECKING:  # django-stubs is a development dependency
+    from django_stubs_ext import StrOrPromise
+
+    from core.types import User
+
 ALIASES_HELP = _(
     "人们实际会写的其他叫法：简称、旧称、英文名、常见错写，每行一个（也可用；或、分隔）。"
     "导入、表单、API 与搜索筛选都按别名识别。"
@@ -20,6 +27,56 @@ ALIASES_HELP = _(
 
 def split_aliases(text: str) -> list[str]:
     return [a.strip() for a in re.split(r"[\n;；,，、]", text or "") if a.strip()]
+
+
+@overload
+def user_link(
+    verbose_name: "StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = ...,
+    related_name: str = ...,
+    null: Literal[True] = ...,
+    blank: bool | None = ...,
+    **options: Any,
+) -> "models.ForeignKey[User | None, User | None]": ...
+
+
+@overload
+def user_link(
+    verbose_name: "StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = ...,
+    related_name: str = ...,
+    null: Literal[False],
+    blank: bool | None = ...,
+    **options: Any,
+) -> "models.ForeignKey[User, User]": ...
+
+
+def user_link(
+    verbose_name: "StrOrPromise | None" = None,
+    *,
+    on_delete: Callable[..., None] = models.SET_NULL,
+    related_name: str = "+",
+    null: bool = True,
+    blank: bool | None = None,
+    **options: Any,
+) -> "models.ForeignKey[Any, Any]":
+    """The person who made, decided or received something (applicant, reviewer, inviter …).
+
+    By default the record outlives the account: deleting a user empties the link (SET_NULL),
+    the link is optional in forms (`blank` follows `null`), and the user gets no reverse
+    accessor ("+"). A link that must be set says `null=False` and how it goes (CASCADE, PROTECT).
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        null=null,
+        blank=null if blank is None else blank,
+        **options,
+    )
 
 
 class VocabularyEntryMixin:
@@ -146,23 +203,9 @@ class Organization(models.Model):
         upload_to="organizations/licences/%Y/",
         blank=True,
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        null=True,
-        blank=True,
-        related_name="organization_applications",
-        on_delete=models.SET_NULL,
-    )
+    applicant = user_link(_("申请人"), related_name="organization_applications")
     applied_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
+    reviewed_by = user_link(_("审核人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_reason = models.TextField(_("审核意见"), blank=True)
 
@@ -182,9 +225,7 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="memberships", on_delete=models.CASCADE
-    )
+    user = user_link(on_delete=models.CASCADE, null=False, related_name="memberships")
     organization = models.ForeignKey(
         Organization, related_name="memberships", on_delete=models.CASCADE
     )
@@ -238,9 +279,7 @@ class StoredFile(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_link(blank=False)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

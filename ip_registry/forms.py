@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from core.forms import optional_choice
 from core.identifiers import validate_uscc
 from core.vocabularies import vocabulary_lookup
 from ip_registry.imports import IMPORTERS, RowInvalid, parse_date
@@ -29,10 +30,9 @@ class RegistryImportForm(forms.Form):
         label=_("文件"),
         help_text=_("CSV（UTF-8 或 GB18030）或 XLSX；第 1 行为表头，中英文列名均可。"),
     )
-    profile = forms.ModelChoiceField(
-        label=_("列映射方案"),
-        queryset=ColumnProfile.objects.all(),
-        required=False,
+    profile = optional_choice(
+        ColumnProfile,
+        _("列映射方案"),
         empty_label=_("——不使用——"),
         help_text=_("本单位导出文件的列名与系统字段的对应关系，保存一次即可反复使用。"),
     )

@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import amount_field, optional_choice
 from core.identifiers import normalize_patent_number
 from core.models import District, Industry
 from marketplace.models import TRL_CHOICES, CooperationMode, HolderType, Inquiry, ListingPage
@@ -34,13 +35,7 @@ class ListingFilterForm(forms.Form):
     """GET filters; values are names and codes so shared URLs read well."""
 
     kind = forms.ChoiceField(label=_("类型"), choices=KIND_CHOICES, required=False)
-    industry = forms.ModelChoiceField(
-        label=_("行业"),
-        queryset=Industry.objects.all(),
-        to_field_name="name",
-        required=False,
-        empty_label=_("全部行业"),
-    )
+    industry = optional_choice(Industry, _("行业"), to_field_name="name", empty_label=_("全部行业"))
     mode = forms.ModelMultipleChoiceField(
         label=_("合作方式"),
         queryset=CooperationMode.objects.all(),
@@ -56,19 +51,9 @@ class ListingFilterForm(forms.Form):
     )
     price_min = forms.DecimalField(label=_("价格下限（万元）"), min_value=0, required=False)
     price_max = forms.DecimalField(label=_("价格上限（万元）"), min_value=0, required=False)
-    district = forms.ModelChoiceField(
-        label=_("区县"),
-        queryset=District.objects.all(),
-        to_field_name="name",
-        required=False,
-        empty_label=_("全部区县"),
-    )
-    holder = forms.ModelChoiceField(
-        label=_("持有方类型"),
-        queryset=HolderType.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("全部"),
+    district = optional_choice(District, _("区县"), to_field_name="name", empty_label=_("全部区县"))
+    holder = optional_choice(
+        HolderType, _("持有方类型"), to_field_name="code", empty_label=_("全部")
     )
     sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
 
@@ -139,14 +124,7 @@ class ListingForm(forms.Form):
         queryset=CooperationMode.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
-    price_wan = forms.DecimalField(
-        label=_("价格（万元）"),
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        help_text=_("留空表示面议"),
-    )
+    price_wan = amount_field(_("价格（万元）"), max_digits=12, help_text=_("留空表示面议"))
     holder_type = forms.ModelChoiceField(
         label=_("持有方类型"), queryset=HolderType.objects.all(), required=False
     )
@@ -193,20 +171,8 @@ class ListingForm(forms.Form):
             self.fields["indicators"] = forms.CharField(
                 label=gettext("技术指标"), widget=forms.Textarea(attrs={"rows": 3}), required=False
             )
-            self.fields["budget_min_wan"] = forms.DecimalField(
-                label=gettext("预算下限（万元）"),
-                min_value=0,
-                max_digits=12,
-                decimal_places=2,
-                required=False,
-            )
-            self.fields["budget_max_wan"] = forms.DecimalField(
-                label=gettext("预算上限（万元）"),
-                min_value=0,
-                max_digits=12,
-                decimal_places=2,
-                required=False,
-            )
+            self.fields["budget_min_wan"] = amount_field(gettext("预算下限（万元）"), max_digits=12)
+            self.fields["budget_max_wan"] = amount_field(gettext("预算上限（万元）"), max_digits=12)
             self.fields["deadline"] = forms.DateField(
                 label=gettext("需求截止日期"), required=False, widget=DATE
             )

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,6 +26,7 @@ from wagtail.snippets.models import register_snippet
 
 from core.http import clean_query_redirect
 from core.identifiers import normalize_patent_number
+from core.models import user_link
 from core.phrases import Phrase
 from core.selectors import organizations_for_user
 from core.types import AnyUser
@@ -563,11 +563,8 @@ class Inquiry(models.Model):
         on_delete=models.PROTECT,
         related_name="market_inquiries_received",
     )
-    buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("询价人"),
-        on_delete=models.PROTECT,
-        related_name="market_inquiries",
+    buyer = user_link(
+        _("询价人"), on_delete=models.PROTECT, null=False, related_name="market_inquiries"
     )
     buyer_organization = models.ForeignKey(
         "core.Organization",
@@ -626,7 +623,7 @@ class InquiryMessage(models.Model):
     reads it in their own language; `body` then holds it in the site language."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = user_link(on_delete=models.PROTECT, null=False)
     body = models.TextField(_("内容"))
     message = models.JSONField(_("消息及参数"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -652,9 +649,7 @@ class Notice(models.Model):
     language: what rows written before `message` existed show, and what the admin lists.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_notices"
-    )
+    user = user_link(on_delete=models.CASCADE, null=False, related_name="market_notices")
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     message = models.JSONField(_("消息及参数"), default=dict, blank=True, editable=False)
@@ -687,7 +682,7 @@ class MatchSubscription(models.Model):
     demand = models.ForeignKey(
         TechnologyDemandPage, on_delete=models.CASCADE, related_name="match_subscriptions"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = user_link(on_delete=models.CASCADE, null=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

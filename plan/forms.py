@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import optional_choice
 from core.models import District
 from plan.models import Indicator
 
@@ -18,12 +19,7 @@ class ReportForm(forms.Form):
             (3, _("第 3 季度")),
         ],
     )
-    district = forms.ModelChoiceField(
-        queryset=District.objects.all(),
-        label=_("区县/功能区"),
-        required=False,
-        empty_label=_("全市"),
-    )
+    district = optional_choice(District, _("区县/功能区"), empty_label=_("全市"))
     value = forms.DecimalField(label=_("数值"), max_digits=14, decimal_places=2)
     note = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import District, StoredFile
+from core.models import District, StoredFile, user_link
 from core.storage import private_files
 
 
@@ -184,14 +184,10 @@ class Report(models.Model):
     return_reason = models.TextField(_("退回原因"), blank=True)
     due_date = models.DateField(_("报送截止日"))
     late = models.BooleanField(_("逾期报送"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=False)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -274,13 +270,9 @@ class Bulletin(models.Model):
     pdf = models.FileField(storage=private_files, upload_to="plan/bulletins/")
     summary = models.JSONField(_("摘要"), default=dict, blank=True)
     generated_at = models.DateTimeField(_("生成时间"))
-    generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    generated_by = user_link(blank=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = user_link()
 
     class Meta:
         ordering = ["-year", "-quarter"]

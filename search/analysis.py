@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -100,6 +100,13 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
+@lru_cache(maxsize=8192)
+def _folded(char: str) -> str:
+    """One character folded (NFKC, lowercase): a page's snippets fold thousands of characters,
+    drawn from a few thousand distinct ones (bounded: any text may reach this)."""
+    return unicodedata.normalize("NFKC", char).lower()
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """normalize(text) and, for each of its characters, where it starts in `text`.
 
@@ -111,7 +118,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        piece = unicodedata.normalize("NFKC", char).lower()
+        piece = _folded(char)
         for c in piece:
             if c.isspace():
                 if not folded or folded[-1] == " ":

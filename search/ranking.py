@@ -44,46 +44,90 @@ class Candidate:
     words: dict[str, str]  # space-separated jieba words per field
 
 
-def _tf_norm(tf: float, length: int, avg: int) -> float:
-    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+# One query word as scored (search.analysis.QueryTerm, a part or a character at its weight):
+# its alternatives, each (word, weight, idf).
+Group = list[tuple[str, float, float]]
 
 
-def _alternative_score(word: str, weight: float, cand: Candidate, idf: float) -> list[float]:
+class _Prepared:
+    """A candidate as the formula reads it: per non-empty field its name, text, weight, the
+    length part of BM25's denominator and its jieba words (for the whole-word check: " w " in
+    " a b c " is membership in the words split on single spaces), worked out once rather than
+    per query word."""
+
+    __slots__ = ("fields", "words")
+
+    def __init__(self, cand: Candidate) -> None:
+        self.words = cand.words
+        self.fields = [
+            (
+                name,
+                text,
+                WEIGHTS[name],
+                K1 * (1 - B + B * len(text) / AVG_LENGTH[name]),
+                set(cand.words[name].split(" ")),
+            )
+            for name, text in cand.fields.items()
+            if text
+        ]
+
+
+_K1_PLUS_1 = K1 + 1
+
+
+def _group_score(group: Group, cand: _Prepared) -> float:
+    """The best of the alternatives' BM25-style field scores plus TIE_BREAKER × the rest."""
     scores = []
-    for name, text in cand.fields.items():
-        if not text or word not in text:
-            continue
-        tf = text.count(word)
-        whole = f" {word} " in f" {cand.words[name]} "
-        s = WEIGHTS[name] * idf * _tf_norm(tf, len(text), AVG_LENGTH[name])
-        scores.append(weight * s * (1.0 if whole else SUBSTRING_ONLY))
-    return scores
-
-
-def _term_score(term: QueryTerm, weight: float, cand: Candidate, idf: dict[str, float]) -> float:
-    scores = []
-    for alt, w in [(term.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in term.synonyms]:
-        scores += _alternative_score(alt, w * weight, cand, idf.get(alt, 1.0))
+    for word, weight, idf in group:
+        spaced = " " in word  # not one word: the words string decides, as it always has
+        for name, text, field_weight, length_norm, words in cand.fields:
+            if word in text:
+                tf = text.count(word)
+                s = field_weight * idf * (tf * _K1_PLUS_1 / (tf + length_norm))
+                whole = f" {word} " in f" {cand.words[name]} " if spaced else word in words
+                scores.append(weight * s * (1.0 if whole else SUBSTRING_ONLY))
     if not scores:
         return 0.0
     best = max(scores)
     return best + TIE_BREAKER * (sum(scores) - best)
 
 
-def score(query: AnalyzedQuery, cand: Candidate, idf: dict[str, float]) -> float:
-    total = 0.0
+def _group(term: QueryTerm, weight: float, idf: dict[str, float]) -> Group:
+    alternatives = [(term.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in term.synonyms]
+    return [(alt, w * weight, idf.get(alt, 1.0)) for alt, w in alternatives]
+
+
+def _groups(query: AnalyzedQuery, idf: dict[str, float]) -> list[Group]:
+    """The formula's words in the order they add up: each term then its parts, then the
+    characters."""
+    groups = []
     for term in query.terms:
-        total += _term_score(term, 1.0, cand, idf)
-        for part in term.parts:
-            total += _term_score(part, PART_WEIGHT, cand, idf)
-    for char in query.chars:
-        total += _term_score(QueryTerm(char), CHAR_WEIGHT, cand, idf)
+        groups.append(_group(term, 1.0, idf))
+        groups += [_group(part, PART_WEIGHT, idf) for part in term.parts]
+    groups += [_group(QueryTerm(char), CHAR_WEIGHT, idf) for char in query.chars]
+    return groups
+
+
+def _score(
+    query: AnalyzedQuery,
+    groups: list[Group],
+    cand: Candidate,
+    prepared: _Prepared,
+    idf: dict[str, float],
+) -> float:
+    total = 0.0
+    for group in groups:
+        total += _group_score(group, prepared)
     if len(query.terms) > 1:
         phrase = "".join(t.word for t in query.terms)
         for name in ("title", "summary"):
             if phrase in cand.fields.get(name, ""):
                 total += WEIGHTS[name] * sum(idf.get(t.word, 1.0) for t in query.terms) * 0.5
     return total
+
+
+def score(query: AnalyzedQuery, cand: Candidate, idf: dict[str, float]) -> float:
+    return _score(query, _groups(query, idf), cand, _Prepared(cand), idf)
 
 
 def idf_of(doc_freq: int, doc_count: int) -> float:
@@ -96,7 +140,9 @@ def rank(query: AnalyzedQuery, cands: list[Candidate], idf: dict[str, float]) ->
     are among the candidates, count as extra query words at FEEDBACK_WEIGHT. A listing that
     names the topic in other words than the query, but in the words the best matches use,
     moves up."""
-    scores = [score(query, c, idf) for c in cands]
+    groups = _groups(query, idf)
+    prepared = [_Prepared(c) for c in cands]
+    scores = [_score(query, groups, c, p, idf) for c, p in zip(cands, prepared, strict=True)]
     if len(cands) < 2:
         return scores
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
@@ -108,20 +154,23 @@ def rank(query: AnalyzedQuery, cands: list[Candidate], idf: dict[str, float]) ->
         in_top.update(
             {w for w in f"{c.words['title']} {c.words['keywords']}".split() if len(w) > 1}
         )
+    # Only the words of the best candidates can be taught: count those among the rest.
+    wanted = {w for w in in_top if w not in known and w not in stop}
     df: Counter[str] = Counter()
     for c in cands:
-        df.update(set(" ".join(c.words.values()).split()))
+        df.update(wanted.intersection(" ".join(c.words.values()).split()))
     n = len(cands)
     weight = {
         w: k * math.log(1 + n / df[w])
         for w, k in in_top.items()
-        if k >= min(2, len(top)) and w not in known and w not in stop
+        if k >= min(2, len(top)) and w in wanted
     }
     terms = sorted(weight, key=lambda w: (-weight[w], w))[:FEEDBACK_TERMS]
     if not terms:
         return scores
     local_idf = {w: idf_of(df[w], n) for w in terms}
+    feedback = [_group(QueryTerm(w), FEEDBACK_WEIGHT, local_idf) for w in terms]
     return [
-        s + sum(_term_score(QueryTerm(w), FEEDBACK_WEIGHT, c, local_idf) for w in terms)
-        for s, c in zip(scores, cands, strict=True)
+        s + sum(_group_score(group, p) for group in feedback)
+        for s, p in zip(scores, prepared, strict=True)
     ]

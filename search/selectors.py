@@ -341,8 +341,10 @@ def _search_site(params: SearchParams) -> SiteSearch:
                 page=1,
                 page_size=BLOCK_DEPTH,
                 with_facets=False,
+                with_text=False,
             )
-            # A block lists titles only: no snippets to cut, no spelling to suggest.
+            # A block lists titles only: no text to fetch, no snippets to cut, no spelling to
+            # suggest.
             searches.append((block_params, False))
     listings, *block_pages = _search_pages(searches)
     blocks = [

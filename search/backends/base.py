@@ -47,6 +47,7 @@ class SearchParams:
     page: int = 1
     page_size: int = 10
     with_facets: bool = True
+    with_text: bool = True  # hits carry summary and body (for snippets); False: titles only
     exclude: tuple[str, ...] = ()  # doc ids ("kind:id") to leave out
 
     @property

@@ -536,7 +536,7 @@ class DatabaseBackend:
                     params.offset : params.offset + params.page_size
                 ]
             )
-        hits = self._hits(page_ids, dict(ranked_ids or []))
+        hits = self._hits(page_ids, dict(ranked_ids or []), text=params.with_text)
         facets = empty_facets()
         if params.with_facets and total:
             # One grouped query, one row per matched entry (not one per facet value).
@@ -575,8 +575,12 @@ class DatabaseBackend:
             facets = count_facets(rows)
         return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
-    def _hits(self, page_ids: list[int], scores: dict[int, float]) -> list[Hit]:
-        entries = SearchEntry.objects.defer(*_ANALYSIS_COLUMNS).in_bulk(page_ids)
+    def _hits(
+        self, page_ids: list[int], scores: dict[int, float], *, text: bool = True
+    ) -> list[Hit]:
+        """The page's hits; without `text`, titles only (no summary or body read)."""
+        unread = _ANALYSIS_COLUMNS if text else (*_ANALYSIS_COLUMNS, "summary", "body")
+        entries = SearchEntry.objects.defer(*unread).in_bulk(page_ids)
         return [
             Hit(
                 kind=e.kind,
@@ -584,9 +588,9 @@ class DatabaseBackend:
                 external_id=e.external_id,
                 title=e.title,
                 url=e.url,
-                summary=e.summary,
+                summary=e.summary if text else "",
                 score=round(scores.get(e.id, 0.0), 4),
-                body=e.body,
+                body=e.body if text else "",
             )
             for e in (entries[i] for i in page_ids if i in entries)
         ]
@@ -639,7 +643,7 @@ class DatabaseBackend:
         if total:
             ranked_ids = self._ranked(None, candidates, query, *self._match_sql(words), params)
         facets = count_facets(rows) if rows else empty_facets()
-        hits = self._hits([i for i, _ in ranked_ids], dict(ranked_ids))
+        hits = self._hits([i for i, _ in ranked_ids], dict(ranked_ids), text=params.with_text)
         return SearchResult(total=total, hits=hits, facets=facets, backend=self.name)
 
     @staticmethod

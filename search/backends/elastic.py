@@ -22,11 +22,8 @@ from elasticsearch.dsl import (
     Double,
     Integer,
     Keyword,
-    Q,
-    Search,
     Text,
 )
-from elasticsearch.dsl.query import Query
 
 from search import analysis, pagecache, ranking
 from search.analysis import AnalyzedQuery
@@ -178,6 +175,9 @@ RANK_FIELDS = [
 ]
 
 
+MATCH_ALL: Json = {"match_all": {}}
+
+
 def _in_any_field(word: str) -> Json:
     """A document that has the word (its document frequency, as the database counts it: as a
     word of any field, or for one Han character anywhere in the text)."""
@@ -215,12 +215,12 @@ def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) ->
                 },
             )
         )
-    scored = []
     for h, score in zip(raw_hits, ranking.rank(query, cands, idf), strict=True):
         h["_score"] = score
-        scored.append((score, h["_source"].get("published_at") or "", h))
-    scored.sort(key=lambda x: (-x[0], _negated(x[1])))
-    return [h for _, _, h in scored]
+    # Best score first, ties newest first (as the database), undated last: two stable sorts.
+    raw_hits.sort(key=lambda h: h["_source"].get("published_at") or "", reverse=True)
+    raw_hits.sort(key=lambda h: -h["_score"])
+    return raw_hits
 
 
 def _offset(params: SearchParams) -> int:
@@ -231,21 +231,10 @@ def _reranked_search(params: SearchParams, query: AnalyzedQuery) -> bool:
     return params.sort == "relevance" and not query.is_empty
 
 
-def _negated(moment: str) -> str:
-    """A sort key putting later ISO dates first (ties of score: newest first, as the database)."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in moment) if moment else "\U0010ffff"
-
-
-# What a hit shows: its identity and the text as written (snippets are cut from it).
-HIT_FIELDS = [
-    "kind",
-    "object_id",
-    "external_id",
-    "display_title",
-    "url",
-    "display_summary",
-    "display_body",
-]
+# What a hit shows: its identity and title, and the text as written (snippets are cut from it)
+# unless the search lists titles only (SearchParams.with_text).
+TITLE_FIELDS = ["kind", "object_id", "external_id", "display_title", "url"]
+HIT_FIELDS = [*TITLE_FIELDS, "display_summary", "display_body"]
 # SearchEntry columns that entry_sources reads, in this order.
 _ENTRY_COLUMNS = (
     "id", "kind", "object_id", "external_id", "title", "summary", "body", "url", "keywords",
@@ -378,47 +367,47 @@ def entry_sources(*, chunk_size: int = 2000) -> Iterator[list[Json]]:
         yield out
 
 
-def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Query:
+def term_query(term_alternatives: list[tuple[str, float]], *, phrases: bool = True) -> Json:
     """Word matches of one query word and its synonyms, plus character-phrase matches of the
     word as typed (which also catch words jieba split differently); best field wins.
 
     Phrase queries over single-character postings are the expensive part of the query, so the
-    parts of a compound, which are dictionary words, match by word only."""
-    queries = []
+    parts of a compound, which are dictionary words, match by word only.
+
+    The query builders write Elasticsearch's JSON directly: elasticsearch.dsl's objects (which
+    deep-copy every clause) cost a search page more than its request takes to send."""
+    queries: list[Json] = []
     for word, weight in term_alternatives:
         queries += [
-            Q("term", title_words={"value": word, "boost": WEIGHTS["title"] * weight}),
-            Q("term", keyword_words={"value": word, "boost": WEIGHTS["keywords"] * weight}),
-            Q("term", summary_words={"value": word, "boost": WEIGHTS["summary"] * weight}),
-            Q("term", body_words={"value": word, "boost": WEIGHTS["body"] * weight}),
+            {"term": {"title_words": {"value": word, "boost": WEIGHTS["title"] * weight}}},
+            {"term": {"keyword_words": {"value": word, "boost": WEIGHTS["keywords"] * weight}}},
+            {"term": {"summary_words": {"value": word, "boost": WEIGHTS["summary"] * weight}}},
+            {"term": {"body_words": {"value": word, "boost": WEIGHTS["body"] * weight}}},
         ]
         if phrases:
             queries += [
-                Q("match_phrase", title={"query": word, "boost": 0.5 * WEIGHTS["title"] * weight}),
-                Q(
-                    "match_phrase",
-                    summary={"query": word, "boost": 0.5 * WEIGHTS["summary"] * weight},
-                ),
-                Q("match_phrase", body={"query": word, "boost": 0.5 * WEIGHTS["body"] * weight}),
+                {"match_phrase": {name: {"query": word, "boost": 0.5 * WEIGHTS[name] * weight}}}
+                for name in ("title", "summary", "body")
             ]
-    return Q("dis_max", queries=queries, tie_breaker=0.3)
+    return {"dis_max": {"queries": queries, "tie_breaker": 0.3}}
 
 
-def _char_query(char: str) -> Query:
+def _char_query(char: str) -> Json:
     """One back-off character anywhere in the text (the text fields hold one token per Han
     character), best field wins."""
-    return Q(
-        "dis_max",
-        queries=[
-            Q("term", **{name: {"value": char, "boost": CHAR_WEIGHT * WEIGHTS[name]}})
-            for name in ("title", "summary", "body")
-        ],
-    )
+    return {
+        "dis_max": {
+            "queries": [
+                {"term": {name: {"value": char, "boost": CHAR_WEIGHT * WEIGHTS[name]}}}
+                for name in ("title", "summary", "body")
+            ]
+        }
+    }
 
 
-def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Query:
+def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Json:
     """The words' query; with `backoff`, documents sharing only characters match too."""
-    should: list[Query] = [_char_query(c) for c in query.chars] if backoff else []
+    should: list[Json] = [_char_query(c) for c in query.chars] if backoff else []
     for t in query.terms:
         should.append(term_query([(t.word, 1.0)] + [(s, SYNONYM_WEIGHT) for s in t.synonyms]))
         for part in t.parts:
@@ -430,10 +419,10 @@ def relevance_query(query: AnalyzedQuery, *, backoff: bool = False) -> Query:
         phrase = " ".join(t.word for t in query.terms)
         # The words next to each other, as typed, count extra.
         should += [
-            Q("match_phrase", title={"query": phrase, "slop": 2, "boost": WEIGHTS["title"]}),
-            Q("match_phrase", summary={"query": phrase, "slop": 2, "boost": WEIGHTS["summary"]}),
+            {"match_phrase": {name: {"query": phrase, "slop": 2, "boost": WEIGHTS[name]}}}
+            for name in ("title", "summary")
         ]
-    return Q("bool", should=should, minimum_should_match=1)
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 class ElasticsearchBackend:
@@ -662,29 +651,29 @@ class ElasticsearchBackend:
         return out
 
     # -- reads -----------------------------------------------------------------------------
-    def _filters(self, params: SearchParams) -> list[Query]:
-        filters: list[Query] = []
+    def _filters(self, params: SearchParams) -> list[Json]:
+        filters: list[Json] = []
         for name, values in params.filters.items():
             if name == "price" or not values:
                 continue
             if name in FACET_FIELDS:
-                filters.append(Q("terms", **{FACET_FIELDS[name]: values}))
+                filters.append({"terms": {FACET_FIELDS[name]: values}})
         if params.trl_min is not None or params.trl_max is not None:
             rng = {
                 k: v for k, v in (("gte", params.trl_min), ("lte", params.trl_max)) if v is not None
             }
-            filters.append(Q("range", trl=rng))
+            filters.append({"range": {"trl": rng}})
         if params.price_min is not None or params.price_max is not None:
             price_range: dict[str, float] = {}
             if params.price_min is not None:
                 price_range["gte"] = float(params.price_min)
             if params.price_max is not None:
                 price_range["lte"] = float(params.price_max)
-            filters.append(Q("range", price_wan=price_range))
+            filters.append({"range": {"price_wan": price_range}})
         if params.filters.get("price"):
-            filters.append(Q("terms", price_band=params.filters["price"]))
+            filters.append({"terms": {"price_band": params.filters["price"]}})
         if params.exclude:
-            filters.append(~Q("ids", values=list(params.exclude)))
+            filters.append({"bool": {"must_not": [{"ids": {"values": list(params.exclude)}}]}})
         return filters
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
@@ -699,36 +688,56 @@ class ElasticsearchBackend:
 
     def search_many(self, searches: list[tuple[SearchParams, AnalyzedQuery]]) -> list[SearchResult]:
         """search() of each, in two round trips instead of two each: one multi-search for the
-        back-off checks, one for the searches (the site-wide page runs three at once)."""
+        back-off checks, one for the searches (the site-wide page runs three at once).
+
+        The searches of one query share what does not depend on their filters: its clauses,
+        built once; one back-off check (the words' matches are the same for each, only the
+        share the filters allow differs: one filter aggregation each); and the words' document
+        frequencies over the whole index (a global aggregation), counted by the first search
+        that re-ranks and read by the others."""
         filters = [self._filters(params) for params, _query in searches]
-        # The searches of one page share their query: its clauses are built once, not per body
-        # (elasticsearch.dsl's objects cost more to build than the request takes to send).
         built: dict[tuple[int, bool], Json] = {}
 
         def main(query: AnalyzedQuery, backoff: bool) -> Json:
             key = (id(query), backoff)
             if key not in built:
-                built[key] = relevance_query(query, backoff=backoff).to_dict()
+                built[key] = relevance_query(query, backoff=backoff)
             return built[key]
 
+        same_query: dict[int, list[int]] = {}
+        for i, (_params, query) in enumerate(searches):
+            same_query.setdefault(id(query), []).append(i)
         checks = [
-            (i, self._backoff_body(query, filters[i], main=main(query, False)))
-            for i, (_params, query) in enumerate(searches)
-            if query.chars and not query.is_empty
+            group
+            for group in same_query.values()
+            if searches[group[0]][1].chars and not searches[group[0]][1].is_empty
         ]
         backoff = [False] * len(searches)
         if checks:
             answers = self._msearch(
-                [body for _, body in checks],
+                [
+                    self._backoff_body(
+                        searches[group[0]][1],
+                        [filters[i] for i in group],
+                        main=main(searches[group[0]][1], False),
+                    )
+                    for group in checks
+                ],
                 ["hits.total", "aggregations"],
-                retry=lambda n: self._backoff(searches[checks[n][0]][1], filters[checks[n][0]]),
+                retry=lambda n: None,  # each of its searches is checked again on its own
             )
-            for (i, _body), answer in zip(checks, answers, strict=True):
-                backoff[i] = (
-                    answer
-                    if isinstance(answer, bool)
-                    else self._backoff_decision(answer, filters[i])
-                )
+            for group, answer in zip(checks, answers, strict=True):
+                for k, i in enumerate(group):
+                    backoff[i] = (
+                        self._backoff(searches[i][1], filters[i])
+                        if answer is None
+                        else self._backoff_decision(answer, filters[i], allowed=f"allowed_{k}")
+                    )
+        # Which search counts each query's document frequencies: the first that re-ranks.
+        counts: dict[int, int] = {}
+        for i, (params, query) in enumerate(searches):
+            if _reranked_search(params, query):
+                counts.setdefault(id(query), i)
         bodies = [
             self._body(
                 params,
@@ -736,6 +745,7 @@ class ElasticsearchBackend:
                 filters[i],
                 backoff=backoff[i],
                 main=None if query.is_empty else main(query, backoff[i]),
+                doc_freqs=counts.get(id(query)) == i,
             )
             for i, (params, query) in enumerate(searches)
         ]
@@ -749,7 +759,14 @@ class ElasticsearchBackend:
             ),
         )
         return [
-            self._result(params, query, response)
+            self._result(
+                params,
+                query,
+                response,
+                doc_freqs=responses[counts[id(query)]].get("aggregations", {})
+                if id(query) in counts
+                else None,
+            )
             for (params, query), response in zip(searches, responses, strict=True)
         ]
 
@@ -776,56 +793,67 @@ class ElasticsearchBackend:
         self,
         params: SearchParams,
         query: AnalyzedQuery,
-        filters: list[Query],
+        filters: list[Json],
         *,
         backoff: bool,
         main: Json | None = None,
+        doc_freqs: bool = True,
     ) -> Json:
-        """The search's request body; `main`, the query's clauses, when already built."""
+        """The search's request body; `main`, the query's clauses, when already built;
+        `doc_freqs`, whether it counts the words' document frequencies (another search of the
+        same query may count them for it)."""
         if main is None:
-            main = (
-                relevance_query(query, backoff=backoff) if not query.is_empty else Q("match_all")
-            ).to_dict()
-        s = Search(using=self.client, index=self.alias)
+            main = relevance_query(query, backoff=backoff) if not query.is_empty else MATCH_ALL
+        newest = {"published_at": {"order": "desc", "missing": "_last"}}
         if params.sort == "newest" or (params.sort == "relevance" and query.is_empty):
-            s = s.sort({"published_at": {"order": "desc", "missing": "_last"}}, "_score")
+            sort: list[Any] = [newest, "_score"]
         elif params.sort == "price":
-            s = s.sort({"price_wan": {"order": "asc", "missing": "_last"}}, "_score")
+            sort = [{"price_wan": {"order": "asc", "missing": "_last"}}, "_score"]
         elif params.sort == "price_desc":
-            s = s.sort({"price_wan": {"order": "desc", "missing": "_last"}}, "_score")
+            sort = [{"price_wan": {"order": "desc", "missing": "_last"}}, "_score"]
         else:
-            s = s.sort("_score", {"published_at": {"order": "desc", "missing": "_last"}})
+            sort = ["_score", newest]
+        body: Json = {"sort": sort, "track_total_hits": True}
+        hit_fields = HIT_FIELDS if params.with_text else TITLE_FIELDS
+        aggs: Json = {}
         offset = _offset(params)
         # Relevance: the best RERANK_DEPTH by Elasticsearch's score, re-ranked by the formula the
         # database backend uses (search.ranking), with document frequencies from the whole index
         # counted in the same request, so both backends order results alike.
         if _reranked_search(params, query):
-            depth = max(RERANK_DEPTH, offset + params.page_size)
-            s = s.extra(from_=0, size=depth, track_total_hits=True)
-            s = s.source([*HIT_FIELDS, *RANK_FIELDS])
-            words = query.match_words
-            s.aggs.bucket("all_docs", "global").bucket(
-                "df", "filters", filters={w: _in_any_field(w) for w in words}
-            )
+            body |= {"from": 0, "size": max(RERANK_DEPTH, offset + params.page_size)}
+            body["_source"] = [*hit_fields, *RANK_FIELDS]
+            if doc_freqs:
+                words = query.match_words
+                aggs["all_docs"] = {
+                    "global": {},
+                    "aggs": {"df": {"filters": {"filters": {w: _in_any_field(w) for w in words}}}},
+                }
         else:
-            s = s.extra(from_=offset, size=params.page_size, track_total_hits=True)
-            s = s.source([*HIT_FIELDS])
+            body |= {"from": offset, "size": params.page_size, "_source": [*hit_fields]}
         if params.with_facets:
             for name, fld in FACET_FIELDS.items():
-                s.aggs.bucket(name, "terms", field=fld, size=50)
-        body: Json = s.to_dict()
-        body["query"] = (
-            {"bool": {"must": [main], "filter": [f.to_dict() for f in filters]}}
-            if filters
-            else main
-        )
+                aggs[name] = {"terms": {"field": fld, "size": 50}}
+        if aggs:
+            body["aggs"] = aggs
+        body["query"] = {"bool": {"must": [main], "filter": filters}} if filters else main
         return body
 
-    def _result(self, params: SearchParams, query: AnalyzedQuery, response: Json) -> SearchResult:
+    def _result(
+        self,
+        params: SearchParams,
+        query: AnalyzedQuery,
+        response: Json,
+        *,
+        doc_freqs: Json | None = None,
+    ) -> SearchResult:
+        """The search's answer; `doc_freqs`, the aggregations that counted the words' document
+        frequencies when another search of the same query did (else this one's)."""
         raw_hits = response.get("hits", {}).get("hits", [])
         if _reranked_search(params, query):
             offset = _offset(params)
-            raw_hits = _reranked(raw_hits, query, response.get("aggregations", {}))
+            aggregations = response.get("aggregations", {}) if doc_freqs is None else doc_freqs
+            raw_hits = _reranked(raw_hits, query, aggregations)
             raw_hits = raw_hits[offset : offset + params.page_size]
         hits = []
         for h in raw_hits:
@@ -858,7 +886,7 @@ class ElasticsearchBackend:
             took_ms=float(response["took"]),
         )
 
-    def _backoff(self, query: AnalyzedQuery, filters: list[Query]) -> bool:
+    def _backoff(self, query: AnalyzedQuery, filters: list[Json]) -> bool:
         """Whether documents sharing only characters with the query join the candidates (the
         database backend's rule): its words match fewer than BACKOFF_BELOW documents, filters
         aside, and the filters do not exclude every one of those."""
@@ -866,33 +894,40 @@ class ElasticsearchBackend:
             return False
         response = self.client.search(
             index=self.alias,
-            body=self._backoff_body(query, filters),
+            body=self._backoff_body(query, [filters]),
             filter_path="hits.total,aggregations",
         )
-        return self._backoff_decision(response, filters)
+        return self._backoff_decision(response, filters, allowed="allowed_0")
 
     @staticmethod
     def _backoff_body(
-        query: AnalyzedQuery, filters: list[Query], *, main: Json | None = None
+        query: AnalyzedQuery, filter_sets: list[list[Json]], *, main: Json | None = None
     ) -> Json:
+        """The words' matches (up to BACKOFF_BELOW), and how many of them each set of filters
+        allows (aggregation allowed_<n>)."""
         body: Json = {
-            "query": main if main is not None else relevance_query(query).to_dict(),
+            "query": main if main is not None else relevance_query(query),
             "size": 0,
             "track_total_hits": BACKOFF_BELOW,
         }
-        if filters:
-            body["aggs"] = {"allowed": {"filter": Q("bool", filter=filters).to_dict()}}
+        aggs = {
+            f"allowed_{n}": {"filter": {"bool": {"filter": filters}}}
+            for n, filters in enumerate(filter_sets)
+            if filters
+        }
+        if aggs:
+            body["aggs"] = aggs
         return body
 
     @staticmethod
-    def _backoff_decision(response: Any, filters: list[Query]) -> bool:
+    def _backoff_decision(response: Any, filters: list[Json], *, allowed: str) -> bool:
         matches: int = response["hits"]["total"]["value"]
         if matches >= BACKOFF_BELOW:
             return False
         if not filters or not matches:
             return True
-        allowed: int = response["aggregations"]["allowed"]["doc_count"]
-        return allowed > 0
+        count: int = response["aggregations"][allowed]["doc_count"]
+        return count > 0
 
     def matches_any(self, query: AnalyzedQuery) -> bool:
         """Whether the query's words match any document, filters aside."""
@@ -900,7 +935,7 @@ class ElasticsearchBackend:
             return False
         response = self.client.search(
             index=self.alias,
-            query=relevance_query(query).to_dict(),
+            query=relevance_query(query),
             size=0,
             terminate_after=1,
             track_total_hits=1,

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import Invitation, JoinRequest
 from core.models import Membership, Organization
 from core.roles import Role
@@ -218,6 +218,29 @@ def test_expired_invitation_is_refused(client, make_user):
     assert response.status_code == HTTPStatus.GONE
     assert "已于" in response.content.decode() and "过期" in response.content.decode()
     assert not Membership.objects.filter(user__email="colleague@example.com").exists()
+
+
+def test_open_invitations_leave_out_accepted_revoked_and_expired_ones(make_user):
+    organization = OrganizationFactory()
+    boss = _administrator(make_user, organization)
+    invitations = {
+        state: _invite(boss, organization, email=f"{state}@example.com")[0]
+        for state in ("open", "accepted", "revoked", "expired")
+    }
+    Invitation.objects.filter(pk=invitations["accepted"].pk).update(
+        accepted_at=invitations["accepted"].created_at
+    )
+    services.invitation_revoke(actor=boss, invitation=invitations["revoked"])
+    Invitation.objects.filter(pk=invitations["expired"].pk).update(
+        expires_at=invitations["expired"].created_at
+    )
+    OrganizationFactory().invitations.create(
+        email="elsewhere@example.com", key_hash="x" * 64, expires_at=invitations["open"].expires_at
+    )
+
+    assert selectors.organization_invitations_open(organization=organization) == [
+        invitations["open"]
+    ]
 
 
 def test_invitation_opened_by_another_logged_in_person_is_refused(client, make_user):

@@ -1,10 +1,12 @@
 """One behaviour contract, run against the database backend and Elasticsearch alike."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from search import selectors
 from search.selectors import search_params, search_query, search_suggest
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +199,35 @@ def test_abbreviation_a_document_defines_reaches_the_query_map(backend_name):
     invalidate()
     assert "蓄热式热力焚烧" in synonym_map()["rto"]
     assert "rto" in synonym_map()["蓄热式热力焚烧"]
+
+
+def _seen(page):
+    return [(r.id, r.score, r.title) for r in page.results], page.total
+
+
+@pytest.mark.parametrize("q", ["含油污泥", "毛蟹", "磕头机", "RTO 焚烧", "稻"])
+def test_searches_of_one_page_together_equal_each_alone(backend_name, q):
+    # The site-wide page runs its searches together (on Elasticsearch: one back-off check
+    # for the query, document frequencies counted once): the same results as one by one,
+    # with filters that differ between the searches.
+    base = search_params(q=q, page_size=20)
+    searches = [
+        replace(base, filters={"kind": ["technology", "demand"], "industry": ["现代农业"]}),
+        replace(base, filters={"kind": ["technology", "demand"]}),
+        replace(base, filters={"kind": ["demand"]}, with_facets=False, with_text=False),
+        replace(base, filters={}, with_facets=False),
+    ]
+    together = selectors._search_pages([(p, False) for p in searches])
+    alone = [search_query(params=p, snippets=False) for p in searches]
+    assert [_seen(p) for p in together] == [_seen(p) for p in alone]
+    assert any(p.total for p in together)
+
+
+def test_a_titles_only_search_reads_no_text(backend_name):
+    # The page's blocks list titles: their hits come without summary and body.
+    params = search_params(q="含油污泥", page_size=20)
+    full = search_query(params=params, snippets=False)
+    titles = search_query(params=replace(params, with_text=False), snippets=False)
+    assert _seen(titles) == _seen(full)
+    assert any(r.summary for r in full.results)
+    assert not any(r.summary for r in titles.results)
