@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -17,22 +17,35 @@ SECTIONS = [
 ]
 
 
-def _navigation(path: str) -> list[dict]:
-    items = []
-    for label, url_name in SECTIONS:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "active": path.startswith(url)})
-    return items
+# The frame's URLs by URLconf and script prefix, which are all that reverse() reads: worked out
+# once instead of seven reverse() calls on every page.
+_frame_urls: dict[tuple[str, str], dict[str, str | None]] = {}
 
 
-def _search_url() -> str | None:
+def _reverse_or_none(url_name: str) -> str | None:
     try:
-        return reverse("search:index")
+        return reverse(url_name)
     except NoReverseMatch:
         return None
+
+
+def _urls() -> dict[str, str | None]:
+    """The URL of each section and of the search page, None where no app provides it."""
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+    urls = _frame_urls.get(key)
+    if urls is None:
+        names = [url_name for _label, url_name in SECTIONS] + ["search:index"]
+        urls = _frame_urls[key] = {name: _reverse_or_none(name) for name in names}
+    return urls
+
+
+def _navigation(path: str) -> list[dict]:
+    urls = _urls()
+    return [
+        {"label": label, "url": url, "active": path.startswith(url)}
+        for label, url_name in SECTIONS
+        if (url := urls[url_name]) is not None
+    ]
 
 
 def site_frame(request):
@@ -40,7 +53,7 @@ def site_frame(request):
         "site_name": settings.SITE_NAME,
         "site_name_en": settings.SITE_NAME_EN,
         "nav_items": _navigation(request.path),
-        "site_search_url": _search_url(),
+        "site_search_url": _urls()["search:index"],
         "support_email": settings.SITE_SUPPORT_EMAIL,
         # Lazy: the counts cost queries, and only pages with the full header use them.
         "personal_links": SimpleLazyObject(lambda: links_for(request)),

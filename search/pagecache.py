@@ -4,12 +4,14 @@ The search page runs three searches (listings, then a block of patents and one o
 organisations), re-ranks each one's best 120 in Python and renders results and facets: many
 times a plain page's work, for queries that people repeat (the popular ones, paging back, the
 back button). The rendered results (search/views.py: everything but the site's frame, which
-depends on the visitor) are kept in each process and, for the machine's other processes, in a
-shared file cache (CACHES["search_pages"]) for SEARCH_PAGE_CACHE_SECONDS (default 30, as
-long as another process's synonym edit takes to show), and each is trusted only when it was
-computed after the last write to an index plus a grace for Elasticsearch's refresh: every
-backend write stamps that moment in the shared cache (Django's cache, the database table by
-default), and a process reads the stamp at most once a second. So a listing published in one
+depends on the visitor; the whole page as anonymous visitors see it is added to them in the
+process that serves it, so it lives and dies with them) are kept in each process and, for the
+machine's other processes, in a shared file cache (CACHES["search_pages"]) for
+SEARCH_PAGE_CACHE_SECONDS (default 30, as long as another process's synonym edit takes to
+show), and each is trusted only when it was computed after the last write to an index plus a
+grace for Elasticsearch's refresh: every backend write stamps that moment in the shared cache
+(Django's cache, the database table by default), and a process reads the stamp at most once
+a second. So a listing published in one
 worker is on the search page of every worker as soon as it is searchable at all. A failed
 Elasticsearch search stamps the same moment, and results the database fallback served are not
 kept: the page says it is degraded for as long as it is.

@@ -1,8 +1,12 @@
-from dataclasses import dataclass
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -24,28 +28,74 @@ def _page_links(get: QueryDict, page: int, pages: int) -> list[dict[str, object]
     return [{"number": n, "url": link(n), "current": n == page} for n in window]
 
 
+# Where the visitor's own CSRF token goes in a page kept for every anonymous visitor. Random
+# per process, so neither a query nor a listing's text can contain it.
+_CSRF_HOLE = "csrf" + secrets.token_hex(16)
+# Pages kept per results: one per spelling of the query string (%-escaped or not), which the
+# language switch's "next" repeats; a few are enough for real traffic and bound the rest.
+_PAGES_PER_RESULTS = 4
+# Part of the cache key: a worker of the code before an upgrade still writes the shared cache
+# (in _Results' earlier shape) for up to SEARCH_PAGE_CACHE_SECONDS.
+_RESULTS_FORMAT = "2"
+
+
 @dataclass(frozen=True)
 class _Results:
     html: str
     degraded: bool
+    # The whole page as anonymous visitors see it, by path and query string, split where the
+    # CSRF token goes. Held by these results, it lives and dies with them in search.pagecache.
+    anonymous_pages: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """The search page: a GET form that works without JavaScript (facets are checkboxes).
 
     Its content is a function of the query string and the language alone, so it is rendered
-    once and served from search.pagecache until an index changes; the frame around it (header,
-    account area, the language form's CSRF token) is rendered for each visitor."""
-    key = f"{translation.get_language()}|{elasticsearch_enabled()}|{request.GET.urlencode()}"
+    once and served from search.pagecache until an index changes. The frame around it (header,
+    account area, messages) is a signed-in visitor's own and rendered for each request; the
+    anonymous frame is the same for everyone but the footer form's CSRF token, so it is kept
+    with the results and only the token is filled in."""
+    key = "|".join(
+        (
+            _RESULTS_FORMAT,
+            translation.get_language(),
+            str(elasticsearch_enabled()),
+            request.GET.urlencode(),
+        )
+    )
     # The database's fallback answers are not kept: the next request tries Elasticsearch.
     results, source = pagecache.lookup(key, lambda: _results(request.GET), keep=_not_degraded)
-    response = render(
-        request,
-        "search/index.html",
-        {"q": request.GET.get("q", ""), "results_html": results.html},
-    )
+    context = {"q": request.GET.get("q", ""), "results_html": results.html}
+    if _sees_the_anonymous_page(request):
+        response = HttpResponse(_anonymous_page(request, results, context))
+    else:
+        response = render(request, "search/index.html", context)
     response["X-Search-Cache"] = source  # hit, shared (another process's) or miss
     return response
+
+
+def _sees_the_anonymous_page(request: HttpRequest) -> bool:
+    """Not signed in and no message waiting to be shown (len() reads the messages without
+    marking them shown, so a full render still shows them)."""
+    return not request.user.is_authenticated and not len(get_messages(request))
+
+
+def _anonymous_page(request: HttpRequest, results: _Results, context: Mapping[str, object]) -> str:
+    full_path = request.get_full_path()
+    parts = results.anonymous_pages.get(full_path)
+    if parts is None:
+        html = render_to_string(
+            "search/index.html", {**context, "csrf_token": _CSRF_HOLE}, request=request
+        )
+        parts = html.split(_CSRF_HOLE)
+        # A page that used this request's CSP nonce holds it: served, never kept.
+        used_nonce = getattr(request, "_csp_nonce", None) is not None
+        if not used_nonce and len(results.anonymous_pages) < _PAGES_PER_RESULTS:
+            results.anonymous_pages[full_path] = parts
+    # The token Django would have rendered: this visitor's secret, freshly masked, and the
+    # CSRF cookie set or renewed as the {% csrf_token %} tag's own call does.
+    return get_token(request).join(parts)
 
 
 def _not_degraded(results: _Results) -> bool:
