@@ -1,5 +1,4 @@
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -39,12 +38,14 @@ _PAGES_PER_RESULTS = 4
 _RESULTS_FORMAT = "2"
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Results:
     html: str
     degraded: bool
     # The whole page as anonymous visitors see it, by path and query string, split where the
-    # CSRF token goes. Held by these results, it lives and dies with them in search.pagecache.
+    # CSRF token goes. Held by these results, it lives and dies with them in search.pagecache
+    # (and goes to the other processes with them). Replaced, never changed in place: another
+    # thread may be pickling it for the shared cache.
     anonymous_pages: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
 
@@ -64,15 +65,28 @@ def index(request: HttpRequest) -> HttpResponse:
             request.GET.urlencode(),
         )
     )
+    anonymous = _sees_the_anonymous_page(request)
+
+    def compute() -> _Results:
+        results = _results(request.GET)
+        if anonymous:  # rendered before the results are shared, so the others reuse it too
+            _anonymous_page(request, results)
+        return results
+
     # The database's fallback answers are not kept: the next request tries Elasticsearch.
-    results, source = pagecache.lookup(key, lambda: _results(request.GET), keep=_not_degraded)
-    context = {"q": request.GET.get("q", ""), "results_html": results.html}
-    if _sees_the_anonymous_page(request):
-        response = HttpResponse(_anonymous_page(request, results, context))
+    results, source = pagecache.lookup(key, compute, keep=_not_degraded)
+    if anonymous:
+        # The token Django would have rendered: this visitor's secret, freshly masked, and the
+        # CSRF cookie set or renewed as the {% csrf_token %} tag's own call does.
+        response = HttpResponse(get_token(request).join(_anonymous_page(request, results)))
     else:
-        response = render(request, "search/index.html", context)
+        response = render(request, "search/index.html", _page_context(request, results))
     response["X-Search-Cache"] = source  # hit, shared (another process's) or miss
     return response
+
+
+def _page_context(request: HttpRequest, results: _Results) -> dict[str, object]:
+    return {"q": request.GET.get("q", ""), "results_html": results.html}
 
 
 def _sees_the_anonymous_page(request: HttpRequest) -> bool:
@@ -81,21 +95,19 @@ def _sees_the_anonymous_page(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and not len(get_messages(request))
 
 
-def _anonymous_page(request: HttpRequest, results: _Results, context: Mapping[str, object]) -> str:
+def _anonymous_page(request: HttpRequest, results: _Results) -> list[str]:
+    """The page for this path and query string as every anonymous visitor sees it, in parts
+    to be joined by the visitor's CSRF token: kept with the results, or rendered now."""
     full_path = request.get_full_path()
     parts = results.anonymous_pages.get(full_path)
     if parts is None:
-        html = render_to_string(
-            "search/index.html", {**context, "csrf_token": _CSRF_HOLE}, request=request
-        )
-        parts = html.split(_CSRF_HOLE)
+        context = {**_page_context(request, results), "csrf_token": _CSRF_HOLE}
+        parts = render_to_string("search/index.html", context, request=request).split(_CSRF_HOLE)
         # A page that used this request's CSP nonce holds it: served, never kept.
         used_nonce = getattr(request, "_csp_nonce", None) is not None
         if not used_nonce and len(results.anonymous_pages) < _PAGES_PER_RESULTS:
-            results.anonymous_pages[full_path] = parts
-    # The token Django would have rendered: this visitor's secret, freshly masked, and the
-    # CSRF cookie set or renewed as the {% csrf_token %} tag's own call does.
-    return get_token(request).join(parts)
+            results.anonymous_pages = {**results.anonymous_pages, full_path: parts}
+    return parts
 
 
 def _not_degraded(results: _Results) -> bool:

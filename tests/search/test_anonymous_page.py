@@ -179,10 +179,10 @@ def test_a_page_holding_the_request_csp_nonce_is_not_kept(rf, page_cache):
     request = rf.get(reverse("search:index"), {"q": "x"})
     request._csp_nonce = "bm9uY2U="  # the page's template asked for a nonce
     request.user = AnonymousUser()
-    views._anonymous_page(request, results, {"q": "x", "results_html": ""})
+    views._anonymous_page(request, results)
     assert results.anonymous_pages == {}
     del request._csp_nonce
-    views._anonymous_page(request, results, {"q": "x", "results_html": ""})
+    views._anonymous_page(request, results)
     assert list(results.anonymous_pages) == [request.get_full_path()]
 
 
@@ -199,3 +199,26 @@ def test_each_spelling_of_a_query_string_has_its_own_page(client, page_cache, mo
         assert _without_token(response.content.decode()) == _without_token(
             _get(client, spelling).content.decode()
         )
+
+
+def test_another_process_serves_the_page_it_did_not_render(client, page_cache, monkeypatch):
+    """The anonymous page goes to the shared cache with its results: a worker that did not
+    compute them renders nothing, and serves the same page."""
+    _index(SearchDocument(kind="technology", id="9951", title="海水淡化反渗透膜组件"))
+    renders = []
+    real = views.render_to_string
+
+    def counting(template_name, *args, **kwargs):
+        renders.append(template_name)
+        return real(template_name, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", counting)
+    first = _get(client, {"q": "反渗透"})
+    assert first["X-Search-Cache"] == "miss"
+    with pagecache._lock:  # this process forgets: as if the next request reached another
+        pagecache._entries.clear()
+    shared = _get(client, {"q": "反渗透"})
+    assert shared["X-Search-Cache"] == "shared"
+    assert renders == ["search/results.html", "search/index.html"]
+    assert _without_token(shared.content.decode()) == _without_token(first.content.decode())
+    assert _token(shared) != _token(first)
