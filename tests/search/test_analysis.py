@@ -1,5 +1,13 @@
+import os
+import subprocess
+import sys
+import threading
+
+from django.conf import settings
+
 from search import analysis
 from search.backends.base import highlight
+from search.parallel import mapped_batches
 from search.synonyms import build_map, parse_group, split_terms
 
 SYNONYMS = build_map(
@@ -62,11 +70,43 @@ def test_split_terms():
 
 
 def test_mapped_batches_keep_order_across_processes():
-    from search.parallel import mapped_batches
-
-    items = [f"词{i}" for i in range(7)]
-    assert [x for b in mapped_batches(str.upper, items, workers=2, size=3) for x in b] == items
+    """The forked path runs in a fresh, single-threaded interpreter: this test process has a
+    live server and Playwright's threads by now, and must not fork."""
+    script = (
+        "import os\n"
+        "from search.parallel import mapped_batches\n"
+        "items = [f'词{i}' for i in range(7)]\n"
+        "def mark(s):\n"
+        "    return s.upper(), os.getpid()\n"
+        "seen = [pair for b in mapped_batches(mark, items, workers=2, size=3) for pair in b]\n"
+        "assert [x for x, _ in seen] == [s.upper() for s in items], seen\n"
+        "assert os.getpid() not in {pid for _, pid in seen}, 'ran in the parent'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
     assert list(mapped_batches(len, ["ab", "c"], workers=1, size=5)) == [[2, 1]]
+
+
+def test_mapped_batches_stay_in_process_beside_other_threads():
+    stop = threading.Event()
+    neighbour = threading.Thread(target=stop.wait, daemon=True)
+    neighbour.start()
+    try:
+        pids = [pid for b in mapped_batches(_pid, range(5), workers=2, size=2) for pid in b]
+    finally:
+        stop.set()
+        neighbour.join()
+    assert pids == [os.getpid()] * 5
+
+
+def _pid(_item):
+    return os.getpid()
 
 
 def test_snippet_keeps_width_case_script_and_punctuation():
