@@ -2,8 +2,12 @@ import os
 import subprocess
 import sys
 import threading
+import unicodedata
 
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from search import analysis
 from search.backends.base import highlight
@@ -142,3 +146,42 @@ def test_query_characters_are_a_back_off():
     assert set("蓄热式力焚烧") == set(rto.chars)
     # A one-character query is its own word: nothing to back off to.
     assert analysis.analyze_query("稻", synonyms={}).chars == ()
+
+
+def _offsets_reference(text):
+    """normalize_with_offsets as it was before its fast path: every character folded on its own."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for c in unicodedata.normalize("NFKC", char).lower():
+            if c.isspace():
+                if not folded or folded[-1] == " ":
+                    continue
+                c = " "
+            folded.append(c)
+            origin.append(index)
+    while folded and folded[-1] == " ":
+        folded.pop()
+        origin.pop()
+    joined = "".join(folded)
+    converted = analysis._converter().convert(joined)
+    if len(converted) != len(joined):
+        converted = "".join(analysis._converter().convert(c) or c for c in folded)
+        if len(converted) != len(joined):
+            converted = joined
+    return converted, origin
+
+
+_ODD_TEXT = st.text(
+    # Traditional, full-width, ligatures and letters whose fold is longer, combining marks,
+    # and every kind of whitespace.
+    alphabet=st.sampled_from(
+        "钻井液處理劑鑽ＣＯＤcodRTO（）,，。 \t\n\u3000\u00a0ﬁİ①㎡ｶﾞAée\u0301\u2028\x1c"
+    ),
+    max_size=40,
+)
+
+
+@given(_ODD_TEXT | st.text(max_size=40))
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_offsets_fast_path_equals_the_per_character_fold(text):
+    assert analysis.normalize_with_offsets(text) == _offsets_reference(text)
