@@ -27,6 +27,8 @@ MAX_QUERY_CHARS = 200
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SPACES = re.compile(r"\s+")
+# Whitespace that normalize_with_offsets must fold: any but a single inner space.
+_SPACE_TO_FOLD = re.compile(r"^\s|\s$|\s\s|[^\S ]")
 
 # Bump when a code change alters what normalize / index_words / pinyin_forms return for the same
 # text: every stored analysis (SearchEntry words, the Elasticsearch copy) is then re-derived.
@@ -115,6 +117,11 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     characters one to one) and character by character otherwise. Runs of spaces become one."""
     if not text:
         return "", []
+    joined = "".join(map(_folded, text))
+    # The usual text folds one character to one and needs no space folding: origin is then
+    # the identity, without the per-character loop (a page highlights dozens of texts).
+    if len(joined) == len(text) and not _SPACE_TO_FOLD.search(joined):
+        return _converted(joined), list(range(len(text)))
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -129,13 +136,17 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     while folded and folded[-1] == " ":
         folded.pop()
         origin.pop()
-    joined = "".join(folded)
+    return _converted("".join(folded)), origin
+
+
+def _converted(joined: str) -> str:
+    """OpenCC over the folded text, keeping its length (one position per character)."""
     converted = _converter().convert(joined)
     if len(converted) != len(joined):
-        converted = "".join(_converter().convert(c) or c for c in folded)
+        converted = "".join(_converter().convert(c) or c for c in joined)
         if len(converted) != len(joined):
             converted = joined
-    return converted, origin
+    return converted
 
 
 def warm_up() -> None:

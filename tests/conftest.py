@@ -1,4 +1,5 @@
 import os
+import signal
 
 import pytest
 
@@ -44,6 +45,19 @@ def _require_or_skip_elasticsearch(items):
                 )
             else:
                 item.add_marker(pytest.mark.skip(reason="ELASTICSEARCH_URL unset"))
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """Commands run in-process (django-tasks-db's db_worker) install SIGTERM/SIGINT handlers and
+    leave them behind: the session's later forks inherit a SIGTERM that no longer kills, and a
+    stop signal to the test run becomes SystemExit in whichever test is running."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    before = {sig: signal.getsignal(sig) for sig in signals}
+    yield
+    for sig, handler in before.items():
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
 
 
 @pytest.fixture(scope="session")

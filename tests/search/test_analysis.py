@@ -1,5 +1,17 @@
+import os
+import subprocess
+import sys
+import threading
+import unicodedata
+
+from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
 from search import analysis
 from search.backends.base import highlight
+from search.parallel import mapped_batches
 from search.synonyms import build_map, parse_group, split_terms
 
 SYNONYMS = build_map(
@@ -62,11 +74,43 @@ def test_split_terms():
 
 
 def test_mapped_batches_keep_order_across_processes():
-    from search.parallel import mapped_batches
-
-    items = [f"词{i}" for i in range(7)]
-    assert [x for b in mapped_batches(str.upper, items, workers=2, size=3) for x in b] == items
+    """The forked path runs in a fresh, single-threaded interpreter: this test process has a
+    live server and Playwright's threads by now, and must not fork."""
+    script = (
+        "import os\n"
+        "from search.parallel import mapped_batches\n"
+        "items = [f'词{i}' for i in range(7)]\n"
+        "def mark(s):\n"
+        "    return s.upper(), os.getpid()\n"
+        "seen = [pair for b in mapped_batches(mark, items, workers=2, size=3) for pair in b]\n"
+        "assert [x for x, _ in seen] == [s.upper() for s in items], seen\n"
+        "assert os.getpid() not in {pid for _, pid in seen}, 'ran in the parent'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
     assert list(mapped_batches(len, ["ab", "c"], workers=1, size=5)) == [[2, 1]]
+
+
+def test_mapped_batches_stay_in_process_beside_other_threads():
+    stop = threading.Event()
+    neighbour = threading.Thread(target=stop.wait, daemon=True)
+    neighbour.start()
+    try:
+        pids = [pid for b in mapped_batches(_pid, range(5), workers=2, size=2) for pid in b]
+    finally:
+        stop.set()
+        neighbour.join()
+    assert pids == [os.getpid()] * 5
+
+
+def _pid(_item):
+    return os.getpid()
 
 
 def test_snippet_keeps_width_case_script_and_punctuation():
@@ -102,3 +146,42 @@ def test_query_characters_are_a_back_off():
     assert set("蓄热式力焚烧") == set(rto.chars)
     # A one-character query is its own word: nothing to back off to.
     assert analysis.analyze_query("稻", synonyms={}).chars == ()
+
+
+def _offsets_reference(text):
+    """normalize_with_offsets as it was before its fast path: every character folded on its own."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for c in unicodedata.normalize("NFKC", char).lower():
+            if c.isspace():
+                if not folded or folded[-1] == " ":
+                    continue
+                c = " "
+            folded.append(c)
+            origin.append(index)
+    while folded and folded[-1] == " ":
+        folded.pop()
+        origin.pop()
+    joined = "".join(folded)
+    converted = analysis._converter().convert(joined)
+    if len(converted) != len(joined):
+        converted = "".join(analysis._converter().convert(c) or c for c in folded)
+        if len(converted) != len(joined):
+            converted = joined
+    return converted, origin
+
+
+_ODD_TEXT = st.text(
+    # Traditional, full-width, ligatures and letters whose fold is longer, combining marks,
+    # and every kind of whitespace.
+    alphabet=st.sampled_from(
+        "钻井液處理劑鑽ＣＯＤcodRTO（）,，。 \t\n\u3000\u00a0ﬁİ①㎡ｶﾞAée\u0301\u2028\x1c"
+    ),
+    max_size=40,
+)
+
+
+@given(_ODD_TEXT | st.text(max_size=40))
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_offsets_fast_path_equals_the_per_character_fold(text):
+    assert analysis.normalize_with_offsets(text) == _offsets_reference(text)
