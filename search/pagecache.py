@@ -11,10 +11,9 @@ SEARCH_PAGE_CACHE_SECONDS (default 30, as long as another process's synonym edit
 show), and each is trusted only when it was computed after the last write to an index plus a
 grace for Elasticsearch's refresh: every backend write stamps that moment in the shared cache
 (Django's cache, the database table by default), and a process reads the stamp at most once
-a second. So a listing published in one
-worker is on the search page of every worker as soon as it is searchable at all. A failed
-Elasticsearch search stamps the same moment, and results the database fallback served are not
-kept: the page says it is degraded for as long as it is.
+a second. So a listing published in one worker is on the search page of every worker as soon
+as it is searchable at all. A failed Elasticsearch search stamps the same moment, and results
+the database fallback served are not kept: the page says it is degraded for as long as it is.
 """
 
 import hashlib
