@@ -117,15 +117,15 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     characters one to one) and character by character otherwise. Runs of spaces become one."""
     if not text:
         return "", []
-    joined = "".join(map(_folded, text))
+    pieces = list(map(_folded, text))
+    joined = "".join(pieces)
     # The usual text folds one character to one and needs no space folding: origin is then
     # the identity, without the per-character loop (a page highlights dozens of texts).
     if len(joined) == len(text) and not _SPACE_TO_FOLD.search(joined):
         return _converted(joined), list(range(len(text)))
     folded: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        piece = _folded(char)
+    for index, piece in enumerate(pieces):
         for c in piece:
             if c.isspace():
                 if not folded or folded[-1] == " ":
