@@ -66,6 +66,12 @@ def _written_at() -> float:
     return _stamp["value"]
 
 
+def trusted_after() -> float:
+    """The moment (time.time()) after which what a process read of an index still holds: the
+    last write to an index, by any process, plus Elasticsearch's refresh."""
+    return _written_at() + REFRESH_GRACE
+
+
 def lookup(
     key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None
 ) -> tuple[T, str]:
@@ -76,15 +82,15 @@ def lookup(
     if seconds <= 0:
         return compute(), "miss"
     now = time.time()
-    trusted_after = _written_at() + REFRESH_GRACE
+    fresh_after = trusted_after()
     with _lock:
         entry = _entries.get(key)
-        if entry is not None and entry[0] >= trusted_after and now - entry[0] < seconds:
+        if entry is not None and entry[0] >= fresh_after and now - entry[0] < seconds:
             _entries.move_to_end(key)
             return entry[1], "hit"  # type: ignore[return-value]
     shared_key = hashlib.sha256(key.encode()).hexdigest()
     shared = _shared_get(shared_key)
-    if shared is not None and shared[0] >= trusted_after and now - shared[0] < seconds:
+    if shared is not None and shared[0] >= fresh_after and now - shared[0] < seconds:
         _keep_here(key, shared)
         return shared[1], "shared"  # type: ignore[return-value]
     value = compute()

@@ -21,6 +21,9 @@ SORTS = {
 }
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
+# Candidates re-ranked in Python for a relevance search, on both backends: the best this many by
+# the engine's own score (ts_rank, BM25) go through search.ranking's formula.
+RERANK_DEPTH = 120
 # Facets that are filtered by exact value (price bands and TRL have their own ranges too).
 VALUE_FILTERS = (
     "kind",
@@ -49,10 +52,17 @@ class SearchParams:
     with_facets: bool = True
     with_text: bool = True  # hits carry summary and body (for snippets); False: titles only
     exclude: tuple[str, ...] = ()  # doc ids ("kind:id") to leave out
+    rerank_depth: int = RERANK_DEPTH
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
+
+    @property
+    def rerank_window(self) -> int:
+        """How many of the engine's best a relevance search re-ranks: its depth, or as many as
+        reach the end of the page asked for."""
+        return max(self.rerank_depth, self.offset + self.page_size)
 
     def price_ranges(self) -> list[tuple[Decimal | None, Decimal | None, bool]]:
         """The selected price bands as (min, max, negotiable) ranges."""

@@ -41,7 +41,6 @@ from search.ranking import BACKOFF_BELOW
 
 # The SQL below is assembled only from constant fragments and Django-compiled subqueries; every
 # user-supplied value travels as a query parameter (hence the S608 suppressions).
-RERANK_DEPTH = 120
 # Up to this many filtered matches are ranked, counted and faceted from one id list rather
 # than by running the filters and the full-text match again for each (below SQLite's 32,766
 # query parameters).
@@ -668,10 +667,10 @@ class DatabaseBackend:
 
     def _pg_one_pass(self, words: list[str], params: SearchParams) -> _OnePass:
         """PostgreSQL, unfiltered relevance search: the total, the facet keys, the best
-        RERANK_DEPTH by ts_rank and each word's document frequency from one visit of the
+        `rerank_window` by ts_rank and each word's document frequency from one visit of the
         matching rows (each visit rechecks and decompresses every matching tsvector, which is
         what a full-text query costs here)."""
-        depth = max(RERANK_DEPTH, params.offset + params.page_size)
+        depth = params.rerank_window
         tsquery = _pg_tsquery(words)
         # Document frequencies only of the words not cached: each extra tsquery test
         # decompresses the row's tsvector again.
@@ -722,8 +721,8 @@ class DatabaseBackend:
         *,
         stage_one: list[tuple[int, float]] | None = None,
     ) -> list[tuple[int, float]]:
-        """Stage one in SQL (best RERANK_DEPTH under the filters), stage two in Python."""
-        depth = max(RERANK_DEPTH, params.offset + params.page_size)
+        """Stage one in SQL (best `rerank_window` under the filters), stage two in Python."""
+        depth = params.rerank_window
         if stage_one is not None:
             pass
         elif candidates is not None and len(candidates) <= depth:

@@ -7,6 +7,7 @@ on the text fields, across title > keywords > summary > body.
 """
 
 import logging
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -159,8 +160,6 @@ SEARCH_FILTER_PATH = [
     "aggregations.all_docs.doc_count",
     "aggregations.all_docs.df.buckets.*.doc_count",
 ]
-# Candidates re-ranked in Python for a relevance search (as the database backend does).
-RERANK_DEPTH = 120
 # What the re-ranking reads of a candidate: normalised text and jieba words per field.
 RANK_FIELDS = [
     "title",
@@ -187,14 +186,61 @@ def _in_any_field(word: str) -> Json:
     return {"bool": {"should": [{"term": {f: word}} for f in fields]}}
 
 
-def _reranked(raw_hits: list[Json], query: AnalyzedQuery, aggregations: Json) -> list[Json]:
-    all_docs = aggregations.get("all_docs", {})
-    doc_count = max(int(all_docs.get("doc_count", 0)), 1)
-    buckets = all_docs.get("df", {}).get("buckets", {})
-    idf = {
-        w: ranking.idf_of(int(buckets.get(w, {}).get("doc_count", 0)), doc_count)
-        for w in query.match_words
-    }
+# Document frequencies (and the index's document count) that this process's searches counted,
+# reused while no index has changed since (search.pagecache's write stamp, which every process
+# reads) and for at most DOC_FREQ_SECONDS: a search counts only the words it has not seen, and
+# skips the back-off check when a word alone is known to match enough documents. Words recur
+# far more than whole queries do (whose pages search.pagecache keeps).
+DOC_FREQ_SECONDS = 60.0
+DOC_FREQ_MAX_WORDS = 50_000
+_ALL_DOCS = "\x00all"  # the document count's key (no query word contains NUL)
+_doc_freqs: dict[tuple[str, str], tuple[float, int]] = {}
+
+
+def _known_doc_freqs(alias: str, words: Iterable[str]) -> dict[str, int]:
+    trusted_after = max(pagecache.trusted_after(), time.time() - DOC_FREQ_SECONDS)
+    known = {}
+    for word in words:
+        entry = _doc_freqs.get((alias, word))
+        if entry is not None and entry[0] >= trusted_after:
+            known[word] = entry[1]
+    return known
+
+
+def _remember_doc_freqs(alias: str, counted: dict[str, int], *, counted_at: float) -> None:
+    if len(_doc_freqs) + len(counted) > DOC_FREQ_MAX_WORDS:
+        _doc_freqs.clear()
+    for word, df in counted.items():
+        _doc_freqs[(alias, word)] = (counted_at, df)
+
+
+def forget_doc_freqs() -> None:
+    """This process's counts, dropped (an index of the same name may hold other documents)."""
+    _doc_freqs.clear()
+
+
+def _counted_doc_freqs(aggregations: Json) -> dict[str, int]:
+    """The document count and word frequencies an all_docs aggregation counted (none if the
+    search did not count them)."""
+    all_docs = aggregations.get("all_docs")
+    if all_docs is None:
+        return {}
+    counted = {_ALL_DOCS: int(all_docs.get("doc_count", 0))}
+    for word, bucket in all_docs.get("df", {}).get("buckets", {}).items():
+        counted[word] = int(bucket.get("doc_count", 0))
+    return counted
+
+
+def _matches_enough(query: AnalyzedQuery, known: dict[str, int]) -> bool:
+    """Whether one of the query's words is known to be in BACKOFF_BELOW documents or more: the
+    query matches at least those (a word of two or more characters is counted on the word
+    fields, where the query's clauses for it and its synonyms and parts look)."""
+    return any(known.get(w, 0) >= BACKOFF_BELOW for w in query.all_words if len(w) > 1)
+
+
+def _reranked(raw_hits: list[Json], query: AnalyzedQuery, doc_freqs: dict[str, int]) -> list[Json]:
+    doc_count = max(doc_freqs.get(_ALL_DOCS, 0), 1)
+    idf = {w: ranking.idf_of(doc_freqs.get(w, 0), doc_count) for w in query.match_words}
     cands = []
     for h in raw_hits:
         src = h["_source"]
@@ -525,6 +571,7 @@ class ElasticsearchBackend:
     def drop(self) -> None:
         """Delete every index of this prefix (tests and benchmarks clean up with it)."""
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
+        forget_doc_freqs()
 
     def rebuild(
         self, documents: Iterable[SearchDocument], *, progress: Progress = None, workers: int = 1
@@ -677,25 +724,26 @@ class ElasticsearchBackend:
         return filters
 
     def search(self, params: SearchParams, query: AnalyzedQuery) -> SearchResult:
-        filters = self._filters(params)
-        body = self._body(params, query, filters, backoff=self._backoff(query, filters))
-        # The raw response: wrapping every hit and bucket in elasticsearch.dsl objects costs
-        # more than the rest of the Python side of a search.
-        response = self.client.search(
-            index=self.alias, body=body, filter_path=SEARCH_FILTER_PATH
-        ).body
-        return self._result(params, query, response)
+        return self.search_many([(params, query)])[0]
 
     def search_many(self, searches: list[tuple[SearchParams, AnalyzedQuery]]) -> list[SearchResult]:
-        """search() of each, in two round trips instead of two each: one multi-search for the
-        back-off checks, one for the searches (the site-wide page runs three at once).
+        """search() of each, in at most two round trips instead of two each: one multi-search
+        for the back-off checks, one for the searches (the site-wide page runs three at once).
+        The raw responses are read: wrapping every hit and bucket in elasticsearch.dsl objects
+        costs more than the rest of the Python side of a search.
 
         The searches of one query share what does not depend on their filters: its clauses,
         built once; one back-off check (the words' matches are the same for each, only the
-        share the filters allow differs: one filter aggregation each); and the words' document
-        frequencies over the whole index (a global aggregation), counted by the first search
-        that re-ranks and read by the others."""
+        share the filters allow differs: one filter aggregation each), not needed when a word
+        is known to match enough documents; and the words' document frequencies over the whole
+        index (a global aggregation) that are not known yet, counted by the first search that
+        re-ranks and read by the others."""
         filters = [self._filters(params) for params, _query in searches]
+        counted_at = time.time()
+        known: dict[int, dict[str, int]] = {}
+        for _params, query in searches:
+            if id(query) not in known and not query.is_empty:
+                known[id(query)] = _known_doc_freqs(self.alias, [_ALL_DOCS, *query.match_words])
         built: dict[tuple[int, bool], Json] = {}
 
         def main(query: AnalyzedQuery, backoff: bool) -> Json:
@@ -710,7 +758,9 @@ class ElasticsearchBackend:
         checks = [
             group
             for group in same_query.values()
-            if searches[group[0]][1].chars and not searches[group[0]][1].is_empty
+            if searches[group[0]][1].chars
+            and not searches[group[0]][1].is_empty
+            and not _matches_enough(searches[group[0]][1], known[id(searches[group[0]][1])])
         ]
         backoff = [False] * len(searches)
         if checks:
@@ -745,7 +795,12 @@ class ElasticsearchBackend:
                 filters[i],
                 backoff=backoff[i],
                 main=None if query.is_empty else main(query, backoff[i]),
-                doc_freqs=counts.get(id(query)) == i,
+                count_words=(
+                    [w for w in query.match_words if w not in known[id(query)]]
+                    if counts.get(id(query)) == i
+                    else None
+                ),
+                count_docs=_ALL_DOCS not in known.get(id(query), {}),
             )
             for i, (params, query) in enumerate(searches)
         ]
@@ -758,15 +813,12 @@ class ElasticsearchBackend:
                 ).body
             ),
         )
+        for query_id, i in counts.items():
+            counted = _counted_doc_freqs(responses[i].get("aggregations", {}))
+            _remember_doc_freqs(self.alias, counted, counted_at=counted_at)
+            known[query_id] = {**known[query_id], **counted}
         return [
-            self._result(
-                params,
-                query,
-                response,
-                doc_freqs=responses[counts[id(query)]].get("aggregations", {})
-                if id(query) in counts
-                else None,
-            )
+            self._result(params, query, response, doc_freqs=known.get(id(query), {}))
             for (params, query), response in zip(searches, responses, strict=True)
         ]
 
@@ -797,11 +849,13 @@ class ElasticsearchBackend:
         *,
         backoff: bool,
         main: Json | None = None,
-        doc_freqs: bool = True,
+        count_words: list[str] | None = None,
+        count_docs: bool = True,
     ) -> Json:
         """The search's request body; `main`, the query's clauses, when already built;
-        `doc_freqs`, whether it counts the words' document frequencies (another search of the
-        same query may count them for it)."""
+        `count_words`, the words whose document frequencies it counts, and `count_docs`, whether
+        it counts the index's documents too (None: another search of the same query counts
+        them, or they are known)."""
         if main is None:
             main = relevance_query(query, backoff=backoff) if not query.is_empty else MATCH_ALL
         newest = {"published_at": {"order": "desc", "missing": "_last"}}
@@ -817,18 +871,17 @@ class ElasticsearchBackend:
         hit_fields = HIT_FIELDS if params.with_text else TITLE_FIELDS
         aggs: Json = {}
         offset = _offset(params)
-        # Relevance: the best RERANK_DEPTH by Elasticsearch's score, re-ranked by the formula the
+        # Relevance: the best `rerank_window` by Elasticsearch's score, re-ranked by the formula the
         # database backend uses (search.ranking), with document frequencies from the whole index
         # counted in the same request, so both backends order results alike.
         if _reranked_search(params, query):
-            body |= {"from": 0, "size": max(RERANK_DEPTH, offset + params.page_size)}
+            body |= {"from": 0, "size": params.rerank_window}
             body["_source"] = [*hit_fields, *RANK_FIELDS]
-            if doc_freqs:
-                words = query.match_words
-                aggs["all_docs"] = {
-                    "global": {},
-                    "aggs": {"df": {"filters": {"filters": {w: _in_any_field(w) for w in words}}}},
-                }
+            if count_words is not None and (count_words or count_docs):
+                aggs["all_docs"] = {"global": {}}
+                if count_words:
+                    in_any = {w: _in_any_field(w) for w in count_words}
+                    aggs["all_docs"]["aggs"] = {"df": {"filters": {"filters": in_any}}}
         else:
             body |= {"from": offset, "size": params.page_size, "_source": [*hit_fields]}
         if params.with_facets:
@@ -845,15 +898,14 @@ class ElasticsearchBackend:
         query: AnalyzedQuery,
         response: Json,
         *,
-        doc_freqs: Json | None = None,
+        doc_freqs: dict[str, int],
     ) -> SearchResult:
-        """The search's answer; `doc_freqs`, the aggregations that counted the words' document
-        frequencies when another search of the same query did (else this one's)."""
+        """The search's answer; `doc_freqs`, the query's words' document frequencies and the
+        index's document count (under _ALL_DOCS), for the re-ranking."""
         raw_hits = response.get("hits", {}).get("hits", [])
         if _reranked_search(params, query):
             offset = _offset(params)
-            aggregations = response.get("aggregations", {}) if doc_freqs is None else doc_freqs
-            raw_hits = _reranked(raw_hits, query, aggregations)
+            raw_hits = _reranked(raw_hits, query, doc_freqs)
             raw_hits = raw_hits[offset : offset + params.page_size]
         hits = []
         for h in raw_hits:

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from search import selectors
+from search import ranking, selectors
+from search.backends.base import RERANK_DEPTH
 from search.selectors import search_params, search_query, search_suggest
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,40 @@ def test_a_titles_only_search_reads_no_text(backend_name):
     assert _seen(titles) == _seen(full)
     assert any(r.summary for r in full.results)
     assert not any(r.summary for r in titles.results)
+
+
+def test_a_search_re_ranks_its_depth_of_candidates(backend_name, monkeypatch):
+    # Both backends hand the engine's best `rerank_window` to search.ranking: the result list
+    # 120, a block of the site-wide page fewer (it shows three titles).
+    ranked = []
+    real_rank = ranking.rank
+
+    def counting(query, candidates, idf):
+        ranked.append(len(candidates))
+        return real_rank(query, candidates, idf)
+
+    monkeypatch.setattr(ranking, "rank", counting)
+    params = search_params(q="技术", page_size=3)
+    deep = search_query(params=params)
+    shallow = search_query(params=replace(params, rerank_depth=5))
+    assert ranked == [min(deep.total, RERANK_DEPTH), 5]
+    assert deep.total == shallow.total > 5
+
+
+def test_the_blocks_re_rank_fewer_candidates(monkeypatch):
+    sent = []
+
+    def recording(searches):
+        sent.extend(searches)
+        raise LookupError  # what the page's searches are is all this test reads
+
+    monkeypatch.setattr(selectors, "_search_pages", recording)
+    with pytest.raises(LookupError):
+        selectors.search_site(params=search_params(q="含油污泥"))
+    depths = [(params.filters["kind"], params.rerank_depth) for params, _snippets in sent]
+    assert depths == [
+        (["technology", "demand"], RERANK_DEPTH),
+        (["patent"], selectors.BLOCK_RERANK_DEPTH),
+        (["organization", "enterprise"], selectors.BLOCK_RERANK_DEPTH),
+    ]
+    assert selectors.BLOCK_RERANK_DEPTH < RERANK_DEPTH

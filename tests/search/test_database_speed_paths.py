@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 
 from search import analysis
-from search.backends.database import RERANK_DEPTH, DatabaseBackend, rank_fields
+from search.backends.base import RERANK_DEPTH
+from search.backends.database import DatabaseBackend, rank_fields
 from search.documents import SearchDocument
 from search.models import SearchEntry, SearchEntryText, SearchFacetSet
 from search.selectors import search_params, search_query

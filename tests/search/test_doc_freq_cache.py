@@ -1,0 +1,97 @@
+"""Elasticsearch's counts of the query words, kept between searches (search.backends.elastic):
+the same results as counting each time, fewer requests, and never trusted across a write."""
+
+import os
+
+import pytest
+
+from search import pagecache
+from search.backends import elastic
+from search.ranking import BACKOFF_BELOW
+from search.selectors import search_params, search_query
+
+pytestmark = [pytest.mark.django_db, pytest.mark.elasticsearch]
+
+COMMON = "技术"  # in more of the sample's documents than BACKOFF_BELOW
+RARE = "含油污泥"  # in fewer: its search checks whether to back off to characters
+WRITE_STAMPED = pagecache.trusted_after
+
+
+@pytest.fixture
+def es(indexed_sample, settings, monkeypatch):
+    """The sample's Elasticsearch index, no counts kept yet; the bodies of each multi-search."""
+    settings.ELASTICSEARCH_INDEX_PREFIX = indexed_sample["prefix"]
+    settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
+    elastic.forget_doc_freqs()
+    # The sample was indexed moments ago: counts are trusted from now on (no refresh grace).
+    monkeypatch.setattr(pagecache, "trusted_after", lambda: 0.0)
+    sent: list[list[dict]] = []
+    original = elastic.ElasticsearchBackend._msearch
+
+    def recording(self, bodies, filter_path, *, retry):
+        sent.append(bodies)
+        return original(self, bodies, filter_path, retry=retry)
+
+    monkeypatch.setattr(elastic.ElasticsearchBackend, "_msearch", recording)
+    yield sent
+    elastic.forget_doc_freqs()
+
+
+def _seen(page):
+    return [(r.id, r.score) for r in page.results], page.total
+
+
+def _counted_words(bodies):
+    return [
+        sorted(
+            b["aggs"]["all_docs"].get("aggs", {}).get("df", {}).get("filters", {}).get("filters")
+        )
+        for b in bodies
+        if "all_docs" in b.get("aggs", {})
+    ]
+
+
+@pytest.mark.parametrize("q", [COMMON, RARE, "RTO 焚烧", "稻"])
+def test_known_counts_give_the_same_results(es, q):
+    params = search_params(q=q)
+    counted = search_query(params=params)
+    assert _counted_words(es[-1]), "the first search counts the words"
+    es.clear()
+    known = search_query(params=params)
+    assert _counted_words(es[-1]) == [], "the second one reads them"
+    assert _seen(known) == _seen(counted)
+    assert counted.total
+
+
+def test_a_word_known_to_be_common_skips_the_back_off_check(es):
+    search_query(params=search_params(q=COMMON))
+    assert elastic._known_doc_freqs(elastic.ElasticsearchBackend().alias, [COMMON])[COMMON] >= (
+        BACKOFF_BELOW
+    )
+    es.clear()
+    search_query(params=search_params(q=COMMON))
+    assert len(es) == 1  # the search alone
+
+    search_query(params=search_params(q=RARE))
+    es.clear()
+    search_query(params=search_params(q=RARE))
+    assert len(es) == 2  # a rare word's query is checked every time
+
+
+def test_a_write_makes_the_counts_untrusted(es, monkeypatch):
+    monkeypatch.setattr(pagecache, "trusted_after", WRITE_STAMPED)
+    params = search_params(q=RARE)
+    search_query(params=params)
+    pagecache.mark_written()  # any process's write to an index
+    es.clear()
+    search_query(params=params)
+    assert RARE in _counted_words(es[-1])[0]
+
+
+def test_counts_are_kept_per_index(es):
+    backend = elastic.ElasticsearchBackend()
+    search_query(params=search_params(q=RARE))
+    assert elastic._known_doc_freqs(backend.alias, [RARE])
+    assert not elastic._known_doc_freqs("another-search", [RARE])
+    elastic.forget_doc_freqs()
+    assert not elastic._known_doc_freqs(backend.alias, [RARE])
