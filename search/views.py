@@ -66,19 +66,21 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     )
     anonymous = _sees_the_anonymous_page(request)
+    rendered: list[list[str]] = []  # the anonymous page compute() rendered, kept or not
 
     def compute() -> _Results:
         results = _results(request.GET)
         if anonymous:  # rendered before the results are shared, so the others reuse it too
-            _anonymous_page(request, results)
+            rendered.append(_anonymous_page(request, results))
         return results
 
     # The database's fallback answers are not kept: the next request tries Elasticsearch.
     results, source = pagecache.lookup(key, compute, keep=_not_degraded)
     if anonymous:
+        parts = rendered[0] if rendered else _anonymous_page(request, results)
         # The token Django would have rendered: this visitor's secret, freshly masked, and the
         # CSRF cookie set or renewed as the {% csrf_token %} tag's own call does.
-        response = HttpResponse(get_token(request).join(_anonymous_page(request, results)))
+        response = HttpResponse(get_token(request).join(parts))
     else:
         response = render(request, "search/index.html", _page_context(request, results))
     response["X-Search-Cache"] = source  # hit, shared (another process's) or miss

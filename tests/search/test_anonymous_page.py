@@ -186,6 +186,27 @@ def test_a_page_holding_the_request_csp_nonce_is_not_kept(rf, page_cache):
     assert list(results.anonymous_pages) == [request.get_full_path()]
 
 
+def test_a_page_is_rendered_once_even_when_it_cannot_be_kept(client, page_cache, monkeypatch):
+    # A page holding the request's CSP nonce is served but not kept: the render compute() did
+    # is the response, not a second one.
+    renders = []
+    real_render = views.render_to_string
+
+    def counting(template_name, context=None, request=None):
+        renders.append(template_name)
+        if request is not None and template_name == "search/index.html":
+            request._csp_nonce = "bm9uY2U="
+        return real_render(template_name, context, request=request)
+
+    monkeypatch.setattr(views, "render_to_string", counting)
+    first = _get(client, {"q": "伴生气"})
+    assert first["X-Search-Cache"] == "miss"
+    assert renders == ["search/results.html", "search/index.html"]
+    renders.clear()
+    assert _get(client, {"q": "伴生气"})["X-Search-Cache"] == "hit"
+    assert renders == ["search/index.html"]  # the results kept, the page not
+
+
 def test_each_spelling_of_a_query_string_has_its_own_page(client, page_cache, monkeypatch):
     """Two spellings of one query share the results, not the page: the language switch's
     "next" repeats the query string as the visitor sent it."""
