@@ -60,7 +60,11 @@ def mark_written() -> None:
 def _written_at() -> float:
     now = time.monotonic()
     if now - _stamp["read_at"] >= STAMP_READ_INTERVAL:
-        value = float(cache.get(WRITTEN_KEY) or 0.0)
+        try:
+            value = float(cache.get(WRITTEN_KEY) or 0.0)
+        except DatabaseError:  # no stamp to read: as if an index changed just now (read again)
+            logger.warning("could not read the search index write stamp")
+            return time.time()
         with _lock:
             _stamp.update(value=max(value, _stamp["value"]), read_at=now)
     return _stamp["value"]

@@ -209,7 +209,11 @@ def _known_doc_freqs(alias: str, words: Iterable[str]) -> dict[str, int]:
 
 def _remember_doc_freqs(alias: str, counted: dict[str, int], *, counted_at: float) -> None:
     if len(_doc_freqs) + len(counted) > DOC_FREQ_MAX_WORDS:
-        _doc_freqs.clear()
+        expired = time.time() - DOC_FREQ_SECONDS
+        for key in [k for k, (at, _df) in _doc_freqs.items() if at < expired]:
+            _doc_freqs.pop(key, None)
+        if len(_doc_freqs) + len(counted) > DOC_FREQ_MAX_WORDS:
+            _doc_freqs.clear()
     for word, df in counted.items():
         _doc_freqs[(alias, word)] = (counted_at, df)
 

@@ -80,12 +80,31 @@ def test_a_word_known_to_be_common_skips_the_back_off_check(es):
 
 def test_a_write_makes_the_counts_untrusted(es, monkeypatch):
     monkeypatch.setattr(pagecache, "trusted_after", WRITE_STAMPED)
+    monkeypatch.setattr(pagecache, "REFRESH_GRACE", 0.0)
+    monkeypatch.setattr(pagecache, "STAMP_READ_INTERVAL", 0.0)
+    alias = elastic.ElasticsearchBackend().alias
     params = search_params(q=RARE)
+    pagecache.time.sleep(0.01)  # counted after the sample's own write
     search_query(params=params)
+    assert elastic._known_doc_freqs(alias, [RARE])
     pagecache.mark_written()  # any process's write to an index
+    assert not elastic._known_doc_freqs(alias, [RARE])
     es.clear()
     search_query(params=params)
     assert RARE in _counted_words(es[-1])[0]
+
+
+def test_the_oldest_counts_make_room(monkeypatch):
+    monkeypatch.setattr(elastic, "DOC_FREQ_MAX_WORDS", 3)
+    elastic.forget_doc_freqs()
+    now = pagecache.time.time()
+    elastic._remember_doc_freqs("i", {"old": 1}, counted_at=now - elastic.DOC_FREQ_SECONDS - 1)
+    elastic._remember_doc_freqs("i", {"a": 1, "b": 2}, counted_at=now)
+    elastic._remember_doc_freqs("i", {"c": 3}, counted_at=now)
+    assert sorted(word for _alias, word in elastic._doc_freqs) == ["a", "b", "c"]
+    elastic._remember_doc_freqs("i", {"d": 4}, counted_at=now)  # no room left: start again
+    assert sorted(word for _alias, word in elastic._doc_freqs) == ["d"]
+    elastic.forget_doc_freqs()
 
 
 def test_counts_are_kept_per_index(es):

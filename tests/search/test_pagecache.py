@@ -141,3 +141,19 @@ def test_another_process_page_is_reused_until_a_write(client, settings, page_cac
     assert response["X-Search-Cache"] == "miss"
     assert "养蟹池塘底质改良剂" in response.content.decode()
     assert page_cache == ["养蟹", "养蟹"]
+
+
+def test_an_unreadable_stamp_trusts_nothing(monkeypatch, page_cache):
+    # The stamp lives in Django's cache (a database table by default): when it cannot be read,
+    # nothing kept is trusted, and the page is computed rather than failing.
+    from django.core.cache import cache
+    from django.db import DatabaseError
+
+    def unreadable(*args, **kwargs):
+        raise DatabaseError("the cache table is gone")
+
+    monkeypatch.setattr(cache, "get", unreadable)
+    before = pagecache.time.time()
+    assert pagecache.trusted_after() >= before
+    value, source = pagecache.lookup("k", lambda: "computed")
+    assert (value, source) == ("computed", "miss")
