@@ -2,6 +2,7 @@
 
 import html
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,56 @@ MAX_RESULT_WINDOW = 10_000
 # Candidates re-ranked in Python for a relevance search, on both backends: the best this many by
 # the engine's own score (ts_rank, BM25) go through search.ranking's formula.
 RERANK_DEPTH = 120
+# The key of the index's document count among the document frequencies (no word contains NUL).
+ALL_DOCS = "\x00all"
+
+
+class DocFreqCache:
+    """Document frequencies (and, under ALL_DOCS, the document count) that a process's searches
+    counted, by scope (an index) and word: reused for at most `seconds`, and only when counted
+    after fresh_after() (the last write to the index the process knows of). Words recur far
+    more than whole queries do, so a search counts only the words it has not seen."""
+
+    def __init__(
+        self,
+        *,
+        seconds: float = 60.0,
+        max_words: int = 50_000,
+        fresh_after: Callable[[], float] = lambda: float("-inf"),
+    ) -> None:
+        self.seconds = seconds
+        self.max_words = max_words
+        self.fresh_after = fresh_after
+        self._counts: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def known(self, scope: str, words: Iterable[str]) -> dict[str, int]:
+        trusted_after = max(self.fresh_after(), time.time() - self.seconds)
+        known = {}
+        for word in words:
+            entry = self._counts.get((scope, word))
+            if entry is not None and entry[0] >= trusted_after:
+                known[word] = entry[1]
+        return known
+
+    def remember(self, scope: str, counted: dict[str, int], *, counted_at: float) -> None:
+        """Keep counts made at `counted_at` (time.time() before the count was asked for, so a
+        write meanwhile leaves them untrusted). When full, expired counts make room first."""
+        if len(self._counts) + len(counted) > self.max_words:
+            expired = time.time() - self.seconds
+            for key in [k for k, (at, _df) in self._counts.items() if at < expired]:
+                self._counts.pop(key, None)
+            if len(self._counts) + len(counted) > self.max_words:
+                self._counts.clear()
+        for word, df in counted.items():
+            self._counts[(scope, word)] = (counted_at, df)
+
+    def words(self) -> list[str]:
+        return [word for _scope, word in self._counts]
+
+    def clear(self) -> None:
+        self._counts.clear()
+
+
 # Facets that are filtered by exact value (price bands and TRL have their own ranges too).
 VALUE_FILTERS = (
     "kind",

@@ -20,6 +20,8 @@ from django.db.models.expressions import RawSQL
 from search import analysis, pagecache, ranking, synonyms
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
+    ALL_DOCS,
+    DocFreqCache,
     Facets,
     Hit,
     SearchParams,
@@ -45,9 +47,8 @@ from search.ranking import BACKOFF_BELOW
 # than by running the filters and the full-text match again for each (below SQLite's 32,766
 # query parameters).
 MAX_ID_LIST = 20_000
-_DF_TTL = 60.0
-_df_cache: dict[str, tuple[float, int]] = {}
-_ALL = "\x00all"  # _df_cache key of the entry count (no query word contains NUL)
+# The word counts this process made (one scope: the table), dropped by its own writes.
+_word_counts = DocFreqCache()
 
 
 class Prepared(TypedDict):
@@ -296,7 +297,7 @@ class DatabaseBackend:
         SearchFacetValue.objects.bulk_create(facets, batch_size=2000)
         SearchSuggestion.objects.bulk_create(suggestions, batch_size=2000)
         SearchAbbreviation.objects.bulk_create(abbreviations, batch_size=2000)
-        _df_cache.clear()
+        _word_counts.clear()
         synonyms.invalidate()  # the abbreviations just written join the query map
         pagecache.mark_written()
         return len(prepared)
@@ -367,7 +368,7 @@ class DatabaseBackend:
             for start in range(0, len(gone), 500):
                 SearchEntry.objects.filter(id__in=gone[start : start + 500]).delete()
             if gone:
-                _df_cache.clear()
+                _word_counts.clear()
                 pagecache.mark_written()
             return count + kept
 
@@ -438,21 +439,21 @@ class DatabaseBackend:
 
     def _doc_count(self) -> int:
         """The number of entries, for idf; cached like document frequencies."""
-        return max(self._doc_freq(_ALL), 1)
+        return max(self._doc_freq(ALL_DOCS), 1)
 
     def _doc_freq(self, word: str) -> int:
-        now = time.monotonic()
-        cached = _df_cache.get(word)
-        if cached and now - cached[0] < _DF_TTL:
-            return cached[1]
-        if word == _ALL:
+        now = time.time()
+        known = _word_counts.known("", [word])
+        if word in known:
+            return known[word]
+        if word == ALL_DOCS:
             df = SearchEntry.objects.count()
         else:
             sql, params = self._ids_sql([word])
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)  # noqa: S608
                 df = cursor.fetchone()[0]
-        _df_cache[word] = (now, df)
+        _word_counts.remember("", {word: df}, counted_at=now)
         return df
 
     # -- reads -----------------------------------------------------------------------------
@@ -674,8 +675,9 @@ class DatabaseBackend:
         tsquery = _pg_tsquery(words)
         # Document frequencies only of the words not cached: each extra tsquery test
         # decompresses the row's tsvector again.
-        now = time.monotonic()
-        uncached = [w for w in words if now - _df_cache.get(w, (-_DF_TTL, 0))[0] >= _DF_TTL]
+        counted_at = time.time()
+        known = _word_counts.known("", words)
+        uncached = [w for w in words if w not in known]
         flags = "".join(
             f", search_vector @@ phraseto_tsquery('simple', %s) AS w{i}"
             for i in range(len(uncached))
@@ -701,9 +703,8 @@ class DatabaseBackend:
             for part, key, n, doc_freqs in cursor.fetchall():
                 if part == 0:
                     out["total"] = int(n)
-                    now = time.monotonic()
-                    for word, df in zip(uncached, doc_freqs[1:], strict=True):
-                        _df_cache[word] = (now, int(df))
+                    counted = zip(uncached, map(int, doc_freqs[1:]), strict=True)
+                    _word_counts.remember("", dict(counted), counted_at=counted_at)
                 elif part == 1:
                     out["ranked"].append((int(key), n))
                 else:

@@ -29,7 +29,9 @@ from elasticsearch.dsl import (
 from search import analysis, pagecache, ranking
 from search.analysis import AnalyzedQuery
 from search.backends.base import (
+    ALL_DOCS,
     MAX_RESULT_WINDOW,
+    DocFreqCache,
     Hit,
     SearchParams,
     SearchResult,
@@ -186,41 +188,11 @@ def _in_any_field(word: str) -> Json:
     return {"bool": {"should": [{"term": {f: word}} for f in fields]}}
 
 
-# Document frequencies (and the index's document count) that this process's searches counted,
-# reused while no index has changed since (search.pagecache's write stamp, which every process
-# reads) and for at most DOC_FREQ_SECONDS: a search counts only the words it has not seen, and
-# skips the back-off check when a word alone is known to match enough documents. Words recur
-# far more than whole queries do (whose pages search.pagecache keeps).
-DOC_FREQ_SECONDS = 60.0
-DOC_FREQ_MAX_WORDS = 50_000
-_ALL_DOCS = "\x00all"  # the document count's key (no query word contains NUL)
-_doc_freqs: dict[tuple[str, str], tuple[float, int]] = {}
-
-
-def _known_doc_freqs(alias: str, words: Iterable[str]) -> dict[str, int]:
-    trusted_after = max(pagecache.trusted_after(), time.time() - DOC_FREQ_SECONDS)
-    known = {}
-    for word in words:
-        entry = _doc_freqs.get((alias, word))
-        if entry is not None and entry[0] >= trusted_after:
-            known[word] = entry[1]
-    return known
-
-
-def _remember_doc_freqs(alias: str, counted: dict[str, int], *, counted_at: float) -> None:
-    if len(_doc_freqs) + len(counted) > DOC_FREQ_MAX_WORDS:
-        expired = time.time() - DOC_FREQ_SECONDS
-        for key in [k for k, (at, _df) in _doc_freqs.items() if at < expired]:
-            _doc_freqs.pop(key, None)
-        if len(_doc_freqs) + len(counted) > DOC_FREQ_MAX_WORDS:
-            _doc_freqs.clear()
-    for word, df in counted.items():
-        _doc_freqs[(alias, word)] = (counted_at, df)
-
-
-def forget_doc_freqs() -> None:
-    """This process's counts, dropped (an index of the same name may hold other documents)."""
-    _doc_freqs.clear()
+# The word counts this process's searches made, by index alias: trusted while no index has
+# been written since, by any process (search.pagecache's write stamp, which every process
+# reads), so a search also skips the back-off check when a word alone is known to match enough
+# documents.
+word_counts = DocFreqCache(fresh_after=lambda: pagecache.trusted_after())
 
 
 def _counted_doc_freqs(aggregations: Json) -> dict[str, int]:
@@ -229,7 +201,7 @@ def _counted_doc_freqs(aggregations: Json) -> dict[str, int]:
     all_docs = aggregations.get("all_docs")
     if all_docs is None:
         return {}
-    counted = {_ALL_DOCS: int(all_docs.get("doc_count", 0))}
+    counted = {ALL_DOCS: int(all_docs.get("doc_count", 0))}
     for word, bucket in all_docs.get("df", {}).get("buckets", {}).items():
         counted[word] = int(bucket.get("doc_count", 0))
     return counted
@@ -243,7 +215,7 @@ def _matches_enough(query: AnalyzedQuery, known: dict[str, int]) -> bool:
 
 
 def _reranked(raw_hits: list[Json], query: AnalyzedQuery, doc_freqs: dict[str, int]) -> list[Json]:
-    doc_count = max(doc_freqs.get(_ALL_DOCS, 0), 1)
+    doc_count = max(doc_freqs.get(ALL_DOCS, 0), 1)
     idf = {w: ranking.idf_of(doc_freqs.get(w, 0), doc_count) for w in query.match_words}
     cands = []
     for h in raw_hits:
@@ -575,7 +547,7 @@ class ElasticsearchBackend:
     def drop(self) -> None:
         """Delete every index of this prefix (tests and benchmarks clean up with it)."""
         self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
-        forget_doc_freqs()
+        word_counts.clear()  # an index of the same name may hold other documents
 
     def rebuild(
         self, documents: Iterable[SearchDocument], *, progress: Progress = None, workers: int = 1
@@ -747,7 +719,7 @@ class ElasticsearchBackend:
         known: dict[int, dict[str, int]] = {}
         for _params, query in searches:
             if id(query) not in known and not query.is_empty:
-                known[id(query)] = _known_doc_freqs(self.alias, [_ALL_DOCS, *query.match_words])
+                known[id(query)] = word_counts.known(self.alias, [ALL_DOCS, *query.match_words])
         built: dict[tuple[int, bool], Json] = {}
 
         def main(query: AnalyzedQuery, backoff: bool) -> Json:
@@ -804,7 +776,7 @@ class ElasticsearchBackend:
                     if counts.get(id(query)) == i
                     else None
                 ),
-                count_docs=_ALL_DOCS not in known.get(id(query), {}),
+                count_docs=ALL_DOCS not in known.get(id(query), {}),
             )
             for i, (params, query) in enumerate(searches)
         ]
@@ -819,7 +791,7 @@ class ElasticsearchBackend:
         )
         for query_id, i in counts.items():
             counted = _counted_doc_freqs(responses[i].get("aggregations", {}))
-            _remember_doc_freqs(self.alias, counted, counted_at=counted_at)
+            word_counts.remember(self.alias, counted, counted_at=counted_at)
             known[query_id] = {**known[query_id], **counted}
         return [
             self._result(params, query, response, doc_freqs=known.get(id(query), {}))
@@ -905,7 +877,7 @@ class ElasticsearchBackend:
         doc_freqs: dict[str, int],
     ) -> SearchResult:
         """The search's answer; `doc_freqs`, the query's words' document frequencies and the
-        index's document count (under _ALL_DOCS), for the re-ranking."""
+        index's document count (under ALL_DOCS), for the re-ranking."""
         raw_hits = response.get("hits", {}).get("hits", [])
         if _reranked_search(params, query):
             offset = _offset(params)

@@ -7,6 +7,7 @@ import pytest
 
 from search import pagecache
 from search.backends import elastic
+from search.backends.base import DocFreqCache
 from search.ranking import BACKOFF_BELOW
 from search.selectors import search_params, search_query
 
@@ -22,7 +23,7 @@ def es(indexed_sample, settings, monkeypatch):
     """The sample's Elasticsearch index, no counts kept yet; the bodies of each multi-search."""
     settings.ELASTICSEARCH_INDEX_PREFIX = indexed_sample["prefix"]
     settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
-    elastic.forget_doc_freqs()
+    elastic.word_counts.clear()
     # The sample was indexed moments ago: counts are trusted from now on (no refresh grace).
     monkeypatch.setattr(pagecache, "trusted_after", lambda: 0.0)
     sent: list[list[dict]] = []
@@ -34,7 +35,7 @@ def es(indexed_sample, settings, monkeypatch):
 
     monkeypatch.setattr(elastic.ElasticsearchBackend, "_msearch", recording)
     yield sent
-    elastic.forget_doc_freqs()
+    elastic.word_counts.clear()
 
 
 def _seen(page):
@@ -65,7 +66,7 @@ def test_known_counts_give_the_same_results(es, q):
 
 def test_a_word_known_to_be_common_skips_the_back_off_check(es):
     search_query(params=search_params(q=COMMON))
-    assert elastic._known_doc_freqs(elastic.ElasticsearchBackend().alias, [COMMON])[COMMON] >= (
+    assert elastic.word_counts.known(elastic.ElasticsearchBackend().alias, [COMMON])[COMMON] >= (
         BACKOFF_BELOW
     )
     es.clear()
@@ -86,31 +87,29 @@ def test_a_write_makes_the_counts_untrusted(es, monkeypatch):
     params = search_params(q=RARE)
     pagecache.time.sleep(0.01)  # counted after the sample's own write
     search_query(params=params)
-    assert elastic._known_doc_freqs(alias, [RARE])
+    assert elastic.word_counts.known(alias, [RARE])
     pagecache.mark_written()  # any process's write to an index
-    assert not elastic._known_doc_freqs(alias, [RARE])
+    assert not elastic.word_counts.known(alias, [RARE])
     es.clear()
     search_query(params=params)
     assert RARE in _counted_words(es[-1])[0]
 
 
-def test_the_oldest_counts_make_room(monkeypatch):
-    monkeypatch.setattr(elastic, "DOC_FREQ_MAX_WORDS", 3)
-    elastic.forget_doc_freqs()
+def test_the_oldest_counts_make_room():
+    counts = DocFreqCache(max_words=3)
     now = pagecache.time.time()
-    elastic._remember_doc_freqs("i", {"old": 1}, counted_at=now - elastic.DOC_FREQ_SECONDS - 1)
-    elastic._remember_doc_freqs("i", {"a": 1, "b": 2}, counted_at=now)
-    elastic._remember_doc_freqs("i", {"c": 3}, counted_at=now)
-    assert sorted(word for _alias, word in elastic._doc_freqs) == ["a", "b", "c"]
-    elastic._remember_doc_freqs("i", {"d": 4}, counted_at=now)  # no room left: start again
-    assert sorted(word for _alias, word in elastic._doc_freqs) == ["d"]
-    elastic.forget_doc_freqs()
+    counts.remember("i", {"old": 1}, counted_at=now - counts.seconds - 1)
+    counts.remember("i", {"a": 1, "b": 2}, counted_at=now)
+    counts.remember("i", {"c": 3}, counted_at=now)
+    assert sorted(counts.words()) == ["a", "b", "c"]
+    counts.remember("i", {"d": 4}, counted_at=now)  # no room left: start again
+    assert sorted(counts.words()) == ["d"]
 
 
 def test_counts_are_kept_per_index(es):
     backend = elastic.ElasticsearchBackend()
     search_query(params=search_params(q=RARE))
-    assert elastic._known_doc_freqs(backend.alias, [RARE])
-    assert not elastic._known_doc_freqs("another-search", [RARE])
-    elastic.forget_doc_freqs()
-    assert not elastic._known_doc_freqs(backend.alias, [RARE])
+    assert elastic.word_counts.known(backend.alias, [RARE])
+    assert not elastic.word_counts.known("another-search", [RARE])
+    elastic.word_counts.clear()
+    assert not elastic.word_counts.known(backend.alias, [RARE])
